@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data path.
+ *
+ * Host-only and standalone ports own their devices' rx_handler: every frame
+ * the VM sends (and, standalone, every frame the uplink receives) is VTL's.
+ * A bridge-mode port leaves the rx_handler to the bridge and sees the VM's
+ * frames through netfilter bridge hooks registered in its namespace while it
+ * has at least one bridge-mode port.
+ *
+ * Everything here runs in softirq context under RCU and never sleeps.
+ */
+#include <linux/etherdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "datapath.h"
+#include "port.h"
+
+/* Bytes of a frame as it is on the wire, from the Ethernet header on. */
+static unsigned int vtl_frame_len(const struct sk_buff *skb)
+{
+	if (unlikely(!skb_mac_header_was_set(skb)))
+		return skb->len;
+	return skb->len - skb_mac_offset(skb);
+}
+
+/*
+ * Send a frame VTL took in from @in (counted in @in_stats) out of @out: the
+ * patch cable of a standalone port.  skb->data is at the network header, as
+ * an rx_handler gets it.
+ */
+static void vtl_dp_forward(struct sk_buff *skb, struct net_device *out,
+			   struct vtl_pcpu_stats __percpu *in_stats,
+			   struct vtl_pcpu_stats __percpu *out_stats)
+{
+	unsigned int len;
+	int ret;
+
+	if (unlikely(!netif_running(out) || !netif_carrier_ok(out)))
+		goto drop;
+	skb_push(skb, skb->mac_len);
+	if (unlikely(!is_skb_forwardable(out, skb)))
+		goto drop;
+	skb_forward_csum(skb);
+	skb_clear_tstamp(skb);
+	skb->dev = out;
+	len = skb->len;
+	ret = dev_queue_xmit(skb);
+	if (likely(net_xmit_eval(ret) == NET_XMIT_SUCCESS))
+		vtl_stats_tx(out_stats, len);
+	else
+		vtl_stats_drop(in_stats);
+	return;
+
+drop:
+	vtl_stats_drop(in_stats);
+	kfree_skb(skb);
+}
+
+static rx_handler_result_t vtl_dp_rx_handler(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct vtl_port *port = rcu_dereference(skb->dev->rx_handler_data);
+	bool from_vm = skb->dev == port->dev;
+	struct vtl_pcpu_stats __percpu *in_stats;
+
+	/* Our own transmissions looped back by a packet socket. */
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+
+	in_stats = from_vm ? port->stats : port->peer_stats;
+	vtl_stats_rx(in_stats, vtl_frame_len(skb));
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		vtl_stats_drop(in_stats);
+		return RX_HANDLER_CONSUMED;
+	}
+
+	switch (port->mode) {
+	case VTL_PORT_MODE_STANDALONE:
+		if (from_vm)
+			vtl_dp_forward(skb, port->peer, in_stats,
+				       port->peer_stats);
+		else
+			vtl_dp_forward(skb, port->dev, in_stats, port->stats);
+		break;
+	default:
+		/*
+		 * Host-only: nothing leaves unless a service produces it, and
+		 * no service claimed this frame.
+		 */
+		vtl_stats_drop(in_stats);
+		kfree_skb(skb);
+		break;
+	}
+	return RX_HANDLER_CONSUMED;
+}
+
+/* A frame from a bridge-mode port's VM, entering the bridge. */
+static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
+
+	if (port && port->dev == state->in)
+		vtl_stats_rx(port->stats, vtl_frame_len(skb));
+	return NF_ACCEPT;
+}
+
+/* A frame the bridge sends out of a bridge-mode port, to its VM. */
+static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
+
+	if (port && port->dev == state->out)
+		vtl_stats_tx(port->stats, vtl_frame_len(skb));
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops vtl_dp_br_ops[] = {
+	{
+		.hook = vtl_dp_br_from_vm,
+		.pf = NFPROTO_BRIDGE,
+		.hooknum = NF_BR_PRE_ROUTING,
+		.priority = VTL_BR_PRI_FROM_VM,
+	},
+	{
+		.hook = vtl_dp_br_to_vm,
+		.pf = NFPROTO_BRIDGE,
+		.hooknum = NF_BR_POST_ROUTING,
+		.priority = VTL_BR_PRI_TO_VM,
+	},
+};
+
+static int vtl_dp_br_get(struct vtl_net *vn)
+{
+	struct nf_hook_ops *ops;
+	int ret;
+	int i;
+
+	if (vn->nbridge++)
+		return 0;
+	ops = kmemdup(vtl_dp_br_ops, sizeof(vtl_dp_br_ops), GFP_KERNEL);
+	if (!ops) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < ARRAY_SIZE(vtl_dp_br_ops); i++)
+		ops[i].priv = vn;
+	ret = nf_register_net_hooks(vn->net, ops, ARRAY_SIZE(vtl_dp_br_ops));
+	if (ret) {
+		kfree(ops);
+		goto err;
+	}
+	vn->br_ops = ops;
+	return 0;
+
+err:
+	vn->nbridge--;
+	return ret;
+}
+
+static void vtl_dp_br_put(struct vtl_net *vn)
+{
+	if (--vn->nbridge)
+		return;
+	/* Waits for every hook in flight: nobody uses the ops after. */
+	nf_unregister_net_hooks(vn->net, vn->br_ops,
+				ARRAY_SIZE(vtl_dp_br_ops));
+	kfree(vn->br_ops);
+	vn->br_ops = NULL;
+}
+
+/**
+ * vtl_dp_attach() - start taking a port's frames
+ * @port: the port, fully set up; it is not yet in its namespace's table
+ * @extack: for the reason of a failure
+ *
+ * Context: RTNL.
+ * Return: 0 or a negative errno.
+ */
+int vtl_dp_attach(struct vtl_port *port, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ASSERT_RTNL();
+	if (port->mode == VTL_PORT_MODE_BRIDGE) {
+		ret = vtl_dp_br_get(port->vn);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "cannot register bridge hooks");
+		return ret;
+	}
+
+	ret = netdev_rx_handler_register(port->dev, vtl_dp_rx_handler, port);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "device rx_handler is busy");
+		return ret;
+	}
+	if (port->peer) {
+		ret = netdev_rx_handler_register(port->peer, vtl_dp_rx_handler,
+						 port);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "peer rx_handler is busy");
+			netdev_rx_handler_unregister(port->dev);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vtl_dp_detach() - stop taking a port's frames
+ * @port: the port
+ *
+ * Context: RTNL.  When it returns no rx_handler runs for the port any more;
+ * a bridge hook may still hold it until the next RCU grace period.
+ */
+void vtl_dp_detach(struct vtl_port *port)
+{
+	ASSERT_RTNL();
+	if (port->mode == VTL_PORT_MODE_BRIDGE) {
+		vtl_dp_br_put(port->vn);
+		return;
+	}
+	if (port->peer)
+		netdev_rx_handler_unregister(port->peer);
+	netdev_rx_handler_unregister(port->dev);
+}

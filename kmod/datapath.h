@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The data path: how frames reach VTL and leave it.
+ */
+#ifndef _VTL_DATAPATH_H
+#define _VTL_DATAPATH_H
+
+#include <linux/netlink.h>
+
+struct vtl_port;
+
+int vtl_dp_attach(struct vtl_port *port, struct netlink_ext_ack *extack);
+void vtl_dp_detach(struct vtl_port *port);
+
+#endif /* _VTL_DATAPATH_H */

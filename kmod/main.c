@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VTL, the Virtual Traffic Layer: transparent network services for
+ * unmodified virtual machines, from outside them.
+ *
+ * This file only sequences initialisation and its reverse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <uapi/linux/vtl.h>
+
+#include "netlink.h"
+#include "netns.h"
+#include "port.h"
+#include "version.h"
+
+static int __init vtl_mod_init(void)
+{
+	int ret;
+
+	ret = vtl_netns_init();
+	if (ret)
+		return ret;
+	ret = vtl_port_notifier_init();
+	if (ret)
+		goto err_netns;
+	ret = vtl_genl_init();
+	if (ret)
+		goto err_notifier;
+
+	pr_info("VTL " VTL_VERSION " loaded\n");
+	return 0;
+
+err_notifier:
+	vtl_port_notifier_uninit();
+err_netns:
+	vtl_netns_uninit();
+	return ret;
+}
+
+static void __exit vtl_mod_exit(void)
+{
+	vtl_genl_uninit();
+	/* Detaches every port of every namespace. */
+	vtl_port_notifier_uninit();
+	vtl_netns_uninit();
+	/* Ports are freed by RCU callbacks: let them all run. */
+	rcu_barrier();
+	pr_info("VTL " VTL_VERSION " unloaded\n");
+}
+
+module_init(vtl_mod_init);
+module_exit(vtl_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VTL: transparent network services for virtual machines");
+MODULE_AUTHOR("The VTL developers");
+MODULE_VERSION(VTL_VERSION);
+MODULE_ALIAS_GENL_FAMILY(VTL_GENL_NAME);

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "vtl": the only way to configure VTL.
+ *
+ * Every operation acts on the namespace of the requesting socket, needs
+ * CAP_NET_ADMIN in the initial user namespace and is validated strictly
+ * against its own policy (one attribute space per object, as ethtool's
+ * netlink does).  Requests run under RTNL, which orders them against device
+ * events.
+ */
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <uapi/linux/vtl.h>
+
+#include "netlink.h"
+#include "port.h"
+
+static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
+	[VTL_PORT_A_PAD] = { .type = NLA_REJECT },
+	[VTL_PORT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VTL_PORT_A_IFNAME] = {
+		.type = NLA_REJECT,
+		.reject_message = "the device name is returned, not taken: give its ifindex",
+	},
+	[VTL_PORT_A_MODE] = NLA_POLICY_RANGE(NLA_U32, VTL_PORT_MODE_HOST_ONLY,
+					     VTL_PORT_MODE_MAX),
+	[VTL_PORT_A_PEER_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VTL_PORT_A_PEER_IFNAME] = {
+		.type = NLA_REJECT,
+		.reject_message = "the peer name is returned, not taken: give its ifindex",
+	},
+	[VTL_PORT_A_STATS] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+	[VTL_PORT_A_PEER_STATS] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+};
+
+static struct genl_family vtl_genl_family;
+
+static int vtl_nl_put_stats(struct sk_buff *skb, int attr,
+			    struct vtl_pcpu_stats __percpu *pcpu)
+{
+	struct vtl_stats st;
+	struct nlattr *nest;
+
+	vtl_stats_read(pcpu, &st);
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, VTL_STATS_A_RX_PACKETS, st.rx_packets,
+			      VTL_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_STATS_A_RX_BYTES, st.rx_bytes,
+			      VTL_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_STATS_A_TX_PACKETS, st.tx_packets,
+			      VTL_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_STATS_A_TX_BYTES, st.tx_bytes,
+			      VTL_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_STATS_A_DROPPED, st.dropped,
+			      VTL_STATS_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vtl_nl_fill_port(struct sk_buff *skb, const struct vtl_port *port,
+			    u32 portid, u32 seq, int flags,
+			    struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &vtl_genl_family, flags,
+			  VTL_CMD_PORT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, VTL_PORT_A_IFINDEX, port->dev->ifindex) ||
+	    nla_put_string(skb, VTL_PORT_A_IFNAME, port->dev->name) ||
+	    nla_put_u32(skb, VTL_PORT_A_MODE, port->mode) ||
+	    vtl_nl_put_stats(skb, VTL_PORT_A_STATS, port->stats))
+		goto err_cancel;
+	if (port->peer &&
+	    (nla_put_u32(skb, VTL_PORT_A_PEER_IFINDEX, port->peer->ifindex) ||
+	     nla_put_string(skb, VTL_PORT_A_PEER_IFNAME, port->peer->name) ||
+	     vtl_nl_put_stats(skb, VTL_PORT_A_PEER_STATS, port->peer_stats)))
+		goto err_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static struct net_device *vtl_nl_get_dev(struct net *net,
+					 struct genl_info *info, int attr)
+{
+	struct net_device *dev;
+
+	dev = __dev_get_by_index(net, nla_get_u32(info->attrs[attr]));
+	if (dev)
+		return dev;
+	if (attr == VTL_PORT_A_PEER_IFINDEX)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "no such peer device in this namespace");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "no such device in this namespace");
+	return NULL;
+}
+
+static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct net_device *dev, *peer = NULL;
+	enum vtl_port_mode mode;
+	struct vtl_port *port;
+	int ret = -ENODEV;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
+		return -EINVAL;
+
+	rtnl_lock();
+	dev = vtl_nl_get_dev(net, info, VTL_PORT_A_IFINDEX);
+	if (!dev)
+		goto out_unlock;
+	if (info->attrs[VTL_PORT_A_PEER_IFINDEX]) {
+		peer = vtl_nl_get_dev(net, info, VTL_PORT_A_PEER_IFINDEX);
+		if (!peer)
+			goto out_unlock;
+	}
+	if (info->attrs[VTL_PORT_A_MODE])
+		mode = nla_get_u32(info->attrs[VTL_PORT_A_MODE]);
+	else
+		mode = peer ? VTL_PORT_MODE_STANDALONE :
+			      VTL_PORT_MODE_HOST_ONLY;
+
+	port = vtl_port_create(vtl_net(net), dev, peer, mode, info->extack);
+	ret = PTR_ERR_OR_ZERO(port);
+out_unlock:
+	rtnl_unlock();
+	return ret;
+}
+
+static struct vtl_port *vtl_nl_get_port(struct net *net,
+					struct genl_info *info)
+{
+	struct vtl_port *port;
+
+	port = vtl_port_find(vtl_net(net),
+			     nla_get_u32(info->attrs[VTL_PORT_A_IFINDEX]));
+	if (!port)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VTL_PORT_A_IFINDEX],
+				    "device is not attached");
+	return port;
+}
+
+static int vtl_nl_port_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtl_port *port;
+	int ret = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
+		return -EINVAL;
+	rtnl_lock();
+	port = vtl_nl_get_port(genl_info_net(info), info);
+	if (port)
+		vtl_port_destroy(port);
+	else
+		ret = -ENODEV;
+	rtnl_unlock();
+	return ret;
+}
+
+static int vtl_nl_port_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtl_port *port;
+	struct sk_buff *msg;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	port = vtl_nl_get_port(genl_info_net(info), info);
+	if (port)
+		ret = vtl_nl_fill_port(msg, port, info->snd_portid,
+				       info->snd_seq, 0, NULL);
+	else
+		ret = -ENODEV;
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * cb->args[0] is how many ports earlier parts of the dump returned.  The
+ * namespace's generation number goes into cb->seq, so a dump that spans a
+ * change is flagged NLM_F_DUMP_INTR and userspace can ask again.
+ */
+static int vtl_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
+	unsigned long skip = cb->args[0], idx = 0;
+	struct vtl_port *port;
+	int ret = 0;
+
+	rtnl_lock();
+	cb->seq = vn->genid;
+	list_for_each_entry(port, &vn->ports, list) {
+		if (idx++ < skip)
+			continue;
+		ret = vtl_nl_fill_port(skb, port, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+		if (ret) {
+			idx--;
+			break;
+		}
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+	/* A port that does not fit an empty message never will. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+static const struct genl_ops vtl_genl_ops[] = {
+	{
+		.cmd = VTL_CMD_PORT_NEW,
+		.doit = vtl_nl_port_new,
+		.policy = vtl_port_policy,
+		.maxattr = VTL_PORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_PORT_DEL,
+		.doit = vtl_nl_port_del,
+		.policy = vtl_port_policy,
+		.maxattr = VTL_PORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_PORT_GET,
+		.doit = vtl_nl_port_get,
+		.dumpit = vtl_nl_port_dump,
+		.policy = vtl_port_policy,
+		.maxattr = VTL_PORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family vtl_genl_family __ro_after_init = {
+	.name = VTL_GENL_NAME,
+	.version = VTL_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = false,
+	/* Every operation is new: validate strictly, reserved fields too. */
+	.resv_start_op = VTL_CMD_PORT_NEW,
+	.ops = vtl_genl_ops,
+	.n_ops = ARRAY_SIZE(vtl_genl_ops),
+	.module = THIS_MODULE,
+};
+
+int __init vtl_genl_init(void)
+{
+	return genl_register_family(&vtl_genl_family);
+}
+
+void vtl_genl_uninit(void)
+{
+	genl_unregister_family(&vtl_genl_family);
+}

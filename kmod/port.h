@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A port: VTL attached to the host side of one VM's network interface.
+ */
+#ifndef _VTL_PORT_H
+#define _VTL_PORT_H
+
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <uapi/linux/vtl.h>
+
+#include "netns.h"
+#include "stats.h"
+
+/**
+ * struct vtl_port - VTL attached to one VM's interface
+ * @list: in vtl_net.ports; RTNL
+ * @hnode: in vtl_net.port_hash; RTNL for writers, RCU for readers
+ * @vn: the namespace instance the port belongs to
+ * @dev: the VM-side device (a TAP, a Xen vif, a veth standing in for one)
+ * @dev_tracker: tracks the reference held on @dev
+ * @peer: the uplink of a standalone port, else NULL
+ * @peer_tracker: tracks the reference held on @peer
+ * @mode: how the port sits on the traffic; never changes
+ * @stats: counters of @dev
+ * @peer_stats: counters of @peer (standalone only)
+ * @rcu: the port is freed after a grace period, as the data path may
+ *	still hold it
+ *
+ * The data path reaches a port through @dev's (and @peer's) rx_handler_data
+ * or, in bridge mode, through @hnode; it reads @dev, @peer and @mode only,
+ * all fixed for the port's life, and the counters.
+ */
+struct vtl_port {
+	struct list_head list;
+	struct hlist_node hnode;
+	struct vtl_net *vn;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	struct net_device *peer;
+	netdevice_tracker peer_tracker;
+	enum vtl_port_mode mode;
+	struct vtl_pcpu_stats __percpu *stats;
+	struct vtl_pcpu_stats __percpu *peer_stats;
+	struct rcu_head rcu;
+};
+
+struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
+				 struct net_device *peer,
+				 enum vtl_port_mode mode,
+				 struct netlink_ext_ack *extack);
+void vtl_port_destroy(struct vtl_port *port);
+void vtl_port_destroy_all(struct vtl_net *vn);
+struct vtl_port *vtl_port_find(struct vtl_net *vn, int ifindex);
+struct vtl_port *vtl_port_find_rcu(struct vtl_net *vn, int ifindex);
+const char *vtl_port_mode_name(enum vtl_port_mode mode);
+
+int vtl_port_notifier_init(void);
+void vtl_port_notifier_uninit(void);
+
+#endif /* _VTL_PORT_H */

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU counters: allocation and a consistent read.
+ */
+#include "stats.h"
+
+/**
+ * vtl_stats_alloc() - allocate zeroed per-CPU counters
+ *
+ * Return: the counters, or NULL when out of memory.
+ */
+struct vtl_pcpu_stats __percpu *vtl_stats_alloc(void)
+{
+	struct vtl_pcpu_stats __percpu *stats;
+	int cpu;
+
+	stats = alloc_percpu_gfp(struct vtl_pcpu_stats,
+				 GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats, cpu)->syncp);
+	return stats;
+}
+
+/**
+ * vtl_stats_read() - sum the counters of every CPU
+ * @stats: the per-CPU counters
+ * @sum: where to put the totals
+ *
+ * Each CPU's counters are read under its seqcount, so a 64-bit counter is
+ * never seen half-updated on a 32-bit machine.
+ */
+void vtl_stats_read(struct vtl_pcpu_stats __percpu *stats,
+		    struct vtl_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct vtl_pcpu_stats *s = per_cpu_ptr(stats, cpu);
+		u64 rxp, rxb, txp, txb, drop;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rxp = u64_stats_read(&s->rx_packets);
+			rxb = u64_stats_read(&s->rx_bytes);
+			txp = u64_stats_read(&s->tx_packets);
+			txb = u64_stats_read(&s->tx_bytes);
+			drop = u64_stats_read(&s->dropped);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum->rx_packets += rxp;
+		sum->rx_bytes += rxb;
+		sum->tx_packets += txp;
+		sum->tx_bytes += txb;
+		sum->dropped += drop;
+	}
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU counters of one device VTL is attached to.
+ */
+#ifndef _VTL_STATS_H
+#define _VTL_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+
+struct vtl_pcpu_stats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t dropped;
+	struct u64_stats_sync syncp;
+};
+
+/* A consistent snapshot, summed over all CPUs. */
+struct vtl_stats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 dropped;
+};
+
+static inline void vtl_stats_rx(struct vtl_pcpu_stats __percpu *stats,
+				unsigned int len)
+{
+	struct vtl_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void vtl_stats_tx(struct vtl_pcpu_stats __percpu *stats,
+				unsigned int len)
+{
+	struct vtl_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void vtl_stats_drop(struct vtl_pcpu_stats __percpu *stats)
+{
+	struct vtl_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->dropped);
+	u64_stats_update_end(&s->syncp);
+}
+
+struct vtl_pcpu_stats __percpu *vtl_stats_alloc(void);
+void vtl_stats_read(struct vtl_pcpu_stats __percpu *stats,
+		    struct vtl_stats *sum);
+
+#endif /* _VTL_STATS_H */
