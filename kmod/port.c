@@ -79,53 +79,67 @@ struct vtl_port *vtl_port_find_rcu(struct vtl_net *vn, int ifindex)
 }
 
 /*
- * The extack message must be a string constant; a peer's problem gets its
- * own constant so that the user can tell which device it is about.
+ * NL_SET_ERR_MSG() for a message chosen at run time: a peer's problem gets
+ * its own message so that the user can tell which device it is about.  Both
+ * are string literals, which is all extack asks of a message.
  */
-#define vtl_dev_err(extack, is_peer, msg)			\
-	do {							\
-		if (is_peer)					\
-			NL_SET_ERR_MSG(extack, "peer " msg);	\
-		else						\
-			NL_SET_ERR_MSG(extack, "device " msg);	\
-	} while (0)
+static void vtl_dev_err(struct netlink_ext_ack *extack, bool is_peer,
+			const char *dev_msg, const char *peer_msg)
+{
+	const char *msg = is_peer ? peer_msg : dev_msg;
+
+	do_trace_netlink_extack(msg);
+	if (extack)
+		extack->_msg = msg;
+}
 
 static int vtl_port_check_dev(struct vtl_net *vn, struct net_device *dev,
 			      enum vtl_port_mode mode, bool is_peer,
 			      struct netlink_ext_ack *extack)
 {
 	if (dev->flags & IFF_LOOPBACK) {
-		vtl_dev_err(extack, is_peer, "is a loopback device");
+		vtl_dev_err(extack, is_peer,
+			    "device is a loopback device",
+			    "peer is a loopback device");
 		return -EOPNOTSUPP;
 	}
 	if (netif_is_bridge_master(dev)) {
 		vtl_dev_err(extack, is_peer,
-			    "is a bridge: attach the VM's port of it in bridge mode");
+			    "device is a bridge: attach the VM's port of it in bridge mode",
+			    "peer is a bridge: give one of its ports, or use bridge mode");
 		return -EOPNOTSUPP;
 	}
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
-		vtl_dev_err(extack, is_peer, "is not an Ethernet device");
+		vtl_dev_err(extack, is_peer,
+			    "device is not an Ethernet device",
+			    "peer is not an Ethernet device");
 		return -EOPNOTSUPP;
 	}
 	if (vtl_port_find_dev(vn, dev)) {
-		vtl_dev_err(extack, is_peer, "is already attached");
+		vtl_dev_err(extack, is_peer,
+			    "device is already attached",
+			    "peer is already attached");
 		return -EEXIST;
 	}
 	if (mode == VTL_PORT_MODE_BRIDGE) {
 		if (!netif_is_bridge_port(dev)) {
-			vtl_dev_err(extack, is_peer, "is not a bridge port");
+			vtl_dev_err(extack, is_peer,
+				    "device is not a bridge port",
+				    "peer is not a bridge port");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (netif_is_bridge_port(dev)) {
 		vtl_dev_err(extack, is_peer,
-			    "is a bridge port: attach it in bridge mode");
+			    "device is a bridge port: attach it in bridge mode",
+			    "peer is a bridge port: attach it in bridge mode");
 		return -EBUSY;
 	}
 	if (netdev_is_rx_handler_busy(dev)) {
 		vtl_dev_err(extack, is_peer,
-			    "is taken by another rx_handler owner (bond, team, macvlan, ...)");
+			    "device is taken by another rx_handler owner (bond, team, macvlan, ...)",
+			    "peer is taken by another rx_handler owner (bond, team, macvlan, ...)");
 		return -EBUSY;
 	}
 	return 0;
@@ -164,7 +178,7 @@ struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 	int ret;
 
 	ASSERT_RTNL();
-	if ((mode == VTL_PORT_MODE_STANDALONE) != !!peer) {
+	if (mode == VTL_PORT_MODE_STANDALONE ? !peer : !!peer) {
 		if (peer)
 			NL_SET_ERR_MSG(extack, "only standalone mode takes a peer");
 		else

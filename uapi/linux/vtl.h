@@ -58,6 +58,7 @@ enum vtl_cmd {
 	VTL_CMD_PORT_GET,
 	__VTL_CMD_MAX
 };
+
 #define VTL_CMD_MAX (__VTL_CMD_MAX - 1)
 
 /**
@@ -82,6 +83,7 @@ enum vtl_port_mode {
 	VTL_PORT_MODE_BRIDGE,
 	__VTL_PORT_MODE_MAX
 };
+
 #define VTL_PORT_MODE_MAX (__VTL_PORT_MODE_MAX - 1)
 
 /**
@@ -115,6 +117,7 @@ enum vtl_port_attr {
 	VTL_PORT_A_PEER_STATS,
 	__VTL_PORT_A_MAX
 };
+
 #define VTL_PORT_A_MAX (__VTL_PORT_A_MAX - 1)
 
 /**
@@ -140,6 +143,7 @@ enum vtl_stats_attr {
 	VTL_STATS_A_DROPPED,
 	__VTL_STATS_A_MAX
 };
+
 #define VTL_STATS_A_MAX (__VTL_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
