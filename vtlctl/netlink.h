@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel transport: the only part of vtlctl that speaks netlink.
+ * Every function returns 0 or a negative errno; after a failure,
+ * vtl_nl_perror() says what went wrong, with the kernel's own words
+ * (its extended ACK message) when it gave some.
+ */
+#ifndef VTLCTL_NETLINK_H
+#define VTLCTL_NETLINK_H
+
+#include <stdint.h>
+#include "model.h"
+
+struct vtl_nl;
+
+/* How often a dump that raced with a change (NLM_F_DUMP_INTR) is redone. */
+#define VTL_NL_DUMP_TRIES 8
+
+int vtl_nl_open(struct vtl_nl **nlp);
+void vtl_nl_close(struct vtl_nl *nl);
+void vtl_nl_perror(const struct vtl_nl *nl, const char *what, int err);
+
+int vtl_nl_port_new(struct vtl_nl *nl, const struct vtl_port_req *req);
+int vtl_nl_port_del(struct vtl_nl *nl, uint32_t ifindex);
+int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
+		    struct vtl_port *port);
+int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list);
+
+#endif /* VTLCTL_NETLINK_H */

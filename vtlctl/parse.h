@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line words: unambiguous-prefix matching of keywords, commands and
+ * objects, the checks every argument needs, and error reporting.  Nothing
+ * here touches the kernel, so all of it can be tested on its own.
+ */
+#ifndef VTLCTL_PARSE_H
+#define VTLCTL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "vtlctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A keyword, option or value; words with the same @id are aliases. */
+struct vtl_word {
+	const char *name;
+	int id;
+};
+
+/* vtl_match() and vtl_match_command() return an index or one of these. */
+enum {
+	VTL_MATCH_NONE		= -1,	/* nothing starts with it */
+	VTL_MATCH_AMBIGUOUS	= -2,	/* it starts several different words */
+};
+
+int vtl_match(const char *arg, const struct vtl_word *words, size_t n);
+int vtl_match_command(const char *arg, const struct vtl_command *cmds,
+		      size_t n);
+void vtl_err_match(int rc, const char *what, const char *arg,
+		   const char *hint);
+
+bool vtl_ifname_valid(const char *name);
+
+void vtl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vtl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* VTLCTL_PARSE_H */

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port object: attach VTL to a VM's device, detach it, show ports.
+ *
+ *   vtlctl port add dev VMIF [ peer UPIF ] [ mode MODE ]
+ *   vtlctl port del dev VMIF
+ *   vtlctl port show [ dev VMIF ]
+ *
+ * Each command parses its whole line first (port_parse()), then enters the
+ * namespace of -n, then looks up device names, and only then talks to the
+ * kernel: a wrong line never reaches it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+
+#include "model.h"
+#include "netlink.h"
+#include "parse.h"
+#include "port.h"
+#include "print.h"
+#include "vtlctl.h"
+
+static const struct vtl_word port_modes[] = {
+	{ "host-only",	VTL_PORT_MODE_HOST_ONLY },
+	{ "standalone",	VTL_PORT_MODE_STANDALONE },
+	{ "bridge",	VTL_PORT_MODE_BRIDGE },
+};
+
+static const struct vtl_word port_keys[] = {
+	{ "dev",	PORT_KEY_DEV },
+	{ "peer",	PORT_KEY_PEER },
+	{ "mode",	PORT_KEY_MODE },
+	{ "help",	PORT_KEY_HELP },
+};
+
+/* The name of a mode, or NULL for one this program does not know. */
+const char *port_mode_name(uint32_t mode)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(port_modes); i++) {
+		if ((uint32_t)port_modes[i].id == mode)
+			return port_modes[i].name;
+	}
+	return NULL;
+}
+
+static int parse_mode(const char *arg, uint32_t *mode)
+{
+	int i = vtl_match(arg, port_modes, ARRAY_SIZE(port_modes));
+
+	if (i < 0) {
+		vtl_err("invalid mode \"%s\"", arg);
+		return -EINVAL;
+	}
+	*mode = port_modes[i].id;
+	return 0;
+}
+
+static int parse_dev(const char *arg, const char **dev)
+{
+	if (!vtl_ifname_valid(arg)) {
+		vtl_err("invalid device name \"%s\"", arg);
+		return -EINVAL;
+	}
+	*dev = arg;
+	return 0;
+}
+
+/*
+ * Parse "keyword value" pairs into @args.  @takes: the keywords this
+ * command accepts (others are unknown to it); @needs: those it requires.
+ */
+int port_parse(int argc, char *argv[], unsigned int takes,
+	       unsigned int needs, struct port_args *args)
+{
+	struct vtl_word keys[ARRAY_SIZE(port_keys)];
+	unsigned int seen = 0;
+	size_t i, n = 0;
+	int k, err;
+
+	takes |= PORT_KEY_HELP;
+	for (i = 0; i < ARRAY_SIZE(port_keys); i++) {
+		if (takes & port_keys[i].id)
+			keys[n++] = port_keys[i];
+	}
+	memset(args, 0, sizeof(*args));
+
+	for (; argc > 0; argc -= 2, argv += 2) {
+		k = vtl_match(argv[0], keys, n);
+		if (k < 0) {
+			vtl_err_match(k, "keyword", argv[0], NULL);
+			return PORT_PARSE_ERROR;
+		}
+		if (keys[k].id == PORT_KEY_HELP)
+			return PORT_PARSE_HELP;
+		if (seen & keys[k].id) {
+			vtl_err("duplicate \"%s\"", keys[k].name);
+			return PORT_PARSE_ERROR;
+		}
+		seen |= keys[k].id;
+		if (argc < 2) {
+			vtl_err("\"%s\" needs a value", keys[k].name);
+			return PORT_PARSE_ERROR;
+		}
+		switch (keys[k].id) {
+		case PORT_KEY_DEV:
+			err = parse_dev(argv[1], &args->dev);
+			break;
+		case PORT_KEY_PEER:
+			err = parse_dev(argv[1], &args->peer);
+			break;
+		case PORT_KEY_MODE:
+			err = parse_mode(argv[1], &args->mode);
+			break;
+		default:
+			err = -EINVAL;
+			break;
+		}
+		if (err)
+			return PORT_PARSE_ERROR;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(port_keys); i++) {
+		if ((needs & port_keys[i].id) && !(seen & port_keys[i].id)) {
+			vtl_err("\"%s\" is required", port_keys[i].name);
+			return PORT_PARSE_ERROR;
+		}
+	}
+	return PORT_PARSE_OK;
+}
+
+static void port_usage(FILE *f);
+
+/* What port_parse() returned, as an exit status (after help, if asked). */
+static int parse_status(int ret)
+{
+	if (ret == PORT_PARSE_HELP) {
+		port_usage(stdout);
+		return VTL_EXIT_OK;
+	}
+	return VTL_EXIT_USAGE;
+}
+
+static int resolve(const char *name, uint32_t *ifindex)
+{
+	unsigned int idx = if_nametoindex(name);
+
+	if (!idx) {
+		fprintf(stderr, "Cannot find device \"%s\"\n", name);
+		return -ENODEV;
+	}
+	*ifindex = idx;
+	return 0;
+}
+
+/* Enter the namespace, then look up @dev (and @peer, if given). */
+static int prepare(const struct vtl_opts *opts, const struct port_args *args,
+		   struct vtl_port_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	if (vtl_netns_enter(opts->netns))
+		return -EINVAL;
+	if (args->dev && resolve(args->dev, &req->ifindex))
+		return -ENODEV;
+	if (args->peer && resolve(args->peer, &req->peer_ifindex))
+		return -ENODEV;
+	req->mode = args->mode;
+	return 0;
+}
+
+static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct port_args args;
+	struct vtl_port_req req;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = port_parse(argc - 1, argv + 1,
+			 PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE,
+			 PORT_KEY_DEV, &args);
+	if (ret != PORT_PARSE_OK)
+		return parse_status(ret);
+	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_port_new(nl, &req);
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int port_del(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct port_args args;
+	struct vtl_port_req req;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, PORT_KEY_DEV,
+			 &args);
+	if (ret != PORT_PARSE_OK)
+		return parse_status(ret);
+	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_port_del(nl, req.ifindex);
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+/* A device's name: as the kernel gave it, else as known here, else if%u. */
+static const char *dev_name(const char *name, uint32_t ifindex,
+			    char buf[IF_NAMESIZE])
+{
+	if (*name)
+		return name;
+	if (ifindex && if_indextoname(ifindex, buf))
+		return buf;
+	snprintf(buf, IF_NAMESIZE, "if%" PRIu32, ifindex);
+	return buf;
+}
+
+struct counter {
+	int attr;		/* enum vtl_stats_attr */
+	const char *key;	/* JSON */
+	const char *fmt;	/* text */
+};
+
+static const struct counter rx_counters[] = {
+	{ VTL_STATS_A_RX_PACKETS, "rx_packets",	" packets %" PRIu64 },
+	{ VTL_STATS_A_RX_BYTES,	  "rx_bytes",	" bytes %" PRIu64 },
+	{ VTL_STATS_A_DROPPED,	  "dropped",	" dropped %" PRIu64 },
+};
+
+static const struct counter tx_counters[] = {
+	{ VTL_STATS_A_TX_PACKETS, "tx_packets",	" packets %" PRIu64 },
+	{ VTL_STATS_A_TX_BYTES,	  "tx_bytes",	" bytes %" PRIu64 },
+};
+
+/* One text line, "    [peer ]RX: packets N ...", of the counters present. */
+static void print_counters(struct printer *p, const char *who,
+			   const char *dir, const struct counter *c, size_t n,
+			   const struct vtl_stats *s)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		any |= vtl_stats_has(s, c[i].attr);
+	if (!any)
+		return;
+	print_text(p, "\n    %s%s:", who, dir);
+	for (i = 0; i < n; i++) {
+		if (vtl_stats_has(s, c[i].attr))
+			print_u64(p, PRINT_ANY, c[i].key, c[i].fmt,
+				  s->counter[c[i].attr]);
+	}
+}
+
+static void print_stats(struct printer *p, const char *key, const char *who,
+			const struct vtl_stats *s)
+{
+	print_open_object(p, key);
+	print_counters(p, who, "RX", rx_counters, ARRAY_SIZE(rx_counters), s);
+	print_counters(p, who, "TX", tx_counters, ARRAY_SIZE(tx_counters), s);
+	print_close_object(p);
+}
+
+/*
+ * One port: "vmif0: mode standalone peer up0", and with -s a line per
+ * direction and device.  In JSON, an object with the same fields.
+ */
+static void print_port(struct printer *p, const struct vtl_opts *opts,
+		       const struct vtl_port *port)
+{
+	char buf[IF_NAMESIZE], peer_buf[IF_NAMESIZE], mode_buf[32];
+	const char *mode = port_mode_name(port->mode);
+
+	if (!mode) {
+		snprintf(mode_buf, sizeof(mode_buf), "unknown(%" PRIu32 ")",
+			 port->mode);
+		mode = mode_buf;
+	}
+	print_open_object(p, NULL);
+	print_u64(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
+	print_string(p, PRINT_ANY, "dev", "%s:",
+		     dev_name(port->ifname, port->ifindex, buf));
+	print_string(p, PRINT_ANY, "mode", " mode %s", mode);
+	if (port->has_peer) {
+		if (port->peer_ifindex)
+			print_u64(p, PRINT_JSON, "peer_ifindex", NULL,
+				  port->peer_ifindex);
+		print_string(p, PRINT_ANY, "peer", " peer %s",
+			     dev_name(port->peer_ifname, port->peer_ifindex,
+				      peer_buf));
+	}
+	if (opts->stats && port->has_stats)
+		print_stats(p, "stats", "", &port->stats);
+	if (opts->stats && port->has_peer_stats)
+		print_stats(p, "peer_stats", "peer ", &port->peer_stats);
+	print_text(p, "\n");
+	print_close_object(p);
+}
+
+static int print_ports(const struct vtl_opts *opts,
+		       const struct vtl_port_list *list)
+{
+	struct printer *p = printer_new(opts->json, opts->pretty);
+	size_t i;
+	int err;
+
+	if (!p) {
+		vtl_err("%s.", strerror(ENOMEM));
+		return VTL_EXIT_ERROR;
+	}
+	print_open_array(p, NULL);
+	for (i = 0; i < list->len; i++) {
+		/* with counters, a port takes lines: set them apart */
+		if (i && opts->stats)
+			print_text(p, "\n");
+		print_port(p, opts, &list->ports[i]);
+	}
+	print_close_array(p);
+	err = printer_finish(p);
+	printer_free(p);
+	if (err) {
+		vtl_err("cannot write the output: %s.", strerror(-err));
+		return VTL_EXIT_ERROR;
+	}
+	return VTL_EXIT_OK;
+}
+
+static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct vtl_port_list list = { 0 };
+	struct vtl_port port;
+	struct port_args args;
+	struct vtl_port_req req;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, 0, &args);
+	if (ret != PORT_PARSE_OK)
+		return parse_status(ret);
+	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	if (args.dev) {
+		ret = vtl_nl_port_get(nl, req.ifindex, &port);
+		list.ports = &port;
+		list.len = ret ? 0 : 1;
+	} else {
+		ret = vtl_nl_port_dump(nl, &list);
+	}
+	/* print only a complete answer, and nothing after an error */
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	else
+		ret = print_ports(opts, &list);
+	if (!args.dev)
+		vtl_port_list_free(&list);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int port_help(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	(void)opts;
+	(void)argc;
+	(void)argv;
+	port_usage(stdout);
+	return VTL_EXIT_OK;
+}
+
+static const struct vtl_command port_commands[] = {
+	{ "add",	port_add,	"attach VTL to a device" },
+	{ "del",	port_del,	"detach VTL from a device" },
+	{ "delete",	port_del,	NULL },
+	{ "show",	port_show,	"show one port, or all of them" },
+	{ "list",	port_show,	NULL },
+	{ "help",	port_help,	"show this help" },
+};
+static const size_t port_ncommands = ARRAY_SIZE(port_commands);
+
+static void port_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: vtlctl [ OPTIONS ] port add dev VMIF [ peer UPIF ] [ mode MODE ]\n"
+		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
+		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
+		"       vtlctl port help\n"
+		"MODE := { host-only | standalone | bridge }\n"
+		"Commands:\n");
+	for (i = 0; i < port_ncommands; i++) {
+		if (port_commands[i].help)
+			fprintf(f, "  %-6s %s\n", port_commands[i].name,
+				port_commands[i].help);
+	}
+}
+
+/* vtlctl port COMMAND ...; argv[0] is "port".  No command: show. */
+int port_main(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	static char *show[] = { "show", NULL };
+	int i;
+
+	if (argc < 2)
+		return port_show(opts, 1, show);
+	i = vtl_match_command(argv[1], port_commands, port_ncommands);
+	if (i < 0) {
+		vtl_err_match(i, "command", argv[1], "\"vtlctl port help\"");
+		return VTL_EXIT_USAGE;
+	}
+	return port_commands[i].fn(opts, argc - 1, argv + 1);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The port object's command-line parsing, exported for the tests: what a
+ * command line says, before anything is looked up or sent.
+ */
+#ifndef VTLCTL_PORT_H
+#define VTLCTL_PORT_H
+
+#include <stdint.h>
+
+/* The keywords of the port commands, as bits of a set. */
+enum port_key {
+	PORT_KEY_DEV	= 1 << 0,
+	PORT_KEY_PEER	= 1 << 1,
+	PORT_KEY_MODE	= 1 << 2,
+	PORT_KEY_HELP	= 1 << 3,	/* always taken */
+};
+
+/* What the keywords said; NULL or VTL_PORT_MODE_UNSPEC: not given. */
+struct port_args {
+	const char *dev;
+	const char *peer;
+	uint32_t mode;
+};
+
+/* port_parse() returns one of these. */
+enum {
+	PORT_PARSE_OK,
+	PORT_PARSE_HELP,	/* "help" was given */
+	PORT_PARSE_ERROR,	/* reported on stderr */
+};
+
+int port_parse(int argc, char *argv[], unsigned int takes,
+	       unsigned int needs, struct port_args *args);
+const char *port_mode_name(uint32_t mode);
+
+#endif /* VTLCTL_PORT_H */
