@@ -106,9 +106,9 @@ static void open_container(struct printer *p, const char *key,
 		return;
 	}
 	/* pushed even on failure, so that opens and closes stay paired */
-	p->stack[p->depth++] = val;
 	json_object_get(val);
 	attach(p, key, val);
+	p->stack[p->depth++] = val;
 }
 
 static void close_container(struct printer *p)
