@@ -29,7 +29,8 @@
 #define VTL_PKT_IP6_MAX_EXT	8	/* extension headers walked, at most */
 
 /* The largest frame the TCP builders write before the payload. */
-#define VTL_PKT_TCP_BUILD_HLEN	(ETH_HLEN + VTL_PKT_MAX_VLAN * VTL_PKT_VLAN_HLEN + \
+#define VTL_PKT_TCP_BUILD_HLEN	(ETH_HLEN + \
+				 VTL_PKT_MAX_VLAN * VTL_PKT_VLAN_HLEN + \
 				 VTL_PKT_IP6_HLEN + VTL_PKT_TCP_HLEN + 40)
 
 #define VTL_PKT_ARP_REQUEST	1
@@ -63,10 +64,10 @@
  * @VTL_PKT_TCP_WSCALE: the TCP window scale option is present
  * @VTL_PKT_TCP_SACKOK: the TCP SACK-permitted option is present
  * @VTL_PKT_TCP_TS: the TCP timestamps option is present
- * @VTL_PKT_CSUM_PARTIAL: set by the caller, kept by the parser: the L4
- *	check field holds only the pseudo-header sum, to be completed by
- *	the device or the stack (CHECKSUM_PARTIAL, and every GSO packet)
- * @VTL_PKT_GSO: set by the caller, kept by the parser: the packet will be
+ * @VTL_PKT_CSUM_PARTIAL: set by the caller after parsing: the L4 check
+ *	field holds only the pseudo-header sum, to be completed by the
+ *	device or the stack (CHECKSUM_PARTIAL, and every GSO packet)
+ * @VTL_PKT_GSO: set by the caller after parsing: the packet will be
  *	segmented, so setters refuse what segmentation would get wrong
  */
 enum vtl_pkt_flags {
@@ -91,7 +92,6 @@ enum vtl_pkt_flags {
 #define VTL_PKT_IP		(VTL_PKT_IPV4 | VTL_PKT_IPV6)
 #define VTL_PKT_L4		(VTL_PKT_TCP | VTL_PKT_UDP | VTL_PKT_ICMP | \
 				 VTL_PKT_ICMPV6)
-#define VTL_PKT_INPUT		(VTL_PKT_CSUM_PARTIAL | VTL_PKT_GSO)
 
 /**
  * struct vtl_pkt - a parsed Ethernet frame: a byte view and header offsets
@@ -458,6 +458,8 @@ static inline u32 vtl_pkt_tcp_seg_len(const struct vtl_pkt *pkt)
 {
 	u8 flags = vtl_pkt_tcp_flags(pkt);
 
+	if (!(pkt->flags & VTL_PKT_TCP))
+		return 0;
 	return vtl_pkt_payload_len(pkt) + !!(flags & VTL_TCP_SYN) +
 	       !!(flags & VTL_TCP_FIN);
 }

@@ -1,0 +1,1405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet access: the parser, checksum arithmetic, setters and builders.
+ *
+ * Pure code over a byte view, compiled into the module and into the
+ * userspace tests and fuzzer alike; see pkt.h for the model.
+ *
+ * Two rules keep it safe on anything a guest sends.  The parser reads a
+ * header only after pkt_want() has checked that it lies within the readable
+ * bytes, and sets a header's flag only once the header is validated; every
+ * getter and setter checks that flag before touching the header.  And a
+ * setter writes only bytes inside headers the parser validated, below
+ * @payload_off, so the skb glue need make only the headers writable.
+ */
+
+#include "pkt.h"
+
+#define VTL_CSUM_MANGLED_0	((__force __sum16)0xffff)
+
+/* IPv4: DF, MF and the fragment offset; IPv6 fragment header: offset, M */
+#define IP4_DF			0x4000
+#define IP4_FRAG_MASK		0x3fff
+#define IP4_OFFSET_MASK		0x1fff
+#define IP6_FRAG_MASK		0xfff9
+#define IP6_OFFSET_MASK		0xfff8
+
+/* TCP option kinds */
+#define TCPOPT_EOL		0
+#define TCPOPT_NOP		1
+#define TCPOPT_MSS		2
+#define TCPOPT_WSCALE		3
+#define TCPOPT_SACKOK		4
+#define TCPOPT_TS		8
+
+#define VTL_PKT_TCP_OPTS	(VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE | \
+				 VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS)
+
+static u16 get16(const struct vtl_pkt *pkt, u32 off)
+{
+	return be16_to_cpu(vtl_pkt_get_be16(pkt, off));
+}
+
+static u32 get32(const struct vtl_pkt *pkt, u32 off)
+{
+	return be32_to_cpu(vtl_pkt_get_be32(pkt, off));
+}
+
+static void put_be16(u8 *p, __be16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put16(u8 *p, u16 v)
+{
+	put_be16(p, cpu_to_be16(v));
+}
+
+static void put32(u8 *p, u32 v)
+{
+	__be32 b = cpu_to_be32(v);
+
+	memcpy(p, &b, sizeof(b));
+}
+
+/*
+ * Check that the bytes up to @end (from the frame start) exist within
+ * @limit (the frame, or the IP datagram) and are readable.  A header running
+ * past its container is truncated: -EPROTO.  One that exists but is not
+ * readable yet asks the caller to make @end bytes readable: -ENODATA.
+ */
+static int pkt_want(struct vtl_pkt *pkt, u32 end, u32 limit)
+{
+	if (end > limit)
+		return -EPROTO;
+	if (end > pkt->len) {
+		pkt->need = end;
+		return -ENODATA;
+	}
+	return 0;
+}
+
+static int parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
+{
+	const u8 *d = pkt->data;
+	u32 flags = 0;
+	u8 kind, len;
+
+	while (off < end) {
+		kind = d[off];
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			off++;
+			continue;
+		}
+		if (off + 2 > end)
+			return -EINVAL;
+		len = d[off + 1];
+		if (len < 2 || off + len > end)
+			return -EINVAL;
+		/* As Linux does, an option of the wrong length is ignored. */
+		if (kind == TCPOPT_MSS && len == 4) {
+			pkt->tcp_mss_off = off + 2;
+			pkt->tcp_mss = get16(pkt, off + 2);
+			flags |= VTL_PKT_TCP_MSS;
+		} else if (kind == TCPOPT_WSCALE && len == 3) {
+			pkt->tcp_wscale = d[off + 2];
+			flags |= VTL_PKT_TCP_WSCALE;
+		} else if (kind == TCPOPT_SACKOK && len == 2) {
+			flags |= VTL_PKT_TCP_SACKOK;
+		} else if (kind == TCPOPT_TS && len == 10) {
+			pkt->tcp_ts_off = off + 2;
+			pkt->tcp_tsval = get32(pkt, off + 2);
+			pkt->tcp_tsecr = get32(pkt, off + 6);
+			flags |= VTL_PKT_TCP_TS;
+		}
+		off += len;
+	}
+	pkt->flags |= flags;
+	return 0;
+}
+
+static int parse_l4(struct vtl_pkt *pkt)
+{
+	u32 off = pkt->l4_off, end = pkt->l3_end, hlen;
+	int err;
+
+	switch (pkt->l4_proto) {
+	case IPPROTO_TCP:
+		err = pkt_want(pkt, off + VTL_PKT_TCP_HLEN, end);
+		if (err)
+			return err;
+		hlen = (pkt->data[off + 12] >> 4) * 4;
+		if (hlen < VTL_PKT_TCP_HLEN)
+			return -EINVAL;
+		err = pkt_want(pkt, off + hlen, end);
+		if (err)
+			return err;
+		err = parse_tcp_opts(pkt, off + VTL_PKT_TCP_HLEN, off + hlen);
+		if (err)
+			return err;
+		pkt->payload_off = off + hlen;
+		pkt->flags |= VTL_PKT_TCP;
+		return 0;
+	case IPPROTO_UDP:
+		err = pkt_want(pkt, off + VTL_PKT_UDP_HLEN, end);
+		if (err)
+			return err;
+		/*
+		 * The UDP length bounds what the checksum covers; a fragment's
+		 * is that of the whole datagram, which we cannot check.
+		 */
+		if (!(pkt->flags & VTL_PKT_FRAG)) {
+			hlen = get16(pkt, off + 4);
+			if (hlen < VTL_PKT_UDP_HLEN)
+				return -EINVAL;
+			if (off + hlen > end)
+				return -EPROTO;
+			pkt->l4_end = off + hlen;
+		}
+		pkt->payload_off = off + VTL_PKT_UDP_HLEN;
+		pkt->flags |= VTL_PKT_UDP;
+		return 0;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (pkt->l4_proto != (pkt->flags & VTL_PKT_IPV4 ?
+				      IPPROTO_ICMP : IPPROTO_ICMPV6))
+			return 0;
+		err = pkt_want(pkt, off + VTL_PKT_ICMP_HLEN, end);
+		if (err)
+			return err;
+		pkt->payload_off = off + VTL_PKT_ICMP_HLEN;
+		pkt->flags |= pkt->flags & VTL_PKT_IPV4 ? VTL_PKT_ICMP :
+							  VTL_PKT_ICMPV6;
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_ip4(struct vtl_pkt *pkt)
+{
+	u32 off = pkt->l3_off, ihl, tot;
+	u16 frag;
+	int err;
+
+	err = pkt_want(pkt, off + VTL_PKT_IP4_HLEN, pkt->frame_len);
+	if (err)
+		return err;
+	if (pkt->data[off] >> 4 != 4)
+		return -EINVAL;
+	ihl = (pkt->data[off] & 0xf) * 4;
+	if (ihl < VTL_PKT_IP4_HLEN)
+		return -EINVAL;
+	err = pkt_want(pkt, off + ihl, pkt->frame_len);
+	if (err)
+		return err;
+	tot = get16(pkt, off + 2);
+	if (tot < ihl)
+		return -EINVAL;
+	if (off + tot > pkt->frame_len)
+		return -EPROTO;
+
+	pkt->l3_end = off + tot;
+	pkt->l4_end = pkt->l3_end;
+	pkt->l4_proto = pkt->data[off + 9];
+	pkt->l4_off = off + ihl;
+	pkt->payload_off = pkt->l4_off;
+	frag = get16(pkt, off + 6);
+	if (frag & IP4_FRAG_MASK)
+		pkt->flags |= VTL_PKT_FRAG;
+	if (frag & IP4_OFFSET_MASK)
+		pkt->flags |= VTL_PKT_FRAG_LATER;
+	pkt->flags |= VTL_PKT_IPV4;
+	if (pkt->flags & VTL_PKT_FRAG_LATER)
+		return 0;
+	return parse_l4(pkt);
+}
+
+static bool ip6_is_ext(u8 nexthdr)
+{
+	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+	       nexthdr == IPPROTO_FRAGMENT || nexthdr == IPPROTO_DSTOPTS ||
+	       nexthdr == IPPROTO_AH;
+}
+
+static int parse_ip6(struct vtl_pkt *pkt)
+{
+	u32 off = pkt->l3_off, end, cur, hlen, flags = 0;
+	const u8 *d = pkt->data;
+	unsigned int i;
+	u16 frag;
+	u8 nh;
+	int err;
+
+	err = pkt_want(pkt, off + VTL_PKT_IP6_HLEN, pkt->frame_len);
+	if (err)
+		return err;
+	if (d[off] >> 4 != 6)
+		return -EINVAL;
+	/*
+	 * A payload length of 0 is taken literally: jumbograms and BIG TCP
+	 * GSO packets then fail as truncated.
+	 */
+	end = off + VTL_PKT_IP6_HLEN + get16(pkt, off + 4);
+	if (end > pkt->frame_len)
+		return -EPROTO;
+
+	nh = d[off + 6];
+	cur = off + VTL_PKT_IP6_HLEN;
+	for (i = 0; ip6_is_ext(nh); i++) {
+		if (i == VTL_PKT_IP6_MAX_EXT)
+			return -ELOOP;
+		err = pkt_want(pkt, cur + 8, end);
+		if (err)
+			return err;
+		if (nh == IPPROTO_FRAGMENT) {
+			hlen = 8;
+			frag = get16(pkt, cur + 2);
+			if (frag & IP6_FRAG_MASK)
+				flags |= VTL_PKT_FRAG;
+			if (frag & IP6_OFFSET_MASK)
+				flags |= VTL_PKT_FRAG_LATER;
+		} else if (nh == IPPROTO_AH) {
+			hlen = (d[cur + 1] + 2) * 4;
+		} else {
+			/* RFC 8200 4.1: hop-by-hop options come first */
+			if (nh == IPPROTO_HOPOPTS && i)
+				return -EINVAL;
+			if (nh == IPPROTO_ROUTING && d[cur + 3])
+				flags |= VTL_PKT_RTHDR;
+			hlen = (d[cur + 1] + 1) * 8;
+		}
+		err = pkt_want(pkt, cur + hlen, end);
+		if (err)
+			return err;
+		nh = d[cur];
+		cur += hlen;
+		if (flags & VTL_PKT_FRAG_LATER)
+			break;
+	}
+
+	pkt->l3_end = end;
+	pkt->l4_end = end;
+	pkt->l4_proto = nh;
+	pkt->l4_off = cur;
+	pkt->payload_off = cur;
+	pkt->flags |= VTL_PKT_IPV6 | flags;
+	if (pkt->flags & VTL_PKT_FRAG_LATER)
+		return 0;
+	return parse_l4(pkt);
+}
+
+static int parse_arp(struct vtl_pkt *pkt)
+{
+	u32 off = pkt->l3_off;
+	int err;
+
+	err = pkt_want(pkt, off + 8, pkt->frame_len);
+	if (err)
+		return err;
+	/* Only Ethernet/IPv4 ARP is parsed; other ARP is left as payload. */
+	if (vtl_pkt_get_be16(pkt, off) != cpu_to_be16(1) ||
+	    vtl_pkt_get_be16(pkt, off + 2) != cpu_to_be16(ETH_P_IP) ||
+	    pkt->data[off + 4] != ETH_ALEN || pkt->data[off + 5] != 4)
+		return 0;
+	err = pkt_want(pkt, off + VTL_PKT_ARP_LEN, pkt->frame_len);
+	if (err)
+		return err;
+	pkt->l3_end = off + VTL_PKT_ARP_LEN;
+	pkt->l4_end = pkt->l3_end;
+	pkt->payload_off = pkt->l3_end;
+	pkt->flags |= VTL_PKT_ARP;
+	return 0;
+}
+
+/**
+ * vtl_pkt_parse - parse an Ethernet frame into header offsets
+ * @pkt: the result; entirely overwritten
+ * @data: the frame, from the Ethernet destination address
+ * @len: bytes readable at @data (more than @frame_len counts as @frame_len)
+ * @frame_len: bytes in the whole frame
+ *
+ * Parses Ethernet with up to two 802.1Q/802.1ad tags, Ethernet/IPv4 ARP,
+ * IPv4 with options and fragments, IPv6 with up to %VTL_PKT_IP6_MAX_EXT
+ * extension headers, then TCP with its options, UDP, ICMP or ICMPv6.
+ * Unknown EtherTypes and L4 protocols are not errors: parsing stops there.
+ * Nothing past @len is ever read.
+ *
+ * The caller sets %VTL_PKT_CSUM_PARTIAL and %VTL_PKT_GSO, if it needs them,
+ * after a successful parse.
+ *
+ * Return: 0; -ENODATA if a header lies past @len but within the frame,
+ * with @pkt->need set to the bytes to make readable before parsing again;
+ * -EPROTO if a header, or the IP datagram, runs past the end of the frame
+ * (or a header past the end of its IP datagram); -EINVAL if a header field
+ * is invalid (IP version, header or option length); -ELOOP if the IPv6
+ * extension headers go on past the limit.  On error, the flags still
+ * describe the headers parsed before the one that failed.
+ */
+int vtl_pkt_parse(struct vtl_pkt *pkt, u8 *data, u32 len, u32 frame_len)
+{
+	u32 off = 2 * ETH_ALEN;
+	__be16 proto;
+	int err;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->data = data;
+	pkt->len = len < frame_len ? len : frame_len;
+	pkt->frame_len = frame_len;
+	pkt->l3_end = frame_len;
+	pkt->l4_end = frame_len;
+
+	err = pkt_want(pkt, ETH_HLEN, frame_len);
+	if (err)
+		return err;
+	proto = vtl_pkt_get_be16(pkt, off);
+	while ((proto == cpu_to_be16(ETH_P_8021Q) ||
+		proto == cpu_to_be16(ETH_P_8021AD)) &&
+	       pkt->nr_vlan < VTL_PKT_MAX_VLAN) {
+		err = pkt_want(pkt, off + VTL_PKT_VLAN_HLEN + 2, frame_len);
+		if (err)
+			return err;
+		off += VTL_PKT_VLAN_HLEN;
+		proto = vtl_pkt_get_be16(pkt, off);
+		pkt->nr_vlan++;
+	}
+	pkt->eth_proto = proto;
+	pkt->l3_off = off + 2;
+	pkt->payload_off = pkt->l3_off;
+
+	switch (be16_to_cpu(proto)) {
+	case ETH_P_ARP:
+		return parse_arp(pkt);
+	case ETH_P_IP:
+		return parse_ip4(pkt);
+	case ETH_P_IPV6:
+		return parse_ip6(pkt);
+	}
+	return 0;
+}
+
+/**
+ * vtl_pkt_csum_add - one's complement addition of two 32-bit sums
+ * @sum: a sum
+ * @addend: another
+ *
+ * Return: their sum, with end-around carry, as the kernel's csum_add().
+ */
+u32 vtl_pkt_csum_add(u32 sum, u32 addend)
+{
+	sum += addend;
+	return sum + (sum < addend);
+}
+
+/**
+ * vtl_pkt_csum_bytes - add bytes to a one's complement sum
+ * @buf: the bytes
+ * @len: their number
+ * @sum: the sum so far, of bytes ending at an even offset
+ *
+ * 16-bit words are added as they lie in memory, as the kernel's
+ * csum_partial() does, so the result is a __wsum in the kernel's sense.
+ *
+ * Return: the new sum, unfolded.
+ */
+u32 vtl_pkt_csum_bytes(const void *buf, u32 len, u32 sum)
+{
+	const u8 *p = buf;
+	u16 w;
+
+	for (; len >= 2; p += 2, len -= 2) {
+		memcpy(&w, p, sizeof(w));
+		sum = vtl_pkt_csum_add(sum, w);
+	}
+	if (len) {
+		/* The odd byte is the first of a zero-padded word. */
+		w = 0;
+		memcpy(&w, p, 1);
+		sum = vtl_pkt_csum_add(sum, w);
+	}
+	return sum;
+}
+
+static u16 csum_fold16(u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/**
+ * vtl_pkt_csum_fold - fold a 32-bit sum into a checksum field's value
+ * @sum: the sum
+ *
+ * Return: the complement of the folded sum, as the kernel's csum_fold().
+ */
+__sum16 vtl_pkt_csum_fold(u32 sum)
+{
+	return (__force __sum16)(u16)~csum_fold16(sum);
+}
+
+/* Offset of the L4 checksum field, or 0 if there is none. */
+static u32 l4_check_off(const struct vtl_pkt *pkt)
+{
+	if (pkt->flags & VTL_PKT_TCP)
+		return pkt->l4_off + 16;
+	if (pkt->flags & VTL_PKT_UDP)
+		return pkt->l4_off + 6;
+	if (pkt->flags & (VTL_PKT_ICMP | VTL_PKT_ICMPV6))
+		return pkt->l4_off + 2;
+	return 0;
+}
+
+static __sum16 get_sum16(const u8 *p)
+{
+	__sum16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void put_sum16(u8 *p, __sum16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* One's complement has two zeros; a checksum field may hold either. */
+static bool csum16_equal(__sum16 a, __sum16 b)
+{
+	u16 x = (__force u16)a, y = (__force u16)b;
+
+	return x == y || ((x == 0 || x == 0xffff) && (y == 0 || y == 0xffff));
+}
+
+/**
+ * vtl_pkt_ip4_csum_fill - compute the IPv4 header checksum from scratch
+ * @pkt: parsed frame
+ *
+ * Return: 0, or -EINVAL without an IPv4 header.
+ */
+int vtl_pkt_ip4_csum_fill(struct vtl_pkt *pkt)
+{
+	u8 *iph = pkt->data + pkt->l3_off;
+	u32 ihl = pkt->l4_off - pkt->l3_off;
+
+	if (!(pkt->flags & VTL_PKT_IPV4))
+		return -EINVAL;
+	put_sum16(iph + 10, 0);
+	put_sum16(iph + 10, vtl_pkt_csum_fold(vtl_pkt_csum_bytes(iph, ihl, 0)));
+	return 0;
+}
+
+/**
+ * vtl_pkt_ip4_csum_check - verify the IPv4 header checksum
+ * @pkt: parsed frame
+ *
+ * Return: 0 if it is right, -EBADMSG if not, -EINVAL without IPv4.
+ */
+int vtl_pkt_ip4_csum_check(const struct vtl_pkt *pkt)
+{
+	if (!(pkt->flags & VTL_PKT_IPV4))
+		return -EINVAL;
+	if (vtl_pkt_csum_fold(vtl_pkt_csum_bytes(pkt->data + pkt->l3_off,
+						 pkt->l4_off - pkt->l3_off, 0)))
+		return -EBADMSG;
+	return 0;
+}
+
+/**
+ * vtl_pkt_l4_pseudo_sum - sum of the L4 pseudo-header
+ * @pkt: parsed frame with a TCP, UDP or ICMPv6 header
+ *
+ * Addresses, protocol and L4 length (RFC 793, RFC 8200 8.1); with an IPv6
+ * routing header the result is wrong, see %VTL_PKT_RTHDR.
+ *
+ * Return: the unfolded sum, or 0 for ICMP and frames without IP.
+ */
+u32 vtl_pkt_l4_pseudo_sum(const struct vtl_pkt *pkt)
+{
+	u32 len = pkt->l4_end - pkt->l4_off, sum;
+
+	if (pkt->flags & VTL_PKT_ICMP)
+		return 0;
+	if (pkt->flags & VTL_PKT_IPV4) {
+		sum = vtl_pkt_csum_bytes(pkt->data + pkt->l3_off + 12, 8, 0);
+		sum = vtl_pkt_csum_add(sum, (__force u16)cpu_to_be16(len));
+	} else if (pkt->flags & VTL_PKT_IPV6) {
+		sum = vtl_pkt_csum_bytes(pkt->data + pkt->l3_off + 8, 32, 0);
+		sum = vtl_pkt_csum_add(sum, (__force u32)cpu_to_be32(len));
+	} else {
+		return 0;
+	}
+	return vtl_pkt_csum_add(sum, (__force u16)cpu_to_be16(pkt->l4_proto));
+}
+
+static int l4_csum_usable(const struct vtl_pkt *pkt)
+{
+	if (!l4_check_off(pkt))
+		return -EINVAL;
+	/*
+	 * A fragment's checksum covers the reassembled datagram; with a
+	 * routing header the pseudo-header holds the final destination.
+	 */
+	if (pkt->flags & (VTL_PKT_FRAG | VTL_PKT_RTHDR))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
+ * vtl_pkt_l4_csum_fill - compute the L4 checksum from scratch
+ * @pkt: parsed frame with a TCP, UDP, ICMP or ICMPv6 header
+ *
+ * In partial mode (%VTL_PKT_CSUM_PARTIAL) this writes the pseudo-header
+ * sum the device completes, as the stack does for CHECKSUM_PARTIAL; else
+ * the full checksum over the L4 datagram, which must then be readable.
+ * A UDP checksum computed as 0 is sent as 0xffff (RFC 768).
+ *
+ * Return: 0; -EINVAL without such a header; -EOPNOTSUPP for a fragment or
+ * with an IPv6 routing header; -ENODATA (with @pkt->need) if the L4
+ * datagram is not all readable.
+ */
+int vtl_pkt_l4_csum_fill(struct vtl_pkt *pkt)
+{
+	u8 *check = pkt->data + l4_check_off(pkt);
+	__sum16 sum;
+	int err;
+
+	err = l4_csum_usable(pkt);
+	if (err)
+		return err;
+	if (pkt->flags & VTL_PKT_CSUM_PARTIAL) {
+		sum = (__force __sum16)csum_fold16(vtl_pkt_l4_pseudo_sum(pkt));
+		put_sum16(check, sum);
+		return 0;
+	}
+	if (pkt->l4_end > pkt->len) {
+		pkt->need = pkt->l4_end;
+		return -ENODATA;
+	}
+	put_sum16(check, 0);
+	sum = vtl_pkt_csum_fold(vtl_pkt_csum_bytes(pkt->data + pkt->l4_off,
+						   pkt->l4_end - pkt->l4_off,
+						   vtl_pkt_l4_pseudo_sum(pkt)));
+	if ((pkt->flags & VTL_PKT_UDP) && !sum)
+		sum = VTL_CSUM_MANGLED_0;
+	put_sum16(check, sum);
+	return 0;
+}
+
+/**
+ * vtl_pkt_l4_csum_check - verify the L4 checksum
+ * @pkt: parsed frame with a TCP, UDP, ICMP or ICMPv6 header
+ *
+ * In partial mode, checks that the field holds the pseudo-header sum.
+ * A zero UDP checksum over IPv4 means "none" and passes; over IPv6 it fails.
+ *
+ * Return: 0 if right, -EBADMSG if not, else as vtl_pkt_l4_csum_fill().
+ */
+int vtl_pkt_l4_csum_check(const struct vtl_pkt *pkt)
+{
+	const u8 *check = pkt->data + l4_check_off(pkt);
+	u32 sum;
+	int err;
+
+	err = l4_csum_usable(pkt);
+	if (err)
+		return err;
+	if (pkt->flags & VTL_PKT_CSUM_PARTIAL) {
+		sum = csum_fold16(vtl_pkt_l4_pseudo_sum(pkt));
+		return csum16_equal(get_sum16(check), (__force __sum16)sum) ?
+		       0 : -EBADMSG;
+	}
+	if (pkt->l4_end > pkt->len)
+		return -ENODATA;
+	if ((pkt->flags & VTL_PKT_UDP) && !get_sum16(check))
+		return pkt->flags & VTL_PKT_IPV4 ? 0 : -EBADMSG;
+	sum = vtl_pkt_csum_bytes(pkt->data + pkt->l4_off,
+				 pkt->l4_end - pkt->l4_off,
+				 vtl_pkt_l4_pseudo_sum(pkt));
+	return vtl_pkt_csum_fold(sum) ? -EBADMSG : 0;
+}
+
+/*
+ * RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), with m and m' the sums of the old
+ * and new bytes.  In partial mode the field holds a plain (uncomplemented)
+ * sum, so HC' = HC + ~m + m', as inet_proto_csum_replace4() does.
+ */
+static void csum_replace(u8 *field, u32 from, u32 to, bool partial)
+{
+	u32 sum = (__force u16)get_sum16(field);
+
+	if (!partial)
+		sum = ~sum & 0xffff;
+	sum = vtl_pkt_csum_add(sum, ~from);
+	sum = vtl_pkt_csum_add(sum, to);
+	if (partial)
+		put_sum16(field, (__force __sum16)csum_fold16(sum));
+	else
+		put_sum16(field, vtl_pkt_csum_fold(sum));
+}
+
+static void l4_csum_replace(struct vtl_pkt *pkt, u32 from, u32 to,
+			    bool pseudo)
+{
+	bool partial = pkt->flags & VTL_PKT_CSUM_PARTIAL;
+	u32 off = l4_check_off(pkt);
+	u8 *check = pkt->data + off;
+
+	if (!off)
+		return;
+	/* ICMP has no pseudo-header. */
+	if (pseudo && (pkt->flags & VTL_PKT_ICMP))
+		return;
+	/* The device sums the L4 bytes: only the pseudo-header is ours. */
+	if (partial && !pseudo)
+		return;
+	if (pkt->flags & VTL_PKT_UDP) {
+		/* UDP over IPv4 without a checksum stays without one. */
+		if (!partial && (pkt->flags & VTL_PKT_IPV4) &&
+		    !get_sum16(check))
+			return;
+		csum_replace(check, from, to, partial);
+		if (!get_sum16(check))
+			put_sum16(check, VTL_CSUM_MANGLED_0);
+		return;
+	}
+	csum_replace(check, from, to, partial);
+}
+
+#define COVER_IP	BIT(0)	/* under the IPv4 header checksum */
+#define COVER_L4	BIT(1)	/* under the L4 checksum, as data */
+#define COVER_PSEUDO	BIT(2)	/* in the L4 pseudo-header */
+
+/*
+ * Write @n bytes at @off and fix the checksums covering them.  Headers start
+ * at even offsets (14 + 4 * VLAN tags, then multiples of 4), so summing the
+ * even-aligned words around the field gives the delta for every checksum,
+ * the pseudo-header included.  The words never reach a checksum field.
+ */
+static void pkt_rewrite(struct vtl_pkt *pkt, u32 off, const void *val, u32 n,
+			unsigned int cover)
+{
+	u32 start = off & ~1U, end = (off + n + 1) & ~1U, from, to;
+	u8 *d = pkt->data;
+
+	from = vtl_pkt_csum_bytes(d + start, end - start, 0);
+	memcpy(d + off, val, n);
+	if (!cover)
+		return;
+	to = vtl_pkt_csum_bytes(d + start, end - start, 0);
+	if ((cover & COVER_IP) && (pkt->flags & VTL_PKT_IPV4))
+		csum_replace(d + pkt->l3_off + 10, from, to, false);
+	if (cover & (COVER_L4 | COVER_PSEUDO))
+		l4_csum_replace(pkt, from, to, cover & COVER_PSEUDO);
+}
+
+static void swap_bytes(u8 *a, u8 *b, u32 n)
+{
+	u8 t;
+
+	while (n--) {
+		t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/**
+ * vtl_pkt_set_eth_dst - set the destination MAC address
+ * @pkt: parsed frame
+ * @mac: ETH_ALEN bytes
+ *
+ * Return: 0, or -EINVAL if the frame has no Ethernet header.
+ */
+int vtl_pkt_set_eth_dst(struct vtl_pkt *pkt, const u8 *mac)
+{
+	if (pkt->len < ETH_HLEN)
+		return -EINVAL;
+	memcpy(pkt->data, mac, ETH_ALEN);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_eth_src - set the source MAC address
+ * @pkt: parsed frame
+ * @mac: ETH_ALEN bytes
+ *
+ * Return: 0, or -EINVAL if the frame has no Ethernet header.
+ */
+int vtl_pkt_set_eth_src(struct vtl_pkt *pkt, const u8 *mac)
+{
+	if (pkt->len < ETH_HLEN)
+		return -EINVAL;
+	memcpy(pkt->data + ETH_ALEN, mac, ETH_ALEN);
+	return 0;
+}
+
+/**
+ * vtl_pkt_swap_eth - exchange the source and destination MAC addresses
+ * @pkt: parsed frame
+ *
+ * Return: 0, or -EINVAL if the frame has no Ethernet header.
+ */
+int vtl_pkt_swap_eth(struct vtl_pkt *pkt)
+{
+	if (pkt->len < ETH_HLEN)
+		return -EINVAL;
+	swap_bytes(pkt->data, pkt->data + ETH_ALEN, ETH_ALEN);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_arp_op - set the ARP operation
+ * @pkt: parsed Ethernet/IPv4 ARP frame
+ * @op: %VTL_PKT_ARP_REQUEST, %VTL_PKT_ARP_REPLY, ..., host order
+ *
+ * The ARP setters return 0, or -EINVAL without an Ethernet/IPv4 ARP header.
+ */
+int vtl_pkt_set_arp_op(struct vtl_pkt *pkt, u16 op)
+{
+	if (!(pkt->flags & VTL_PKT_ARP))
+		return -EINVAL;
+	put16(pkt->data + pkt->l3_off + 6, op);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_arp_sha - set the ARP sender hardware address
+ * @pkt: parsed Ethernet/IPv4 ARP frame
+ * @mac: ETH_ALEN bytes
+ */
+int vtl_pkt_set_arp_sha(struct vtl_pkt *pkt, const u8 *mac)
+{
+	if (!(pkt->flags & VTL_PKT_ARP))
+		return -EINVAL;
+	memcpy(pkt->data + pkt->l3_off + 8, mac, ETH_ALEN);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_arp_tha - set the ARP target hardware address
+ * @pkt: parsed Ethernet/IPv4 ARP frame
+ * @mac: ETH_ALEN bytes
+ */
+int vtl_pkt_set_arp_tha(struct vtl_pkt *pkt, const u8 *mac)
+{
+	if (!(pkt->flags & VTL_PKT_ARP))
+		return -EINVAL;
+	memcpy(pkt->data + pkt->l3_off + 18, mac, ETH_ALEN);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_arp_spa - set the ARP sender protocol address
+ * @pkt: parsed Ethernet/IPv4 ARP frame
+ * @addr: IPv4 address
+ */
+int vtl_pkt_set_arp_spa(struct vtl_pkt *pkt, __be32 addr)
+{
+	if (!(pkt->flags & VTL_PKT_ARP))
+		return -EINVAL;
+	memcpy(pkt->data + pkt->l3_off + 14, &addr, sizeof(addr));
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_arp_tpa - set the ARP target protocol address
+ * @pkt: parsed Ethernet/IPv4 ARP frame
+ * @addr: IPv4 address
+ */
+int vtl_pkt_set_arp_tpa(struct vtl_pkt *pkt, __be32 addr)
+{
+	if (!(pkt->flags & VTL_PKT_ARP))
+		return -EINVAL;
+	memcpy(pkt->data + pkt->l3_off + 24, &addr, sizeof(addr));
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip4_saddr - set the IPv4 source address
+ * @pkt: parsed IPv4 frame
+ * @addr: the address
+ *
+ * Updates the IPv4 header checksum and, through the pseudo-header, the
+ * TCP or UDP checksum, in partial mode too.  The IP setters return 0, or
+ * -EINVAL without a header of the right family.
+ */
+int vtl_pkt_set_ip4_saddr(struct vtl_pkt *pkt, __be32 addr)
+{
+	if (!(pkt->flags & VTL_PKT_IPV4))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l3_off + 12, &addr, sizeof(addr),
+		    COVER_IP | COVER_PSEUDO);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip4_daddr - set the IPv4 destination address
+ * @pkt: parsed IPv4 frame
+ * @addr: the address
+ */
+int vtl_pkt_set_ip4_daddr(struct vtl_pkt *pkt, __be32 addr)
+{
+	if (!(pkt->flags & VTL_PKT_IPV4))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l3_off + 16, &addr, sizeof(addr),
+		    COVER_IP | COVER_PSEUDO);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip4_id - set the IPv4 identification
+ * @pkt: parsed IPv4 frame
+ * @id: host order; GSO numbers the segments from it
+ */
+int vtl_pkt_set_ip4_id(struct vtl_pkt *pkt, u16 id)
+{
+	__be16 v = cpu_to_be16(id);
+
+	if (!(pkt->flags & VTL_PKT_IPV4))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l3_off + 4, &v, sizeof(v), COVER_IP);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip6_saddr - set the IPv6 source address
+ * @pkt: parsed IPv6 frame
+ * @addr: 16 bytes
+ */
+int vtl_pkt_set_ip6_saddr(struct vtl_pkt *pkt, const u8 *addr)
+{
+	if (!(pkt->flags & VTL_PKT_IPV6))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l3_off + 8, addr, 16, COVER_PSEUDO);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip6_daddr - set the IPv6 destination address
+ * @pkt: parsed IPv6 frame
+ * @addr: 16 bytes
+ *
+ * With a routing header (%VTL_PKT_RTHDR) the destination is not in the
+ * pseudo-header, and the L4 checksum is left alone.
+ */
+int vtl_pkt_set_ip6_daddr(struct vtl_pkt *pkt, const u8 *addr)
+{
+	if (!(pkt->flags & VTL_PKT_IPV6))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l3_off + 24, addr, 16,
+		    pkt->flags & VTL_PKT_RTHDR ? 0 : COVER_PSEUDO);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_ip_ttl - set the IPv4 TTL or the IPv6 hop limit
+ * @pkt: parsed IP frame
+ * @ttl: the value
+ */
+int vtl_pkt_set_ip_ttl(struct vtl_pkt *pkt, u8 ttl)
+{
+	if (pkt->flags & VTL_PKT_IPV4)
+		pkt_rewrite(pkt, pkt->l3_off + 8, &ttl, 1, COVER_IP);
+	else if (pkt->flags & VTL_PKT_IPV6)
+		pkt_rewrite(pkt, pkt->l3_off + 7, &ttl, 1, 0);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * vtl_pkt_swap_ip - exchange the source and destination IP addresses
+ * @pkt: parsed IP frame
+ *
+ * One's complement sums do not depend on the order of their words: no
+ * checksum changes.
+ *
+ * Return: 0, -EINVAL without IP, -EOPNOTSUPP with an IPv6 routing header
+ * (the pseudo-header destination is elsewhere).
+ */
+int vtl_pkt_swap_ip(struct vtl_pkt *pkt)
+{
+	u8 *d = pkt->data + pkt->l3_off;
+
+	if (pkt->flags & VTL_PKT_IPV4) {
+		swap_bytes(d + 12, d + 16, 4);
+	} else if (pkt->flags & VTL_PKT_IPV6) {
+		if (pkt->flags & VTL_PKT_RTHDR)
+			return -EOPNOTSUPP;
+		swap_bytes(d + 8, d + 24, 16);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_sport - set the TCP or UDP source port
+ * @pkt: parsed TCP or UDP frame
+ * @port: the port
+ *
+ * Return: 0, or -EINVAL without a TCP or UDP header.
+ */
+int vtl_pkt_set_sport(struct vtl_pkt *pkt, __be16 port)
+{
+	if (!(pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP)))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l4_off, &port, sizeof(port), COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_dport - set the TCP or UDP destination port
+ * @pkt: parsed TCP or UDP frame
+ * @port: the port
+ *
+ * Return: 0, or -EINVAL without a TCP or UDP header.
+ */
+int vtl_pkt_set_dport(struct vtl_pkt *pkt, __be16 port)
+{
+	if (!(pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP)))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l4_off + 2, &port, sizeof(port), COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_swap_ports - exchange the TCP or UDP ports
+ * @pkt: parsed TCP or UDP frame
+ *
+ * Return: 0, or -EINVAL without a TCP or UDP header.
+ */
+int vtl_pkt_swap_ports(struct vtl_pkt *pkt)
+{
+	u8 *d = pkt->data + pkt->l4_off;
+
+	if (!(pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP)))
+		return -EINVAL;
+	swap_bytes(d, d + 2, 2);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_seq - set the TCP sequence number
+ * @pkt: parsed TCP frame
+ * @seq: host order; GSO numbers the segments from it
+ *
+ * The TCP setters return 0, or -EINVAL without a TCP header (or the
+ * option they set).
+ */
+int vtl_pkt_set_tcp_seq(struct vtl_pkt *pkt, u32 seq)
+{
+	__be32 v = cpu_to_be32(seq);
+
+	if (!(pkt->flags & VTL_PKT_TCP))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l4_off + 4, &v, sizeof(v), COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_ack - set the TCP acknowledgment number
+ * @pkt: parsed TCP frame
+ * @ack: host order
+ */
+int vtl_pkt_set_tcp_ack(struct vtl_pkt *pkt, u32 ack)
+{
+	__be32 v = cpu_to_be32(ack);
+
+	if (!(pkt->flags & VTL_PKT_TCP))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l4_off + 8, &v, sizeof(v), COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_flags - set the TCP flags
+ * @pkt: parsed TCP frame
+ * @flags: VTL_TCP_* flags
+ *
+ * Segmentation puts FIN and PSH on the last segment only and CWR on the
+ * first only, which is right; but it would copy SYN and RST to every
+ * segment, so changing those on a GSO packet is refused with -EOPNOTSUPP.
+ */
+int vtl_pkt_set_tcp_flags(struct vtl_pkt *pkt, u8 flags)
+{
+	if (!(pkt->flags & VTL_PKT_TCP))
+		return -EINVAL;
+	if ((pkt->flags & VTL_PKT_GSO) &&
+	    ((flags ^ vtl_pkt_tcp_flags(pkt)) & (VTL_TCP_SYN | VTL_TCP_RST)))
+		return -EOPNOTSUPP;
+	pkt_rewrite(pkt, pkt->l4_off + 13, &flags, 1, COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_window - set the TCP window field
+ * @pkt: parsed TCP frame
+ * @window: host order, as sent (unscaled)
+ */
+int vtl_pkt_set_tcp_window(struct vtl_pkt *pkt, u16 window)
+{
+	__be16 v = cpu_to_be16(window);
+
+	if (!(pkt->flags & VTL_PKT_TCP))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->l4_off + 14, &v, sizeof(v), COVER_L4);
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_mss - rewrite the TCP MSS option (MSS clamping)
+ * @pkt: parsed TCP frame with %VTL_PKT_TCP_MSS
+ * @mss: host order
+ */
+int vtl_pkt_set_tcp_mss(struct vtl_pkt *pkt, u16 mss)
+{
+	__be16 v = cpu_to_be16(mss);
+
+	if (!(pkt->flags & VTL_PKT_TCP) || !(pkt->flags & VTL_PKT_TCP_MSS))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->tcp_mss_off, &v, sizeof(v), COVER_L4);
+	pkt->tcp_mss = mss;
+	return 0;
+}
+
+/**
+ * vtl_pkt_set_tcp_ts - rewrite the TCP timestamps option
+ * @pkt: parsed TCP frame with %VTL_PKT_TCP_TS
+ * @tsval: timestamp value, host order
+ * @tsecr: timestamp echo reply, host order
+ */
+int vtl_pkt_set_tcp_ts(struct vtl_pkt *pkt, u32 tsval, u32 tsecr)
+{
+	__be32 v[2] = { cpu_to_be32(tsval), cpu_to_be32(tsecr) };
+
+	if (!(pkt->flags & VTL_PKT_TCP) || !(pkt->flags & VTL_PKT_TCP_TS))
+		return -EINVAL;
+	pkt_rewrite(pkt, pkt->tcp_ts_off, v, sizeof(v), COVER_L4);
+	pkt->tcp_tsval = tsval;
+	pkt->tcp_tsecr = tsecr;
+	return 0;
+}
+
+static u32 tcp_opts_len(u32 opts)
+{
+	u32 len = 0;
+
+	if (opts & VTL_PKT_TCP_MSS)
+		len += 4;
+	if (opts & VTL_PKT_TCP_TS)
+		len += 12;	/* with SACK-permitted, or two NOPs */
+	else if (opts & VTL_PKT_TCP_SACKOK)
+		len += 4;
+	if (opts & VTL_PKT_TCP_WSCALE)
+		len += 4;
+	return len;
+}
+
+/* The options in the order and alignment Linux uses. */
+static void tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
+{
+	if (tcp->opts & VTL_PKT_TCP_MSS) {
+		p[0] = TCPOPT_MSS;
+		p[1] = 4;
+		put16(p + 2, tcp->mss);
+		p += 4;
+	}
+	if (tcp->opts & VTL_PKT_TCP_TS) {
+		if (tcp->opts & VTL_PKT_TCP_SACKOK) {
+			p[0] = TCPOPT_SACKOK;
+			p[1] = 2;
+		} else {
+			p[0] = TCPOPT_NOP;
+			p[1] = TCPOPT_NOP;
+		}
+		p[2] = TCPOPT_TS;
+		p[3] = 10;
+		put32(p + 4, tcp->tsval);
+		put32(p + 8, tcp->tsecr);
+		p += 12;
+	} else if (tcp->opts & VTL_PKT_TCP_SACKOK) {
+		p[0] = TCPOPT_NOP;
+		p[1] = TCPOPT_NOP;
+		p[2] = TCPOPT_SACKOK;
+		p[3] = 2;
+		p += 4;
+	}
+	if (tcp->opts & VTL_PKT_TCP_WSCALE) {
+		p[0] = TCPOPT_NOP;
+		p[1] = TCPOPT_WSCALE;
+		p[2] = 3;
+		p[3] = tcp->wscale;
+	}
+}
+
+/* Ethernet header with @nr_vlan tags; returns the L3 offset. */
+static u32 eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
+		     const __be16 *vlan_proto, const __be16 *vlan_tci,
+		     u16 proto)
+{
+	u32 off = 2 * ETH_ALEN;
+	unsigned int i;
+
+	memmove(buf, dst, ETH_ALEN);
+	memmove(buf + ETH_ALEN, src, ETH_ALEN);
+	for (i = 0; i < nr_vlan; i++, off += VTL_PKT_VLAN_HLEN) {
+		put_be16(buf + off, vlan_proto[i]);
+		put_be16(buf + off + 2, vlan_tci[i]);
+	}
+	put16(buf + off, proto);
+	return off + 2;
+}
+
+/**
+ * vtl_pkt_build_tcp - write a TCP segment from explicit fields
+ * @buf: where to write the frame, or NULL to learn its length
+ * @size: bytes available at @buf
+ * @tcp: the fields; its payload must not overlap @buf
+ *
+ * Writes Ethernet (with in-band VLAN tags), IPv4 (DF set) or IPv6, and TCP
+ * with the options @tcp->opts asks for, with full checksums.
+ *
+ * Return: the frame length; -EINVAL for too many VLAN tags, unknown
+ * options or a missing payload; -EMSGSIZE if the payload does not fit in
+ * an IP packet; -ENOSPC if @size is too small.
+ */
+int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
+{
+	u32 l3, l4, thl, total, max;
+	struct vtl_pkt pkt;
+	u8 *p;
+	int err;
+
+	if (tcp->nr_vlan > VTL_PKT_MAX_VLAN ||
+	    (tcp->opts & ~VTL_PKT_TCP_OPTS) ||
+	    (tcp->payload_len && !tcp->payload))
+		return -EINVAL;
+	thl = VTL_PKT_TCP_HLEN + tcp_opts_len(tcp->opts);
+	max = 0xffff - thl - (tcp->ipv6 ? 0 : VTL_PKT_IP4_HLEN);
+	if (tcp->payload_len > max)
+		return -EMSGSIZE;
+	l3 = ETH_HLEN + tcp->nr_vlan * VTL_PKT_VLAN_HLEN;
+	l4 = l3 + (tcp->ipv6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN);
+	total = l4 + thl + tcp->payload_len;
+	if (!buf)
+		return total;
+	if (size < total)
+		return -ENOSPC;
+
+	memset(buf + l3, 0, l4 + thl - l3);
+	eth_write(buf, tcp->eth_dst, tcp->eth_src, tcp->nr_vlan,
+		  tcp->vlan_proto, tcp->vlan_tci,
+		  tcp->ipv6 ? ETH_P_IPV6 : ETH_P_IP);
+
+	p = buf + l3;
+	if (tcp->ipv6) {
+		p[0] = 0x60 | tcp->tos >> 4;
+		p[1] = tcp->tos << 4;
+		put16(p + 4, thl + tcp->payload_len);
+		p[6] = IPPROTO_TCP;
+		p[7] = tcp->ttl;
+		memcpy(p + 8, tcp->saddr.ip6, 16);
+		memcpy(p + 24, tcp->daddr.ip6, 16);
+	} else {
+		p[0] = 0x45;
+		p[1] = tcp->tos;
+		put16(p + 2, l4 - l3 + thl + tcp->payload_len);
+		put16(p + 4, tcp->ip_id);
+		put16(p + 6, IP4_DF);
+		p[8] = tcp->ttl;
+		p[9] = IPPROTO_TCP;
+		memcpy(p + 12, &tcp->saddr.ip4, 4);
+		memcpy(p + 16, &tcp->daddr.ip4, 4);
+	}
+
+	p = buf + l4;
+	put_be16(p, tcp->sport);
+	put_be16(p + 2, tcp->dport);
+	put32(p + 4, tcp->seq);
+	put32(p + 8, tcp->ack);
+	p[12] = thl / 4 << 4;
+	p[13] = tcp->flags;
+	put16(p + 14, tcp->window);
+	tcp_opts_write(p + VTL_PKT_TCP_HLEN, tcp);
+	if (tcp->payload_len)
+		memcpy(p + thl, tcp->payload, tcp->payload_len);
+
+	/* Parse what we wrote: the checksums see what a reader will. */
+	err = vtl_pkt_parse(&pkt, buf, total, total);
+	if (err)
+		return err;
+	if (!tcp->ipv6)
+		vtl_pkt_ip4_csum_fill(&pkt);
+	err = vtl_pkt_l4_csum_fill(&pkt);
+	if (err)
+		return err;
+	return total;
+}
+
+/* The reply's addresses and ports: the segment's, swapped. */
+static int tcp_reply_init(struct vtl_pkt_tcp *tcp, const struct vtl_pkt *seg)
+{
+	unsigned int i;
+
+	if (!(seg->flags & VTL_PKT_TCP) || (seg->flags & VTL_PKT_FRAG))
+		return -EINVAL;
+	if (seg->flags & VTL_PKT_RTHDR)
+		return -EOPNOTSUPP;
+	/* RFC 793: a RST is never answered. */
+	if (vtl_pkt_tcp_flags(seg) & VTL_TCP_RST)
+		return -EINVAL;
+
+	memset(tcp, 0, sizeof(*tcp));
+	memcpy(tcp->eth_dst, vtl_pkt_eth_src(seg), ETH_ALEN);
+	memcpy(tcp->eth_src, vtl_pkt_eth_dst(seg), ETH_ALEN);
+	tcp->nr_vlan = seg->nr_vlan;
+	for (i = 0; i < seg->nr_vlan; i++) {
+		tcp->vlan_proto[i] = vtl_pkt_vlan_proto(seg, i);
+		tcp->vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(seg, i));
+	}
+	if (seg->flags & VTL_PKT_IPV6) {
+		tcp->ipv6 = true;
+		memcpy(tcp->saddr.ip6, vtl_pkt_ip6_daddr(seg), 16);
+		memcpy(tcp->daddr.ip6, vtl_pkt_ip6_saddr(seg), 16);
+	} else {
+		tcp->saddr.ip4 = vtl_pkt_ip4_daddr(seg);
+		tcp->daddr.ip4 = vtl_pkt_ip4_saddr(seg);
+	}
+	tcp->ttl = 64;
+	tcp->sport = vtl_pkt_dport(seg);
+	tcp->dport = vtl_pkt_sport(seg);
+	return 0;
+}
+
+/**
+ * vtl_pkt_build_tcp_ack - write a pure ACK answering a TCP segment
+ * @buf: where to write the frame, or NULL to learn its length; it may be
+ *	the segment's own buffer
+ * @size: bytes available at @buf
+ * @seg: the parsed segment, which must carry ACK
+ * @window: the window field to advertise, as sent (unscaled)
+ * @tsval: timestamp value to send if @seg carries timestamps (its own
+ *	value is echoed)
+ *
+ * The ACK goes from the segment's receiver to its sender, with the
+ * sequence number the sender expects (its acknowledgment number) and
+ * acknowledging all of the segment.
+ *
+ * Return: the frame length; -EINVAL if @seg is not a whole TCP segment,
+ * is a RST or lacks ACK; -EOPNOTSUPP with an IPv6 routing header; -ENOSPC.
+ */
+int vtl_pkt_build_tcp_ack(u8 *buf, u32 size, const struct vtl_pkt *seg,
+			  u16 window, u32 tsval)
+{
+	struct vtl_pkt_tcp tcp;
+	int err;
+
+	err = tcp_reply_init(&tcp, seg);
+	if (err)
+		return err;
+	if (!(vtl_pkt_tcp_flags(seg) & VTL_TCP_ACK))
+		return -EINVAL;
+	tcp.seq = vtl_pkt_tcp_ack(seg);
+	tcp.ack = vtl_pkt_tcp_seq(seg) + vtl_pkt_tcp_seg_len(seg);
+	tcp.flags = VTL_TCP_ACK;
+	tcp.window = window;
+	if (seg->flags & VTL_PKT_TCP_TS) {
+		tcp.opts = VTL_PKT_TCP_TS;
+		tcp.tsval = tsval;
+		tcp.tsecr = seg->tcp_tsval;
+	}
+	return vtl_pkt_build_tcp(buf, size, &tcp);
+}
+
+/**
+ * vtl_pkt_build_tcp_rst - write a RST answering a TCP segment
+ * @buf: where to write the frame, or NULL to learn its length; it may be
+ *	the segment's own buffer
+ * @size: bytes available at @buf
+ * @seg: the parsed segment
+ *
+ * RFC 793 "Reset Generation": if the segment carries ACK, the RST takes its
+ * sequence number from the segment's acknowledgment number; otherwise it
+ * has sequence number 0 and is a RST|ACK acknowledging the whole segment.
+ *
+ * Return: the frame length; -EINVAL if @seg is not a whole TCP segment or
+ * is itself a RST; -EOPNOTSUPP with an IPv6 routing header; -ENOSPC.
+ */
+int vtl_pkt_build_tcp_rst(u8 *buf, u32 size, const struct vtl_pkt *seg)
+{
+	struct vtl_pkt_tcp tcp;
+	int err;
+
+	err = tcp_reply_init(&tcp, seg);
+	if (err)
+		return err;
+	if (vtl_pkt_tcp_flags(seg) & VTL_TCP_ACK) {
+		tcp.seq = vtl_pkt_tcp_ack(seg);
+		tcp.flags = VTL_TCP_RST;
+	} else {
+		tcp.ack = vtl_pkt_tcp_seq(seg) + vtl_pkt_tcp_seg_len(seg);
+		tcp.flags = VTL_TCP_RST | VTL_TCP_ACK;
+	}
+	return vtl_pkt_build_tcp(buf, size, &tcp);
+}
+
+/**
+ * vtl_pkt_build_arp_reply - write the ARP reply to an ARP request
+ * @buf: where to write the frame, or NULL to learn its length; it may be
+ *	the request's own buffer
+ * @size: bytes available at @buf
+ * @req: the parsed request
+ * @mac: the hardware address that answers for the requested address
+ *
+ * The reply goes to the requester's hardware address, with the request's
+ * VLAN tags, and is not padded to the Ethernet minimum (the device does).
+ *
+ * Return: the frame length; -EINVAL if @req is not an Ethernet/IPv4 ARP
+ * request; -ENOSPC.
+ */
+int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
+			    const u8 *mac)
+{
+	__be16 vlan_proto[VTL_PKT_MAX_VLAN], vlan_tci[VTL_PKT_MAX_VLAN];
+	u8 sha[ETH_ALEN], src[ETH_ALEN];
+	__be32 spa, tpa;
+	u32 off, total;
+	unsigned int i;
+	u8 *p;
+
+	if (!(req->flags & VTL_PKT_ARP) ||
+	    vtl_pkt_arp_op(req) != VTL_PKT_ARP_REQUEST)
+		return -EINVAL;
+	total = req->l3_off + VTL_PKT_ARP_LEN;
+	if (!buf)
+		return total;
+	if (size < total)
+		return -ENOSPC;
+
+	/* Copy the request's fields first: @buf may be the request. */
+	memcpy(sha, vtl_pkt_arp_sha(req), ETH_ALEN);
+	memcpy(src, mac, ETH_ALEN);
+	spa = vtl_pkt_arp_spa(req);
+	tpa = vtl_pkt_arp_tpa(req);
+	for (i = 0; i < req->nr_vlan; i++) {
+		vlan_proto[i] = vtl_pkt_vlan_proto(req, i);
+		vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(req, i));
+	}
+
+	off = eth_write(buf, sha, src, req->nr_vlan, vlan_proto, vlan_tci,
+			ETH_P_ARP);
+	p = buf + off;
+	put16(p, 1);
+	put16(p + 2, ETH_P_IP);
+	p[4] = ETH_ALEN;
+	p[5] = 4;
+	put16(p + 6, VTL_PKT_ARP_REPLY);
+	memcpy(p + 8, src, ETH_ALEN);
+	memcpy(p + 14, &tpa, 4);
+	memcpy(p + 18, sha, ETH_ALEN);
+	memcpy(p + 24, &spa, 4);
+	return off + VTL_PKT_ARP_LEN;
+}
