@@ -1,0 +1,307 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtlctl's command line, checked without the vtl module: help at every
+# level, prefixes, the message and exit status of every wrong argument,
+# -n, device lookup, the "not loaded" error, and that a failing show writes
+# no half JSON document.  What needs the module absent is skipped when it
+# is loaded; what needs root, ip(8) or valgrind is skipped without them.
+#
+# TAP output; exit 0 on success, 1 on failure.
+#
+#   selftests/vtlctl-cli.sh               (VTLCTL=path overrides the binary)
+
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+VTLCTL=${VTLCTL:-$root/vtlctl/vtlctl}
+tmp=$(mktemp -d)
+netns=vtlctl-cli-$$
+missing_netns=vtlctl-cli-missing-$$
+created_netns=
+
+cleanup()
+{
+	[[ -n $created_netns ]] && ip netns del "$created_netns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+count=0 passed=0 failed=0 skipped=0
+
+ok()
+{
+	count=$((count + 1)) passed=$((passed + 1))
+	echo "ok $count $1"
+}
+
+not_ok()
+{
+	count=$((count + 1)) failed=$((failed + 1))
+	echo "not ok $count $1"
+	shift
+	local line
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+
+skip()
+{
+	count=$((count + 1)) skipped=$((skipped + 1))
+	echo "ok $count $1 # SKIP $2"
+}
+
+# run CMD...: sets rc, out (stdout) and err (stderr)
+run()
+{
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(<"$tmp/out")
+	err=$(<"$tmp/err")
+}
+
+# expect RC STDERR DESC CMD...: exit status and all of stderr, exactly
+expect()
+{
+	local want_rc=$1 want_err=$2 desc=$3
+	shift 3
+	run "$@"
+	if ((rc == want_rc)) && [[ $err == "$want_err" ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "exit $rc, want $want_rc" \
+			"stderr: $err" "want:   $want_err"
+	fi
+}
+
+# expect_usage DESC PATTERN CMD...: exit 0, stdout starts with PATTERN
+expect_usage()
+{
+	local desc=$1 want=$2
+	shift 2
+	run "$@"
+	if ((rc == 0)) && [[ -z $err && $out == "$want"* ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "exit $rc" "stdout: ${out%%$'\n'*}" \
+			"stderr: $err"
+	fi
+}
+
+echo "TAP version 13"
+echo "# vtlctl command line, without the kernel module"
+
+if [[ ! -x $VTLCTL ]]; then
+	make -s -C "$root/vtlctl" >"$tmp/build" 2>&1 ||
+		echo "# $(tail -1 "$tmp/build")"
+fi
+if [[ ! -x $VTLCTL ]]; then
+	not_ok "vtlctl is built" "no $VTLCTL"
+	echo "1..$count"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+V=$VTLCTL
+
+NOT_LOADED="Error: the vtl kernel module is not loaded."
+run "$V" port show
+module_absent=
+[[ $err == "$NOT_LOADED" ]] && module_absent=1
+
+# --- help at every level ------------------------------------------------
+main_usage="Usage: vtlctl [ OPTIONS ] OBJECT"
+port_usage="Usage: vtlctl [ OPTIONS ] port add"
+expect_usage "vtlctl help" "$main_usage" "$V" help
+expect_usage "vtlctl -h" "$main_usage" "$V" -h
+expect_usage "vtlctl --help" "$main_usage" "$V" --help
+expect_usage "vtlctl -help port show (help first)" "$main_usage" \
+	"$V" -help port show
+expect_usage "vtlctl help port" "$port_usage" "$V" help port
+expect_usage "vtlctl port help" "$port_usage" "$V" port help
+expect_usage "vtlctl port add help" "$port_usage" "$V" port add help
+expect_usage "vtlctl port add dev x help" "$port_usage" \
+	"$V" port add dev x help
+expect_usage "vtlctl port del help" "$port_usage" "$V" port del help
+expect_usage "vtlctl port show help" "$port_usage" "$V" port show help
+expect_usage "vtlctl -V" "vtlctl 0" "$V" -V
+expect_usage "vtlctl -Version" "vtlctl 0" "$V" -Version
+run "$V"
+if ((rc == 2)) && [[ -z $out && $err == "$main_usage"* ]]; then
+	ok "vtlctl alone: usage on stderr, exit 2"
+else
+	not_ok "vtlctl alone: usage on stderr, exit 2" "exit $rc" "stderr: $err"
+fi
+
+# --- prefixes -----------------------------------------------------------
+expect_usage "prefixes: vtlctl p h" "$port_usage" "$V" p h
+expect_usage "prefixes: vtlctl he p" "$port_usage" "$V" he p
+expect_usage "prefixes: vtlctl p a he" "$port_usage" "$V" p a he
+expect_usage "prefixes: vtlctl p delete help" "$port_usage" \
+	"$V" p delete help
+expect_usage "prefixes: vtlctl p l h (list)" "$port_usage" "$V" p l h
+expect 2 'Error: "dev" is required' "prefixes: vtlctl p d (del)" "$V" p d
+expect 2 'Error: duplicate "dev"' "prefixes: keyword prefixes" \
+	"$V" port add d lo m b de lo
+expect 2 'Error: "peer" needs a value' "prefixes: keyword p is peer" \
+	"$V" port add dev lo p
+
+# --- wrong arguments: the message names them, exit 2 --------------------
+long=$(printf 'x%.0s' {1..5000})
+expect 2 'Error: unknown object "foo", try "vtlctl help"' \
+	"unknown object" "$V" foo
+expect 2 'Error: unknown object "foo", try "vtlctl help"' \
+	"unknown object after help" "$V" help foo
+expect 2 'Error: unknown command "foo", try "vtlctl port help"' \
+	"unknown command" "$V" port foo
+expect 2 'Error: unknown option "-x", try "vtlctl help"' \
+	"unknown option" "$V" -x port show
+expect 2 'Error: ambiguous option "-", try "vtlctl help"' \
+	"ambiguous option" "$V" - port show
+expect 2 'Error: unknown keyword "foo"' "unknown keyword" \
+	"$V" port add dev lo foo bar
+expect 2 'Error: unknown keyword "peer"' "keyword of another command" \
+	"$V" port show peer lo
+expect 2 'Error: unknown keyword "mode"' "del takes no mode" \
+	"$V" port del dev lo mode bridge
+expect 2 'Error: "mode" needs a value' "keyword without value" \
+	"$V" port add dev lo mode
+expect 2 'Error: "dev" needs a value' "dev without value" \
+	"$V" port add dev
+expect 2 'Error: invalid mode "x"' "invalid mode" \
+	"$V" port add dev lo mode x
+expect 2 'Error: duplicate "dev"' "duplicate keyword" \
+	"$V" port add dev lo dev lo
+expect 2 'Error: duplicate "mode"' "duplicate mode" \
+	"$V" port add dev lo mode bridge mode bridge
+expect 2 'Error: "dev" is required' "add without dev" \
+	"$V" port add peer lo
+expect 2 'Error: "dev" is required' "del without dev" "$V" port del
+expect 2 'Error: invalid device name "a/b"' "device name with a slash" \
+	"$V" port add dev a/b
+expect 2 'Error: invalid device name "1234567890123456"' \
+	"device name too long" "$V" port add dev 1234567890123456
+expect 2 'Error: invalid device name ""' "empty device name" \
+	"$V" port del dev ""
+expect 2 "Error: invalid device name \"$long\"" "5000-byte device name" \
+	"$V" port add dev "$long"
+expect 2 "Error: unknown object \"$long\", try \"vtlctl help\"" \
+	"5000-byte object" "$V" "$long"
+expect 2 'Error: "-n" needs a value' "-n without value" "$V" -n
+expect 2 'Error: duplicate "-netns"' "-netns twice" \
+	"$V" -n a -netns b port show
+# usage errors come before any lookup: the netns is not even opened
+expect 2 'Error: invalid mode "x"' "usage checked before -n" \
+	"$V" -n "$missing_netns" port add dev lo mode x
+
+# --- lookups: netns, devices ------------------------------------------------
+expect 1 "Cannot open network namespace \"$missing_netns\": No such file or directory" \
+	"missing netns" "$V" -n "$missing_netns" port show
+expect 1 "Cannot open network namespace \"/nonexistent/ns\": No such file or directory" \
+	"missing netns path" "$V" -n /nonexistent/ns port show
+expect 1 'Cannot find device "nonexistent0"' "nonexistent device" \
+	"$V" port add dev nonexistent0
+expect 1 'Cannot find device "nonexistent0"' "nonexistent peer" \
+	"$V" port add dev lo peer nonexistent0
+expect 1 'Cannot find device "nonexistent0"' "nonexistent device (del)" \
+	"$V" port del dev nonexistent0
+expect 1 'Cannot find device "nonexistent0"' "nonexistent device (show)" \
+	"$V" -j port show dev nonexistent0
+
+# --- the module is absent -------------------------------------------------
+if [[ -n $module_absent ]]; then
+	expect 1 "$NOT_LOADED" "not loaded: port show" "$V" port show
+	expect 1 "$NOT_LOADED" "not loaded: vtlctl port" "$V" port
+	expect 1 "$NOT_LOADED" "not loaded: prefixes p sh" "$V" p sh
+	expect 1 "$NOT_LOADED" "not loaded: show dev lo" \
+		"$V" port show dev lo
+	expect 1 "$NOT_LOADED" "not loaded: add host-only" \
+		"$V" port add dev lo
+	expect 1 "$NOT_LOADED" "not loaded: add with mode and peer" \
+		"$V" port add dev lo mode standalone peer lo
+	expect 1 "$NOT_LOADED" "not loaded: del" "$V" port del dev lo
+	expect 1 "$NOT_LOADED" "not loaded: -j -p -s show" \
+		"$V" -j -p -s port show
+	if [[ -z $out ]]; then
+		ok "failing -j show writes nothing to stdout"
+	else
+		not_ok "failing -j show writes nothing to stdout" "stdout: $out"
+	fi
+	run "$V" -j port show dev lo
+	if ((rc == 1)) && [[ -z $out ]]; then
+		ok "failing -j show dev writes nothing to stdout"
+	else
+		not_ok "failing -j show dev writes nothing to stdout" \
+			"exit $rc" "stdout: $out"
+	fi
+else
+	skip "module-absent checks" "the vtl module is loaded"
+fi
+
+# --- -n NETNS: the switch happens before lookups ----------------------------
+host_dev=
+for d in /sys/class/net/*; do
+	[[ ${d##*/} != lo ]] && host_dev=${d##*/} && break
+done
+if ((EUID != 0)); then
+	skip "-n into a namespace" "not root"
+elif ! command -v ip >/dev/null; then
+	skip "-n into a namespace" "no ip(8)"
+elif ! ip netns add "$netns" 2>/dev/null; then
+	skip "-n into a namespace" "cannot create a namespace"
+else
+	created_netns=$netns
+	if [[ -n $host_dev ]]; then
+		expect 1 "Cannot find device \"$host_dev\"" \
+			"-n: device names are looked up in the namespace" \
+			"$V" -n "$netns" port add dev "$host_dev"
+	else
+		skip "-n: device names are looked up in the namespace" \
+			"no device besides lo"
+	fi
+	if [[ -n $module_absent ]]; then
+		expect 1 "$NOT_LOADED" "-n: reaches the kernel from the namespace" \
+			"$V" -n "$netns" port add dev lo
+		expect 1 "$NOT_LOADED" "-n: path of the namespace" \
+			"$V" -n "/run/netns/$netns" port show
+	fi
+	if command -v setpriv >/dev/null; then
+		expect 1 "setting the network namespace \"$netns\" failed: Operation not permitted" \
+			"-n as an unprivileged user" \
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$V" -n "$netns" port show
+	else
+		skip "-n as an unprivileged user" "no setpriv"
+	fi
+fi
+
+# --- no crash, no leak: a few cases under valgrind ------------------------
+if ! command -v valgrind >/dev/null; then
+	skip "valgrind" "no valgrind"
+else
+	VG=(valgrind -q --error-exitcode=99 --leak-check=full
+	    --errors-for-leak-kinds=definite,indirect
+	    --show-leak-kinds=definite,indirect)
+	expect_usage "valgrind: help" "$main_usage" "${VG[@]}" "$V" help
+	expect_usage "valgrind: port help" "$port_usage" "${VG[@]}" "$V" port help
+	expect 2 'Error: unknown keyword "foo"' "valgrind: unknown keyword" \
+		"${VG[@]}" "$V" port add dev lo foo bar
+	expect 2 'Error: invalid mode "x"' "valgrind: invalid mode" \
+		"${VG[@]}" "$V" port add dev lo mode x
+	expect 1 'Cannot find device "nonexistent0"' \
+		"valgrind: nonexistent device" \
+		"${VG[@]}" "$V" port add dev nonexistent0
+	expect 1 "Cannot open network namespace \"$missing_netns\": No such file or directory" \
+		"valgrind: missing netns" \
+		"${VG[@]}" "$V" -n "$missing_netns" port show
+	if [[ -n $module_absent ]]; then
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, -j -s show" \
+			"${VG[@]}" "$V" -j -s port show
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, add" \
+			"${VG[@]}" "$V" port add dev lo peer lo mode standalone
+	fi
+fi
+
+echo "1..$count"
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
