@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the whole test suite.  Installs what it needs, then runs the
+# userspace unit tests and a fuzz run, the static checks, and the kernel
+# selftests in qemu on Debian's 6.1 and 6.12 kernels and on a debug kernel
+# (KASAN, UBSAN, kmemleak, lockdep) built once from linux-source-6.1 and
+# cached.  Every stage prints TAP lines; the last line counts them all.
+#
+# Environment: FUZZ_SECONDS (default 60), VTL_SKIP_DEBUG=1 skips the debug
+# kernel, VTL_CACHE (where the debug kernel is cached).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+failed_stages=0
+
+# stage NAME CMD...: run CMD, keep its TAP lines, and add one for the stage.
+stage() {
+	local name=$1 rc start=$SECONDS
+
+	shift
+	echo "# ==== $name"
+	"$@" 2>&1 | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" = 0 ]; then
+		echo "ok - $name ($((SECONDS - start))s)" | tee -a "$log"
+	else
+		echo "not ok - $name (exit $rc)" | tee -a "$log"
+		failed_stages=$((failed_stages + 1))
+	fi
+	return "$rc"
+}
+
+# build_ko KDIR OUT [ARGS]: W=1 + sparse clean build, the module kept in OUT.
+build_ko() {
+	scripts/kbuild-clean.sh "$1" "${@:3}" &&
+	mkdir -p "$2" && cp kmod/vtl.ko "$2/vtl.ko" &&
+	echo "# $(modinfo -F vermagic "$2/vtl.ko")"
+}
+
+stage "install dependencies" scripts/install-deps.sh || exit 1
+stage "build vtlctl" make -s vtlctl
+stage "unit tests" make -s -C selftests/unit check
+stage "fuzz packet parser" make -s -C selftests/fuzz run \
+	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+stage "vtlctl command line" selftests/vtlctl-cli.sh
+stage "checkpatch --strict" make -s checkpatch
+
+while read -r series kver; do
+	kdir=/lib/modules/$kver/build
+	if stage "build vtl.ko for $kver (W=1, sparse)" \
+		build_ko "$kdir" "build/$kver"; then
+		stage "selftests on $kver" selftests/vm/run.sh --kernel "$kver" \
+			-- selftests/vm-tests.sh "build/$kver/vtl.ko"
+	fi
+done < <(scripts/kernels.sh)
+
+if [ "${VTL_SKIP_DEBUG:-0}" = 1 ]; then
+	echo "ok - debug kernel # SKIP VTL_SKIP_DEBUG=1" | tee -a "$log"
+elif stage "build the debug kernel (cached)" \
+	selftests/vm/debug/build.sh; then
+	kdir=$(selftests/vm/debug/build.sh --print-kdir)
+	if stage "build vtl.ko for the debug kernel" \
+		build_ko "$kdir" build/debug VTL_SELFTEST=y; then
+		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
+			-- selftests/vm-tests.sh build/debug/vtl.ko
+	fi
+fi
+make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \
+	M="$top" clean >/dev/null 2>&1
+
+pass=$(grep -cE '^ok\b' "$log")
+fail=$(grep -cE '^not ok\b' "$log")
+skipped=$(grep -cE '^ok\b.*# SKIP' "$log")
+echo "$((pass - skipped)) passed, $fail failed, $skipped skipped"
+[ "$fail" = 0 ] && [ "$failed_stages" = 0 ]

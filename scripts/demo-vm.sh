@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo, inside the VM.  A guest (a namespace standing in for an
+# unmodified VM) reaches a remote host through VTL, attached in standalone
+# mode between the guest's tap and the host's uplink:
+#
+#   guest 10.9.0.1 --veth-- [vmif  VTL  up0] --veth-- remote 10.9.0.2
+set -eu
+ko=$1
+vtlctl=vtlctl/vtlctl
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { echo "\$ $*"; "$@"; }
+
+modprobe -a veth 2>/dev/null || true
+insmod "$ko"
+for ns in guest host remote; do ip netns add $ns; ip -n $ns link set lo up; done
+ip -n host link add vmif type veth peer name eth0 netns guest
+ip -n host link add up0 type veth peer name eth0 netns remote
+ip -n guest addr add 10.9.0.1/24 dev eth0
+ip -n remote addr add 10.9.0.2/24 dev eth0
+for ns in guest remote; do ip -n $ns link set eth0 up; done
+ip -n host link set vmif up
+ip -n host link set up0 up
+
+say "Without VTL the guest's tap leads nowhere"
+ip netns exec guest ping -c 1 -W 1 10.9.0.2 || true
+
+say "Attach VTL: the guest's tap, patched to the uplink"
+run $vtlctl -n host port add dev vmif peer up0
+run $vtlctl -n host -s port show
+
+say "The guest reaches the remote host through VTL, unmodified"
+run ip netns exec guest ping -c 3 -i 0.2 10.9.0.2
+ip netns exec remote iperf3 -s -1 </dev/null >/dev/null 2>&1 &
+until ip netns exec remote ss -ltn | grep -q ':5201 '; do sleep 0.1; done
+run ip netns exec guest iperf3 -c 10.9.0.2 -t 2 </dev/null
+wait
+
+say "Counters after"
+run $vtlctl -n host -s port show
+run $vtlctl -n host -j -p -s port show
+
+say "Detach"
+run $vtlctl -n host port del dev vmif
+ip netns exec guest ping -c 1 -W 1 10.9.0.2 || echo "(cut off again)"
+rmmod vtl

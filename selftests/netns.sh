@@ -1,0 +1,460 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VTL port selftests: the three attach modes, counters, every error case,
+# device removal and netns moves under traffic, namespace isolation, EPERM
+# for a user namespace, and unload under traffic.  Runs as root inside the
+# test VM (selftests/vm/run.sh) with vtl.ko loaded; kselftest TAP output.
+#
+# Each test builds this topology from scratch, in namespaces named per run:
+#
+#   $vm                   $host (plays the KVM host)                $remote
+#  +-----------+       +-----------------------------------+      +-----------+
+#  | eth0      |-veth--| vmif            VTL           up0 |-veth-| eth0      |
+#  | 10.9.0.1  |       |  (the VM's tap)    (uplink)       |      | 10.9.0.2  |
+#  +-----------+       +-----------------------------------+      +-----------+
+#
+# Bridge-mode tests put vmif and up0 into a bridge br0 of $host instead.
+#
+# Environment: VTLCTL (default vtlctl/vtlctl), VTL_KO (the module, for the
+# unload test; skipped without it).
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
+VTL_KO=${VTL_KO:-}
+sfx=$$
+vm=vtl-vm-$sfx
+host=vtl-host-$sfx
+remote=vtl-remote-$sfx
+other=vtl-other-$sfx
+tmp=$(mktemp -d)
+ntest=0
+npass=0
+nfail=0
+nskip=0
+
+# ---- helpers -------------------------------------------------------------
+
+ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest $*"; }
+fail() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest $*"; }
+skip() { ntest=$((ntest + 1)); nskip=$((nskip + 1)); echo "ok $ntest # SKIP $*"; }
+diag() { sed 's/^/# /'; }
+
+pvm() { ip netns exec "$vm" "$@"; }
+phost() { ip netns exec "$host" "$@"; }
+premote() { ip netns exec "$remote" "$@"; }
+vtlctl() { "$VTLCTL" -n "$host" "$@"; }
+
+# busywait MS CMD...: poll CMD every 50 ms until it succeeds or MS pass.
+busywait() {
+	local deadline=$(($(date +%s%3N) + $1))
+
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# stat NETNS-ARGS DEV [peer_]stats KEY: one counter from vtlctl -j -s.
+stat() {
+	local ns=$1 dev=$2 which=$3 key=$4
+
+	"$VTLCTL" -n "$ns" -j -s port show | python3 -c '
+import json, sys
+dev, which, key = sys.argv[1:]
+for p in json.load(sys.stdin):
+    if p["dev"] == dev:
+        print(p[which][key]); break
+else:
+    print(-1)' "$dev" "$which" "$key"
+}
+
+# nports NETNS: how many ports vtlctl shows there.
+nports() {
+	"$VTLCTL" -n "$1" -j port show |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+
+# json_field NETNS DEV KEY: a top-level field of one port.
+json_field() {
+	"$VTLCTL" -n "$1" -j port show | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["dev"] == sys.argv[1]:
+        print(p.get(sys.argv[2], "")); break' "$2" "$3"
+}
+
+cleanup_ns() {
+	local ns
+
+	for ns in "$vm" "$host" "$remote" "$other"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+
+cleanup() {
+	cleanup_ns
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# topo [bridge]: build the topology; with "bridge", vmif and up0 join br0.
+topo() {
+	cleanup_ns
+	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
+		return 1
+	for ns in "$vm" "$host" "$remote"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
+	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
+	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
+	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
+	ip -n "$vm" link set eth0 up &&
+	ip -n "$remote" link set eth0 up &&
+	ip -n "$host" link set vmif up &&
+	ip -n "$host" link set up0 up || return 1
+	# No IPv6 chatter (DAD, router solicitations) to muddy counters.
+	for ns in "$vm" "$host" "$remote"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	if [ "${1:-}" = bridge ]; then
+		ip -n "$host" link add br0 type bridge &&
+		ip -n "$host" link set vmif master br0 &&
+		ip -n "$host" link set up0 master br0 &&
+		ip -n "$host" link set br0 up || return 1
+	fi
+	return 0
+}
+
+ping_ok() { pvm ping -q -c "${2:-3}" -i 0.2 -W 2 "$1" >/dev/null 2>&1; }
+
+# iperf_through: a short iperf3 run from the VM to the remote; prints the
+# bytes the receiver got, fails when the transfer failed.
+iperf_through() {
+	premote iperf3 -s -1 -p 5201 </dev/null >"$tmp/iperf-s" 2>&1 &
+	busywait 5000 premote sh -c 'ss -ltn | grep -q ":5201 "' || return 1
+	pvm iperf3 -c 10.9.0.2 -p 5201 -t 2 -J </dev/null >"$tmp/iperf-c" 2>&1 ||
+		return 1
+	wait
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(int(r["end"]["sum_received"]["bytes"]))' "$tmp/iperf-c"
+}
+
+# expect_err WHAT PATTERN CMD...: CMD must fail and say PATTERN, and the
+# number of ports in $host must not change.
+expect_err() {
+	local what=$1 pattern=$2 before after
+
+	shift 2
+	before=$(nports "$host")
+	if "$@" >"$tmp/out" 2>&1; then
+		fail "$what: succeeded"
+		diag <"$tmp/out"
+		return
+	fi
+	after=$(nports "$host")
+	if ! grep -q -- "$pattern" "$tmp/out"; then
+		fail "$what: message"
+		{ echo "expected: $pattern"; cat "$tmp/out"; } | diag
+	elif [ "$before" != "$after" ]; then
+		fail "$what: ports changed from $before to $after"
+	else
+		ok "$what"
+	fi
+}
+
+# ---- tests ---------------------------------------------------------------
+
+test_standalone() {
+	local rx0 bytes
+
+	topo || { fail "standalone: topology"; return; }
+	if ping_ok 10.9.0.2 1; then
+		fail "standalone: the VM reaches the remote with nothing attached"
+		return
+	fi
+	vtlctl port add dev vmif peer up0 || { fail "standalone: attach"; return; }
+	[ "$(json_field "$host" vmif mode)" = standalone ] &&
+	[ "$(json_field "$host" vmif peer)" = up0 ] ||
+		{ fail "standalone: show mode and peer"; return; }
+	rx0=$(stat "$host" vmif stats rx_packets)
+	if ping_ok 10.9.0.2 5; then
+		ok "standalone: ping through VTL"
+	else
+		fail "standalone: ping through VTL"
+	fi
+	[ "$(stat "$host" vmif stats rx_packets)" -ge $((rx0 + 5)) ] &&
+	[ "$(stat "$host" vmif stats tx_packets)" -ge 5 ] &&
+	[ "$("$VTLCTL" -n "$host" -j -s port show | python3 -c '
+import json, sys
+p = json.load(sys.stdin)[0]
+print(p["peer_stats"]["tx_packets"] >= 5 and p["peer_stats"]["rx_packets"] >= 5
+      and p["stats"]["rx_bytes"] >= 5 * 98)')" = True ] &&
+		ok "standalone: counters move on both devices" ||
+		fail "standalone: counters move on both devices"
+	bytes=$(iperf_through) && [ "$bytes" -gt 100000 ] &&
+		ok "standalone: iperf3 through VTL ($bytes bytes)" ||
+		fail "standalone: iperf3 through VTL"
+	[ "$(stat "$host" vmif stats rx_bytes)" -gt "${bytes:-0}" ] &&
+		ok "standalone: rx_bytes counts the transfer" ||
+		fail "standalone: rx_bytes counts the transfer"
+	vtlctl port del dev vmif && [ "$(nports "$host")" = 0 ] &&
+		! ping_ok 10.9.0.2 1 &&
+		ok "standalone: detach cuts the cable" ||
+		fail "standalone: detach cuts the cable"
+}
+
+test_host_only() {
+	local drop0
+
+	topo || { fail "host-only: topology"; return; }
+	ip -n "$host" addr add 10.9.0.254/24 dev vmif
+	ping_ok 10.9.0.254 1 || { fail "host-only: VM reaches host before"; return; }
+	vtlctl port add dev vmif || { fail "host-only: attach"; return; }
+	[ "$(json_field "$host" vmif mode)" = host-only ] ||
+		fail "host-only: show mode"
+	pvm ip neigh flush dev eth0
+	drop0=$(stat "$host" vmif stats dropped)
+	if ping_ok 10.9.0.254 3; then
+		fail "host-only: frames reach the host stack"
+	else
+		ok "host-only: VTL is the sole recipient"
+	fi
+	[ "$(stat "$host" vmif stats dropped)" -ge $((drop0 + 3)) ] &&
+	[ "$(stat "$host" vmif stats rx_packets)" -ge 3 ] &&
+	[ "$(stat "$host" vmif stats tx_packets)" = 0 ] &&
+		ok "host-only: unclaimed frames dropped and counted" ||
+		fail "host-only: unclaimed frames dropped and counted"
+	vtlctl port del dev vmif && ping_ok 10.9.0.254 3 &&
+		ok "host-only: detach gives the device back" ||
+		fail "host-only: detach gives the device back"
+}
+
+test_bridge() {
+	local bytes
+
+	topo bridge || { fail "bridge: topology"; return; }
+	vtlctl port add dev vmif mode bridge || { fail "bridge: attach"; return; }
+	[ "$(json_field "$host" vmif mode)" = bridge ] || fail "bridge: show mode"
+	ping_ok 10.9.0.2 5 && ok "bridge: ping across the bridge" ||
+		fail "bridge: ping across the bridge"
+	[ "$(stat "$host" vmif stats rx_packets)" -ge 5 ] &&
+	[ "$(stat "$host" vmif stats tx_packets)" -ge 5 ] &&
+	[ "$(stat "$host" vmif stats tx_bytes)" -ge $((5 * 98)) ] &&
+		ok "bridge: counters see both directions" ||
+		fail "bridge: counters see both directions"
+	bytes=$(iperf_through) && [ "$bytes" -gt 100000 ] &&
+		ok "bridge: iperf3 across the bridge ($bytes bytes)" ||
+		fail "bridge: iperf3 across the bridge"
+	ip -n "$host" link set vmif nomaster
+	busywait 2000 test "$(nports "$host")" = 0 &&
+		ok "bridge: leaving the bridge detaches" ||
+		fail "bridge: leaving the bridge detaches"
+}
+
+test_errors() {
+	topo || { fail "errors: topology"; return; }
+	ip -n "$host" link add br0 type bridge
+	ip -n "$host" link add bp0 type veth peer name bp1
+	ip -n "$host" link set bp0 master br0
+	ip netns add "$other"
+	ip -n "$other" link add onlythere type dummy
+
+	vtlctl port add dev vmif peer up0 || { fail "errors: attach"; return; }
+	expect_err "error: attach twice" "vmif.*already attached" \
+		vtlctl port add dev vmif
+	expect_err "error: the peer of a port, as a port" "already attached" \
+		vtlctl port add dev up0
+	expect_err "error: loopback" "lo.*loopback" vtlctl port add dev lo
+	expect_err "error: bridge master" "br0.*bridge" vtlctl port add dev br0
+	expect_err "error: missing device" 'Cannot find device "nosuch0"' \
+		vtlctl port add dev nosuch0
+	expect_err "error: device of another namespace" \
+		'Cannot find device "onlythere"' vtlctl port add dev onlythere
+	expect_err "error: bridge port in host-only mode" "bp0.*bridge port" \
+		vtlctl port add dev bp0
+	expect_err "error: bridge mode on a non-port" "bp1.*not a bridge port" \
+		vtlctl port add dev bp1 mode bridge
+	expect_err "error: standalone without a peer" "needs a peer" \
+		vtlctl port add dev bp1 mode standalone
+	expect_err "error: peer in host-only mode" "standalone" \
+		vtlctl port add dev bp1 mode host-only peer bp0
+	expect_err "error: delete what is not attached" "not attached" \
+		vtlctl port del dev bp1
+	expect_err "error: delete by the peer's name" "not attached" \
+		vtlctl port del dev up0
+	expect_err "error: unknown keyword" "foo" \
+		vtlctl port add dev bp1 foo bar
+	expect_err "error: missing netns" "nosuchns" \
+		"$VTLCTL" -n nosuchns port show
+	[ "$(json_field "$host" vmif mode)" = standalone ] && ping_ok 10.9.0.2 2 &&
+		ok "errors: the port survives every bad request" ||
+		fail "errors: the port survives every bad request"
+}
+
+# Traffic that runs until killed: a flood ping from the VM.
+start_flood() {
+	pvm ping -f -q -W 1 10.9.0.2 </dev/null >/dev/null 2>&1 &
+	flood=$!
+}
+
+test_delete_under_traffic() {
+	local rx
+
+	topo || { fail "delete: topology"; return; }
+	vtlctl port add dev vmif peer up0 || { fail "delete: attach"; return; }
+	start_flood
+	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50 ||
+		fail "delete: flood reaches VTL"
+	ip -n "$host" link del vmif
+	busywait 2000 test "$(nports "$host")" = 0 &&
+		ok "delete: deleting the VM's device under traffic detaches" ||
+		fail "delete: deleting the VM's device under traffic detaches"
+	kill "$flood" 2>/dev/null
+	wait "$flood" 2>/dev/null
+
+	topo || { fail "delete peer: topology"; return; }
+	vtlctl port add dev vmif peer up0 || { fail "delete peer: attach"; return; }
+	start_flood
+	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	ip -n "$host" link del up0
+	busywait 2000 test "$(nports "$host")" = 0 &&
+		ok "delete: deleting the uplink under traffic detaches" ||
+		fail "delete: deleting the uplink under traffic detaches"
+	kill "$flood" 2>/dev/null
+	wait "$flood" 2>/dev/null
+
+	topo || { fail "move: topology"; return; }
+	ip netns add "$other"
+	vtlctl port add dev vmif peer up0 || { fail "move: attach"; return; }
+	start_flood
+	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	ip -n "$host" link set vmif netns "$other"
+	rx=$(nports "$host")
+	[ "$rx" = 0 ] && [ "$(nports "$other")" = 0 ] &&
+	ip -n "$other" link show vmif >/dev/null &&
+		ok "move: moving the device to another netns detaches" ||
+		fail "move: moving the device to another netns detaches"
+	kill "$flood" 2>/dev/null
+	wait "$flood" 2>/dev/null
+}
+
+test_isolation() {
+	topo || { fail "isolation: topology"; return; }
+	ip netns add "$other"
+	ip -n "$other" link add vmif type veth peer name x
+	vtlctl port add dev vmif peer up0 || { fail "isolation: attach"; return; }
+	[ "$(nports "$other")" = 0 ] &&
+		ok "isolation: another netns does not see the port" ||
+		fail "isolation: another netns does not see the port"
+	"$VTLCTL" -n "$other" port del dev vmif >/dev/null 2>&1
+	[ "$(nports "$host")" = 1 ] && ping_ok 10.9.0.2 2 &&
+		ok "isolation: another netns cannot delete the port" ||
+		fail "isolation: another netns cannot delete the port"
+	"$VTLCTL" -n "$other" port add dev vmif >/dev/null 2>&1 &&
+	[ "$(nports "$other")" = 1 ] && [ "$(nports "$host")" = 1 ] &&
+		ok "isolation: same name, own port, in each netns" ||
+		fail "isolation: same name, own port, in each netns"
+}
+
+test_userns() {
+	if ! command -v unshare >/dev/null; then
+		skip "userns: no unshare"
+		return
+	fi
+	topo || { fail "userns: topology"; return; }
+	vtlctl port add dev vmif peer up0 || { fail "userns: attach"; return; }
+	if unshare -U -r -n "$VTLCTL" port show >"$tmp/out" 2>&1; then
+		fail "userns: a user namespace's root may read VTL"
+	elif grep -q "Operation not permitted" "$tmp/out"; then
+		ok "userns: a user namespace's root gets EPERM"
+	else
+		fail "userns: EPERM message"
+		diag <"$tmp/out"
+	fi
+	if unshare -U -r -n sh -c 'ip link add v0 type veth peer name v1 &&
+		"$0" port add dev v0' "$VTLCTL" >"$tmp/out" 2>&1; then
+		fail "userns: a user namespace's root may attach"
+	else
+		grep -q "Operation not permitted" "$tmp/out" &&
+			ok "userns: attach from a user namespace gets EPERM" ||
+			{ fail "userns: attach EPERM message"; diag <"$tmp/out"; }
+	fi
+}
+
+test_unload() {
+	if [ -z "$VTL_KO" ]; then
+		skip "unload: VTL_KO not set"
+		return
+	fi
+	topo || { fail "unload: topology"; return; }
+	vtlctl port add dev vmif peer up0 || { fail "unload: attach"; return; }
+	ip netns add "$other"
+	ip -n "$other" link add a0 type veth peer name a1
+	"$VTLCTL" -n "$other" port add dev a0
+	start_flood
+	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	if rmmod vtl; then
+		ok "unload: rmmod under traffic"
+	else
+		fail "unload: rmmod under traffic"
+	fi
+	kill "$flood" 2>/dev/null
+	wait "$flood" 2>/dev/null
+	ip -n "$host" link add brx type bridge &&
+	ip -n "$host" link set vmif master brx &&
+		ok "unload: the device's rx_handler is free again" ||
+		fail "unload: the device's rx_handler is free again"
+	insmod "$VTL_KO" && [ "$(nports "$host")" = 0 ] &&
+	[ "$(nports "$other")" = 0 ] &&
+		ok "unload: reload starts empty" ||
+		fail "unload: reload starts empty"
+}
+
+# Every "attached" in the kernel log has its "detached".
+test_kmsg_balance() {
+	local a d
+
+	a=$(dmesg | grep -c "vtl: attached")
+	d=$(dmesg | grep -c "vtl: detached")
+	[ "$a" = "$d" ] && [ "$a" -gt 0 ] &&
+		ok "kmsg: every attach ($a) has its detach ($d)" ||
+		fail "kmsg: every attach ($a) has its detach ($d)"
+}
+
+# ---- main ----------------------------------------------------------------
+
+echo "TAP version 13"
+if [ ! -x "$VTLCTL" ]; then
+	echo "1..0 # SKIP $VTLCTL not built"
+	exit 4
+fi
+if ! grep -q '^vtl ' /proc/modules; then
+	echo "1..0 # SKIP vtl.ko is not loaded"
+	exit 4
+fi
+echo "# kernel $(uname -r)"
+test_standalone
+test_host_only
+test_bridge
+test_errors
+test_delete_under_traffic
+test_isolation
+test_userns
+cleanup_ns
+test_unload
+cleanup_ns
+test_kmsg_balance
+echo "1..$ntest"
+echo "# $npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" = 0 ]
