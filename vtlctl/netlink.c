@@ -110,11 +110,11 @@ static int on_valid(struct nl_msg *msg, void *arg)
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
+	const char *msg = extack_msg(nlh, nlmsgerr_hlen(nlh));
 	struct transaction *t = arg;
 
 	(void)nla;
-	fail(t, e->error < 0 ? e->error : -EPROTO, extack_msg(nlh,
-		nlmsgerr_hlen(nlh)));
+	fail(t, e->error < 0 ? e->error : -EPROTO, msg);
 	t->done = true;
 	return NL_STOP;
 }

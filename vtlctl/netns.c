@@ -35,10 +35,10 @@ int vtl_netns_enter(const char *name)
 
 	if (!name)
 		return 0;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return cannot_open(name, EINVAL);
 	if (strchr(name, '/'))
 		len = snprintf(path, sizeof(path), "%s", name);
-	else if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
-		return cannot_open(name, EINVAL);
 	else
 		len = snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR,
 			       name);

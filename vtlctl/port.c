@@ -384,6 +384,7 @@ static const struct vtl_command port_commands[] = {
 	{ "list",	port_show,	NULL },
 	{ "help",	port_help,	"show this help" },
 };
+
 static const size_t port_ncommands = ARRAY_SIZE(port_commands);
 
 static void port_usage(FILE *f)

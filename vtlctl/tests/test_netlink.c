@@ -11,6 +11,7 @@
  * what a kernel really sends.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
@@ -613,6 +614,33 @@ static void test_show(void)
 	ret = run_show(true, true, false, false, dump_ok, &out, &err);
 	CHECK(ret == 0 && strstr(out.buf, "\n  {\n    \"ifindex\": 3,\n"),
 	      "show -j -p: indented");
+
+	/* stdout that cannot be written: an error, not a silent success */
+	drain();
+	fk.respond = dump_ok;
+	{
+		struct vtl_opts opts = { .json = true };
+		char *argv[] = { "port", "show", NULL };
+		int saved, full = open("/dev/full", O_WRONLY);
+
+		if (full < 0) {
+			printf("ok %d - # SKIP no /dev/full\n", ++tap_count);
+		} else {
+			fflush(stdout);
+			saved = dup(1);
+			dup2(full, 1);
+			capture_begin(&err, 2);
+			ret = port_main(&opts, 2, argv);
+			capture_end(&err);
+			dup2(saved, 1);
+			close(saved);
+			close(full);
+			CHECK(ret == 1, "show -j > /dev/full: exit 1");
+			CHECK_STR(err.buf,
+				  "Error: cannot write the output: No space left on device.\n",
+				  "show -j > /dev/full: message");
+		}
+	}
 
 	ret = run_show(true, false, false, false, dump_error, &out, &err);
 	CHECK(ret == 1, "show -j, failing dump: exit 1");
