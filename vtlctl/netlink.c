@@ -54,7 +54,7 @@ static void set_msg(struct vtl_nl *nl, const char *msg)
  */
 static const char *extack_msg(const struct nlmsghdr *nlh, size_t hlen)
 {
-	static struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
+	static const struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
@@ -220,7 +220,7 @@ static struct nl_msg *vtl_msg(const struct vtl_nl *nl, uint8_t cmd, int flags)
 
 static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
 {
-	static struct nla_policy policy[VTL_STATS_A_MAX + 1] = {
+	static const struct nla_policy policy[VTL_STATS_A_MAX + 1] = {
 		[VTL_STATS_A_RX_PACKETS]	= { .type = NLA_U64 },
 		[VTL_STATS_A_RX_BYTES]		= { .type = NLA_U64 },
 		[VTL_STATS_A_TX_PACKETS]	= { .type = NLA_U64 },
@@ -248,7 +248,7 @@ static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
  */
 static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 {
-	static struct nla_policy policy[VTL_PORT_A_MAX + 1] = {
+	static const struct nla_policy policy[VTL_PORT_A_MAX + 1] = {
 		[VTL_PORT_A_IFINDEX]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_IFNAME]	  = { .type = NLA_STRING,
 					      .maxlen = IF_NAMESIZE },
