@@ -46,7 +46,7 @@ stage "build vtlctl" make -s vtlctl
 stage "unit tests" make -s -C selftests/unit check
 stage "fuzz packet parser" make -s -C selftests/fuzz run \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-stage "vtlctl command line" selftests/vtlctl-cli.sh
+stage "vtlctl unit and command-line tests" make -s -C vtlctl check
 stage "checkpatch --strict" make -s checkpatch
 
 while read -r series kver; do
