@@ -112,6 +112,8 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 initrd=$work/initrd
 mkdir -p "$initrd"/{bin,dev,proc,sys,mnt,vtl,lib/modules}
 cp /bin/busybox "$initrd/bin/busybox"
