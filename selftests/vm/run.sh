@@ -123,8 +123,7 @@ chmod 755 "$initrd/init"
 : >"$initrd/vtl/modules"
 
 # Modules, dependencies first, that this kernel needs to mount the root:
-# whatever of these is not built in. modules.dep names each module's full
-# dependency closure, so one level of recursion per entry suffices.
+# whatever of these is not built in, each after the modules it depends on.
 declare -A loaded=()
 depmap=
 add_module() {
