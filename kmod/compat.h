@@ -14,12 +14,13 @@
 
 #include <linux/bits.h>
 #include <linux/errno.h>
-#include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <asm/byteorder.h>
+/* Not <linux/if_ether.h>, which would pull in all of skbuff.h. */
+#include <uapi/linux/if_ether.h>
 
 #else /* !__KERNEL__ */
 

@@ -35,27 +35,27 @@
 #define VTL_PKT_TCP_OPTS	(VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE | \
 				 VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS)
 
-static u16 get16(const struct vtl_pkt *pkt, u32 off)
+static u16 pkt_get16(const struct vtl_pkt *pkt, u32 off)
 {
 	return be16_to_cpu(vtl_pkt_get_be16(pkt, off));
 }
 
-static u32 get32(const struct vtl_pkt *pkt, u32 off)
+static u32 pkt_get32(const struct vtl_pkt *pkt, u32 off)
 {
 	return be32_to_cpu(vtl_pkt_get_be32(pkt, off));
 }
 
-static void put_be16(u8 *p, __be16 v)
+static void pkt_put_be16(u8 *p, __be16 v)
 {
 	memcpy(p, &v, sizeof(v));
 }
 
-static void put16(u8 *p, u16 v)
+static void pkt_put16(u8 *p, u16 v)
 {
-	put_be16(p, cpu_to_be16(v));
+	pkt_put_be16(p, cpu_to_be16(v));
 }
 
-static void put32(u8 *p, u32 v)
+static void pkt_put32(u8 *p, u32 v)
 {
 	__be32 b = cpu_to_be32(v);
 
@@ -79,7 +79,7 @@ static int pkt_want(struct vtl_pkt *pkt, u32 end, u32 limit)
 	return 0;
 }
 
-static int parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
+static int pkt_parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
 {
 	const u8 *d = pkt->data;
 	u32 flags = 0;
@@ -101,7 +101,7 @@ static int parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
 		/* As Linux does, an option of the wrong length is ignored. */
 		if (kind == TCPOPT_MSS && len == 4) {
 			pkt->tcp_mss_off = off + 2;
-			pkt->tcp_mss = get16(pkt, off + 2);
+			pkt->tcp_mss = pkt_get16(pkt, off + 2);
 			flags |= VTL_PKT_TCP_MSS;
 		} else if (kind == TCPOPT_WSCALE && len == 3) {
 			pkt->tcp_wscale = d[off + 2];
@@ -110,8 +110,8 @@ static int parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
 			flags |= VTL_PKT_TCP_SACKOK;
 		} else if (kind == TCPOPT_TS && len == 10) {
 			pkt->tcp_ts_off = off + 2;
-			pkt->tcp_tsval = get32(pkt, off + 2);
-			pkt->tcp_tsecr = get32(pkt, off + 6);
+			pkt->tcp_tsval = pkt_get32(pkt, off + 2);
+			pkt->tcp_tsecr = pkt_get32(pkt, off + 6);
 			flags |= VTL_PKT_TCP_TS;
 		}
 		off += len;
@@ -120,7 +120,7 @@ static int parse_tcp_opts(struct vtl_pkt *pkt, u32 off, u32 end)
 	return 0;
 }
 
-static int parse_l4(struct vtl_pkt *pkt)
+static int pkt_parse_l4(struct vtl_pkt *pkt)
 {
 	u32 off = pkt->l4_off, end = pkt->l3_end, hlen;
 	int err;
@@ -136,7 +136,8 @@ static int parse_l4(struct vtl_pkt *pkt)
 		err = pkt_want(pkt, off + hlen, end);
 		if (err)
 			return err;
-		err = parse_tcp_opts(pkt, off + VTL_PKT_TCP_HLEN, off + hlen);
+		err = pkt_parse_tcp_opts(pkt, off + VTL_PKT_TCP_HLEN,
+					 off + hlen);
 		if (err)
 			return err;
 		pkt->payload_off = off + hlen;
@@ -151,7 +152,7 @@ static int parse_l4(struct vtl_pkt *pkt)
 		 * is that of the whole datagram, which we cannot check.
 		 */
 		if (!(pkt->flags & VTL_PKT_FRAG)) {
-			hlen = get16(pkt, off + 4);
+			hlen = pkt_get16(pkt, off + 4);
 			if (hlen < VTL_PKT_UDP_HLEN)
 				return -EINVAL;
 			if (off + hlen > end)
@@ -177,7 +178,7 @@ static int parse_l4(struct vtl_pkt *pkt)
 	return 0;
 }
 
-static int parse_ip4(struct vtl_pkt *pkt)
+static int pkt_parse_ip4(struct vtl_pkt *pkt)
 {
 	u32 off = pkt->l3_off, ihl, tot;
 	u16 frag;
@@ -194,7 +195,7 @@ static int parse_ip4(struct vtl_pkt *pkt)
 	err = pkt_want(pkt, off + ihl, pkt->frame_len);
 	if (err)
 		return err;
-	tot = get16(pkt, off + 2);
+	tot = pkt_get16(pkt, off + 2);
 	if (tot < ihl)
 		return -EINVAL;
 	if (off + tot > pkt->frame_len)
@@ -205,7 +206,7 @@ static int parse_ip4(struct vtl_pkt *pkt)
 	pkt->l4_proto = pkt->data[off + 9];
 	pkt->l4_off = off + ihl;
 	pkt->payload_off = pkt->l4_off;
-	frag = get16(pkt, off + 6);
+	frag = pkt_get16(pkt, off + 6);
 	if (frag & IP4_FRAG_MASK)
 		pkt->flags |= VTL_PKT_FRAG;
 	if (frag & IP4_OFFSET_MASK)
@@ -213,17 +214,17 @@ static int parse_ip4(struct vtl_pkt *pkt)
 	pkt->flags |= VTL_PKT_IPV4;
 	if (pkt->flags & VTL_PKT_FRAG_LATER)
 		return 0;
-	return parse_l4(pkt);
+	return pkt_parse_l4(pkt);
 }
 
-static bool ip6_is_ext(u8 nexthdr)
+static bool pkt_ip6_is_ext(u8 nexthdr)
 {
 	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
 	       nexthdr == IPPROTO_FRAGMENT || nexthdr == IPPROTO_DSTOPTS ||
 	       nexthdr == IPPROTO_AH;
 }
 
-static int parse_ip6(struct vtl_pkt *pkt)
+static int pkt_parse_ip6(struct vtl_pkt *pkt)
 {
 	u32 off = pkt->l3_off, end, cur, hlen, flags = 0;
 	const u8 *d = pkt->data;
@@ -241,13 +242,13 @@ static int parse_ip6(struct vtl_pkt *pkt)
 	 * A payload length of 0 is taken literally: jumbograms and BIG TCP
 	 * GSO packets then fail as truncated.
 	 */
-	end = off + VTL_PKT_IP6_HLEN + get16(pkt, off + 4);
+	end = off + VTL_PKT_IP6_HLEN + pkt_get16(pkt, off + 4);
 	if (end > pkt->frame_len)
 		return -EPROTO;
 
 	nh = d[off + 6];
 	cur = off + VTL_PKT_IP6_HLEN;
-	for (i = 0; ip6_is_ext(nh); i++) {
+	for (i = 0; pkt_ip6_is_ext(nh); i++) {
 		if (i == VTL_PKT_IP6_MAX_EXT)
 			return -ELOOP;
 		err = pkt_want(pkt, cur + 8, end);
@@ -255,7 +256,7 @@ static int parse_ip6(struct vtl_pkt *pkt)
 			return err;
 		if (nh == IPPROTO_FRAGMENT) {
 			hlen = 8;
-			frag = get16(pkt, cur + 2);
+			frag = pkt_get16(pkt, cur + 2);
 			if (frag & IP6_FRAG_MASK)
 				flags |= VTL_PKT_FRAG;
 			if (frag & IP6_OFFSET_MASK)
@@ -287,10 +288,10 @@ static int parse_ip6(struct vtl_pkt *pkt)
 	pkt->flags |= VTL_PKT_IPV6 | flags;
 	if (pkt->flags & VTL_PKT_FRAG_LATER)
 		return 0;
-	return parse_l4(pkt);
+	return pkt_parse_l4(pkt);
 }
 
-static int parse_arp(struct vtl_pkt *pkt)
+static int pkt_parse_arp(struct vtl_pkt *pkt)
 {
 	u32 off = pkt->l3_off;
 	int err;
@@ -370,11 +371,11 @@ int vtl_pkt_parse(struct vtl_pkt *pkt, u8 *data, u32 len, u32 frame_len)
 
 	switch (be16_to_cpu(proto)) {
 	case ETH_P_ARP:
-		return parse_arp(pkt);
+		return pkt_parse_arp(pkt);
 	case ETH_P_IP:
-		return parse_ip4(pkt);
+		return pkt_parse_ip4(pkt);
 	case ETH_P_IPV6:
-		return parse_ip6(pkt);
+		return pkt_parse_ip6(pkt);
 	}
 	return 0;
 }
@@ -421,7 +422,7 @@ u32 vtl_pkt_csum_bytes(const void *buf, u32 len, u32 sum)
 	return sum;
 }
 
-static u16 csum_fold16(u32 sum)
+static u16 pkt_fold16(u32 sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -436,22 +437,10 @@ static u16 csum_fold16(u32 sum)
  */
 __sum16 vtl_pkt_csum_fold(u32 sum)
 {
-	return (__force __sum16)(u16)~csum_fold16(sum);
+	return (__force __sum16)(u16)~pkt_fold16(sum);
 }
 
-/* Offset of the L4 checksum field, or 0 if there is none. */
-static u32 l4_check_off(const struct vtl_pkt *pkt)
-{
-	if (pkt->flags & VTL_PKT_TCP)
-		return pkt->l4_off + 16;
-	if (pkt->flags & VTL_PKT_UDP)
-		return pkt->l4_off + 6;
-	if (pkt->flags & (VTL_PKT_ICMP | VTL_PKT_ICMPV6))
-		return pkt->l4_off + 2;
-	return 0;
-}
-
-static __sum16 get_sum16(const u8 *p)
+static __sum16 pkt_get_sum16(const u8 *p)
 {
 	__sum16 v;
 
@@ -459,13 +448,13 @@ static __sum16 get_sum16(const u8 *p)
 	return v;
 }
 
-static void put_sum16(u8 *p, __sum16 v)
+static void pkt_put_sum16(u8 *p, __sum16 v)
 {
 	memcpy(p, &v, sizeof(v));
 }
 
 /* One's complement has two zeros; a checksum field may hold either. */
-static bool csum16_equal(__sum16 a, __sum16 b)
+static bool pkt_csum16_equal(__sum16 a, __sum16 b)
 {
 	u16 x = (__force u16)a, y = (__force u16)b;
 
@@ -485,8 +474,9 @@ int vtl_pkt_ip4_csum_fill(struct vtl_pkt *pkt)
 
 	if (!(pkt->flags & VTL_PKT_IPV4))
 		return -EINVAL;
-	put_sum16(iph + 10, 0);
-	put_sum16(iph + 10, vtl_pkt_csum_fold(vtl_pkt_csum_bytes(iph, ihl, 0)));
+	pkt_put_sum16(iph + 10, 0);
+	pkt_put_sum16(iph + 10,
+		      vtl_pkt_csum_fold(vtl_pkt_csum_bytes(iph, ihl, 0)));
 	return 0;
 }
 
@@ -533,9 +523,9 @@ u32 vtl_pkt_l4_pseudo_sum(const struct vtl_pkt *pkt)
 	return vtl_pkt_csum_add(sum, (__force u16)cpu_to_be16(pkt->l4_proto));
 }
 
-static int l4_csum_usable(const struct vtl_pkt *pkt)
+static int pkt_l4_csum_usable(const struct vtl_pkt *pkt)
 {
-	if (!l4_check_off(pkt))
+	if (!vtl_pkt_l4_csum_off(pkt))
 		return -EINVAL;
 	/*
 	 * A fragment's checksum covers the reassembled datagram; with a
@@ -561,29 +551,29 @@ static int l4_csum_usable(const struct vtl_pkt *pkt)
  */
 int vtl_pkt_l4_csum_fill(struct vtl_pkt *pkt)
 {
-	u8 *check = pkt->data + l4_check_off(pkt);
+	u8 *check = pkt->data + vtl_pkt_l4_csum_off(pkt);
 	__sum16 sum;
 	int err;
 
-	err = l4_csum_usable(pkt);
+	err = pkt_l4_csum_usable(pkt);
 	if (err)
 		return err;
 	if (pkt->flags & VTL_PKT_CSUM_PARTIAL) {
-		sum = (__force __sum16)csum_fold16(vtl_pkt_l4_pseudo_sum(pkt));
-		put_sum16(check, sum);
+		sum = (__force __sum16)pkt_fold16(vtl_pkt_l4_pseudo_sum(pkt));
+		pkt_put_sum16(check, sum);
 		return 0;
 	}
 	if (pkt->l4_end > pkt->len) {
 		pkt->need = pkt->l4_end;
 		return -ENODATA;
 	}
-	put_sum16(check, 0);
+	pkt_put_sum16(check, 0);
 	sum = vtl_pkt_csum_fold(vtl_pkt_csum_bytes(pkt->data + pkt->l4_off,
 						   pkt->l4_end - pkt->l4_off,
 						   vtl_pkt_l4_pseudo_sum(pkt)));
 	if ((pkt->flags & VTL_PKT_UDP) && !sum)
 		sum = VTL_CSUM_MANGLED_0;
-	put_sum16(check, sum);
+	pkt_put_sum16(check, sum);
 	return 0;
 }
 
@@ -598,21 +588,23 @@ int vtl_pkt_l4_csum_fill(struct vtl_pkt *pkt)
  */
 int vtl_pkt_l4_csum_check(const struct vtl_pkt *pkt)
 {
-	const u8 *check = pkt->data + l4_check_off(pkt);
+	const u8 *check = pkt->data + vtl_pkt_l4_csum_off(pkt);
 	u32 sum;
 	int err;
 
-	err = l4_csum_usable(pkt);
+	err = pkt_l4_csum_usable(pkt);
 	if (err)
 		return err;
 	if (pkt->flags & VTL_PKT_CSUM_PARTIAL) {
-		sum = csum_fold16(vtl_pkt_l4_pseudo_sum(pkt));
-		return csum16_equal(get_sum16(check), (__force __sum16)sum) ?
-		       0 : -EBADMSG;
+		sum = pkt_fold16(vtl_pkt_l4_pseudo_sum(pkt));
+		if (!pkt_csum16_equal(pkt_get_sum16(check),
+				      (__force __sum16)sum))
+			return -EBADMSG;
+		return 0;
 	}
 	if (pkt->l4_end > pkt->len)
 		return -ENODATA;
-	if ((pkt->flags & VTL_PKT_UDP) && !get_sum16(check))
+	if ((pkt->flags & VTL_PKT_UDP) && !pkt_get_sum16(check))
 		return pkt->flags & VTL_PKT_IPV4 ? 0 : -EBADMSG;
 	sum = vtl_pkt_csum_bytes(pkt->data + pkt->l4_off,
 				 pkt->l4_end - pkt->l4_off,
@@ -625,25 +617,25 @@ int vtl_pkt_l4_csum_check(const struct vtl_pkt *pkt)
  * and new bytes.  In partial mode the field holds a plain (uncomplemented)
  * sum, so HC' = HC + ~m + m', as inet_proto_csum_replace4() does.
  */
-static void csum_replace(u8 *field, u32 from, u32 to, bool partial)
+static void pkt_csum_replace(u8 *field, u32 from, u32 to, bool partial)
 {
-	u32 sum = (__force u16)get_sum16(field);
+	u32 sum = (__force u16)pkt_get_sum16(field);
 
 	if (!partial)
 		sum = ~sum & 0xffff;
 	sum = vtl_pkt_csum_add(sum, ~from);
 	sum = vtl_pkt_csum_add(sum, to);
 	if (partial)
-		put_sum16(field, (__force __sum16)csum_fold16(sum));
+		pkt_put_sum16(field, (__force __sum16)pkt_fold16(sum));
 	else
-		put_sum16(field, vtl_pkt_csum_fold(sum));
+		pkt_put_sum16(field, vtl_pkt_csum_fold(sum));
 }
 
-static void l4_csum_replace(struct vtl_pkt *pkt, u32 from, u32 to,
-			    bool pseudo)
+static void pkt_l4_csum_replace(struct vtl_pkt *pkt, u32 from, u32 to,
+				bool pseudo)
 {
 	bool partial = pkt->flags & VTL_PKT_CSUM_PARTIAL;
-	u32 off = l4_check_off(pkt);
+	u32 off = vtl_pkt_l4_csum_off(pkt);
 	u8 *check = pkt->data + off;
 
 	if (!off)
@@ -657,14 +649,14 @@ static void l4_csum_replace(struct vtl_pkt *pkt, u32 from, u32 to,
 	if (pkt->flags & VTL_PKT_UDP) {
 		/* UDP over IPv4 without a checksum stays without one. */
 		if (!partial && (pkt->flags & VTL_PKT_IPV4) &&
-		    !get_sum16(check))
+		    !pkt_get_sum16(check))
 			return;
-		csum_replace(check, from, to, partial);
-		if (!get_sum16(check))
-			put_sum16(check, VTL_CSUM_MANGLED_0);
+		pkt_csum_replace(check, from, to, partial);
+		if (!pkt_get_sum16(check))
+			pkt_put_sum16(check, VTL_CSUM_MANGLED_0);
 		return;
 	}
-	csum_replace(check, from, to, partial);
+	pkt_csum_replace(check, from, to, partial);
 }
 
 #define COVER_IP	BIT(0)	/* under the IPv4 header checksum */
@@ -689,12 +681,12 @@ static void pkt_rewrite(struct vtl_pkt *pkt, u32 off, const void *val, u32 n,
 		return;
 	to = vtl_pkt_csum_bytes(d + start, end - start, 0);
 	if ((cover & COVER_IP) && (pkt->flags & VTL_PKT_IPV4))
-		csum_replace(d + pkt->l3_off + 10, from, to, false);
+		pkt_csum_replace(d + pkt->l3_off + 10, from, to, false);
 	if (cover & (COVER_L4 | COVER_PSEUDO))
-		l4_csum_replace(pkt, from, to, cover & COVER_PSEUDO);
+		pkt_l4_csum_replace(pkt, from, to, cover & COVER_PSEUDO);
 }
 
-static void swap_bytes(u8 *a, u8 *b, u32 n)
+static void pkt_swap(u8 *a, u8 *b, u32 n)
 {
 	u8 t;
 
@@ -745,7 +737,7 @@ int vtl_pkt_swap_eth(struct vtl_pkt *pkt)
 {
 	if (pkt->len < ETH_HLEN)
 		return -EINVAL;
-	swap_bytes(pkt->data, pkt->data + ETH_ALEN, ETH_ALEN);
+	pkt_swap(pkt->data, pkt->data + ETH_ALEN, ETH_ALEN);
 	return 0;
 }
 
@@ -760,7 +752,7 @@ int vtl_pkt_set_arp_op(struct vtl_pkt *pkt, u16 op)
 {
 	if (!(pkt->flags & VTL_PKT_ARP))
 		return -EINVAL;
-	put16(pkt->data + pkt->l3_off + 6, op);
+	pkt_put16(pkt->data + pkt->l3_off + 6, op);
 	return 0;
 }
 
@@ -924,11 +916,11 @@ int vtl_pkt_swap_ip(struct vtl_pkt *pkt)
 	u8 *d = pkt->data + pkt->l3_off;
 
 	if (pkt->flags & VTL_PKT_IPV4) {
-		swap_bytes(d + 12, d + 16, 4);
+		pkt_swap(d + 12, d + 16, 4);
 	} else if (pkt->flags & VTL_PKT_IPV6) {
 		if (pkt->flags & VTL_PKT_RTHDR)
 			return -EOPNOTSUPP;
-		swap_bytes(d + 8, d + 24, 16);
+		pkt_swap(d + 8, d + 24, 16);
 	} else {
 		return -EINVAL;
 	}
@@ -977,7 +969,7 @@ int vtl_pkt_swap_ports(struct vtl_pkt *pkt)
 
 	if (!(pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP)))
 		return -EINVAL;
-	swap_bytes(d, d + 2, 2);
+	pkt_swap(d, d + 2, 2);
 	return 0;
 }
 
@@ -1083,7 +1075,7 @@ int vtl_pkt_set_tcp_ts(struct vtl_pkt *pkt, u32 tsval, u32 tsecr)
 	return 0;
 }
 
-static u32 tcp_opts_len(u32 opts)
+static u32 pkt_tcp_opts_len(u32 opts)
 {
 	u32 len = 0;
 
@@ -1099,12 +1091,12 @@ static u32 tcp_opts_len(u32 opts)
 }
 
 /* The options in the order and alignment Linux uses. */
-static void tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
+static void pkt_tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
 {
 	if (tcp->opts & VTL_PKT_TCP_MSS) {
 		p[0] = TCPOPT_MSS;
 		p[1] = 4;
-		put16(p + 2, tcp->mss);
+		pkt_put16(p + 2, tcp->mss);
 		p += 4;
 	}
 	if (tcp->opts & VTL_PKT_TCP_TS) {
@@ -1117,8 +1109,8 @@ static void tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
 		}
 		p[2] = TCPOPT_TS;
 		p[3] = 10;
-		put32(p + 4, tcp->tsval);
-		put32(p + 8, tcp->tsecr);
+		pkt_put32(p + 4, tcp->tsval);
+		pkt_put32(p + 8, tcp->tsecr);
 		p += 12;
 	} else if (tcp->opts & VTL_PKT_TCP_SACKOK) {
 		p[0] = TCPOPT_NOP;
@@ -1136,9 +1128,9 @@ static void tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
 }
 
 /* Ethernet header with @nr_vlan tags; returns the L3 offset. */
-static u32 eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
-		     const __be16 *vlan_proto, const __be16 *vlan_tci,
-		     u16 proto)
+static u32 pkt_eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
+			 const __be16 *vlan_proto, const __be16 *vlan_tci,
+			 u16 proto)
 {
 	u32 off = 2 * ETH_ALEN;
 	unsigned int i;
@@ -1146,10 +1138,10 @@ static u32 eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
 	memmove(buf, dst, ETH_ALEN);
 	memmove(buf + ETH_ALEN, src, ETH_ALEN);
 	for (i = 0; i < nr_vlan; i++, off += VTL_PKT_VLAN_HLEN) {
-		put_be16(buf + off, vlan_proto[i]);
-		put_be16(buf + off + 2, vlan_tci[i]);
+		pkt_put_be16(buf + off, vlan_proto[i]);
+		pkt_put_be16(buf + off + 2, vlan_tci[i]);
 	}
-	put16(buf + off, proto);
+	pkt_put16(buf + off, proto);
 	return off + 2;
 }
 
@@ -1177,7 +1169,7 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	    (tcp->opts & ~VTL_PKT_TCP_OPTS) ||
 	    (tcp->payload_len && !tcp->payload))
 		return -EINVAL;
-	thl = VTL_PKT_TCP_HLEN + tcp_opts_len(tcp->opts);
+	thl = VTL_PKT_TCP_HLEN + pkt_tcp_opts_len(tcp->opts);
 	max = 0xffff - thl - (tcp->ipv6 ? 0 : VTL_PKT_IP4_HLEN);
 	if (tcp->payload_len > max)
 		return -EMSGSIZE;
@@ -1190,15 +1182,15 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 		return -ENOSPC;
 
 	memset(buf + l3, 0, l4 + thl - l3);
-	eth_write(buf, tcp->eth_dst, tcp->eth_src, tcp->nr_vlan,
-		  tcp->vlan_proto, tcp->vlan_tci,
-		  tcp->ipv6 ? ETH_P_IPV6 : ETH_P_IP);
+	pkt_eth_write(buf, tcp->eth_dst, tcp->eth_src, tcp->nr_vlan,
+		      tcp->vlan_proto, tcp->vlan_tci,
+		      tcp->ipv6 ? ETH_P_IPV6 : ETH_P_IP);
 
 	p = buf + l3;
 	if (tcp->ipv6) {
 		p[0] = 0x60 | tcp->tos >> 4;
 		p[1] = tcp->tos << 4;
-		put16(p + 4, thl + tcp->payload_len);
+		pkt_put16(p + 4, thl + tcp->payload_len);
 		p[6] = IPPROTO_TCP;
 		p[7] = tcp->ttl;
 		memcpy(p + 8, tcp->saddr.ip6, 16);
@@ -1206,9 +1198,9 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	} else {
 		p[0] = 0x45;
 		p[1] = tcp->tos;
-		put16(p + 2, l4 - l3 + thl + tcp->payload_len);
-		put16(p + 4, tcp->ip_id);
-		put16(p + 6, IP4_DF);
+		pkt_put16(p + 2, l4 - l3 + thl + tcp->payload_len);
+		pkt_put16(p + 4, tcp->ip_id);
+		pkt_put16(p + 6, IP4_DF);
 		p[8] = tcp->ttl;
 		p[9] = IPPROTO_TCP;
 		memcpy(p + 12, &tcp->saddr.ip4, 4);
@@ -1216,14 +1208,14 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	}
 
 	p = buf + l4;
-	put_be16(p, tcp->sport);
-	put_be16(p + 2, tcp->dport);
-	put32(p + 4, tcp->seq);
-	put32(p + 8, tcp->ack);
+	pkt_put_be16(p, tcp->sport);
+	pkt_put_be16(p + 2, tcp->dport);
+	pkt_put32(p + 4, tcp->seq);
+	pkt_put32(p + 8, tcp->ack);
 	p[12] = thl / 4 << 4;
 	p[13] = tcp->flags;
-	put16(p + 14, tcp->window);
-	tcp_opts_write(p + VTL_PKT_TCP_HLEN, tcp);
+	pkt_put16(p + 14, tcp->window);
+	pkt_tcp_opts_write(p + VTL_PKT_TCP_HLEN, tcp);
 	if (tcp->payload_len)
 		memcpy(p + thl, tcp->payload, tcp->payload_len);
 
@@ -1240,7 +1232,8 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 }
 
 /* The reply's addresses and ports: the segment's, swapped. */
-static int tcp_reply_init(struct vtl_pkt_tcp *tcp, const struct vtl_pkt *seg)
+static int pkt_tcp_reply_init(struct vtl_pkt_tcp *tcp,
+			      const struct vtl_pkt *seg)
 {
 	unsigned int i;
 
@@ -1297,7 +1290,7 @@ int vtl_pkt_build_tcp_ack(u8 *buf, u32 size, const struct vtl_pkt *seg,
 	struct vtl_pkt_tcp tcp;
 	int err;
 
-	err = tcp_reply_init(&tcp, seg);
+	err = pkt_tcp_reply_init(&tcp, seg);
 	if (err)
 		return err;
 	if (!(vtl_pkt_tcp_flags(seg) & VTL_TCP_ACK))
@@ -1333,7 +1326,7 @@ int vtl_pkt_build_tcp_rst(u8 *buf, u32 size, const struct vtl_pkt *seg)
 	struct vtl_pkt_tcp tcp;
 	int err;
 
-	err = tcp_reply_init(&tcp, seg);
+	err = pkt_tcp_reply_init(&tcp, seg);
 	if (err)
 		return err;
 	if (vtl_pkt_tcp_flags(seg) & VTL_TCP_ACK) {
@@ -1389,14 +1382,14 @@ int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 		vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(req, i));
 	}
 
-	off = eth_write(buf, sha, src, req->nr_vlan, vlan_proto, vlan_tci,
-			ETH_P_ARP);
+	off = pkt_eth_write(buf, sha, src, req->nr_vlan, vlan_proto,
+			    vlan_tci, ETH_P_ARP);
 	p = buf + off;
-	put16(p, 1);
-	put16(p + 2, ETH_P_IP);
+	pkt_put16(p, 1);
+	pkt_put16(p + 2, ETH_P_IP);
 	p[4] = ETH_ALEN;
 	p[5] = 4;
-	put16(p + 6, VTL_PKT_ARP_REPLY);
+	pkt_put16(p + 6, VTL_PKT_ARP_REPLY);
 	memcpy(p + 8, src, ETH_ALEN);
 	memcpy(p + 14, &tpa, 4);
 	memcpy(p + 18, sha, ETH_ALEN);

@@ -441,6 +441,18 @@ static inline u8 vtl_pkt_icmp_code(const struct vtl_pkt *pkt)
 	return pkt->data[pkt->l4_off + 1];
 }
 
+/* Offset of the L4 checksum field, or 0 without a TCP/UDP/ICMP header */
+static inline u32 vtl_pkt_l4_csum_off(const struct vtl_pkt *pkt)
+{
+	if (pkt->flags & VTL_PKT_TCP)
+		return pkt->l4_off + 16;
+	if (pkt->flags & VTL_PKT_UDP)
+		return pkt->l4_off + 6;
+	if (pkt->flags & (VTL_PKT_ICMP | VTL_PKT_ICMPV6))
+		return pkt->l4_off + 2;
+	return 0;
+}
+
 /*
  * Bytes of L4 payload (or of fragment data, or of whatever follows the last
  * header parsed), without Ethernet padding; they need not be readable.
