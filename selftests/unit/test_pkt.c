@@ -1,0 +1,1476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of kmod/pkt.c, in userspace.  TAP output: one "ok N name" or
+ * "not ok N name" per test, diagnostics as "# ..." lines, and a last line
+ * "N passed, N failed".  Exit status 0 if all passed, 1 if not.
+ *
+ * Frames come from frames.c, built without pkt.c, and every checksum is
+ * compared with one computed from scratch by frames.c's reference code.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frames.h"
+
+static unsigned int nr_test, nr_pass, nr_fail;
+static bool cur_ok;
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		printf("# %s:%d: %s\n", __FILE__, __LINE__, #cond);	\
+		cur_ok = false;						\
+	}								\
+} while (0)
+
+#define CHECK_EQ(a, b) do {						\
+	long long _a = (long long)(a), _b = (long long)(b);		\
+	if (_a != _b) {							\
+		printf("# %s:%d: %s == %s: %lld != %lld\n", __FILE__,	\
+		       __LINE__, #a, #b, _a, _b);			\
+		cur_ok = false;						\
+	}								\
+} while (0)
+
+static void begin(void)
+{
+	cur_ok = true;
+}
+
+static void end(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %u ", cur_ok ? "" : "not ", ++nr_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (cur_ok)
+		nr_pass++;
+	else
+		nr_fail++;
+}
+
+/* xorshift32: reproducible "random" field values */
+static u32 rnd_state = 2463534242u;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static const struct tf_opts frames[] = {
+	{ .name = "ipv4-tcp", .proto = IPPROTO_TCP, .payload = 37 },
+	{ .name = "ipv4-tcp-opts-vlan", .nr_vlan = 1, .proto = IPPROTO_TCP,
+	  .tcp_opts = true, .payload = 100 },
+	{ .name = "ipv4-tcp-qinq-ipopts", .nr_vlan = 2, .proto = IPPROTO_TCP,
+	  .ip4_optlen = 12, .tcp_opts = true, .payload = 1 },
+	{ .name = "ipv4-tcp-syn-padded", .proto = IPPROTO_TCP,
+	  .tcp_flags = VTL_TCP_SYN, .tcp_opts = true, .pad = 6 },
+	{ .name = "ipv4-udp", .proto = IPPROTO_UDP, .payload = 33 },
+	{ .name = "ipv4-udp-nocsum", .proto = IPPROTO_UDP, .payload = 20,
+	  .udp_nocsum = true },
+	{ .name = "ipv4-udp-empty-padded", .proto = IPPROTO_UDP, .pad = 18 },
+	{ .name = "ipv4-icmp", .proto = IPPROTO_ICMP, .payload = 56 },
+	{ .name = "ipv4-gre", .proto = 47, .payload = 24 },
+	{ .name = "ipv6-tcp", .v6 = true, .proto = IPPROTO_TCP, .payload = 64 },
+	{ .name = "ipv6-tcp-opts-ext", .v6 = true, .proto = IPPROTO_TCP,
+	  .tcp_opts = true, .v6_ext = TF_EXT_HBH | TF_EXT_DST | TF_EXT_RT |
+	  TF_EXT_FRAG | TF_EXT_AH, .payload = 11 },
+	{ .name = "ipv6-udp-vlan", .nr_vlan = 1, .v6 = true,
+	  .proto = IPPROTO_UDP, .payload = 48 },
+	{ .name = "ipv6-icmpv6-hbh", .v6 = true, .proto = IPPROTO_ICMPV6,
+	  .v6_ext = TF_EXT_HBH, .payload = 32 },
+	{ .name = "ipv6-none", .v6 = true, .proto = IPPROTO_NONE },
+};
+
+#define NR_FRAMES (sizeof(frames) / sizeof(frames[0]))
+
+/* Parse @f whole, checking the result against what frames.c knows. */
+static int parse_tf(struct vtl_pkt *pkt, struct tf *f)
+{
+	return vtl_pkt_parse(pkt, f->b, f->len, f->len);
+}
+
+static void check_parse(const struct tf_opts *o, struct tf *f,
+			const struct vtl_pkt *pkt)
+{
+	u32 l4flag = 0;
+
+	switch (o->proto) {
+	case IPPROTO_TCP:
+		l4flag = VTL_PKT_TCP;
+		break;
+	case IPPROTO_UDP:
+		l4flag = VTL_PKT_UDP;
+		break;
+	case IPPROTO_ICMP:
+		l4flag = VTL_PKT_ICMP;
+		break;
+	case IPPROTO_ICMPV6:
+		l4flag = VTL_PKT_ICMPV6;
+		break;
+	}
+	CHECK_EQ(pkt->flags & (VTL_PKT_IP | VTL_PKT_L4 | VTL_PKT_ARP),
+		 (o->v6 ? VTL_PKT_IPV6 : VTL_PKT_IPV4) | l4flag);
+	CHECK_EQ(pkt->nr_vlan, o->nr_vlan);
+	CHECK_EQ(pkt->eth_proto,
+		 cpu_to_be16(o->v6 ? ETH_P_IPV6 : ETH_P_IP));
+	CHECK_EQ(pkt->l3_off, f->l3);
+	CHECK_EQ(pkt->l4_off, f->l4);
+	CHECK_EQ(pkt->payload_off, f->payload);
+	CHECK_EQ(pkt->l3_end, f->l3_end);
+	CHECK_EQ(pkt->l4_proto, o->proto);
+	CHECK_EQ(vtl_pkt_payload_len(pkt), o->payload);
+	CHECK_EQ(vtl_pkt_l4_csum_off(pkt), f->check);
+	CHECK_EQ(vtl_pkt_ip_ttl(pkt), 64);
+	CHECK(!memcmp(vtl_pkt_eth_dst(pkt), f->b, 6));
+	CHECK(!memcmp(vtl_pkt_eth_src(pkt), f->b + 6, 6));
+	if (o->nr_vlan) {
+		CHECK_EQ(vtl_pkt_vlan_tci(pkt, 0), 100);
+		CHECK_EQ(vtl_pkt_vlan_proto(pkt, 0),
+			 cpu_to_be16(o->nr_vlan == 2 ? ETH_P_8021AD :
+						       ETH_P_8021Q));
+	}
+	if (o->nr_vlan == 2)
+		CHECK_EQ(vtl_pkt_vlan_tci(pkt, 1), 101);
+	CHECK_EQ(vtl_pkt_vlan_tci(pkt, o->nr_vlan), 0);
+	if (o->v6) {
+		CHECK(vtl_pkt_ip6_saddr(pkt) == f->b + f->l3 + 8);
+		CHECK(vtl_pkt_ip6_daddr(pkt) == f->b + f->l3 + 24);
+		CHECK_EQ(vtl_pkt_ip4_saddr(pkt), 0);
+	} else {
+		CHECK_EQ(vtl_pkt_ip4_saddr(pkt), cpu_to_be32(0x0a000001));
+		CHECK_EQ(vtl_pkt_ip4_daddr(pkt), cpu_to_be32(0x0a000002));
+		CHECK_EQ(vtl_pkt_ip4_id(pkt), 0x1234);
+		CHECK(!vtl_pkt_ip6_saddr(pkt));
+		CHECK_EQ(vtl_pkt_ip4_csum_check(pkt), 0);
+	}
+	if (o->proto == IPPROTO_TCP) {
+		CHECK_EQ(vtl_pkt_sport(pkt), cpu_to_be16(1234));
+		CHECK_EQ(vtl_pkt_dport(pkt), cpu_to_be16(80));
+		CHECK_EQ(vtl_pkt_tcp_seq(pkt), 0x11223344);
+		CHECK_EQ(vtl_pkt_tcp_ack(pkt), 0x55667788);
+		CHECK_EQ(vtl_pkt_tcp_flags(pkt),
+			 o->tcp_flags ? o->tcp_flags :
+					VTL_TCP_ACK | VTL_TCP_PSH);
+		CHECK_EQ(vtl_pkt_tcp_window(pkt), 0x1000);
+		CHECK_EQ(vtl_pkt_tcp_seg_len(pkt),
+			 o->payload + !!(o->tcp_flags & VTL_TCP_SYN));
+		if (o->tcp_opts) {
+			CHECK_EQ(pkt->flags & (VTL_PKT_TCP_MSS |
+					       VTL_PKT_TCP_WSCALE |
+					       VTL_PKT_TCP_SACKOK |
+					       VTL_PKT_TCP_TS),
+				 VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE |
+				 VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS);
+			CHECK_EQ(pkt->tcp_mss, 1460);
+			CHECK_EQ(pkt->tcp_wscale, 7);
+			CHECK_EQ(pkt->tcp_tsval, 7);
+			CHECK_EQ(pkt->tcp_tsecr, 9);
+		} else {
+			CHECK(!(pkt->flags & (VTL_PKT_TCP_MSS |
+					      VTL_PKT_TCP_TS)));
+		}
+	} else {
+		CHECK_EQ(vtl_pkt_tcp_seq(pkt), 0);
+		CHECK_EQ(vtl_pkt_tcp_seg_len(pkt), 0);
+	}
+	if (o->proto == IPPROTO_UDP) {
+		CHECK_EQ(vtl_pkt_sport(pkt), cpu_to_be16(5353));
+		CHECK_EQ(vtl_pkt_dport(pkt), cpu_to_be16(53));
+	}
+	if (o->proto == IPPROTO_ICMP || o->proto == IPPROTO_ICMPV6) {
+		CHECK_EQ(vtl_pkt_icmp_type(pkt),
+			 o->proto == IPPROTO_ICMP ? 8 : 128);
+		CHECK_EQ(vtl_pkt_icmp_code(pkt), 0);
+	}
+	if (f->check)
+		CHECK_EQ(vtl_pkt_l4_csum_check(pkt), 0);
+	else
+		CHECK_EQ(vtl_pkt_l4_csum_check(pkt), -EINVAL);
+}
+
+static void test_parse(void)
+{
+	struct vtl_pkt pkt;
+	struct tf f;
+	unsigned int i;
+
+	for (i = 0; i < NR_FRAMES; i++) {
+		begin();
+		tf_build(&f, &frames[i]);
+		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		check_parse(&frames[i], &f, &pkt);
+		end("parse %s", frames[i].name);
+	}
+}
+
+/*
+ * Every truncation of a frame, as a buffer of exactly that many bytes (so
+ * that AddressSanitizer catches any read past it): as a whole frame it is
+ * truncated (-EPROTO) until the IP datagram is whole; as a view of the
+ * whole frame it asks for more (-ENODATA), and pulling what it asks for
+ * gets to the end in a few steps.
+ */
+static void test_truncation(void)
+{
+	struct vtl_pkt pkt;
+	unsigned int i, steps;
+	struct tf f;
+	u32 len, need;
+	int err;
+	u8 *buf;
+
+	for (i = 0; i < NR_FRAMES; i++) {
+		begin();
+		tf_build(&f, &frames[i]);
+		for (len = 0; len <= f.len; len++) {
+			buf = malloc(len ? len : 1);
+			memcpy(buf, f.b, len);
+			err = vtl_pkt_parse(&pkt, buf, len, len);
+			if (len < f.l3_end)
+				CHECK_EQ(err, -EPROTO);
+			else
+				CHECK_EQ(err, 0);
+
+			err = vtl_pkt_parse(&pkt, buf, len, f.len);
+			if (len < f.payload) {
+				CHECK_EQ(err, -ENODATA);
+				CHECK(pkt.need > len && pkt.need <= f.payload);
+			} else {
+				CHECK_EQ(err, 0);
+			}
+			free(buf);
+		}
+
+		/* the glue's loop: pull exactly what is asked, parse again */
+		need = 0;
+		for (steps = 0; steps < 30; steps++) {
+			buf = malloc(need ? need : 1);
+			memcpy(buf, f.b, need);
+			err = vtl_pkt_parse(&pkt, buf, need, f.len);
+			free(buf);
+			if (err != -ENODATA)
+				break;
+			CHECK(pkt.need > need);
+			need = pkt.need;
+		}
+		CHECK_EQ(err, 0);
+		CHECK_EQ(need, f.payload);
+		CHECK(steps <= 14);
+		end("truncation %s", frames[i].name);
+	}
+}
+
+static void frame_with(struct tf *f, const struct tf_opts *o,
+		       void (*edit)(struct tf *f))
+{
+	tf_build(f, o);
+	edit(f);
+}
+
+static void set_ip_version(struct tf *f)
+{
+	f->b[f->l3] = 0x55;
+}
+
+static void set_ihl_4(struct tf *f)
+{
+	f->b[f->l3] = 0x44;
+}
+
+static void set_totlen_short(struct tf *f)
+{
+	wr16(f->b + f->l3 + 2, 19);
+}
+
+static void set_totlen_long(struct tf *f)
+{
+	wr16(f->b + f->l3 + 2, f->len - f->l3 + 1);
+}
+
+static void set_doff_4(struct tf *f)
+{
+	f->b[f->l4 + 12] = 0x40;
+}
+
+static void set_doff_15(struct tf *f)
+{
+	f->b[f->l4 + 12] = 0xf0;
+}
+
+static void set_tcpopt_len_0(struct tf *f)
+{
+	f->b[f->l4 + 22] = 0;
+}
+
+static void set_tcpopt_len_1(struct tf *f)
+{
+	f->b[f->l4 + 22] = 1;
+}
+
+static void set_tcpopt_overrun(struct tf *f)
+{
+	f->b[f->l4 + 37] = 8;		/* TS, 10 bytes from 3 before the end */
+	f->b[f->l4 + 38] = 10;
+}
+
+static void set_tcpopt_kind_at_end(struct tf *f)
+{
+	f->b[f->l4 + 37] = 1;
+	f->b[f->l4 + 38] = 1;
+	f->b[f->l4 + 39] = 8;		/* no room for its length */
+}
+
+static void set_udplen_7(struct tf *f)
+{
+	wr16(f->b + f->l4 + 4, 7);
+}
+
+static void set_udplen_long(struct tf *f)
+{
+	wr16(f->b + f->l4 + 4, f->l3_end - f->l4 + 1);
+}
+
+static void set_ip6_version(struct tf *f)
+{
+	f->b[f->l3] = 0x40;
+}
+
+static void set_ip6_plen_long(struct tf *f)
+{
+	wr16(f->b + f->l3 + 4, f->len - f->l3 - 40 + 1);
+}
+
+static void set_ip6_exthdr_long(struct tf *f)
+{
+	f->b[f->l3 + 40 + 1] = 200;	/* the hop-by-hop header's length */
+}
+
+static void set_ip6_hbh_second(struct tf *f)
+{
+	/* the second header (destination options) claims to be hop-by-hop */
+	f->b[f->l3 + 40] = IPPROTO_HOPOPTS;
+}
+
+static void set_arp_short(struct tf *f)
+{
+	wr16(f->b + 12, ETH_P_ARP);
+	wr16(f->b + 14, 1);
+	wr16(f->b + 16, ETH_P_IP);
+	f->b[18] = 6;
+	f->b[19] = 4;
+	f->len = 14 + 27;
+}
+
+static void test_malformed(void)
+{
+	static const struct tf_opts tcp4 = {
+		.proto = IPPROTO_TCP, .tcp_opts = true, .payload = 10 };
+	static const struct tf_opts udp4 = {
+		.proto = IPPROTO_UDP, .payload = 10 };
+	static const struct tf_opts tcp6 = {
+		.v6 = true, .proto = IPPROTO_TCP,
+		.v6_ext = TF_EXT_HBH | TF_EXT_DST, .payload = 10 };
+	static const struct {
+		const char *name;
+		const struct tf_opts *o;
+		void (*edit)(struct tf *f);
+		int err;
+	} cases[] = {
+		{ "ipv4 version 5", &tcp4, set_ip_version, -EINVAL },
+		{ "ipv4 ihl 4", &tcp4, set_ihl_4, -EINVAL },
+		{ "ipv4 tot_len < ihl", &tcp4, set_totlen_short, -EINVAL },
+		{ "ipv4 tot_len past frame", &tcp4, set_totlen_long, -EPROTO },
+		{ "tcp doff 4", &tcp4, set_doff_4, -EINVAL },
+		{ "tcp doff past datagram", &tcp4, set_doff_15, -EPROTO },
+		{ "tcp option length 0", &tcp4, set_tcpopt_len_0, -EINVAL },
+		{ "tcp option length 1", &tcp4, set_tcpopt_len_1, -EINVAL },
+		{ "tcp option overrun", &tcp4, set_tcpopt_overrun, -EINVAL },
+		{ "tcp option kind at end", &tcp4, set_tcpopt_kind_at_end,
+		  -EINVAL },
+		{ "udp length 7", &udp4, set_udplen_7, -EINVAL },
+		{ "udp length past datagram", &udp4, set_udplen_long, -EPROTO },
+		{ "ipv6 version 4", &tcp6, set_ip6_version, -EINVAL },
+		{ "ipv6 payload past frame", &tcp6, set_ip6_plen_long, -EPROTO },
+		{ "ipv6 ext header past datagram", &tcp6, set_ip6_exthdr_long,
+		  -EPROTO },
+		{ "ipv6 hop-by-hop not first", &tcp6, set_ip6_hbh_second,
+		  -EINVAL },
+		{ "arp truncated", &udp4, set_arp_short, -EPROTO },
+	};
+	struct vtl_pkt pkt;
+	unsigned int i;
+	struct tf f;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		begin();
+		frame_with(&f, cases[i].o, cases[i].edit);
+		CHECK_EQ(parse_tf(&pkt, &f), cases[i].err);
+		/* what was parsed before the error is still usable */
+		if (cases[i].o->proto == IPPROTO_TCP &&
+		    cases[i].edit != set_ip_version &&
+		    cases[i].edit != set_ihl_4 &&
+		    cases[i].edit != set_totlen_short &&
+		    cases[i].edit != set_totlen_long &&
+		    !cases[i].o->v6) {
+			CHECK(pkt.flags & VTL_PKT_IPV4);
+			CHECK(!(pkt.flags & VTL_PKT_TCP));
+			CHECK_EQ(vtl_pkt_tcp_seq(&pkt), 0);
+			CHECK_EQ(vtl_pkt_set_tcp_seq(&pkt, 1), -EINVAL);
+		}
+		end("malformed: %s", cases[i].name);
+	}
+}
+
+/* A frame of @ext_count destination options headers, then TCP. */
+static void test_ip6_ext_limit(void)
+{
+	struct vtl_pkt pkt;
+	struct tf f;
+	unsigned int n, i;
+	u32 off;
+
+	for (n = VTL_PKT_IP6_MAX_EXT; n <= VTL_PKT_IP6_MAX_EXT + 1; n++) {
+		static const struct tf_opts o = { .v6 = true,
+			.proto = IPPROTO_TCP, .payload = 0 };
+
+		begin();
+		tf_build(&f, &o);
+		/* move the TCP header and insert n empty headers */
+		memmove(f.b + f.l4 + 8 * n, f.b + f.l4, 20);
+		f.b[f.l3 + 6] = IPPROTO_DSTOPTS;
+		for (i = 0, off = f.l4; i < n; i++, off += 8) {
+			memset(f.b + off, 0, 8);
+			f.b[off] = i + 1 < n ? IPPROTO_DSTOPTS : IPPROTO_TCP;
+			f.b[off + 2] = 1;	/* PadN */
+			f.b[off + 3] = 4;
+		}
+		f.len += 8 * n;
+		wr16(f.b + f.l3 + 4, f.len - f.l3 - 40);
+		if (n == VTL_PKT_IP6_MAX_EXT) {
+			CHECK_EQ(parse_tf(&pkt, &f), 0);
+			CHECK(pkt.flags & VTL_PKT_TCP);
+			CHECK_EQ(pkt.l4_off, f.l4 + 8 * n);
+			/* the pseudo-header length is that of TCP alone */
+			CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+			f.l4 += 8 * n;
+			f.l3_end = f.len;
+			f.check = f.l4 + 16;
+			CHECK(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
+		} else {
+			CHECK_EQ(parse_tf(&pkt, &f), -ELOOP);
+		}
+		end("ipv6 %u extension headers", n);
+	}
+}
+
+static void test_ip6_special(void)
+{
+	static const struct tf_opts rt = { .v6 = true, .proto = IPPROTO_TCP,
+		.v6_ext = TF_EXT_RT_LEFT, .payload = 5 };
+	static const struct tf_opts frag = { .v6 = true, .proto = IPPROTO_UDP,
+		.v6_ext = TF_EXT_FRAG, .payload = 5 };
+	static const u8 addr[16] = { 0xfe, 0x80, [15] = 9 };
+	struct vtl_pkt pkt;
+	struct tf f;
+	u16 check;
+
+	begin();
+	tf_build(&f, &rt);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(pkt.flags & VTL_PKT_RTHDR);
+	CHECK(pkt.flags & VTL_PKT_TCP);
+	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_swap_ip(&pkt), -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &pkt), -EOPNOTSUPP);
+	check = rd16(f.b + f.check);
+	CHECK_EQ(vtl_pkt_set_ip6_daddr(&pkt, addr), 0);
+	CHECK_EQ(rd16(f.b + f.check), check);
+	CHECK(!memcmp(vtl_pkt_ip6_daddr(&pkt), addr, 16));
+	end("ipv6 routing header with segments left");
+
+	begin();
+	tf_build(&f, &frag);
+	/* offset 0 with M set: the first fragment */
+	wr16(f.b + f.l3 + 40 + 2, 1);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
+		 VTL_PKT_FRAG | VTL_PKT_UDP);
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
+	/* a later fragment: no UDP header */
+	wr16(f.b + f.l3 + 40 + 2, 8);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
+		 VTL_PKT_FRAG | VTL_PKT_FRAG_LATER);
+	CHECK_EQ(pkt.l4_proto, IPPROTO_UDP);
+	CHECK_EQ(pkt.l4_off, f.l4);
+	CHECK_EQ(pkt.payload_off, f.l4);
+	CHECK_EQ(vtl_pkt_sport(&pkt), 0);
+	/* an atomic fragment is no fragment */
+	wr16(f.b + f.l3 + 40 + 2, 0);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(!(pkt.flags & VTL_PKT_FRAG));
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	end("ipv6 fragments");
+}
+
+static void test_ip4_frag(void)
+{
+	static const struct tf_opts first = { .proto = IPPROTO_TCP,
+		.ip4_frag = 0x2000, .payload = 16 };
+	static const struct tf_opts later = { .proto = IPPROTO_TCP,
+		.ip4_optlen = 4, .ip4_frag = 0x2000 | 185, .payload = 16 };
+	struct vtl_pkt pkt;
+	struct tf f;
+	u16 check;
+
+	begin();
+	tf_build(&f, &first);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
+		 VTL_PKT_FRAG | VTL_PKT_TCP);
+	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &pkt, 0, 0), -EINVAL);
+	/* setters still update the checksum of the whole datagram */
+	check = rd16(f.b + f.check);
+	CHECK_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0xc0a80001)), 0);
+	CHECK_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(8080)), 0);
+	CHECK(rd16(f.b + f.check) != check);
+	CHECK(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
+	CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+	end("ipv4 first fragment");
+
+	begin();
+	tf_build(&f, &later);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
+		 VTL_PKT_FRAG | VTL_PKT_FRAG_LATER);
+	CHECK_EQ(pkt.l4_off, f.l3 + 24);
+	CHECK_EQ(pkt.payload_off, f.l3 + 24);
+	CHECK_EQ(vtl_pkt_tcp_seq(&pkt), 0);
+	check = rd16(f.b + f.check);
+	CHECK_EQ(vtl_pkt_set_ip4_saddr(&pkt, cpu_to_be32(0x01020304)), 0);
+	CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
+	CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+	/* the bytes where a TCP header would be are data: untouched */
+	CHECK_EQ(rd16(f.b + f.check), check);
+	end("ipv4 later fragment");
+}
+
+static void test_vlan(void)
+{
+	static const struct tf_opts o = { .nr_vlan = 2,
+		.proto = IPPROTO_UDP, .payload = 4 };
+	struct vtl_pkt pkt;
+	struct tf f;
+
+	/* a third tag is not parsed: what follows is payload */
+	begin();
+	tf_build(&f, &o);
+	memmove(f.b + 24, f.b + 20, f.len - 20);
+	wr16(f.b + 20, ETH_P_8021Q);
+	wr16(f.b + 22, 102);
+	f.len += 4;
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.nr_vlan, 2);
+	CHECK_EQ(pkt.eth_proto, cpu_to_be16(ETH_P_8021Q));
+	CHECK_EQ(pkt.flags, 0);
+	CHECK_EQ(pkt.l3_off, 22);
+	CHECK_EQ(vtl_pkt_payload_len(&pkt), f.len - 22);
+	end("vlan: a third tag is payload");
+
+	/* 802.3 length instead of an EtherType */
+	begin();
+	tf_build(&f, &o);
+	wr16(f.b + 12, 46);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(pkt.flags, 0);
+	CHECK_EQ(pkt.nr_vlan, 0);
+	CHECK_EQ(pkt.l3_off, 14);
+	CHECK_EQ(vtl_pkt_set_ip_ttl(&pkt, 1), -EINVAL);
+	CHECK_EQ(vtl_pkt_swap_eth(&pkt), 0);
+	CHECK_EQ(f.b[5], 2);
+	end("802.3 frame");
+}
+
+/*
+ * Setters.  Each applies one change with a random value, checks the getter
+ * sees it, and returns whether it applied (the header was there).
+ */
+struct setter {
+	const char *name;
+	int (*apply)(struct vtl_pkt *pkt, u32 v);
+	bool (*applies)(const struct vtl_pkt *pkt);
+};
+
+static bool has_eth(const struct vtl_pkt *pkt)
+{
+	return pkt->len >= ETH_HLEN;
+}
+
+static bool has_ip4(const struct vtl_pkt *pkt)
+{
+	return pkt->flags & VTL_PKT_IPV4;
+}
+
+static bool has_ip6(const struct vtl_pkt *pkt)
+{
+	return pkt->flags & VTL_PKT_IPV6;
+}
+
+static bool has_ip(const struct vtl_pkt *pkt)
+{
+	return pkt->flags & VTL_PKT_IP;
+}
+
+static bool has_ports(const struct vtl_pkt *pkt)
+{
+	return pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP);
+}
+
+static bool has_tcp(const struct vtl_pkt *pkt)
+{
+	return pkt->flags & VTL_PKT_TCP;
+}
+
+static bool has_mss(const struct vtl_pkt *pkt)
+{
+	return (pkt->flags & VTL_PKT_TCP) && (pkt->flags & VTL_PKT_TCP_MSS);
+}
+
+static bool has_ts(const struct vtl_pkt *pkt)
+{
+	return (pkt->flags & VTL_PKT_TCP) && (pkt->flags & VTL_PKT_TCP_TS);
+}
+
+static void mac_of(u8 *mac, u32 v)
+{
+	mac[0] = 2;
+	mac[1] = 0x42;
+	wr32(mac + 2, v);
+}
+
+static int set_eth_dst(struct vtl_pkt *pkt, u32 v)
+{
+	u8 mac[6];
+	int err;
+
+	mac_of(mac, v);
+	err = vtl_pkt_set_eth_dst(pkt, mac);
+	CHECK(err || !memcmp(vtl_pkt_eth_dst(pkt), mac, 6));
+	return err;
+}
+
+static int set_eth_src(struct vtl_pkt *pkt, u32 v)
+{
+	u8 mac[6];
+	int err;
+
+	mac_of(mac, v);
+	err = vtl_pkt_set_eth_src(pkt, mac);
+	CHECK(err || !memcmp(vtl_pkt_eth_src(pkt), mac, 6));
+	return err;
+}
+
+static int swap_eth(struct vtl_pkt *pkt, u32 v)
+{
+	u8 dst[6];
+	int err;
+
+	(void)v;
+	memcpy(dst, pkt->data, 6);
+	err = vtl_pkt_swap_eth(pkt);
+	CHECK(err || !memcmp(vtl_pkt_eth_src(pkt), dst, 6));
+	return err;
+}
+
+static int set_ip4_saddr(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_ip4_saddr(pkt, cpu_to_be32(v));
+
+	CHECK(err || vtl_pkt_ip4_saddr(pkt) == cpu_to_be32(v));
+	return err;
+}
+
+static int set_ip4_daddr(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_ip4_daddr(pkt, cpu_to_be32(v));
+
+	CHECK(err || vtl_pkt_ip4_daddr(pkt) == cpu_to_be32(v));
+	return err;
+}
+
+static int set_ip4_id(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_ip4_id(pkt, (u16)v);
+
+	CHECK(err || vtl_pkt_ip4_id(pkt) == (u16)v);
+	return err;
+}
+
+static void addr6_of(u8 *a, u32 v)
+{
+	memset(a, 0, 16);
+	a[0] = 0xfd;
+	wr32(a + 4, v);
+	wr32(a + 12, ~v);
+}
+
+static int set_ip6_saddr(struct vtl_pkt *pkt, u32 v)
+{
+	u8 a[16];
+	int err;
+
+	addr6_of(a, v);
+	err = vtl_pkt_set_ip6_saddr(pkt, a);
+	CHECK(err || !memcmp(vtl_pkt_ip6_saddr(pkt), a, 16));
+	return err;
+}
+
+static int set_ip6_daddr(struct vtl_pkt *pkt, u32 v)
+{
+	u8 a[16];
+	int err;
+
+	addr6_of(a, v);
+	err = vtl_pkt_set_ip6_daddr(pkt, a);
+	CHECK(err || !memcmp(vtl_pkt_ip6_daddr(pkt), a, 16));
+	return err;
+}
+
+static int set_ttl(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_ip_ttl(pkt, (u8)v);
+
+	CHECK(err || vtl_pkt_ip_ttl(pkt) == (u8)v);
+	return err;
+}
+
+static int swap_ip(struct vtl_pkt *pkt, u32 v)
+{
+	__be32 s = vtl_pkt_ip4_saddr(pkt);
+	int err;
+
+	(void)v;
+	err = vtl_pkt_swap_ip(pkt);
+	CHECK(err || !(pkt->flags & VTL_PKT_IPV4) ||
+	      vtl_pkt_ip4_daddr(pkt) == s);
+	return err;
+}
+
+static int set_sport(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_sport(pkt, cpu_to_be16((u16)v));
+
+	CHECK(err || vtl_pkt_sport(pkt) == cpu_to_be16((u16)v));
+	return err;
+}
+
+static int set_dport(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_dport(pkt, cpu_to_be16((u16)v));
+
+	CHECK(err || vtl_pkt_dport(pkt) == cpu_to_be16((u16)v));
+	return err;
+}
+
+static int swap_ports(struct vtl_pkt *pkt, u32 v)
+{
+	__be16 s = vtl_pkt_sport(pkt);
+	int err;
+
+	(void)v;
+	err = vtl_pkt_swap_ports(pkt);
+	CHECK(err || vtl_pkt_dport(pkt) == s);
+	return err;
+}
+
+static int set_seq(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_seq(pkt, v);
+
+	CHECK(err || vtl_pkt_tcp_seq(pkt) == v);
+	return err;
+}
+
+static int set_ack(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_ack(pkt, v);
+
+	CHECK(err || vtl_pkt_tcp_ack(pkt) == v);
+	return err;
+}
+
+static int set_flags(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_flags(pkt, (u8)v);
+
+	CHECK(err || vtl_pkt_tcp_flags(pkt) == (u8)v);
+	return err;
+}
+
+static int set_window(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_window(pkt, (u16)v);
+
+	CHECK(err || vtl_pkt_tcp_window(pkt) == (u16)v);
+	return err;
+}
+
+static int set_mss(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_mss(pkt, (u16)v);
+
+	CHECK(err || rd16(pkt->data + pkt->tcp_mss_off) == (u16)v);
+	return err;
+}
+
+static int set_ts(struct vtl_pkt *pkt, u32 v)
+{
+	int err = vtl_pkt_set_tcp_ts(pkt, v, ~v);
+
+	CHECK(err || (rd32(pkt->data + pkt->tcp_ts_off) == v &&
+		      rd32(pkt->data + pkt->tcp_ts_off + 4) == ~v));
+	return err;
+}
+
+static const struct setter setters[] = {
+	{ "eth_dst", set_eth_dst, has_eth },
+	{ "eth_src", set_eth_src, has_eth },
+	{ "swap_eth", swap_eth, has_eth },
+	{ "ip4_saddr", set_ip4_saddr, has_ip4 },
+	{ "ip4_daddr", set_ip4_daddr, has_ip4 },
+	{ "ip4_id", set_ip4_id, has_ip4 },
+	{ "ip6_saddr", set_ip6_saddr, has_ip6 },
+	{ "ip6_daddr", set_ip6_daddr, has_ip6 },
+	{ "ip_ttl", set_ttl, has_ip },
+	{ "swap_ip", swap_ip, has_ip },
+	{ "sport", set_sport, has_ports },
+	{ "dport", set_dport, has_ports },
+	{ "swap_ports", swap_ports, has_ports },
+	{ "tcp_seq", set_seq, has_tcp },
+	{ "tcp_ack", set_ack, has_tcp },
+	{ "tcp_flags", set_flags, has_tcp },
+	{ "tcp_window", set_window, has_tcp },
+	{ "tcp_mss", set_mss, has_mss },
+	{ "tcp_ts", set_ts, has_ts },
+};
+
+#define NR_SETTERS (sizeof(setters) / sizeof(setters[0]))
+
+/*
+ * Apply every setter, many times with random values, to every frame, in
+ * full and in partial mode, and compare each checksum with one computed
+ * from scratch.
+ */
+static void test_setters(bool partial)
+{
+	struct vtl_pkt pkt;
+	unsigned int i, s, round;
+	u16 before, udp0;
+	struct tf f;
+	int err;
+
+	for (i = 0; i < NR_FRAMES; i++) {
+		begin();
+		tf_build(&f, &frames[i]);
+		if (partial && f.check)
+			wr16(f.b + f.check, ref_l4_seed(&f));
+		udp0 = frames[i].udp_nocsum;
+		for (round = 0; round < 40; round++) {
+			for (s = 0; s < NR_SETTERS; s++) {
+				CHECK_EQ(parse_tf(&pkt, &f), 0);
+				if (partial)
+					pkt.flags |= VTL_PKT_CSUM_PARTIAL;
+				before = f.check ? rd16(f.b + f.check) : 0;
+				err = setters[s].apply(&pkt, rnd());
+				if (!setters[s].applies(&pkt)) {
+					CHECK_EQ(err, -EINVAL);
+					continue;
+				}
+				CHECK_EQ(err, 0);
+				if (err)
+					continue;
+				if (!f.v6 && rd16(f.b + f.l3 + 10) !=
+					     ref_ip4_csum(&f)) {
+					printf("# %s: ip checksum\n",
+					       setters[s].name);
+					cur_ok = false;
+				}
+				if (!f.check)
+					continue;
+				if (udp0 && !partial) {
+					CHECK_EQ(rd16(f.b + f.check), 0);
+				} else if (partial && f.proto == IPPROTO_ICMP) {
+					CHECK_EQ(rd16(f.b + f.check), before);
+				} else if (partial) {
+					if (!ref_eq16(rd16(f.b + f.check),
+						      ref_l4_seed(&f))) {
+						printf("# %s: seed %#x != %#x\n",
+						       setters[s].name,
+						       rd16(f.b + f.check),
+						       ref_l4_seed(&f));
+						cur_ok = false;
+					}
+				} else if (!ref_eq16(rd16(f.b + f.check),
+						     ref_l4_csum(&f))) {
+					printf("# %s: l4 %#x != %#x\n",
+					       setters[s].name,
+					       rd16(f.b + f.check),
+					       ref_l4_csum(&f));
+					cur_ok = false;
+				}
+				if (!(udp0 && !partial))
+					CHECK_EQ(vtl_pkt_l4_csum_check(&pkt),
+						 0);
+			}
+		}
+		end("setters %s mode: %s", partial ? "partial" : "full",
+		    frames[i].name);
+	}
+}
+
+/* A UDP checksum that comes out as 0 is sent as 0xffff. */
+static void test_udp_mangled_zero(void)
+{
+	static const struct tf_opts o = { .proto = IPPROTO_UDP, .payload = 9 };
+	struct vtl_pkt pkt;
+	struct tf f;
+	u32 port;
+
+	begin();
+	tf_build(&f, &o);
+	for (port = 0; port < 0x10000; port++) {
+		wr16(f.b + f.l4, port);
+		wr16(f.b + f.check, 0);
+		if (ref_fold(ref_sum(f.b + f.l4, f.l3_end - f.l4,
+				     ref_pseudo(&f))) == 0xffff)
+			break;
+	}
+	CHECK(port < 0x10000);
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(vtl_pkt_set_sport(&pkt, cpu_to_be16(port)), 0);
+	CHECK_EQ(rd16(f.b + f.check), 0xffff);
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	/* and from scratch */
+	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+	CHECK_EQ(rd16(f.b + f.check), 0xffff);
+	end("udp: a computed 0 is sent as 0xffff");
+
+	begin();
+	tf_build(&f, &frames[5]);	/* ipv4-udp-nocsum */
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	CHECK_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0x08080808)), 0);
+	CHECK_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(5)), 0);
+	CHECK_EQ(rd16(f.b + f.check), 0);
+	end("udp over ipv4 without checksum stays without");
+
+	begin();
+	tf_build(&f, &frames[11]);	/* ipv6-udp-vlan */
+	wr16(f.b + f.check, 0);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+	end("udp over ipv6 without checksum is bad");
+}
+
+/* Full checksum computation and verification against the reference. */
+static void test_csum_fill(void)
+{
+	struct vtl_pkt pkt;
+	unsigned int i;
+	struct tf f;
+	u16 good;
+
+	for (i = 0; i < NR_FRAMES; i++) {
+		begin();
+		tf_build(&f, &frames[i]);
+		if (!f.check || frames[i].udp_nocsum) {
+			end("checksum fill/check: %s # SKIP no checksum",
+			    frames[i].name);
+			continue;
+		}
+		good = rd16(f.b + f.check);
+		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		wr16(f.b + f.check, good ^ 0x1234);
+		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+		CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+		CHECK(ref_eq16(rd16(f.b + f.check), good));
+		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+		if (!f.v6) {
+			f.b[f.l3 + 10] ^= 0x40;
+			CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), -EBADMSG);
+			CHECK_EQ(vtl_pkt_ip4_csum_fill(&pkt), 0);
+			CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+			CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
+		} else {
+			CHECK_EQ(vtl_pkt_ip4_csum_fill(&pkt), -EINVAL);
+		}
+		/* partial mode: the seed */
+		pkt.flags |= VTL_PKT_CSUM_PARTIAL;
+		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+		CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+		CHECK_EQ(rd16(f.b + f.check), ref_l4_seed(&f));
+		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+		/* not all readable */
+		pkt.flags &= ~VTL_PKT_CSUM_PARTIAL;
+		if (pkt.l4_end > pkt.payload_off) {
+			pkt.len = pkt.l4_end - 1;
+			CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -ENODATA);
+			CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -ENODATA);
+			CHECK_EQ(pkt.need, pkt.l4_end);
+		}
+		end("checksum fill/check: %s", frames[i].name);
+	}
+
+	/* the arithmetic itself, on odd lengths and offsets too */
+	begin();
+	for (i = 0; i < 2000; i++) {
+		u8 buf[301];
+		u32 len = rnd() % sizeof(buf), j, sum;
+
+		for (j = 0; j < len; j++)
+			buf[j] = (u8)rnd();
+		sum = vtl_pkt_csum_bytes(buf, len, 0);
+		CHECK_EQ(be16_to_cpu((__force __be16)vtl_pkt_csum_fold(sum)),
+			 (u16)~ref_fold(ref_sum(buf, len, 0)));
+	}
+	CHECK_EQ(vtl_pkt_csum_add(0xffffffff, 1), 1);
+	CHECK_EQ(vtl_pkt_csum_add(0x80000000, 0x80000000), 1);
+	end("checksum arithmetic");
+}
+
+static void test_gso(void)
+{
+	static const struct tf_opts o = { .proto = IPPROTO_TCP,
+		.payload = 1000 };
+	struct vtl_pkt pkt;
+	struct tf f;
+
+	begin();
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	pkt.flags |= VTL_PKT_CSUM_PARTIAL | VTL_PKT_GSO;
+	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_SYN),
+		 -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_RST),
+		 -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_FIN), 0);
+	CHECK_EQ(vtl_pkt_tcp_flags(&pkt), VTL_TCP_ACK | VTL_TCP_FIN);
+	end("gso: SYN and RST are refused, FIN is fine");
+}
+
+/* Parse a built frame and check what every builder guarantees. */
+static void check_built(u8 *buf, int len, struct vtl_pkt *out)
+{
+	struct tf f;
+
+	CHECK(len > 0);
+	if (len <= 0)
+		return;
+	CHECK_EQ(vtl_pkt_parse(out, buf, len, len), 0);
+	if (!(out->flags & VTL_PKT_TCP))
+		return;
+	/* check against the reference, through a struct tf */
+	memset(&f, 0, sizeof(f));
+	memcpy(f.b, buf, len);
+	f.len = len;
+	f.l3 = out->l3_off;
+	f.l4 = out->l4_off;
+	f.l3_end = out->l3_end;
+	f.check = out->l4_off + 16;
+	f.v6 = out->flags & VTL_PKT_IPV6;
+	f.proto = IPPROTO_TCP;
+	CHECK_EQ(rd16(f.b + f.check), ref_l4_csum(&f));
+	if (!f.v6) {
+		CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+		CHECK_EQ(rd16(f.b + f.l3 + 6), 0x4000);
+	}
+	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
+}
+
+static void test_build_tcp(void)
+{
+	static const char payload[] = "GET / HTTP/1.0\r\n\r\n";
+	struct vtl_pkt_tcp t = {
+		.eth_dst = { 2, 0, 0, 0, 0, 0xa },
+		.eth_src = { 2, 0, 0, 0, 0, 0xb },
+		.ttl = 63,
+		.tos = 0x10,
+		.ip_id = 777,
+		.seq = 0xfffffff0,
+		.ack = 12345,
+		.flags = VTL_TCP_SYN | VTL_TCP_ACK,
+		.window = 29200,
+		.opts = VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE |
+			VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS,
+		.mss = 1400,
+		.wscale = 9,
+		.tsval = 0xdeadbeef,
+		.tsecr = 42,
+	};
+	u8 buf[VTL_PKT_TCP_BUILD_HLEN + sizeof(payload)];
+	struct vtl_pkt out;
+	unsigned int v6, opts;
+	int len;
+
+	t.sport = cpu_to_be16(40000);
+	t.dport = cpu_to_be16(443);
+	t.saddr.ip4 = cpu_to_be32(0xc0000201);
+	t.daddr.ip4 = cpu_to_be32(0xc6336402);
+	for (v6 = 0; v6 < 2; v6++) {
+		for (opts = 0; opts < 16; opts++) {
+			begin();
+			t.ipv6 = v6;
+			if (v6) {
+				addr6_of(t.saddr.ip6, 1);
+				addr6_of(t.daddr.ip6, 2);
+			}
+			t.opts = (opts & 1 ? VTL_PKT_TCP_MSS : 0) |
+				 (opts & 2 ? VTL_PKT_TCP_WSCALE : 0) |
+				 (opts & 4 ? VTL_PKT_TCP_SACKOK : 0) |
+				 (opts & 8 ? VTL_PKT_TCP_TS : 0);
+			t.nr_vlan = opts % 3;
+			t.vlan_proto[0] = cpu_to_be16(ETH_P_8021AD);
+			t.vlan_proto[1] = cpu_to_be16(ETH_P_8021Q);
+			t.vlan_tci[0] = cpu_to_be16(7);
+			t.vlan_tci[1] = cpu_to_be16(8);
+			t.payload = opts & 1 ? payload : NULL;
+			t.payload_len = opts & 1 ? sizeof(payload) : 0;
+
+			len = vtl_pkt_build_tcp(NULL, 0, &t);
+			CHECK(len > 0 && (u32)len <= sizeof(buf));
+			CHECK_EQ(vtl_pkt_build_tcp(buf, len - 1, &t),
+				 -ENOSPC);
+			memset(buf, 0xa5, sizeof(buf));
+			CHECK_EQ(vtl_pkt_build_tcp(buf, sizeof(buf), &t), len);
+			check_built(buf, len, &out);
+			CHECK_EQ(out.nr_vlan, t.nr_vlan);
+			if (t.nr_vlan)
+				CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), 7);
+			if (t.nr_vlan > 1)
+				CHECK_EQ(vtl_pkt_vlan_proto(&out, 1),
+					 cpu_to_be16(ETH_P_8021Q));
+			CHECK(!memcmp(vtl_pkt_eth_dst(&out), t.eth_dst, 6));
+			CHECK(!memcmp(vtl_pkt_eth_src(&out), t.eth_src, 6));
+			if (v6) {
+				CHECK(!memcmp(vtl_pkt_ip6_saddr(&out),
+					      t.saddr.ip6, 16));
+				CHECK_EQ(out.data[out.l3_off + 1], 0);
+				CHECK_EQ(out.data[out.l3_off], 0x61);
+			} else {
+				CHECK_EQ(vtl_pkt_ip4_saddr(&out), t.saddr.ip4);
+				CHECK_EQ(vtl_pkt_ip4_daddr(&out), t.daddr.ip4);
+				CHECK_EQ(vtl_pkt_ip4_id(&out), 777);
+				CHECK_EQ(out.data[out.l3_off + 1], 0x10);
+			}
+			CHECK_EQ(vtl_pkt_ip_ttl(&out), 63);
+			CHECK_EQ(vtl_pkt_sport(&out), t.sport);
+			CHECK_EQ(vtl_pkt_dport(&out), t.dport);
+			CHECK_EQ(vtl_pkt_tcp_seq(&out), t.seq);
+			CHECK_EQ(vtl_pkt_tcp_ack(&out), t.ack);
+			CHECK_EQ(vtl_pkt_tcp_flags(&out), t.flags);
+			CHECK_EQ(vtl_pkt_tcp_window(&out), t.window);
+			CHECK_EQ(out.flags & (VTL_PKT_TCP_MSS |
+					      VTL_PKT_TCP_WSCALE |
+					      VTL_PKT_TCP_SACKOK |
+					      VTL_PKT_TCP_TS), t.opts);
+			if (t.opts & VTL_PKT_TCP_MSS)
+				CHECK_EQ(out.tcp_mss, 1400);
+			if (t.opts & VTL_PKT_TCP_WSCALE)
+				CHECK_EQ(out.tcp_wscale, 9);
+			if (t.opts & VTL_PKT_TCP_TS) {
+				CHECK_EQ(out.tcp_tsval, 0xdeadbeef);
+				CHECK_EQ(out.tcp_tsecr, 42);
+			}
+			CHECK_EQ(vtl_pkt_payload_len(&out), t.payload_len);
+			if (t.payload_len)
+				CHECK(!memcmp(out.data + out.payload_off,
+					      payload, sizeof(payload)));
+			end("build tcp %s opts %#x", v6 ? "ipv6" : "ipv4",
+			    opts);
+		}
+	}
+
+	begin();
+	t.nr_vlan = 3;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	t.nr_vlan = 0;
+	t.opts = VTL_PKT_ARP;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	t.opts = 0;
+	t.payload = NULL;
+	t.payload_len = 1;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	t.payload = payload;
+	t.ipv6 = false;
+	t.payload_len = 0xffff - 40 + 1;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EMSGSIZE);
+	t.payload_len = 0xffff - 40;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 0xffff);
+	t.ipv6 = true;
+	t.payload_len = 0xffff - 20;
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 40 + 0xffff);
+	end("build tcp: bad arguments");
+}
+
+static void test_build_replies(void)
+{
+	static const struct {
+		const char *name;
+		struct tf_opts o;
+	} segs[] = {
+		{ "ipv4 ack+data+ts qinq", { .nr_vlan = 2,
+			.proto = IPPROTO_TCP, .tcp_opts = true,
+			.payload = 100 } },
+		{ "ipv6 ack+fin", { .v6 = true, .proto = IPPROTO_TCP,
+			.v6_ext = TF_EXT_DST,
+			.tcp_flags = VTL_TCP_ACK | VTL_TCP_FIN,
+			.payload = 10 } },
+		{ "ipv4 syn", { .proto = IPPROTO_TCP, .tcp_opts = true,
+			.tcp_flags = VTL_TCP_SYN } },
+		{ "ipv4 rst", { .proto = IPPROTO_TCP,
+			.tcp_flags = VTL_TCP_RST | VTL_TCP_ACK } },
+	};
+	u8 buf[VTL_PKT_TCP_BUILD_HLEN];
+	struct vtl_pkt seg, out;
+	unsigned int i;
+	struct tf f;
+	u8 flags;
+	int len;
+
+	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		begin();
+		tf_build(&f, &segs[i].o);
+		CHECK_EQ(parse_tf(&seg, &f), 0);
+		flags = vtl_pkt_tcp_flags(&seg);
+
+		/* ACK */
+		len = vtl_pkt_build_tcp_ack(buf, sizeof(buf), &seg, 512,
+					    0x1234);
+		if (!(flags & VTL_TCP_ACK) || (flags & VTL_TCP_RST)) {
+			CHECK_EQ(len, -EINVAL);
+		} else {
+			CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0),
+				 len);
+			CHECK_EQ(vtl_pkt_build_tcp_ack(buf, len - 1, &seg, 0,
+						       0), -ENOSPC);
+			check_built(buf, len, &out);
+			CHECK(!memcmp(vtl_pkt_eth_dst(&out), f.b + 6, 6));
+			CHECK(!memcmp(vtl_pkt_eth_src(&out), f.b, 6));
+			CHECK_EQ(out.nr_vlan, seg.nr_vlan);
+			CHECK_EQ(vtl_pkt_vlan_tci(&out, 1),
+				 vtl_pkt_vlan_tci(&seg, 1));
+			CHECK_EQ(vtl_pkt_vlan_proto(&out, 0),
+				 vtl_pkt_vlan_proto(&seg, 0));
+			CHECK_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
+			CHECK_EQ(vtl_pkt_dport(&out), vtl_pkt_sport(&seg));
+			if (f.v6)
+				CHECK(!memcmp(vtl_pkt_ip6_saddr(&out),
+					      vtl_pkt_ip6_daddr(&seg), 16));
+			else
+				CHECK_EQ(vtl_pkt_ip4_saddr(&out),
+					 vtl_pkt_ip4_daddr(&seg));
+			CHECK_EQ(vtl_pkt_tcp_seq(&out), vtl_pkt_tcp_ack(&seg));
+			CHECK_EQ(vtl_pkt_tcp_ack(&out),
+				 vtl_pkt_tcp_seq(&seg) + segs[i].o.payload +
+				 !!(flags & VTL_TCP_FIN));
+			CHECK_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_ACK);
+			CHECK_EQ(vtl_pkt_tcp_window(&out), 512);
+			CHECK_EQ(vtl_pkt_payload_len(&out), 0);
+			if (seg.flags & VTL_PKT_TCP_TS) {
+				CHECK(out.flags & VTL_PKT_TCP_TS);
+				CHECK_EQ(out.tcp_tsval, 0x1234);
+				CHECK_EQ(out.tcp_tsecr, seg.tcp_tsval);
+			} else {
+				CHECK(!(out.flags & VTL_PKT_TCP_TS));
+			}
+		}
+
+		/* RST */
+		len = vtl_pkt_build_tcp_rst(buf, sizeof(buf), &seg);
+		if (flags & VTL_TCP_RST) {
+			CHECK_EQ(len, -EINVAL);
+		} else {
+			check_built(buf, len, &out);
+			CHECK_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
+			CHECK_EQ(vtl_pkt_payload_len(&out), 0);
+			CHECK(!(out.flags & VTL_PKT_TCP_TS));
+			if (flags & VTL_TCP_ACK) {
+				CHECK_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_RST);
+				CHECK_EQ(vtl_pkt_tcp_seq(&out),
+					 vtl_pkt_tcp_ack(&seg));
+			} else {
+				CHECK_EQ(vtl_pkt_tcp_flags(&out),
+					 VTL_TCP_RST | VTL_TCP_ACK);
+				CHECK_EQ(vtl_pkt_tcp_seq(&out), 0);
+				CHECK_EQ(vtl_pkt_tcp_ack(&out),
+					 vtl_pkt_tcp_seq(&seg) +
+					 vtl_pkt_tcp_seg_len(&seg));
+				CHECK_EQ(vtl_pkt_tcp_seg_len(&seg), 1);
+			}
+		}
+
+		/* in place, over the segment itself */
+		if (!(flags & VTL_TCP_RST)) {
+			int want = vtl_pkt_build_tcp_rst(NULL, 0, &seg);
+
+			len = vtl_pkt_build_tcp_rst(f.b, sizeof(f.b), &seg);
+			CHECK_EQ(len, want);
+			CHECK(len <= 0 || !memcmp(buf, f.b, len));
+		}
+		end("build replies: %s", segs[i].name);
+	}
+
+	begin();
+	tf_build(&f, &frames[4]);	/* udp */
+	CHECK_EQ(parse_tf(&seg, &f), 0);
+	CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0), -EINVAL);
+	CHECK_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &seg), -EINVAL);
+	end("build replies: not tcp");
+}
+
+static u32 arp_frame(u8 *b, int nr_vlan, u16 op)
+{
+	static const u8 sha[6] = { 2, 0, 0, 0, 0, 0x11 };
+	u32 off = 12;
+	int i;
+
+	memset(b, 0xff, 6);
+	memcpy(b + 6, sha, 6);
+	for (i = 0; i < nr_vlan; i++, off += 4) {
+		wr16(b + off, ETH_P_8021Q);
+		wr16(b + off + 2, 5 + i);
+	}
+	wr16(b + off, ETH_P_ARP);
+	off += 2;
+	wr16(b + off, 1);
+	wr16(b + off + 2, ETH_P_IP);
+	b[off + 4] = 6;
+	b[off + 5] = 4;
+	wr16(b + off + 6, op);
+	memcpy(b + off + 8, sha, 6);
+	wr32(b + off + 14, 0x0a000005);
+	memset(b + off + 18, 0, 6);
+	wr32(b + off + 24, 0x0a000001);
+	/* padded to the Ethernet minimum */
+	memset(b + off + 28, 0, 60 - (off + 28) > 0 ? 60 - (off + 28) : 0);
+	return off + 28 > 60 ? off + 28 : 60;
+}
+
+static void test_arp(void)
+{
+	static const u8 mac[6] = { 2, 0, 0, 0, 0, 0x22 };
+	struct vtl_pkt req, out;
+	u8 b[80], buf[80];
+	int nr_vlan, len;
+	u32 flen;
+
+	for (nr_vlan = 0; nr_vlan <= 2; nr_vlan++) {
+		begin();
+		flen = arp_frame(b, nr_vlan, VTL_PKT_ARP_REQUEST);
+		CHECK_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
+		CHECK_EQ(req.flags, VTL_PKT_ARP);
+		CHECK_EQ(req.l3_off, 14 + 4 * nr_vlan);
+		CHECK_EQ(req.l3_end, req.l3_off + 28);
+		CHECK_EQ(vtl_pkt_payload_len(&req), 0);
+		CHECK_EQ(vtl_pkt_arp_op(&req), VTL_PKT_ARP_REQUEST);
+		CHECK_EQ(vtl_pkt_arp_spa(&req), cpu_to_be32(0x0a000005));
+		CHECK_EQ(vtl_pkt_arp_tpa(&req), cpu_to_be32(0x0a000001));
+		CHECK(!memcmp(vtl_pkt_arp_sha(&req), b + 6, 6));
+
+		len = vtl_pkt_build_arp_reply(buf, sizeof(buf), &req, mac);
+		CHECK_EQ(len, (int)req.l3_off + 28);
+		CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), len);
+		CHECK_EQ(vtl_pkt_build_arp_reply(buf, len - 1, &req, mac),
+			 -ENOSPC);
+		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		CHECK_EQ(out.flags, VTL_PKT_ARP);
+		CHECK_EQ(out.nr_vlan, nr_vlan);
+		CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
+		CHECK(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
+		CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+		CHECK_EQ(vtl_pkt_arp_op(&out), VTL_PKT_ARP_REPLY);
+		CHECK(!memcmp(vtl_pkt_arp_sha(&out), mac, 6));
+		CHECK_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(0x0a000001));
+		CHECK(!memcmp(vtl_pkt_arp_tha(&out), b + 6, 6));
+		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
+
+		/* in place, with @mac inside the request */
+		CHECK_EQ(vtl_pkt_build_arp_reply(b, sizeof(b), &req,
+						  b + req.l3_off + 18), len);
+		CHECK_EQ(vtl_pkt_parse(&out, b, len, len), 0);
+		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
+		CHECK(!memcmp(vtl_pkt_arp_sha(&out), "\0\0\0\0\0\0", 6));
+
+		/* the setters */
+		CHECK_EQ(vtl_pkt_set_arp_op(&out, 7), 0);
+		CHECK_EQ(vtl_pkt_arp_op(&out), 7);
+		CHECK_EQ(vtl_pkt_set_arp_sha(&out, mac), 0);
+		CHECK_EQ(vtl_pkt_set_arp_tha(&out, mac), 0);
+		CHECK(!memcmp(vtl_pkt_arp_tha(&out), mac, 6));
+		CHECK_EQ(vtl_pkt_set_arp_spa(&out, cpu_to_be32(1)), 0);
+		CHECK_EQ(vtl_pkt_set_arp_tpa(&out, cpu_to_be32(2)), 0);
+		CHECK_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(1));
+		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(2));
+		CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &out, mac), -EINVAL);
+		end("arp request and reply, %d vlan tags", nr_vlan);
+	}
+
+	begin();
+	flen = arp_frame(b, 0, VTL_PKT_ARP_REQUEST);
+	b[18] = 8;	/* not Ethernet/IPv4: left unparsed */
+	CHECK_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
+	CHECK_EQ(req.flags, 0);
+	CHECK_EQ(vtl_pkt_arp_op(&req), 0);
+	CHECK(!vtl_pkt_arp_sha(&req));
+	CHECK_EQ(vtl_pkt_set_arp_op(&req, 1), -EINVAL);
+	CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), -EINVAL);
+	end("arp: other hardware types are left alone");
+}
+
+int main(void)
+{
+	struct vtl_pkt pkt;
+	u8 small[10] = { 0 };
+
+	printf("TAP version 13\n");
+
+	begin();
+	CHECK_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), sizeof(small)),
+		 -EPROTO);
+	CHECK_EQ(vtl_pkt_set_eth_dst(&pkt, small), -EINVAL);
+	CHECK_EQ(vtl_pkt_swap_eth(&pkt), -EINVAL);
+	CHECK_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), 100), -ENODATA);
+	CHECK_EQ(pkt.need, ETH_HLEN);
+	end("runt frame");
+
+	test_parse();
+	test_truncation();
+	test_malformed();
+	test_ip6_ext_limit();
+	test_ip6_special();
+	test_ip4_frag();
+	test_vlan();
+	test_setters(false);
+	test_setters(true);
+	test_udp_mangled_zero();
+	test_csum_fill();
+	test_gso();
+	test_build_tcp();
+	test_build_replies();
+	test_arp();
+
+	printf("1..%u\n", nr_test);
+	printf("%u passed, %u failed\n", nr_pass, nr_fail);
+	return nr_fail ? 1 : 0;
+}
