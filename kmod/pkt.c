@@ -1154,14 +1154,16 @@ static u32 pkt_eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
  * Writes Ethernet (with in-band VLAN tags), IPv4 (DF set) or IPv6, and TCP
  * with the options @tcp->opts asks for, with full checksums.
  *
- * Return: the frame length; -EINVAL for too many VLAN tags, unknown
- * options or a missing payload; -EMSGSIZE if the payload does not fit in
- * an IP packet; -ENOSPC if @size is too small.
+ * Return: the frame length; -EINVAL for too many VLAN tags, a TPID other
+ * than ETH_P_8021Q or ETH_P_8021AD, unknown options or a missing payload;
+ * -EMSGSIZE if the payload does not fit in an IP packet; -ENOSPC if @size
+ * is too small.
  */
 int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 {
 	u32 l3, l4, thl, total, max;
 	struct vtl_pkt pkt;
+	unsigned int i;
 	u8 *p;
 	int err;
 
@@ -1169,6 +1171,10 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	    (tcp->opts & ~VTL_PKT_TCP_OPTS) ||
 	    (tcp->payload_len && !tcp->payload))
 		return -EINVAL;
+	for (i = 0; i < tcp->nr_vlan; i++)
+		if (tcp->vlan_proto[i] != cpu_to_be16(ETH_P_8021Q) &&
+		    tcp->vlan_proto[i] != cpu_to_be16(ETH_P_8021AD))
+			return -EINVAL;
 	thl = VTL_PKT_TCP_HLEN + pkt_tcp_opts_len(tcp->opts);
 	max = 0xffff - thl - (tcp->ipv6 ? 0 : VTL_PKT_IP4_HLEN);
 	if (tcp->payload_len > max)

@@ -1204,6 +1204,9 @@ static void test_build_tcp(void)
 	begin();
 	t.nr_vlan = 3;
 	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	t.nr_vlan = 2;
+	t.vlan_proto[1] = cpu_to_be16(ETH_P_IP);
+	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
 	t.nr_vlan = 0;
 	t.opts = VTL_PKT_ARP;
 	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
