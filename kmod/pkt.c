@@ -746,7 +746,7 @@ int vtl_pkt_swap_eth(struct vtl_pkt *pkt)
  * @pkt: parsed Ethernet/IPv4 ARP frame
  * @op: %VTL_PKT_ARP_REQUEST, %VTL_PKT_ARP_REPLY, ..., host order
  *
- * The ARP setters return 0, or -EINVAL without an Ethernet/IPv4 ARP header.
+ * Return: 0, or -EINVAL without an Ethernet/IPv4 ARP header.
  */
 int vtl_pkt_set_arp_op(struct vtl_pkt *pkt, u16 op)
 {
@@ -760,6 +760,8 @@ int vtl_pkt_set_arp_op(struct vtl_pkt *pkt, u16 op)
  * vtl_pkt_set_arp_sha - set the ARP sender hardware address
  * @pkt: parsed Ethernet/IPv4 ARP frame
  * @mac: ETH_ALEN bytes
+ *
+ * Return: 0, or -EINVAL without an Ethernet/IPv4 ARP header.
  */
 int vtl_pkt_set_arp_sha(struct vtl_pkt *pkt, const u8 *mac)
 {
@@ -773,6 +775,8 @@ int vtl_pkt_set_arp_sha(struct vtl_pkt *pkt, const u8 *mac)
  * vtl_pkt_set_arp_tha - set the ARP target hardware address
  * @pkt: parsed Ethernet/IPv4 ARP frame
  * @mac: ETH_ALEN bytes
+ *
+ * Return: 0, or -EINVAL without an Ethernet/IPv4 ARP header.
  */
 int vtl_pkt_set_arp_tha(struct vtl_pkt *pkt, const u8 *mac)
 {
@@ -786,6 +790,8 @@ int vtl_pkt_set_arp_tha(struct vtl_pkt *pkt, const u8 *mac)
  * vtl_pkt_set_arp_spa - set the ARP sender protocol address
  * @pkt: parsed Ethernet/IPv4 ARP frame
  * @addr: IPv4 address
+ *
+ * Return: 0, or -EINVAL without an Ethernet/IPv4 ARP header.
  */
 int vtl_pkt_set_arp_spa(struct vtl_pkt *pkt, __be32 addr)
 {
@@ -799,6 +805,8 @@ int vtl_pkt_set_arp_spa(struct vtl_pkt *pkt, __be32 addr)
  * vtl_pkt_set_arp_tpa - set the ARP target protocol address
  * @pkt: parsed Ethernet/IPv4 ARP frame
  * @addr: IPv4 address
+ *
+ * Return: 0, or -EINVAL without an Ethernet/IPv4 ARP header.
  */
 int vtl_pkt_set_arp_tpa(struct vtl_pkt *pkt, __be32 addr)
 {
@@ -814,8 +822,9 @@ int vtl_pkt_set_arp_tpa(struct vtl_pkt *pkt, __be32 addr)
  * @addr: the address
  *
  * Updates the IPv4 header checksum and, through the pseudo-header, the
- * TCP or UDP checksum, in partial mode too.  The IP setters return 0, or
- * -EINVAL without a header of the right family.
+ * TCP or UDP checksum, in partial mode too.
+ *
+ * Return: 0, or -EINVAL without an IPv4 header.
  */
 int vtl_pkt_set_ip4_saddr(struct vtl_pkt *pkt, __be32 addr)
 {
@@ -830,6 +839,8 @@ int vtl_pkt_set_ip4_saddr(struct vtl_pkt *pkt, __be32 addr)
  * vtl_pkt_set_ip4_daddr - set the IPv4 destination address
  * @pkt: parsed IPv4 frame
  * @addr: the address
+ *
+ * Return: 0, or -EINVAL without an IPv4 header.
  */
 int vtl_pkt_set_ip4_daddr(struct vtl_pkt *pkt, __be32 addr)
 {
@@ -844,6 +855,8 @@ int vtl_pkt_set_ip4_daddr(struct vtl_pkt *pkt, __be32 addr)
  * vtl_pkt_set_ip4_id - set the IPv4 identification
  * @pkt: parsed IPv4 frame
  * @id: host order; GSO numbers the segments from it
+ *
+ * Return: 0, or -EINVAL without an IPv4 header.
  */
 int vtl_pkt_set_ip4_id(struct vtl_pkt *pkt, u16 id)
 {
@@ -859,6 +872,8 @@ int vtl_pkt_set_ip4_id(struct vtl_pkt *pkt, u16 id)
  * vtl_pkt_set_ip6_saddr - set the IPv6 source address
  * @pkt: parsed IPv6 frame
  * @addr: 16 bytes
+ *
+ * Return: 0, or -EINVAL without an IPv6 header.
  */
 int vtl_pkt_set_ip6_saddr(struct vtl_pkt *pkt, const u8 *addr)
 {
@@ -875,6 +890,8 @@ int vtl_pkt_set_ip6_saddr(struct vtl_pkt *pkt, const u8 *addr)
  *
  * With a routing header (%VTL_PKT_RTHDR) the destination is not in the
  * pseudo-header, and the L4 checksum is left alone.
+ *
+ * Return: 0, or -EINVAL without an IPv6 header.
  */
 int vtl_pkt_set_ip6_daddr(struct vtl_pkt *pkt, const u8 *addr)
 {
@@ -889,6 +906,8 @@ int vtl_pkt_set_ip6_daddr(struct vtl_pkt *pkt, const u8 *addr)
  * vtl_pkt_set_ip_ttl - set the IPv4 TTL or the IPv6 hop limit
  * @pkt: parsed IP frame
  * @ttl: the value
+ *
+ * Return: 0, or -EINVAL without an IP header.
  */
 int vtl_pkt_set_ip_ttl(struct vtl_pkt *pkt, u8 ttl)
 {
@@ -978,8 +997,7 @@ int vtl_pkt_swap_ports(struct vtl_pkt *pkt)
  * @pkt: parsed TCP frame
  * @seq: host order; GSO numbers the segments from it
  *
- * The TCP setters return 0, or -EINVAL without a TCP header (or the
- * option they set).
+ * Return: 0, or -EINVAL without a TCP header.
  */
 int vtl_pkt_set_tcp_seq(struct vtl_pkt *pkt, u32 seq)
 {
@@ -995,6 +1013,8 @@ int vtl_pkt_set_tcp_seq(struct vtl_pkt *pkt, u32 seq)
  * vtl_pkt_set_tcp_ack - set the TCP acknowledgment number
  * @pkt: parsed TCP frame
  * @ack: host order
+ *
+ * Return: 0, or -EINVAL without a TCP header.
  */
 int vtl_pkt_set_tcp_ack(struct vtl_pkt *pkt, u32 ack)
 {
@@ -1013,7 +1033,9 @@ int vtl_pkt_set_tcp_ack(struct vtl_pkt *pkt, u32 ack)
  *
  * Segmentation puts FIN and PSH on the last segment only and CWR on the
  * first only, which is right; but it would copy SYN and RST to every
- * segment, so changing those on a GSO packet is refused with -EOPNOTSUPP.
+ * segment, so changing those on a GSO packet is refused.
+ *
+ * Return: 0, -EINVAL without a TCP header, -EOPNOTSUPP as above.
  */
 int vtl_pkt_set_tcp_flags(struct vtl_pkt *pkt, u8 flags)
 {
@@ -1030,6 +1052,8 @@ int vtl_pkt_set_tcp_flags(struct vtl_pkt *pkt, u8 flags)
  * vtl_pkt_set_tcp_window - set the TCP window field
  * @pkt: parsed TCP frame
  * @window: host order, as sent (unscaled)
+ *
+ * Return: 0, or -EINVAL without a TCP header.
  */
 int vtl_pkt_set_tcp_window(struct vtl_pkt *pkt, u16 window)
 {
@@ -1045,6 +1069,8 @@ int vtl_pkt_set_tcp_window(struct vtl_pkt *pkt, u16 window)
  * vtl_pkt_set_tcp_mss - rewrite the TCP MSS option (MSS clamping)
  * @pkt: parsed TCP frame with %VTL_PKT_TCP_MSS
  * @mss: host order
+ *
+ * Return: 0, or -EINVAL without a TCP header with an MSS option.
  */
 int vtl_pkt_set_tcp_mss(struct vtl_pkt *pkt, u16 mss)
 {
@@ -1062,6 +1088,8 @@ int vtl_pkt_set_tcp_mss(struct vtl_pkt *pkt, u16 mss)
  * @pkt: parsed TCP frame with %VTL_PKT_TCP_TS
  * @tsval: timestamp value, host order
  * @tsecr: timestamp echo reply, host order
+ *
+ * Return: 0, or -EINVAL without a TCP header with timestamps.
  */
 int vtl_pkt_set_tcp_ts(struct vtl_pkt *pkt, u32 tsval, u32 tsecr)
 {

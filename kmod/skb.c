@@ -35,7 +35,12 @@
  * setters never touch a length, and partial mode changes the seed only for
  * addresses, so all of that stays right; setting SYN or RST, which would
  * be copied to every segment, is refused (vtl_pkt_set_tcp_flags()).  A GSO
- * packet that is not CHECKSUM_PARTIAL is refused outright.
+ * packet that is not CHECKSUM_PARTIAL is refused outright.  BIG TCP GSO
+ * packets, whose IP length field is 0, fail to parse (-EINVAL or -EPROTO):
+ * pass them on untouched.
+ *
+ * Other L4 protocols with a pseudo-header checksum (DCCP, UDP-Lite, ...)
+ * are not fixed up when an IP address changes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
