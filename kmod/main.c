@@ -15,11 +15,16 @@
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
+#include "skb.h"
 #include "version.h"
 
 static int __init vtl_mod_init(void)
 {
 	int ret;
+
+	/* Built with VTL_SELFTEST only; otherwise a stub that passes. */
+	if (!vtl_pkt_selftest())
+		return -ENOTRECOVERABLE;
 
 	ret = vtl_netns_init();
 	if (ret)
