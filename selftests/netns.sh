@@ -79,6 +79,10 @@ nports() {
 		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
 }
 
+# Predicates for busywait, evaluated afresh on every poll.
+rx_above() { [ "$(stat "$host" vmif stats rx_packets)" -gt "$1" ]; }
+nports_is() { [ "$(nports "$1")" = "$2" ]; }
+
 # json_field NETNS DEV KEY: a top-level field of one port.
 json_field() {
 	"$VTLCTL" -n "$1" -j port show | python3 -c '
@@ -257,7 +261,7 @@ test_bridge() {
 		ok "bridge: iperf3 across the bridge ($bytes bytes)" ||
 		fail "bridge: iperf3 across the bridge"
 	ip -n "$host" link set vmif nomaster
-	busywait 2000 test "$(nports "$host")" = 0 &&
+	busywait 2000 nports_is "$host" 0 &&
 		ok "bridge: leaving the bridge detaches" ||
 		fail "bridge: leaving the bridge detaches"
 }
@@ -302,10 +306,12 @@ test_errors() {
 		fail "errors: the port survives every bad request"
 }
 
-# Traffic that runs until killed: a flood ping from the VM.
+# Traffic that runs until killed: a flood ping from the VM.  Fails when it
+# does not reach VTL, so that "under traffic" is a checked claim.
 start_flood() {
 	pvm ping -f -q -W 1 10.9.0.2 </dev/null >/dev/null 2>&1 &
 	flood=$!
+	busywait 10000 rx_above 50
 }
 
 test_delete_under_traffic() {
@@ -313,11 +319,9 @@ test_delete_under_traffic() {
 
 	topo || { fail "delete: topology"; return; }
 	vtlctl port add dev vmif peer up0 || { fail "delete: attach"; return; }
-	start_flood
-	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50 ||
-		fail "delete: flood reaches VTL"
+	start_flood || fail "delete: no traffic through VTL"
 	ip -n "$host" link del vmif
-	busywait 2000 test "$(nports "$host")" = 0 &&
+	busywait 2000 nports_is "$host" 0 &&
 		ok "delete: deleting the VM's device under traffic detaches" ||
 		fail "delete: deleting the VM's device under traffic detaches"
 	kill "$flood" 2>/dev/null
@@ -325,10 +329,9 @@ test_delete_under_traffic() {
 
 	topo || { fail "delete peer: topology"; return; }
 	vtlctl port add dev vmif peer up0 || { fail "delete peer: attach"; return; }
-	start_flood
-	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	start_flood || fail "delete peer: no traffic through VTL"
 	ip -n "$host" link del up0
-	busywait 2000 test "$(nports "$host")" = 0 &&
+	busywait 2000 nports_is "$host" 0 &&
 		ok "delete: deleting the uplink under traffic detaches" ||
 		fail "delete: deleting the uplink under traffic detaches"
 	kill "$flood" 2>/dev/null
@@ -337,8 +340,7 @@ test_delete_under_traffic() {
 	topo || { fail "move: topology"; return; }
 	ip netns add "$other"
 	vtlctl port add dev vmif peer up0 || { fail "move: attach"; return; }
-	start_flood
-	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	start_flood || fail "move: no traffic through VTL"
 	ip -n "$host" link set vmif netns "$other"
 	rx=$(nports "$host")
 	[ "$rx" = 0 ] && [ "$(nports "$other")" = 0 ] &&
@@ -402,8 +404,7 @@ test_unload() {
 	ip netns add "$other"
 	ip -n "$other" link add a0 type veth peer name a1
 	"$VTLCTL" -n "$other" port add dev a0
-	start_flood
-	busywait 5000 test "$(stat "$host" vmif stats rx_packets)" -gt 50
+	start_flood || fail "unload: no traffic through VTL"
 	if rmmod vtl; then
 		ok "unload: rmmod under traffic"
 	else
