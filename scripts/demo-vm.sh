@@ -10,7 +10,7 @@ set -eu
 ko=$1
 vtlctl=vtlctl/vtlctl
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '\n== %s\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
 
 modprobe -a veth 2>/dev/null || true

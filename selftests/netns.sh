@@ -314,6 +314,26 @@ start_flood() {
 	busywait 10000 rx_above 50
 }
 
+# A real TAP device, as KVM gives a guest, attaches; a TUN (no Ethernet)
+# does not.
+test_tap() {
+	topo || { fail "tap: topology"; return; }
+	if ! ip -n "$host" tuntap add dev tap0 mode tap 2>/dev/null; then
+		skip "tap: no tun/tap support"
+		return
+	fi
+	ip -n "$host" link set tap0 up
+	vtlctl port add dev tap0 peer up0 &&
+	[ "$(json_field "$host" tap0 mode)" = standalone ] &&
+	vtlctl port del dev tap0 && vtlctl port add dev tap0 &&
+	[ "$(json_field "$host" tap0 mode)" = host-only ] &&
+		ok "tap: a TAP device attaches in both modes" ||
+		fail "tap: a TAP device attaches in both modes"
+	ip -n "$host" tuntap add dev tun0 mode tun
+	expect_err "error: a TUN device" "tun0.*not an Ethernet device" \
+		vtlctl port add dev tun0
+}
+
 test_delete_under_traffic() {
 	local rx
 
@@ -449,6 +469,7 @@ test_standalone
 test_host_only
 test_bridge
 test_errors
+test_tap
 test_delete_under_traffic
 test_isolation
 test_userns
