@@ -112,7 +112,7 @@ stage2() {
 			fi
 		done
 		$bb ln -s "$VTL_KDIR" "/lib/modules/$kver/build"
-		depmod "$kver" || die "depmod $kver failed"
+		/sbin/depmod "$kver" || die "depmod $kver failed"
 	fi
 
 	say "running the command"

@@ -21,7 +21,8 @@
 #                     or a series (6.1, 6.12). Default: the newest 6.1.
 #   --debug           the VTL debug kernel (debug/build.sh builds it once)
 #   --timeout SECONDS wall-clock limit for the whole VM (default 600)
-#   --mem MB          guest memory (default 1024, 2048 with --debug)
+#   --mem MB          guest memory (default 1024; kmemleak scans of the
+#                     debug kernel take longer the more memory it has)
 #   --cpus N          guest CPUs (default 2)
 #   --env NAME=VALUE  set NAME in COMMAND's environment (repeatable); the
 #                     host's environment does not reach the guest otherwise
@@ -46,7 +47,7 @@ die() { echo "$me: $*" >&2; exit 2; }
 kernel=
 debug=0
 timeout=600
-mem=
+mem=1024
 cpus=2
 envs=()
 while (($#)); do
@@ -70,7 +71,7 @@ while (($#)); do
 done
 (($#)) || die "no command given (usage: $me [OPTIONS] -- COMMAND [ARGS...])"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout: '$timeout' is not a number of seconds"
-[[ -z $mem || $mem =~ ^[1-9][0-9]*$ ]] || die "--mem: '$mem' is not a number of MB"
+[[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem: '$mem' is not a number of MB"
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: '$cpus' is not a number"
 ((debug == 0 || ${#kernel} == 0)) || die "--kernel and --debug exclude each other"
 for e in "${envs[@]}"; do
@@ -87,7 +88,6 @@ if ((debug)); then
 	image=$("$here/debug/build.sh" --print-image) || die "debug kernel build failed"
 	kdir=$("$here/debug/build.sh" --print-kdir)
 	kver=$("$here/debug/build.sh" --print-kver)
-	mem=${mem:-2048}
 else
 	case $kernel in
 	"") kver=$("$repo/scripts/kernels.sh" 6.1) || die "no Debian 6.1 kernel installed" ;;
@@ -98,7 +98,6 @@ else
 	image=/boot/vmlinuz-$kver
 	[[ -r $image ]] || die "no readable kernel image $image"
 	[[ -e /lib/modules/$kver/modules.dep ]] || die "no /lib/modules/$kver/modules.dep"
-	mem=${mem:-1024}
 fi
 
 # --- The initramfs: busybox, the modules the root fs needs, /init ------
@@ -192,7 +191,7 @@ cmdline+=" rdinit=/init"
 qemu=(
 	qemu-system-x86_64
 	-nodefaults -no-user-config -display none
-	-machine pc -accel tcg -cpu max -smp "$cpus" -m "$mem"
+	-machine q35 -accel tcg -cpu max -smp "$cpus" -m "$mem"
 	-no-reboot
 	-kernel "$image" -initrd "$work/initrd.cpio" -append "$cmdline"
 	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap
