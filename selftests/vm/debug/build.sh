@@ -42,7 +42,7 @@ case "${1:-}" in
 --print-kdir) print=kdir ;;
 --print-image) print=image ;;
 --print-kver) print=kver ;;
--h|--help) sed -n '3,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+-h|--help) sed -n '4,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 *) die "unknown argument '$1' (try --help)" ;;
 esac
 
@@ -78,11 +78,14 @@ if [[ -e $out/.complete ]]; then
 	emit
 	exit 0
 fi
-# A directory without .complete is the leftover of an interrupted rename.
-rm -rf "$out"
+# Under the lock, a directory without .complete (an interrupted rename) or a
+# temporary one (a killed build) is a leftover.
+rm -rf "$out" "$cache/.debug-$key".*
 
 tmp=$(mktemp -d "$cache/.debug-$key.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 log=$tmp/build.log
 start=$SECONDS
 
