@@ -48,6 +48,7 @@ stage "fuzz packet parser" make -s -C selftests/fuzz run \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 stage "vtlctl unit and command-line tests" make -s -C vtlctl check
 stage "checkpatch --strict" make -s checkpatch
+stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build

@@ -7,9 +7,9 @@ set -u
 ko=${1:?usage: vm-tests.sh vtl.ko}
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# The kernel's own module autoload cannot see the test root: load what the
-# tests use up front (built-in on the debug kernel, hence the 2>/dev/null).
-modprobe -a veth bridge dummy tun sch_netem 2>/dev/null
+# Load what the tests use up front, so that a missing module shows here
+# (built-in on the debug kernel).
+modprobe -a veth bridge dummy tun sch_netem
 
 if ! insmod "$ko"; then
 	echo "not ok - insmod $ko"
