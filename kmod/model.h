@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Connection state models (the paper's section 2.5): the state of one TCP,
+ * UDP or ICMP flow through a port, for both of its endpoints, kept in step
+ * with the flow's packets, able to recognise them and to create packets of
+ * the connection from either endpoint.
+ *
+ * Pure code over parsed packets (pkt.h), shared by the kernel module and the
+ * userspace unit tests and fuzzer.  Nothing here allocates, locks or reads a
+ * clock: the caller passes "now" (nanoseconds of any monotonic clock) and
+ * serialises calls on one model.
+ *
+ * Endpoints are named by where they are, not by who spoke first: the VM
+ * behind the port (%VTL_EP_VM) and its peer out in the network
+ * (%VTL_EP_PEER).  A packet is "from the VM" when it came out of the VM's
+ * device.
+ */
+#ifndef _VTL_MODEL_H
+#define _VTL_MODEL_H
+
+#include "pkt.h"
+
+enum vtl_ep_id {
+	VTL_EP_VM,
+	VTL_EP_PEER,
+	VTL_EP_COUNT
+};
+
+/**
+ * struct vtl_flow_key - what identifies a flow, seen from the VM
+ * @vm_addr: the VM's IP address (IPv4 in the first 4 bytes, rest zero)
+ * @peer_addr: the peer's IP address, likewise
+ * @vm_port: the VM's TCP/UDP port; for ICMP echo, the echo identifier
+ * @peer_port: the peer's port; 0 for ICMP
+ * @family: 4 or 6
+ * @proto: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6
+ *
+ * Compared with memcmp(): vtl_model_key() zeroes every byte it does not
+ * set, padding included.
+ */
+struct vtl_flow_key {
+	u8 vm_addr[16];
+	u8 peer_addr[16];
+	__be16 vm_port;
+	__be16 peer_port;
+	u8 family;
+	u8 proto;
+	u8 pad[2];
+};
+
+/**
+ * enum vtl_conn_state - the connection's state, TCP's as conntrack sees it
+ * @VTL_CONN_NEW: one side has spoken (TCP: SYN sent)
+ * @VTL_CONN_SYN_RECV: TCP: the SYN was answered with SYN-ACK
+ * @VTL_CONN_ESTABLISHED: both sides have spoken (TCP: handshake done)
+ * @VTL_CONN_FIN_WAIT: TCP: one side has sent FIN
+ * @VTL_CONN_CLOSING: TCP: both sides have sent FIN, last ACK pending
+ * @VTL_CONN_TIME_WAIT: TCP: both FINs acknowledged
+ * @VTL_CONN_CLOSED: TCP: reset
+ */
+enum vtl_conn_state {
+	VTL_CONN_NEW,
+	VTL_CONN_SYN_RECV,
+	VTL_CONN_ESTABLISHED,
+	VTL_CONN_FIN_WAIT,
+	VTL_CONN_CLOSING,
+	VTL_CONN_TIME_WAIT,
+	VTL_CONN_CLOSED,
+	VTL_CONN_STATE_COUNT
+};
+
+/**
+ * struct vtl_ep - what one endpoint has sent, and what it can take
+ * @mac: its MAC address, as the last frame from it said
+ * @isn: its initial sequence number (TCP)
+ * @snd_nxt: the sequence number after the last byte (or SYN/FIN) it sent
+ * @ack: the last acknowledgement number it sent
+ * @window: its last advertised window, in bytes (scaled)
+ * @mss: the MSS it announced, 0 if none
+ * @wscale: the window scale it announced
+ * @wscale_ok: it announced window scaling (and so did the other side)
+ * @sack_ok: it announced SACK-permitted
+ * @ts_ok: it uses timestamps
+ * @tsval: its last timestamp value
+ * @tsecr: its last timestamp echo reply
+ * @ip_id: its last IPv4 ID
+ * @ttl: its last TTL / hop limit
+ * @fin: it has sent FIN (at @snd_nxt - 1)
+ * @packets: packets from it
+ * @bytes: their bytes, from the Ethernet header on
+ */
+struct vtl_ep {
+	u8 mac[ETH_ALEN];
+	u32 isn;
+	u32 snd_nxt;
+	u32 ack;
+	u32 window;
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	u32 tsval;
+	u32 tsecr;
+	u16 ip_id;
+	u8 ttl;
+	bool fin;
+	u64 packets;
+	u64 bytes;
+};
+
+/**
+ * struct vtl_model - the state model of one flow
+ * @key: the flow
+ * @state: &enum vtl_conn_state
+ * @initiator: the endpoint that spoke first
+ * @ep: the two endpoints, indexed by &enum vtl_ep_id
+ * @created: "now" of the first packet
+ * @last_seen: "now" of the last packet
+ */
+struct vtl_model {
+	struct vtl_flow_key key;
+	u8 state;
+	u8 initiator;
+	struct vtl_ep ep[VTL_EP_COUNT];
+	u64 created;
+	u64 last_seen;
+};
+
+/**
+ * enum vtl_model_verdict - what vtl_model_update() made of a packet
+ * @VTL_MODEL_VALID: in window and in sequence with the state; applied
+ * @VTL_MODEL_INVALID: not part of the connection as tracked (out of
+ *	window, wrong flags for the state); the model is unchanged
+ */
+enum vtl_model_verdict {
+	VTL_MODEL_VALID,
+	VTL_MODEL_INVALID,
+};
+
+int vtl_model_key(const struct vtl_pkt *pkt, bool from_vm,
+		  struct vtl_flow_key *key);
+bool vtl_model_starts(const struct vtl_pkt *pkt);
+void vtl_model_init(struct vtl_model *m, const struct vtl_pkt *pkt,
+		    bool from_vm, u64 now);
+void vtl_model_init_tcp(struct vtl_model *m, const struct vtl_flow_key *key,
+			const struct vtl_ep *vm, const struct vtl_ep *peer,
+			u8 state, u64 now);
+enum vtl_model_verdict vtl_model_update(struct vtl_model *m,
+					const struct vtl_pkt *pkt,
+					bool from_vm, u64 now);
+bool vtl_model_match(const struct vtl_model *m, const struct vtl_pkt *pkt,
+		     bool from_vm);
+u64 vtl_model_timeout(const struct vtl_model *m);
+int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
+		    u8 tcp_flags, u32 window, const void *payload,
+		    u32 payload_len, u8 *buf, u32 size);
+const char *vtl_model_state_name(u8 state);
+
+#endif /* _VTL_MODEL_H */
