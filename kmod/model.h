@@ -74,20 +74,30 @@ enum vtl_conn_state {
  * @mac: its MAC address, as the last frame from it said
  * @isn: its initial sequence number (TCP)
  * @snd_nxt: the sequence number after the last byte (or SYN/FIN) it sent
- * @ack: the last acknowledgement number it sent
- * @window: its last advertised window, in bytes (scaled)
+ * @ack: the highest acknowledgment number it sent (0 before its first ACK)
+ * @window: its last advertised window, in bytes (scaled; a SYN's window
+ *	is never scaled)
  * @mss: the MSS it announced, 0 if none
- * @wscale: the window scale it announced
+ * @wscale: the window scale it announced (at most 14, RFC 7323)
  * @wscale_ok: it announced window scaling (and so did the other side)
  * @sack_ok: it announced SACK-permitted
- * @ts_ok: it uses timestamps
- * @tsval: its last timestamp value
- * @tsecr: its last timestamp echo reply
+ * @ts_ok: it uses timestamps: its SYN carried them, and so did the other
+ *	side's once that has been seen
+ * @tsval: its highest timestamp value
+ * @tsecr: its timestamp echo reply, from the segment with @tsval
  * @ip_id: its last IPv4 ID
  * @ttl: its last TTL / hop limit
  * @fin: it has sent FIN (at @snd_nxt - 1)
  * @packets: packets from it
  * @bytes: their bytes, from the Ethernet header on
+ * @syn_opts: the options its SYN carried: %VTL_PKT_TCP_MSS,
+ *	%VTL_PKT_TCP_WSCALE, %VTL_PKT_TCP_SACKOK, %VTL_PKT_TCP_TS
+ * @max_end: the right edge of the window the other side has offered it:
+ *	the highest ack + window the other side sent (conntrack's td_maxend);
+ *	its segments may not start after this
+ * @max_win: the largest window it has advertised, in bytes (conntrack's
+ *	td_maxwin); 0 until it has sent a segment.  It bounds how far behind
+ *	the other side's @snd_nxt a segment may start
  */
 struct vtl_ep {
 	u8 mac[ETH_ALEN];
@@ -107,6 +117,9 @@ struct vtl_ep {
 	bool fin;
 	u64 packets;
 	u64 bytes;
+	u32 syn_opts;
+	u32 max_end;
+	u32 max_win;
 };
 
 /**
@@ -137,6 +150,23 @@ enum vtl_model_verdict {
 	VTL_MODEL_VALID,
 	VTL_MODEL_INVALID,
 };
+
+/* Idle timeouts by state, in nanoseconds: nf_conntrack's defaults. */
+#define VTL_MODEL_SEC			1000000000ULL
+#define VTL_MODEL_TIMEOUT_SYN_SENT	(120 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_SYN_RECV	(60 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_ESTABLISHED	(5 * 24 * 3600 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_FIN_WAIT	(120 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_CLOSE_WAIT	(60 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_LAST_ACK	(30 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_TIME_WAIT	(120 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_CLOSE		(10 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_UDP		(30 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_UDP_REPLIED	(120 * VTL_MODEL_SEC)
+#define VTL_MODEL_TIMEOUT_ICMP		(30 * VTL_MODEL_SEC)
+
+/* Window scale shift counts above this are taken as this (RFC 7323). */
+#define VTL_MODEL_MAX_WSCALE		14
 
 int vtl_model_key(const struct vtl_pkt *pkt, bool from_vm,
 		  struct vtl_flow_key *key);
