@@ -9,6 +9,7 @@
  * window win:
  *
  *   I   seq <= S.max_end              it starts in the window R offered
+ *                                     (an empty one: or at S.snd_nxt)
  *   II  end >= S.snd_nxt - R.max_win  it is not older than R's largest window
  *   III ack <= R.snd_nxt              it acknowledges nothing R did not send
  *   IV  ack >= R.snd_nxt - max(S.max_win, MAXACKWINDOW)
@@ -21,6 +22,8 @@
 
 /* Conntrack's MAXACKWINCONST: the least lag allowed for an ACK (IV). */
 #define MODEL_MAXACKWIN		66000
+/* The largest window TCP can advertise: 65535 << 14, below 2^30. */
+#define MODEL_MAX_WIN		0x40000000U
 
 #define MODEL_ICMP_ECHO_REPLY	0
 #define MODEL_ICMP_ECHO		8
@@ -243,6 +246,8 @@ static void model_init_bounds(struct vtl_ep *e, const struct vtl_ep *o)
 		e->wscale = VTL_MODEL_MAX_WSCALE;
 	if (!e->max_win)
 		e->max_win = e->window ? e->window : 1;
+	if (e->max_win > MODEL_MAX_WIN)
+		e->max_win = MODEL_MAX_WIN;
 	if (!e->max_end) {
 		e->max_end = o->ack + owin;
 		if (seq_before(e->max_end, e->snd_nxt))
@@ -289,7 +294,14 @@ static bool model_in_window(const struct vtl_ep *snd, const struct vtl_ep *rcv,
 	u32 ackwin = snd->max_win > MODEL_MAXACKWIN ? snd->max_win :
 						       MODEL_MAXACKWIN;
 
-	return !seq_after(seq, snd->max_end) &&
+	/*
+	 * An empty segment (an ACK, a RST) may also start at snd_nxt when
+	 * that lies beyond the window: after a window probe, say.
+	 */
+	u32 max_seq = seq == end && seq_after(snd->snd_nxt, snd->max_end) ?
+		      snd->snd_nxt : snd->max_end;
+
+	return !seq_after(seq, max_seq) &&
 	       !seq_before(end, snd->snd_nxt - rcv->max_win) &&
 	       !seq_after(ack, rcv->snd_nxt) &&
 	       !seq_before(ack, rcv->snd_nxt - ackwin);
@@ -310,6 +322,11 @@ static void model_tcp_apply(struct vtl_ep *snd, struct vtl_ep *rcv,
 		snd->ack = ack;
 	if (rcv->max_win && seq_after(end, snd->max_end))
 		rcv->max_win += end - snd->max_end;
+	/* Keep the bounds within half the sequence space (RFC 7323 2.3). */
+	if (rcv->max_win > MODEL_MAX_WIN)
+		rcv->max_win = MODEL_MAX_WIN;
+	if (snd->max_win > MODEL_MAX_WIN)
+		snd->max_win = MODEL_MAX_WIN;
 	if (seq_after(ack + win, rcv->max_end - 1)) {
 		rcv->max_end = ack + win;
 		if (!win)

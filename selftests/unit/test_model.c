@@ -160,7 +160,7 @@ static void mk_seg(struct conn *c, int side, u8 flags, u32 seq, u32 ack,
 	wr16(f->b + f->check, ref_l4_csum(f));
 	err = vtl_pkt_parse(&c->pkt, f->b, f->len, f->len);
 	if (err)
-		printf("# mk_seg: parse: %d\n", err);
+		printf("# %s: parse: %d\n", __func__, err);
 }
 
 /* Send a segment and return the verdict; INVALID must change nothing. */
@@ -502,6 +502,17 @@ static void test_wscale(int ws_vm, int ws_peer)
 	CHECK_EQ(xmit(&c, VM, ACK, edge - 10, c.nxt[PEER], 100, 10),
 		 VTL_MODEL_VALID);
 	CHECK_EQ(xmit(&c, VM, ACK, edge + 1, c.nxt[PEER], 100, 10),
+		 VTL_MODEL_INVALID);
+	/* a window probe: one byte at the edge, ending past it */
+	CHECK_EQ(xmit(&c, VM, ACK, edge, c.nxt[PEER], 100, 1),
+		 VTL_MODEL_VALID);
+	c.nxt[VM] = edge + 1;
+	/* past the edge, an ACK at snd_nxt is valid, data is not */
+	CHECK_EQ(xmit(&c, VM, ACK, c.nxt[VM], c.nxt[PEER], 100, 0),
+		 VTL_MODEL_VALID);
+	CHECK_EQ(xmit(&c, VM, ACK, c.nxt[VM] + 1, c.nxt[PEER], 100, 0),
+		 VTL_MODEL_INVALID);
+	CHECK_EQ(xmit(&c, VM, ACK, c.nxt[VM], c.nxt[PEER], 100, 1),
 		 VTL_MODEL_INVALID);
 	CHECK_EQ(c.m.ep[VM].mss, 1460);
 	CHECK_EQ(c.m.ep[PEER].mss, 1400);

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for kmod/model.c.
+ *
+ * Input: a sequence of records, each a two-byte header and a body:
+ *   byte 0: 0x80 the record is from the VM; 0x78 (>> 3) the operation;
+ *	     0x07 the high bits of the body length
+ *   byte 1: the low bits of the body length (a body is cut at the input's
+ *	     end)
+ * Operation 15 builds a segment from the model: body byte 0 bit 0 the
+ * endpoint, byte 1 the TCP flags, bytes 2-5 the window, the rest payload.
+ * Any other operation makes the body an Ethernet frame, which is parsed,
+ * keyed and given to the model (the first that may start one creates it;
+ * with an odd operation, one that may start a model and is invalid in the
+ * current one replaces it).
+ *
+ * Invariants, any broken one an abort that libFuzzer reports as a crash:
+ * - an INVALID update leaves the model's bytes unchanged, and a VALID one
+ *   is of a packet that matches the model;
+ * - a model created from a packet matches it;
+ * - a built frame parses as TCP, its checksums verify, it matches the model
+ *   from its endpoint, and its length is what a NULL buffer says;
+ * - once the handshake is done, a pure ACK built from either endpoint is
+ *   VALID and moves neither the state back nor snd_nxt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define FUZZ_ASSERT(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
+			__FILE__, __LINE__, #cond);			\
+		abort();						\
+	}								\
+} while (0)
+
+#define OP_BUILD	15
+
+static volatile u64 sink;
+
+static struct vtl_model model;
+static bool have_model;
+
+static void check_model(const struct vtl_model *m)
+{
+	FUZZ_ASSERT(m->state < VTL_CONN_STATE_COUNT);
+	FUZZ_ASSERT(m->initiator < VTL_EP_COUNT);
+	FUZZ_ASSERT(vtl_model_timeout(m) > 0);
+	FUZZ_ASSERT(strcmp(vtl_model_state_name(m->state), "unknown"));
+}
+
+/* Update the model with a parsed packet; check the verdict's promise. */
+static int update(const struct vtl_pkt *pkt, bool from_vm, u64 now)
+{
+	struct vtl_model before;
+	bool match = vtl_model_match(&model, pkt, from_vm);
+	int v;
+
+	memcpy(&before, &model, sizeof(before));
+	v = vtl_model_update(&model, pkt, from_vm, now);
+	if (v == VTL_MODEL_INVALID)
+		FUZZ_ASSERT(!memcmp(&before, &model, sizeof(before)));
+	else
+		FUZZ_ASSERT(v == VTL_MODEL_VALID && match);
+	check_model(&model);
+	return v;
+}
+
+static void frame(const u8 *body, u32 len, bool from_vm, u8 op, u64 now)
+{
+	struct vtl_flow_key key;
+	struct vtl_pkt pkt;
+	u8 *buf = malloc(len ? len : 1);
+	int v = VTL_MODEL_INVALID;
+
+	FUZZ_ASSERT(buf);
+	memcpy(buf, body, len);
+	if (vtl_pkt_parse(&pkt, buf, len, len))
+		goto out;
+	if (vtl_model_key(&pkt, from_vm, &key)) {
+		FUZZ_ASSERT(!vtl_model_starts(&pkt));
+		FUZZ_ASSERT(!have_model ||
+			    !vtl_model_match(&model, &pkt, from_vm));
+	}
+	if (have_model)
+		v = update(&pkt, from_vm, now);
+	if ((!have_model || (v == VTL_MODEL_INVALID && (op & 1))) &&
+	    vtl_model_starts(&pkt)) {
+		vtl_model_init(&model, &pkt, from_vm, now);
+		have_model = true;
+		FUZZ_ASSERT(vtl_model_match(&model, &pkt, from_vm));
+		FUZZ_ASSERT(!memcmp(&model.key, &key, sizeof(key)));
+		FUZZ_ASSERT(model.state == VTL_CONN_NEW);
+		check_model(&model);
+	}
+out:
+	free(buf);
+}
+
+/* Build from @from; check the frame; return its verdict when fed back. */
+static int build(enum vtl_ep_id from, u8 flags, u32 window,
+		 const u8 *payload, u32 plen, u64 now)
+{
+	static u8 out[VTL_PKT_TCP_BUILD_HLEN + 2048];
+	struct vtl_model before;
+	struct vtl_pkt pkt;
+	u8 *buf;
+	int n, v;
+
+	memcpy(&before, &model, sizeof(before));
+	n = vtl_model_build(&model, from, flags, window, payload, plen, out,
+			    sizeof(out));
+	FUZZ_ASSERT(!memcmp(&before, &model, sizeof(before)));
+	if (model.key.proto != IPPROTO_TCP) {
+		FUZZ_ASSERT(n == -EOPNOTSUPP);
+		return -1;
+	}
+	FUZZ_ASSERT(n > 0);
+	FUZZ_ASSERT(vtl_model_build(&model, from, flags, window, payload,
+				    plen, NULL, 0) == n);
+	FUZZ_ASSERT(vtl_model_build(&model, from, flags, window, payload,
+				    plen, out, n - 1) == -ENOSPC);
+	buf = malloc(n);
+	FUZZ_ASSERT(buf);
+	memcpy(buf, out, n);
+	FUZZ_ASSERT(!vtl_pkt_parse(&pkt, buf, n, n));
+	FUZZ_ASSERT(pkt.flags & VTL_PKT_TCP);
+	FUZZ_ASSERT(!(pkt.flags & VTL_PKT_IPV4) ||
+		    !vtl_pkt_ip4_csum_check(&pkt));
+	FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&pkt));
+	FUZZ_ASSERT(vtl_pkt_payload_len(&pkt) == plen);
+	FUZZ_ASSERT(vtl_model_match(&model, &pkt, from == VTL_EP_VM));
+	FUZZ_ASSERT(vtl_pkt_tcp_flags(&pkt) == flags);
+	v = update(&pkt, from == VTL_EP_VM, now);
+	free(buf);
+	return v;
+}
+
+static bool handshake_done(u8 state)
+{
+	return state >= VTL_CONN_ESTABLISHED && state <= VTL_CONN_TIME_WAIT;
+}
+
+static void build_op(const u8 *body, u32 len, u64 now)
+{
+	enum vtl_ep_id from;
+	u32 window = 0;
+	u8 flags = 0;
+	u8 state;
+
+	if (!have_model)
+		return;
+	from = len > 0 && (body[0] & 1) ? VTL_EP_PEER : VTL_EP_VM;
+	if (len > 1)
+		flags = body[1];
+	if (len > 5)
+		window = (u32)body[2] << 24 | (u32)body[3] << 16 |
+			 (u32)body[4] << 8 | body[5];
+	build(from, flags, window, len > 6 ? body + 6 : NULL,
+	      len > 6 ? len - 6 : 0, now);
+
+	/* A pure ACK from either side is always in step. */
+	state = model.state;
+	if (model.key.proto == IPPROTO_TCP && handshake_done(state)) {
+		u32 nxt = model.ep[from].snd_nxt;
+
+		FUZZ_ASSERT(build(from, VTL_TCP_ACK, window, NULL, 0, now) ==
+			    VTL_MODEL_VALID);
+		FUZZ_ASSERT(model.ep[from].snd_nxt == nxt);
+		FUZZ_ASSERT(model.state >= state);
+		FUZZ_ASSERT(handshake_done(model.state));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	size_t pos = 0;
+	u64 now = 0;
+
+	have_model = false;
+	memset(&model, 0, sizeof(model));
+	while (pos + 2 <= size) {
+		u8 b0 = data[pos], op = (b0 >> 3) & 0xf;
+		bool from_vm = b0 & 0x80;
+		u32 len = (u32)(b0 & 7) << 8 | data[pos + 1];
+
+		pos += 2;
+		if (len > size - pos)
+			len = size - pos;
+		now += 1000;
+		if (op == OP_BUILD)
+			build_op(data + pos, len, now);
+		else
+			frame(data + pos, len, from_vm, op, now);
+		pos += len;
+	}
+	if (have_model)
+		sink += vtl_model_timeout(&model) + model.ep[0].bytes;
+	return 0;
+}
