@@ -673,7 +673,7 @@ int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 		window >>= ep->wscale;
 	tcp.window = window > 0xffff ? 0xffff : window;
 	if (tcp_flags & VTL_TCP_SYN) {
-		tcp.opts = ep->syn_opts;
+		tcp.opts = ep->syn_opts & MODEL_SYN_OPTS;
 		tcp.mss = ep->mss;
 		tcp.wscale = ep->wscale;
 	}

@@ -429,7 +429,21 @@ static void test_retrans_reorder(void)
 	c.nxt[VM] = s0 + 2000;
 	CHECK_EQ(send_seg(&c, PEER, ACK, 60000, 0), VTL_MODEL_VALID);
 	check_ends(&c);
-	end("tcp retransmission and reordering within the window");
+	/* keepalives: an ACK at snd_nxt - 1, empty or with the old byte */
+	saved = c.m;
+	CHECK_EQ(xmit(&c, VM, ACK, c.nxt[VM] - 1, c.nxt[PEER], 60000, 0),
+		 VTL_MODEL_VALID);
+	CHECK_EQ(xmit(&c, VM, ACK, c.nxt[VM] - 1, c.nxt[PEER], 60000, 1),
+		 VTL_MODEL_VALID);
+	CHECK_EQ(c.m.ep[VM].snd_nxt, saved.ep[VM].snd_nxt);
+	CHECK_EQ(c.m.state, VTL_CONN_ESTABLISHED);
+	/* a zero window, then a one-byte probe beyond it */
+	CHECK_EQ(send_seg(&c, PEER, ACK, 0, 0), VTL_MODEL_VALID);
+	CHECK_EQ(c.m.ep[PEER].window, 0);
+	CHECK_EQ(send_seg(&c, VM, ACK, 60000, 1), VTL_MODEL_VALID);
+	CHECK_EQ(send_seg(&c, PEER, ACK, 60000, 0), VTL_MODEL_VALID);
+	check_ends(&c);
+	end("tcp retransmission, reordering, keepalive, zero window probe");
 }
 
 static void test_out_of_window(void)
