@@ -617,7 +617,8 @@ u64 vtl_model_timeout(const struct vtl_model *m)
  * @size: bytes available at @buf
  *
  * Ethernet from @from's MAC address to the other endpoint's (no VLAN tag),
- * IP with the endpoints' addresses, @from's TTL and next IPv4 ID, and TCP
+ * IP with the endpoints' addresses, @from's TTL (%VTL_MODEL_DEFAULT_TTL if
+ * it has not spoken) and next IPv4 ID, and TCP
  * with seq = @from's snd_nxt (its ISN for a SYN) and, with ACK, ack = the
  * other endpoint's snd_nxt: exactly what the model has seen the other side
  * send.  With timestamps in use, tsval is @from's last one plus one and
@@ -627,6 +628,12 @@ u64 vtl_model_timeout(const struct vtl_model *m)
  * The model is not changed.  Whoever sends the frame passes it to
  * vtl_model_update() too, as if it had been seen on the wire; the model
  * then accepts it as valid and moves on (seq, IP ID, timestamps, state).
+ *
+ * To answer a SYN as the endpoint that has not spoken (impersonating the
+ * peer, as Tor-VTL does), set that endpoint's @isn, and @syn_opts, @mss
+ * and @wscale for the options to offer, then build SYN|ACK from it and
+ * feed it back: the model moves to %VTL_CONN_SYN_RECV with the options
+ * negotiated.
  *
  * Return: the frame length; -EOPNOTSUPP for a flow that is not TCP;
  * -EINVAL for an unknown endpoint; -ENOSPC if @size is too small; else as
@@ -663,7 +670,7 @@ int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 		tcp.sport = m->key.peer_port;
 		tcp.dport = m->key.vm_port;
 	}
-	tcp.ttl = ep->ttl;
+	tcp.ttl = ep->ttl ? ep->ttl : VTL_MODEL_DEFAULT_TTL;
 	tcp.ip_id = ep->ip_id + 1;
 	tcp.flags = tcp_flags;
 	tcp.seq = tcp_flags & VTL_TCP_SYN ? ep->isn : ep->snd_nxt;

@@ -165,6 +165,9 @@ enum vtl_model_verdict {
 #define VTL_MODEL_TIMEOUT_UDP_REPLIED	(120 * VTL_MODEL_SEC)
 #define VTL_MODEL_TIMEOUT_ICMP		(30 * VTL_MODEL_SEC)
 
+/* The TTL or hop limit of a built frame when the endpoint's is not known. */
+#define VTL_MODEL_DEFAULT_TTL		64
+
 /* Window scale shift counts above this are taken as this (RFC 7323). */
 #define VTL_MODEL_MAX_WSCALE		14
 

@@ -776,13 +776,16 @@ static int build_check(struct vtl_model *m, int from, u8 flags, u32 win,
 	CHECK(!memcmp(vtl_pkt_eth_src(&pkt), m->ep[from].mac, 6));
 	CHECK(!memcmp(vtl_pkt_eth_dst(&pkt), m->ep[!from].mac, 6));
 	CHECK_EQ(vtl_pkt_tcp_flags(&pkt), flags);
-	CHECK_EQ(vtl_pkt_tcp_seq(&pkt), m->ep[from].snd_nxt);
+	CHECK_EQ(vtl_pkt_tcp_seq(&pkt),
+		 flags & SYN ? m->ep[from].isn : m->ep[from].snd_nxt);
 	CHECK_EQ(vtl_pkt_tcp_ack(&pkt),
 		 flags & ACK ? m->ep[!from].snd_nxt : 0);
 	CHECK_EQ(vtl_pkt_payload_len(&pkt), len);
 	CHECK(!memcmp(buf + pkt.payload_off, payload, len));
-	CHECK_EQ(vtl_pkt_ip_ttl(&pkt), m->ep[from].ttl);
-	if (m->ep[from].ts_ok) {
+	CHECK_EQ(vtl_pkt_ip_ttl(&pkt),
+		 m->ep[from].ttl ? m->ep[from].ttl : VTL_MODEL_DEFAULT_TTL);
+	if (m->ep[from].ts_ok ||
+	    ((flags & SYN) && (m->ep[from].syn_opts & VTL_PKT_TCP_TS))) {
 		CHECK(pkt.flags & VTL_PKT_TCP_TS);
 		CHECK_EQ(pkt.tcp_tsval, m->ep[from].tsval + 1);
 		CHECK_EQ(pkt.tcp_tsecr, other_tsval);
@@ -792,11 +795,13 @@ static int build_check(struct vtl_model *m, int from, u8 flags, u32 win,
 	v = vtl_model_update(m, &pkt, from == VM, now);
 	CHECK_EQ(v, VTL_MODEL_VALID);
 	CHECK_EQ(m->ep[from].snd_nxt,
-		 before.ep[from].snd_nxt + len + !!(flags & FIN));
+		 (flags & SYN ? before.ep[from].isn + 1 :
+		  before.ep[from].snd_nxt) + len + !!(flags & FIN));
 	if (flags & ACK)
 		CHECK_EQ(m->ep[from].ack, before.ep[!from].snd_nxt);
 	if (!(flags & RST)) {
-		u8 ws = m->ep[from].wscale_ok ? m->ep[from].wscale : 0;
+		u8 ws = m->ep[from].wscale_ok && !(flags & SYN) ?
+			m->ep[from].wscale : 0;
 		u32 field = win >> ws > 0xffff ? 0xffff : win >> ws;
 
 		CHECK_EQ(vtl_pkt_tcp_window(&pkt), field);
@@ -931,6 +936,55 @@ static void test_init_tcp(void)
 	end("init_tcp from endpoint states, driven by build");
 }
 
+/* Tor-VTL: the VM's SYN answered by a SYN-ACK built as the peer. */
+static void test_impersonate(void)
+{
+	struct conn c;
+	int i;
+
+	begin();
+	conn_init(&c, false, 0x01020304, 0xfffffff0);
+	c.so[VM] = (struct side_opts){ .on = true, .mss = 1460, .ws = 7,
+				       .sack = true, .ts = true };
+	c.so[PEER] = c.so[VM];
+	mk_seg(&c, VM, SYN, c.nxt[VM], 0, 64240, 0);
+	CHECK(vtl_model_starts(&c.pkt));
+	vtl_model_init(&c.m, &c.pkt, true, 1);
+	c.nxt[VM]++;
+	/* SYN retransmissions while the proxy connects */
+	CHECK_EQ(xmit(&c, VM, SYN, c.nxt[VM] - 1, 0, 64240, 0),
+		 VTL_MODEL_VALID);
+	CHECK_EQ(c.m.ep[PEER].packets, 0);
+	c.m.ep[PEER].isn = c.nxt[PEER];
+	c.m.ep[PEER].syn_opts = VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE |
+				VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS;
+	c.m.ep[PEER].mss = 1400;
+	c.m.ep[PEER].wscale = 8;
+	build_check(&c.m, PEER, SYN | ACK, 65535, 0, 2);
+	CHECK_EQ(c.m.state, VTL_CONN_SYN_RECV);
+	CHECK_EQ(c.m.ep[PEER].ttl, VTL_MODEL_DEFAULT_TTL);
+	CHECK(c.m.ep[VM].wscale_ok && c.m.ep[PEER].wscale_ok);
+	CHECK(c.m.ep[VM].ts_ok && c.m.ep[PEER].ts_ok);
+	CHECK_EQ(c.m.ep[PEER].mss, 1400);
+	CHECK_EQ(c.m.ep[PEER].snd_nxt, c.nxt[PEER] + 1);
+	c.nxt[PEER]++;
+	c.tsval[PEER] = c.m.ep[PEER].tsval;
+	CHECK_EQ(send_seg(&c, VM, ACK, 502, 0), VTL_MODEL_VALID);
+	CHECK_EQ(c.m.state, VTL_CONN_ESTABLISHED);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(send_seg(&c, VM, ACK | PSH, 502, 200), VTL_MODEL_VALID);
+		build_check(&c.m, PEER, ACK, 1 << 20, 0, 3 + i);
+		build_check(&c.m, PEER, ACK | PSH, 1 << 20, c.m.ep[VM].mss,
+			    3 + i);
+		c.nxt[PEER] = c.m.ep[PEER].snd_nxt;
+		c.tsval[PEER] = c.m.ep[PEER].tsval;
+		CHECK_EQ(send_seg(&c, VM, ACK, 502, 0), VTL_MODEL_VALID);
+	}
+	CHECK_EQ(c.m.ep[PEER].window, (1u << 20 >> 8) << 8);
+	check_ends(&c);
+	end("impersonating the peer: syn-ack, acks and data built, in step");
+}
+
 static void test_names(void)
 {
 	static const char * const names[] = {
@@ -974,6 +1028,7 @@ int main(void)
 	test_build(false, true);
 	test_build(true, true);
 	test_init_tcp();
+	test_impersonate();
 	test_names();
 	printf("1..%u\n%u passed, %u failed\n", nr_test, nr_pass, nr_fail);
 	return nr_fail ? 1 : 0;
