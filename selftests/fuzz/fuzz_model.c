@@ -9,6 +9,12 @@
  *	     end)
  * Operation 15 builds a segment from the model: body byte 0 bit 0 the
  * endpoint, byte 1 the TCP flags, bytes 2-5 the window, the rest payload.
+ * Operation 14 builds one likewise, with bytes 6-7 and 8-9 (signed) added
+ * to its sequence and acknowledgment numbers and the rest payload, to
+ * probe the window bounds near valid segments.
+ * Operation 13 remakes a TCP model with vtl_model_init_tcp() from its own
+ * key and endpoints, with byte 0 the state and bytes 1-24 overriding each
+ * endpoint's snd_nxt, ack, window (4 bytes each, VM first).
  * Any other operation makes the body an Ethernet frame, which is parsed,
  * keyed and given to the model (the first that may start one creates it;
  * with an odd operation, one that may start a model and is invalid in the
@@ -38,11 +44,14 @@
 } while (0)
 
 #define OP_BUILD	15
+#define OP_SKEW		14
+#define OP_INIT_TCP	13
 
 static volatile u64 sink;
 
 static struct vtl_model model;
 static bool have_model;
+static bool explicit_state;	/* from vtl_model_init_tcp(), maybe odd */
 
 static void check_model(const struct vtl_model *m)
 {
@@ -91,6 +100,7 @@ static void frame(const u8 *body, u32 len, bool from_vm, u8 op, u64 now)
 	    vtl_model_starts(&pkt)) {
 		vtl_model_init(&model, &pkt, from_vm, now);
 		have_model = true;
+		explicit_state = false;
 		FUZZ_ASSERT(vtl_model_match(&model, &pkt, from_vm));
 		FUZZ_ASSERT(!memcmp(&model.key, &key, sizeof(key)));
 		FUZZ_ASSERT(model.state == VTL_CONN_NEW);
@@ -100,9 +110,12 @@ out:
 	free(buf);
 }
 
-/* Build from @from; check the frame; return its verdict when fed back. */
+/*
+ * Build from @from; check the frame; return its verdict when fed back,
+ * after adding @dseq and @dack to its numbers.
+ */
 static int build(enum vtl_ep_id from, u8 flags, u32 window,
-		 const u8 *payload, u32 plen, u64 now)
+		 const u8 *payload, u32 plen, s16 dseq, s16 dack, u64 now)
 {
 	static u8 out[VTL_PKT_TCP_BUILD_HLEN + 2048];
 	struct vtl_model before;
@@ -134,6 +147,13 @@ static int build(enum vtl_ep_id from, u8 flags, u32 window,
 	FUZZ_ASSERT(vtl_pkt_payload_len(&pkt) == plen);
 	FUZZ_ASSERT(vtl_model_match(&model, &pkt, from == VTL_EP_VM));
 	FUZZ_ASSERT(vtl_pkt_tcp_flags(&pkt) == flags);
+	if (dseq || dack) {
+		FUZZ_ASSERT(!vtl_pkt_set_tcp_seq(&pkt, vtl_pkt_tcp_seq(&pkt) +
+						 dseq));
+		FUZZ_ASSERT(!vtl_pkt_set_tcp_ack(&pkt, vtl_pkt_tcp_ack(&pkt) +
+						 dack));
+		FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&pkt));
+	}
 	v = update(&pkt, from == VTL_EP_VM, now);
 	free(buf);
 	return v;
@@ -144,10 +164,11 @@ static bool handshake_done(u8 state)
 	return state >= VTL_CONN_ESTABLISHED && state <= VTL_CONN_TIME_WAIT;
 }
 
-static void build_op(const u8 *body, u32 len, u64 now)
+static void build_op(const u8 *body, u32 len, bool skew, u64 now)
 {
+	u32 window = 0, hlen = skew ? 10 : 6;
+	s16 dseq = 0, dack = 0;
 	enum vtl_ep_id from;
-	u32 window = 0;
 	u8 flags = 0;
 	u8 state;
 
@@ -159,20 +180,56 @@ static void build_op(const u8 *body, u32 len, u64 now)
 	if (len > 5)
 		window = (u32)body[2] << 24 | (u32)body[3] << 16 |
 			 (u32)body[4] << 8 | body[5];
-	build(from, flags, window, len > 6 ? body + 6 : NULL,
-	      len > 6 ? len - 6 : 0, now);
+	if (skew && len >= hlen) {
+		dseq = (s16)(body[6] << 8 | body[7]);
+		dack = (s16)(body[8] << 8 | body[9]);
+	}
+	build(from, flags, window, len > hlen ? body + hlen : NULL,
+	      len > hlen ? len - hlen : 0, dseq, dack, now);
 
 	/* A pure ACK from either side is always in step. */
 	state = model.state;
 	if (model.key.proto == IPPROTO_TCP && handshake_done(state)) {
 		u32 nxt = model.ep[from].snd_nxt;
 
-		FUZZ_ASSERT(build(from, VTL_TCP_ACK, window, NULL, 0, now) ==
+		FUZZ_ASSERT(build(from, VTL_TCP_ACK, window, NULL, 0, 0, 0,
+				  now) ==
 			    VTL_MODEL_VALID);
 		FUZZ_ASSERT(model.ep[from].snd_nxt == nxt);
-		FUZZ_ASSERT(model.state >= state);
 		FUZZ_ASSERT(handshake_done(model.state));
+		FUZZ_ASSERT(explicit_state || model.state >= state);
 	}
+}
+
+static u32 rd32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static void init_tcp_op(const u8 *body, u32 len, u64 now)
+{
+	struct vtl_ep ep[VTL_EP_COUNT];
+	struct vtl_flow_key key;
+	unsigned int i;
+
+	if (!have_model || model.key.proto != IPPROTO_TCP || len < 1)
+		return;
+	key = model.key;
+	memcpy(ep, model.ep, sizeof(ep));
+	for (i = 0; i < VTL_EP_COUNT; i++) {
+		if (len >= 1 + 12 * (i + 1)) {
+			ep[i].snd_nxt = rd32(body + 1 + 12 * i);
+			ep[i].ack = rd32(body + 5 + 12 * i);
+			ep[i].window = rd32(body + 9 + 12 * i);
+		}
+		ep[i].max_end = 0;
+		ep[i].max_win = 0;
+	}
+	vtl_model_init_tcp(&model, &key, &ep[VTL_EP_VM], &ep[VTL_EP_PEER],
+			   body[0], now);
+	explicit_state = true;
+	FUZZ_ASSERT(!memcmp(&model.key, &key, sizeof(key)));
+	check_model(&model);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -181,6 +238,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	u64 now = 0;
 
 	have_model = false;
+	explicit_state = false;
 	memset(&model, 0, sizeof(model));
 	while (pos + 2 <= size) {
 		u8 b0 = data[pos], op = (b0 >> 3) & 0xf;
@@ -191,8 +249,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (len > size - pos)
 			len = size - pos;
 		now += 1000;
-		if (op == OP_BUILD)
-			build_op(data + pos, len, now);
+		if (op == OP_INIT_TCP)
+			init_tcp_op(data + pos, len, now);
+		else if (op == OP_BUILD || op == OP_SKEW)
+			build_op(data + pos, len, op == OP_SKEW, now);
 		else
 			frame(data + pos, len, from_vm, op, now);
 		pos += len;
