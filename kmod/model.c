@@ -395,7 +395,9 @@ static enum vtl_model_verdict model_tcp_synack(struct vtl_model *m,
 	    s == m->initiator)
 		return VTL_MODEL_INVALID;
 	if (m->state == VTL_CONN_NEW) {
-		if (ack != rcv->snd_nxt || vtl_pkt_payload_len(pkt))
+		/* It may ack less than a SYN's data (TCP Fast Open refused). */
+		if (seq_before(ack, rcv->isn + 1) ||
+		    seq_after(ack, rcv->snd_nxt) || vtl_pkt_payload_len(pkt))
 			return VTL_MODEL_INVALID;
 		model_syn_opts(snd, pkt);
 		model_negotiate(m);

@@ -14,6 +14,11 @@
  * behind the port (%VTL_EP_VM) and its peer out in the network
  * (%VTL_EP_PEER).  A packet is "from the VM" when it came out of the VM's
  * device.
+ *
+ * A model changes only through vtl_model_init*() and vtl_model_update()
+ * (or a service writing its fields).  vtl_model_build() does not change
+ * it: a service that sends a built frame also passes it to
+ * vtl_model_update(), as if seen on the wire, which keeps the model in step.
  */
 #ifndef _VTL_MODEL_H
 #define _VTL_MODEL_H

@@ -394,6 +394,36 @@ static void test_rst(void)
 	end("tcp rst: answering the syn, in window only, closes");
 }
 
+/* A SYN with data (TCP Fast Open): the SYN-ACK may ack it or not. */
+static void test_syn_data(void)
+{
+	struct conn c;
+	int acked;
+
+	begin();
+	for (acked = 0; acked < 2; acked++) {
+		conn_init(&c, false, 1000, 2000);
+		mk_seg(&c, VM, SYN, 1000, 0, 1000, 20);
+		vtl_model_init(&c.m, &c.pkt, true, 1);
+		CHECK_EQ(c.m.ep[VM].snd_nxt, 1021);
+		CHECK_EQ(xmit(&c, PEER, SYN | ACK, 2000, 1022, 1000, 0),
+			 VTL_MODEL_INVALID);
+		CHECK_EQ(xmit(&c, PEER, SYN | ACK, 2000, 1000, 1000, 0),
+			 VTL_MODEL_INVALID);
+		CHECK_EQ(xmit(&c, PEER, SYN | ACK, 2000, acked ? 1021 : 1001,
+			      1000, 0), VTL_MODEL_VALID);
+		CHECK_EQ(c.m.state, VTL_CONN_SYN_RECV);
+		/* the data again, if it was not taken, with the third ACK */
+		CHECK_EQ(xmit(&c, VM, ACK, 1001, 2001, 1000, acked ? 0 : 20),
+			 VTL_MODEL_VALID);
+		CHECK_EQ(c.m.state, VTL_CONN_ESTABLISHED);
+		CHECK_EQ(c.m.ep[VM].snd_nxt, 1021);
+		CHECK_EQ(xmit(&c, PEER, ACK, 2001, 1021, 1000, 0),
+			 VTL_MODEL_VALID);
+	}
+	end("tcp syn with data, acked or not by the syn-ack");
+}
+
 static void test_retrans_reorder(void)
 {
 	struct vtl_model saved;
@@ -1011,6 +1041,7 @@ int main(void)
 	test_lifecycle(true, false);
 	test_peer_opens();
 	test_rst();
+	test_syn_data();
 	test_retrans_reorder();
 	test_out_of_window();
 	test_wscale(7, 14);
