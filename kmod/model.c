@@ -146,13 +146,22 @@ bool vtl_model_starts(const struct vtl_pkt *pkt)
 	return model_is_echo(pkt, &request) && request;
 }
 
+/* @ep's window scale shift, 0 if not in use; a service may write @wscale. */
+static u8 model_wscale(const struct vtl_ep *ep)
+{
+	if (!ep->wscale_ok)
+		return 0;
+	return ep->wscale > VTL_MODEL_MAX_WSCALE ? VTL_MODEL_MAX_WSCALE :
+						   ep->wscale;
+}
+
 /* Window bytes a segment from @ep advertises. */
 static u32 model_window(const struct vtl_ep *ep, const struct vtl_pkt *pkt)
 {
 	u32 win = vtl_pkt_tcp_window(pkt);
 
-	if (!(vtl_pkt_tcp_flags(pkt) & VTL_TCP_SYN) && ep->wscale_ok)
-		win <<= ep->wscale;
+	if (!(vtl_pkt_tcp_flags(pkt) & VTL_TCP_SYN))
+		win <<= model_wscale(ep);
 	return win;
 }
 
@@ -678,8 +687,8 @@ int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 	tcp.seq = tcp_flags & VTL_TCP_SYN ? ep->isn : ep->snd_nxt;
 	if (tcp_flags & VTL_TCP_ACK)
 		tcp.ack = other->snd_nxt;
-	if (!(tcp_flags & VTL_TCP_SYN) && ep->wscale_ok)
-		window >>= ep->wscale;
+	if (!(tcp_flags & VTL_TCP_SYN))
+		window >>= model_wscale(ep);
 	tcp.window = window > 0xffff ? 0xffff : window;
 	if (tcp_flags & VTL_TCP_SYN) {
 		tcp.opts = ep->syn_opts & MODEL_SYN_OPTS;
