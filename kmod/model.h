@@ -101,8 +101,8 @@ enum vtl_conn_state {
  *	the highest ack + window the other side sent (conntrack's td_maxend);
  *	its segments may not start after this
  * @max_win: the largest window it has advertised, in bytes (conntrack's
- *	td_maxwin); 0 until it has sent a segment.  It bounds how far behind
- *	the other side's @snd_nxt a segment may start
+ *	td_maxwin); 0 until it has sent a segment.  The other side's
+ *	segments may not end more than this before the other side's @snd_nxt
  */
 struct vtl_ep {
 	u8 mac[ETH_ALEN];
