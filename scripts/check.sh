@@ -66,8 +66,9 @@ elif stage "build the debug kernel (cached)" \
 	kdir=$(selftests/vm/debug/build.sh --print-kdir)
 	if stage "build vtl.ko for the debug kernel" \
 		build_ko "$kdir" build/debug VTL_SELFTEST=y; then
+		# KASAN and lockdep under emulation: everything is slower.
 		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
-			-- selftests/vm-tests.sh build/debug/vtl.ko
+			--timeout 1800 -- selftests/vm-tests.sh build/debug/vtl.ko
 	fi
 fi
 make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \

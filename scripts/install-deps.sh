@@ -28,7 +28,7 @@ packages=(
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 busybox-static
 	# Inside the VM: the host's userspace is the guest's
-	iproute2 iperf3 ethtool tcpdump iputils-ping python3 util-linux
+	iproute2 iperf3 ethtool tcpdump iputils-ping python3 util-linux jq
 )
 
 dry_run=0

@@ -59,24 +59,17 @@ busywait() {
 	done
 }
 
-# stat NETNS-ARGS DEV [peer_]stats KEY: one counter from vtlctl -j -s.
+# stat NETNS DEV stats|peer_stats KEY: one counter from vtlctl -j -s, or
+# -1 when DEV is not a port.
 stat() {
-	local ns=$1 dev=$2 which=$3 key=$4
-
-	"$VTLCTL" -n "$ns" -j -s port show | python3 -c '
-import json, sys
-dev, which, key = sys.argv[1:]
-for p in json.load(sys.stdin):
-    if p["dev"] == dev:
-        print(p[which][key]); break
-else:
-    print(-1)' "$dev" "$which" "$key"
+	"$VTLCTL" -n "$1" -j -s port show |
+		jq -r --arg d "$2" --arg w "$3" --arg k "$4" \
+			'(map(select(.dev == $d))[0][$w][$k]) // -1'
 }
 
 # nports NETNS: how many ports vtlctl shows there.
 nports() {
-	"$VTLCTL" -n "$1" -j port show |
-		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+	"$VTLCTL" -n "$1" -j port show | jq length
 }
 
 # Predicates for busywait, evaluated afresh on every poll.
@@ -85,11 +78,9 @@ nports_is() { [ "$(nports "$1")" = "$2" ]; }
 
 # json_field NETNS DEV KEY: a top-level field of one port.
 json_field() {
-	"$VTLCTL" -n "$1" -j port show | python3 -c '
-import json, sys
-for p in json.load(sys.stdin):
-    if p["dev"] == sys.argv[1]:
-        print(p.get(sys.argv[2], "")); break' "$2" "$3"
+	"$VTLCTL" -n "$1" -j port show |
+		jq -r --arg d "$2" --arg k "$3" \
+			'(map(select(.dev == $d))[0][$k]) // ""'
 }
 
 cleanup_ns() {
@@ -148,10 +139,7 @@ iperf_through() {
 	pvm iperf3 -c 10.9.0.2 -p 5201 -t 2 -J </dev/null >"$tmp/iperf-c" 2>&1 ||
 		return 1
 	wait
-	python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(int(r["end"]["sum_received"]["bytes"]))' "$tmp/iperf-c"
+	jq '.end.sum_received.bytes | floor' "$tmp/iperf-c"
 }
 
 # expect_err WHAT PATTERN CMD...: CMD must fail and say PATTERN, and the
@@ -199,11 +187,9 @@ test_standalone() {
 	fi
 	[ "$(stat "$host" vmif stats rx_packets)" -ge $((rx0 + 5)) ] &&
 	[ "$(stat "$host" vmif stats tx_packets)" -ge 5 ] &&
-	[ "$("$VTLCTL" -n "$host" -j -s port show | python3 -c '
-import json, sys
-p = json.load(sys.stdin)[0]
-print(p["peer_stats"]["tx_packets"] >= 5 and p["peer_stats"]["rx_packets"] >= 5
-      and p["stats"]["rx_bytes"] >= 5 * 98)')" = True ] &&
+	"$VTLCTL" -n "$host" -j -s port show | jq -e '.[0] |
+		.peer_stats.tx_packets >= 5 and .peer_stats.rx_packets >= 5 and
+		.stats.rx_bytes >= 5 * 98' >/dev/null &&
 		ok "standalone: counters move on both devices" ||
 		fail "standalone: counters move on both devices"
 	bytes=$(iperf_through) && [ "$bytes" -gt 100000 ] &&
