@@ -320,41 +320,36 @@ test_tap() {
 		vtlctl port add dev tun0
 }
 
-test_delete_under_traffic() {
-	local rx
-
-	topo || { fail "delete: topology"; return; }
-	vtlctl port add dev vmif peer up0 || { fail "delete: attach"; return; }
-	start_flood || fail "delete: no traffic through VTL"
-	ip -n "$host" link del vmif
-	busywait 2000 nports_is "$host" 0 &&
-		ok "delete: deleting the VM's device under traffic detaches" ||
-		fail "delete: deleting the VM's device under traffic detaches"
+stop_flood() {
 	kill "$flood" 2>/dev/null
 	wait "$flood" 2>/dev/null
+}
 
-	topo || { fail "delete peer: topology"; return; }
-	vtlctl port add dev vmif peer up0 || { fail "delete peer: attach"; return; }
-	start_flood || fail "delete peer: no traffic through VTL"
-	ip -n "$host" link del up0
-	busywait 2000 nports_is "$host" 0 &&
-		ok "delete: deleting the uplink under traffic detaches" ||
-		fail "delete: deleting the uplink under traffic detaches"
-	kill "$flood" 2>/dev/null
-	wait "$flood" 2>/dev/null
+# under_traffic NAME CMD...: with a standalone port and a flood through it,
+# CMD must make the port go away from $host.
+under_traffic() {
+	local name=$1
 
-	topo || { fail "move: topology"; return; }
+	shift
+	topo || { fail "$name: topology"; return; }
 	ip netns add "$other"
-	vtlctl port add dev vmif peer up0 || { fail "move: attach"; return; }
-	start_flood || fail "move: no traffic through VTL"
-	ip -n "$host" link set vmif netns "$other"
-	rx=$(nports "$host")
-	[ "$rx" = 0 ] && [ "$(nports "$other")" = 0 ] &&
-	ip -n "$other" link show vmif >/dev/null &&
-		ok "move: moving the device to another netns detaches" ||
-		fail "move: moving the device to another netns detaches"
-	kill "$flood" 2>/dev/null
-	wait "$flood" 2>/dev/null
+	vtlctl port add dev vmif peer up0 || { fail "$name: attach"; return; }
+	start_flood || fail "$name: no traffic through VTL"
+	"$@"
+	busywait 2000 nports_is "$host" 0 &&
+		ok "$name under traffic detaches" ||
+		fail "$name under traffic detaches"
+	stop_flood
+}
+
+test_delete_under_traffic() {
+	under_traffic "deleting the VM's device" ip -n "$host" link del vmif
+	under_traffic "deleting the uplink" ip -n "$host" link del up0
+	under_traffic "moving the device to another netns" \
+		ip -n "$host" link set vmif netns "$other"
+	[ "$(nports "$other")" = 0 ] && ip -n "$other" link show vmif >/dev/null &&
+		ok "move: the moved device arrives unattached" ||
+		fail "move: the moved device arrives unattached"
 }
 
 test_isolation() {
@@ -416,8 +411,7 @@ test_unload() {
 	else
 		fail "unload: rmmod under traffic"
 	fi
-	kill "$flood" 2>/dev/null
-	wait "$flood" 2>/dev/null
+	stop_flood
 	ip -n "$host" link add brx type bridge &&
 	ip -n "$host" link set vmif master brx &&
 		ok "unload: the device's rx_handler is free again" ||
