@@ -49,6 +49,18 @@
  *	attributes for a standalone port, and %VTL_PORT_A_STATS (and
  *	%VTL_PORT_A_PEER_STATS).  A dump that raced with a change is flagged
  *	NLM_F_DUMP_INTR, as genl_dump_check_consistent() does.
+ * @VTL_CMD_PORT_SET: change a port's settings.  Takes %VTL_PORT_A_IFINDEX
+ *	(required) and %VTL_PORT_A_MAX_CONNS (the only setting today, so
+ *	required too); the mode and the peer are fixed for a port's life and
+ *	rejected here.  ENODEV if the device is not attached.
+ * @VTL_CMD_CONN_GET: dump only (NLM_F_DUMP): the tracked connections of
+ *	every port of the namespace, or of the port given by
+ *	%VTL_CONN_A_IFINDEX (ENODEV if it is not attached).  One message per
+ *	connection, of &enum vtl_conn_attr attributes.  Connections come and
+ *	go while a dump runs: it is a snapshot of each connection, not of the
+ *	table, and only a change of the ports flags it NLM_F_DUMP_INTR.
+ * @VTL_CMD_CONN_FLUSH: forget the tracked connections of the port given by
+ *	%VTL_CONN_A_IFINDEX, or of every port of the namespace without it.
  * @__VTL_CMD_MAX: sentinel
  */
 enum vtl_cmd {
@@ -56,6 +68,9 @@ enum vtl_cmd {
 	VTL_CMD_PORT_NEW,
 	VTL_CMD_PORT_DEL,
 	VTL_CMD_PORT_GET,
+	VTL_CMD_PORT_SET,
+	VTL_CMD_CONN_GET,
+	VTL_CMD_CONN_FLUSH,
 	__VTL_CMD_MAX
 };
 
@@ -103,6 +118,16 @@ enum vtl_port_mode {
  *	VM-side device.  Returned.
  * @VTL_PORT_A_PEER_STATS: nest of &enum vtl_stats_attr, counters of the
  *	uplink of a standalone port.  Returned.
+ * @VTL_PORT_A_MAX_CONNS: u32, how many connections the port tracks at
+ *	most (0: none).  Optional in %VTL_CMD_PORT_NEW (default 65536),
+ *	required in %VTL_CMD_PORT_SET; always returned.  Lowering it below
+ *	the current number forgets nothing: connections end as they would.
+ * @VTL_PORT_A_CONNS: u32, how many connections the port tracks now.
+ *	Returned; rejected in requests.
+ * @VTL_PORT_A_CONN_DROPPED: u64, how many times a new connection was
+ *	not tracked because the port's table (or VTL's global limit) was
+ *	full and nothing could be evicted.  The packet passed regardless.
+ *	Returned; rejected in requests.
  * @__VTL_PORT_A_MAX: sentinel
  */
 enum vtl_port_attr {
@@ -115,6 +140,9 @@ enum vtl_port_attr {
 	VTL_PORT_A_PEER_IFNAME,
 	VTL_PORT_A_STATS,
 	VTL_PORT_A_PEER_STATS,
+	VTL_PORT_A_MAX_CONNS,
+	VTL_PORT_A_CONNS,
+	VTL_PORT_A_CONN_DROPPED,
 	__VTL_PORT_A_MAX
 };
 
@@ -145,5 +173,83 @@ enum vtl_stats_attr {
 };
 
 #define VTL_STATS_A_MAX (__VTL_STATS_A_MAX - 1)
+
+/**
+ * enum vtl_conn_attr - attributes of %VTL_CMD_CONN_* messages
+ *
+ * A connection is a TCP, UDP, ICMP or ICMPv6 (echo) flow through a port,
+ * IPv4 or IPv6.  Its "original" direction is the one of its first packet,
+ * from the initiator, whichever side of the port that was; %VTL_CONN_A_SRC
+ * and %VTL_CONN_A_SPORT are the initiator's.  Every attribute but
+ * %VTL_CONN_A_IFINDEX is returned only, and rejected in requests.
+ *
+ * @VTL_CONN_A_UNSPEC: invalid
+ * @VTL_CONN_A_PAD: padding for 64-bit attributes; ignored
+ * @VTL_CONN_A_IFINDEX: u32, ifindex of the port's VM-side device.
+ *	Optional in requests (a filter); always returned.
+ * @VTL_CONN_A_FAMILY: u8, 4 or 6
+ * @VTL_CONN_A_PROTO: u8, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or
+ *	IPPROTO_ICMPV6
+ * @VTL_CONN_A_SRC: binary, the initiator's address: 4 bytes for IPv4, 16
+ *	for IPv6, network order
+ * @VTL_CONN_A_DST: binary, the other endpoint's address, likewise
+ * @VTL_CONN_A_SPORT: u16, the initiator's port, host order; for ICMP
+ *	echo, the echo identifier
+ * @VTL_CONN_A_DPORT: u16, the other endpoint's port, host order; 0 for
+ *	ICMP
+ * @VTL_CONN_A_STATE: u8, the connection's state: 0 new, 1 syn-recv,
+ *	2 established, 3 fin-wait, 4 closing, 5 time-wait, 6 closed (UDP and
+ *	ICMP: new until answered, then established)
+ * @VTL_CONN_A_ORIG: nest of &enum vtl_conn_ep_attr, the initiator
+ * @VTL_CONN_A_REPLY: nest of &enum vtl_conn_ep_attr, the other endpoint
+ * @VTL_CONN_A_AGE_MS: u64, milliseconds since the first packet
+ * @VTL_CONN_A_IDLE_MS: u64, milliseconds since the last packet
+ * @__VTL_CONN_A_MAX: sentinel
+ */
+enum vtl_conn_attr {
+	VTL_CONN_A_UNSPEC,
+	VTL_CONN_A_PAD,
+	VTL_CONN_A_IFINDEX,
+	VTL_CONN_A_FAMILY,
+	VTL_CONN_A_PROTO,
+	VTL_CONN_A_SRC,
+	VTL_CONN_A_DST,
+	VTL_CONN_A_SPORT,
+	VTL_CONN_A_DPORT,
+	VTL_CONN_A_STATE,
+	VTL_CONN_A_ORIG,
+	VTL_CONN_A_REPLY,
+	VTL_CONN_A_AGE_MS,
+	VTL_CONN_A_IDLE_MS,
+	__VTL_CONN_A_MAX
+};
+
+#define VTL_CONN_A_MAX (__VTL_CONN_A_MAX - 1)
+
+/**
+ * enum vtl_conn_ep_attr - one endpoint of a connection, as it sent
+ * @VTL_CONN_EP_A_UNSPEC: invalid
+ * @VTL_CONN_EP_A_PAD: padding; ignored
+ * @VTL_CONN_EP_A_SEQ: u32, TCP: the sequence number after the last byte
+ *	(or SYN/FIN) it sent; 0 otherwise
+ * @VTL_CONN_EP_A_ACK: u32, TCP: the last acknowledgment number it sent
+ * @VTL_CONN_EP_A_WINDOW: u32, TCP: its last advertised window, in bytes
+ *	(scaled)
+ * @VTL_CONN_EP_A_PACKETS: u64, packets from it
+ * @VTL_CONN_EP_A_BYTES: u64, their bytes, from the Ethernet header on
+ * @__VTL_CONN_EP_A_MAX: sentinel
+ */
+enum vtl_conn_ep_attr {
+	VTL_CONN_EP_A_UNSPEC,
+	VTL_CONN_EP_A_PAD,
+	VTL_CONN_EP_A_SEQ,
+	VTL_CONN_EP_A_ACK,
+	VTL_CONN_EP_A_WINDOW,
+	VTL_CONN_EP_A_PACKETS,
+	VTL_CONN_EP_A_BYTES,
+	__VTL_CONN_EP_A_MAX
+};
+
+#define VTL_CONN_EP_A_MAX (__VTL_CONN_EP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
