@@ -8,6 +8,9 @@
  * frames through netfilter bridge hooks registered in its namespace while it
  * has at least one bridge-mode port.
  *
+ * Every TCP, UDP and ICMP frame through a port, either way, is tracked in
+ * the port's connection table; tracking never drops or changes a frame.
+ *
  * Everything here runs in softirq context under RCU and never sleeps.
  */
 #include <linux/etherdevice.h>
@@ -16,8 +19,10 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include "conntable.h"
 #include "datapath.h"
 #include "port.h"
+#include "skb.h"
 
 /* Bytes of a frame as it is on the wire, from the Ethernet header on. */
 static unsigned int vtl_frame_len(const struct sk_buff *skb)
@@ -25,6 +30,21 @@ static unsigned int vtl_frame_len(const struct sk_buff *skb)
 	if (unlikely(!skb_mac_header_was_set(skb)))
 		return skb->len;
 	return skb->len - skb_mac_offset(skb);
+}
+
+/*
+ * Track the frame's connection, if it has one.  @skb must not be shared:
+ * parsing may pull headers into its linear area, which changes no byte of
+ * the frame.
+ */
+static void vtl_dp_track(const struct vtl_port *port, struct sk_buff *skb,
+			 bool from_vm)
+{
+	struct vtl_pkt pkt;
+
+	if (vtl_skb_parse(skb, &pkt) || !(pkt.flags & VTL_PKT_L4))
+		return;
+	vtl_conntable_track(port->conns, &pkt, from_vm);
 }
 
 /*
@@ -79,6 +99,8 @@ static rx_handler_result_t vtl_dp_rx_handler(struct sk_buff **pskb)
 		vtl_stats_drop(in_stats);
 		return RX_HANDLER_CONSUMED;
 	}
+	/* From the uplink of a standalone port is to the VM. */
+	vtl_dp_track(port, skb, from_vm);
 
 	switch (port->mode) {
 	case VTL_PORT_MODE_STANDALONE:
@@ -106,8 +128,11 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 {
 	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
 
-	if (port && port->dev == state->in)
+	if (port && port->dev == state->in) {
 		vtl_stats_rx(port->stats, vtl_frame_len(skb));
+		if (likely(!skb_shared(skb)))
+			vtl_dp_track(port, skb, true);
+	}
 	return NF_ACCEPT;
 }
 
@@ -117,8 +142,11 @@ static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 {
 	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
 
-	if (port && port->dev == state->out)
+	if (port && port->dev == state->out) {
 		vtl_stats_tx(port->stats, vtl_frame_len(skb));
+		if (likely(!skb_shared(skb)))
+			vtl_dp_track(port, skb, false);
+	}
 	return NF_ACCEPT;
 }
 

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/vtl.h>
 
+#include "conntable.h"
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
@@ -26,9 +27,12 @@ static int __init vtl_mod_init(void)
 	if (!vtl_pkt_selftest())
 		return -ENOTRECOVERABLE;
 
-	ret = vtl_netns_init();
+	ret = vtl_conntable_init();
 	if (ret)
 		return ret;
+	ret = vtl_netns_init();
+	if (ret)
+		goto err_conntable;
 	ret = vtl_port_notifier_init();
 	if (ret)
 		goto err_netns;
@@ -43,6 +47,10 @@ err_notifier:
 	vtl_port_notifier_uninit();
 err_netns:
 	vtl_netns_uninit();
+err_conntable:
+	/* The failed steps may have freed ports: let them all go first. */
+	rcu_barrier();
+	vtl_conntable_uninit();
 	return ret;
 }
 
@@ -52,8 +60,9 @@ static void __exit vtl_mod_exit(void)
 	/* Detaches every port of every namespace. */
 	vtl_port_notifier_uninit();
 	vtl_netns_uninit();
-	/* Ports are freed by RCU callbacks: let them all run. */
+	/* Ports and connections are freed by RCU callbacks: let them run. */
 	rcu_barrier();
+	vtl_conntable_uninit();
 	pr_info("VTL " VTL_VERSION " unloaded\n");
 }
 

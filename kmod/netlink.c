@@ -12,8 +12,13 @@
 #include <net/genetlink.h>
 #include <uapi/linux/vtl.h>
 
+#include "conntable.h"
 #include "netlink.h"
 #include "port.h"
+
+static struct netlink_range_validation vtl_max_conns_range = {
+	.max = VTL_CONN_LIMIT_MAX,
+};
 
 static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 	[VTL_PORT_A_PAD] = { .type = NLA_REJECT },
@@ -36,6 +41,25 @@ static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 	[VTL_PORT_A_PEER_STATS] = {
 		.type = NLA_REJECT,
 		.reject_message = "counters are read-only",
+	},
+	[VTL_PORT_A_MAX_CONNS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &vtl_max_conns_range),
+	[VTL_PORT_A_CONNS] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+	[VTL_PORT_A_CONN_DROPPED] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+};
+
+static const struct nla_policy vtl_conn_policy[VTL_CONN_A_MAX + 1] = {
+	[VTL_CONN_A_PAD] = { .type = NLA_REJECT },
+	[VTL_CONN_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VTL_CONN_A_FAMILY ... VTL_CONN_A_IDLE_MS] = {
+		.type = NLA_REJECT,
+		.reject_message = "connections are returned, not taken: give only an ifindex",
 	},
 };
 
@@ -83,6 +107,13 @@ static int vtl_nl_fill_port(struct sk_buff *skb, const struct vtl_port *port,
 	if (nla_put_u32(skb, VTL_PORT_A_IFINDEX, port->dev->ifindex) ||
 	    nla_put_string(skb, VTL_PORT_A_IFNAME, port->dev->name) ||
 	    nla_put_u32(skb, VTL_PORT_A_MODE, port->mode) ||
+	    nla_put_u32(skb, VTL_PORT_A_MAX_CONNS,
+			vtl_conntable_max(port->conns)) ||
+	    nla_put_u32(skb, VTL_PORT_A_CONNS,
+			vtl_conntable_count(port->conns)) ||
+	    nla_put_u64_64bit(skb, VTL_PORT_A_CONN_DROPPED,
+			      vtl_conntable_dropped(port->conns),
+			      VTL_PORT_A_PAD) ||
 	    vtl_nl_put_stats(skb, VTL_PORT_A_STATS, port->stats))
 		goto err_cancel;
 	if (port->peer &&
@@ -118,6 +149,7 @@ static struct net_device *vtl_nl_get_dev(struct net *net,
 static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	u32 max_conns = VTL_CONN_DEFAULT_MAX;
 	struct net_device *dev, *peer = NULL;
 	enum vtl_port_mode mode;
 	struct vtl_port *port;
@@ -140,8 +172,11 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	else
 		mode = peer ? VTL_PORT_MODE_STANDALONE :
 			      VTL_PORT_MODE_HOST_ONLY;
+	if (info->attrs[VTL_PORT_A_MAX_CONNS])
+		max_conns = nla_get_u32(info->attrs[VTL_PORT_A_MAX_CONNS]);
 
-	port = vtl_port_create(vtl_net(net), dev, peer, mode, info->extack);
+	port = vtl_port_create(vtl_net(net), dev, peer, mode, max_conns,
+			       info->extack);
 	ret = PTR_ERR_OR_ZERO(port);
 out_unlock:
 	rtnl_unlock();
@@ -173,6 +208,34 @@ static int vtl_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 	port = vtl_nl_get_port(genl_info_net(info), info);
 	if (port)
 		vtl_port_destroy(port);
+	else
+		ret = -ENODEV;
+	rtnl_unlock();
+	return ret;
+}
+
+static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtl_port *port;
+	int ret = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
+		return -EINVAL;
+	if (info->attrs[VTL_PORT_A_MODE] ||
+	    info->attrs[VTL_PORT_A_PEER_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VTL_PORT_A_MODE] ?:
+				    info->attrs[VTL_PORT_A_PEER_IFINDEX],
+				    "mode and peer are fixed for a port's life: delete and add it again");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_MAX_CONNS))
+		return -EINVAL;
+	rtnl_lock();
+	port = vtl_nl_get_port(genl_info_net(info), info);
+	if (port)
+		vtl_conntable_set_max(port->conns,
+				      nla_get_u32(info->attrs[VTL_PORT_A_MAX_CONNS]));
 	else
 		ret = -ENODEV;
 	rtnl_unlock();
@@ -237,6 +300,170 @@ static int vtl_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int vtl_nl_put_ep(struct sk_buff *skb, int attr,
+			 const struct vtl_ep *ep)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VTL_CONN_EP_A_SEQ, ep->snd_nxt) ||
+	    nla_put_u32(skb, VTL_CONN_EP_A_ACK, ep->ack) ||
+	    nla_put_u32(skb, VTL_CONN_EP_A_WINDOW, ep->window) ||
+	    nla_put_u64_64bit(skb, VTL_CONN_EP_A_PACKETS, ep->packets,
+			      VTL_CONN_EP_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_CONN_EP_A_BYTES, ep->bytes,
+			      VTL_CONN_EP_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Nanoseconds from @then to @now, in milliseconds; 0 if @then is later. */
+static u64 vtl_nl_ms_since(u64 then, u64 now)
+{
+	return (s64)(now - then) > 0 ? div_u64(now - then, NSEC_PER_MSEC) : 0;
+}
+
+/* What a connection dump is at; in cb->ctx. */
+struct vtl_nl_conn_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	int ifindex;
+};
+
+static int vtl_nl_fill_conn(const struct vtl_model *m, u64 now, void *arg)
+{
+	struct vtl_nl_conn_dump *d = arg;
+	const struct vtl_flow_key *k = &m->key;
+	bool vm_first = m->initiator == VTL_EP_VM;
+	int alen = k->family == 4 ? 4 : 16;
+	struct sk_buff *skb = d->skb;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &vtl_genl_family,
+			  NLM_F_MULTI, VTL_CMD_CONN_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(d->cb, hdr);
+	if (nla_put_u32(skb, VTL_CONN_A_IFINDEX, d->ifindex) ||
+	    nla_put_u8(skb, VTL_CONN_A_FAMILY, k->family) ||
+	    nla_put_u8(skb, VTL_CONN_A_PROTO, k->proto) ||
+	    nla_put(skb, VTL_CONN_A_SRC, alen,
+		    vm_first ? k->vm_addr : k->peer_addr) ||
+	    nla_put(skb, VTL_CONN_A_DST, alen,
+		    vm_first ? k->peer_addr : k->vm_addr) ||
+	    nla_put_u16(skb, VTL_CONN_A_SPORT,
+			be16_to_cpu(vm_first ? k->vm_port : k->peer_port)) ||
+	    nla_put_u16(skb, VTL_CONN_A_DPORT,
+			be16_to_cpu(vm_first ? k->peer_port : k->vm_port)) ||
+	    nla_put_u8(skb, VTL_CONN_A_STATE, m->state) ||
+	    vtl_nl_put_ep(skb, VTL_CONN_A_ORIG, &m->ep[m->initiator]) ||
+	    vtl_nl_put_ep(skb, VTL_CONN_A_REPLY, &m->ep[!m->initiator]) ||
+	    nla_put_u64_64bit(skb, VTL_CONN_A_AGE_MS,
+			      vtl_nl_ms_since(m->created, now),
+			      VTL_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, VTL_CONN_A_IDLE_MS,
+			      vtl_nl_ms_since(m->last_seen, now),
+			      VTL_CONN_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * The cursor: cb->args[0] the ifindex asked for (0: every port), [1] how
+ * many ports are done, [2] and [3] the bucket and position in the current
+ * port's table.  The namespace's generation number goes into cb->seq, so
+ * a dump that spans a change of ports is flagged NLM_F_DUMP_INTR.
+ */
+static int vtl_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
+	struct vtl_nl_conn_dump d = { .skb = skb, .cb = cb };
+	struct vtl_conntable_cursor cur;
+	unsigned long idx = 0;
+	struct vtl_port *port;
+	bool found = false;
+	int ret = 0;
+
+	rtnl_lock();
+	cb->seq = vn->genid;
+	list_for_each_entry(port, &vn->ports, list) {
+		if (cb->args[0] && port->dev->ifindex != cb->args[0])
+			continue;
+		found = true;
+		if (idx++ < cb->args[1])
+			continue;
+		cur.bucket = cb->args[2];
+		cur.pos = cb->args[3];
+		d.ifindex = port->dev->ifindex;
+		ret = vtl_conntable_walk(port->conns, &cur, vtl_nl_fill_conn,
+					 &d);
+		cb->args[2] = cur.bucket;
+		cb->args[3] = cur.pos;
+		if (ret) {
+			idx--;
+			break;
+		}
+		cb->args[2] = 0;
+		cb->args[3] = 0;
+	}
+	rtnl_unlock();
+	if (cb->args[0] && !found) {
+		NL_SET_ERR_MSG(cb->extack, "device is not attached");
+		return -ENODEV;
+	}
+	cb->args[1] = idx;
+	/* A connection that does not fit an empty message never will. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+/* Parse the filter once; the dump says if it names no port. */
+static int vtl_nl_conn_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr *tb[VTL_CONN_A_MAX + 1];
+	int ret;
+
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, VTL_CONN_A_MAX,
+			  vtl_conn_policy, NULL);
+	if (!ret && tb[VTL_CONN_A_IFINDEX])
+		cb->args[0] = nla_get_u32(tb[VTL_CONN_A_IFINDEX]);
+	return ret;
+}
+
+static int vtl_nl_conn_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtl_net *vn = vtl_net(genl_info_net(info));
+	struct nlattr *attr = info->attrs[VTL_CONN_A_IFINDEX];
+	struct vtl_port *port;
+	int ret = 0;
+
+	rtnl_lock();
+	if (attr) {
+		port = vtl_port_find(vn, nla_get_u32(attr));
+		if (port) {
+			vtl_conntable_flush(port->conns);
+		} else {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "device is not attached");
+			ret = -ENODEV;
+		}
+	} else {
+		list_for_each_entry(port, &vn->ports, list)
+			vtl_conntable_flush(port->conns);
+	}
+	rtnl_unlock();
+	return ret;
+}
+
 static const struct genl_ops vtl_genl_ops[] = {
 	{
 		.cmd = VTL_CMD_PORT_NEW,
@@ -258,6 +485,28 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.dumpit = vtl_nl_port_dump,
 		.policy = vtl_port_policy,
 		.maxattr = VTL_PORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_PORT_SET,
+		.doit = vtl_nl_port_set,
+		.policy = vtl_port_policy,
+		.maxattr = VTL_PORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_CONN_GET,
+		.start = vtl_nl_conn_dump_start,
+		.dumpit = vtl_nl_conn_dump,
+		.policy = vtl_conn_policy,
+		.maxattr = VTL_CONN_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_CONN_FLUSH,
+		.doit = vtl_nl_conn_flush,
+		.policy = vtl_conn_policy,
+		.maxattr = VTL_CONN_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -151,6 +151,7 @@ static void vtl_port_free_rcu(struct rcu_head *rcu)
 
 	netdev_put(port->peer, &port->peer_tracker);
 	netdev_put(port->dev, &port->dev_tracker);
+	vtl_conntable_free(port->conns);
 	free_percpu(port->peer_stats);
 	free_percpu(port->stats);
 	kfree(port);
@@ -162,6 +163,7 @@ static void vtl_port_free_rcu(struct rcu_head *rcu)
  * @dev: the VM-side device
  * @peer: the uplink for %VTL_PORT_MODE_STANDALONE, else NULL
  * @mode: how to attach
+ * @max_conns: connections the port tracks at most
  * @extack: for the reason of a failure
  *
  * Context: RTNL.
@@ -171,7 +173,7 @@ static void vtl_port_free_rcu(struct rcu_head *rcu)
  */
 struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 				 struct net_device *peer,
-				 enum vtl_port_mode mode,
+				 enum vtl_port_mode mode, u32 max_conns,
 				 struct netlink_ext_ack *extack)
 {
 	struct vtl_port *port;
@@ -215,6 +217,11 @@ struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 			goto err_free_stats;
 		}
 	}
+	port->conns = vtl_conntable_create(max_conns);
+	if (IS_ERR(port->conns)) {
+		ret = PTR_ERR(port->conns);
+		goto err_free_peer_stats;
+	}
 	port->dev = dev;
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	port->peer = peer;
@@ -239,6 +246,9 @@ struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 err_put_devs:
 	netdev_put(peer, &port->peer_tracker);
 	netdev_put(dev, &port->dev_tracker);
+	vtl_conntable_stop(port->conns);
+	vtl_conntable_free(port->conns);
+err_free_peer_stats:
 	free_percpu(port->peer_stats);
 err_free_stats:
 	free_percpu(port->stats);
@@ -263,6 +273,7 @@ void vtl_port_destroy(struct vtl_port *port)
 	hash_del_rcu(&port->hnode);
 	vn->genid++;
 	vtl_dp_detach(port);
+	vtl_conntable_stop(port->conns);
 	netdev_info(port->dev, "vtl: detached\n");
 	call_rcu(&port->rcu, vtl_port_free_rcu);
 }

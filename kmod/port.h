@@ -9,6 +9,7 @@
 #include <linux/rcupdate.h>
 #include <uapi/linux/vtl.h>
 
+#include "conntable.h"
 #include "netns.h"
 #include "stats.h"
 
@@ -24,12 +25,13 @@
  * @mode: how the port sits on the traffic; never changes
  * @stats: counters of @dev
  * @peer_stats: counters of @peer (standalone only)
+ * @conns: the connections through the port; fixed for the port's life
  * @rcu: the port is freed after a grace period, as the data path may
  *	still hold it
  *
  * The data path reaches a port through @dev's (and @peer's) rx_handler_data
  * or, in bridge mode, through @hnode; it reads @dev, @peer and @mode only,
- * all fixed for the port's life, and the counters.
+ * all fixed for the port's life, the counters and @conns.
  */
 struct vtl_port {
 	struct list_head list;
@@ -42,12 +44,13 @@ struct vtl_port {
 	enum vtl_port_mode mode;
 	struct vtl_pcpu_stats __percpu *stats;
 	struct vtl_pcpu_stats __percpu *peer_stats;
+	struct vtl_conntable *conns;
 	struct rcu_head rcu;
 };
 
 struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 				 struct net_device *peer,
-				 enum vtl_port_mode mode,
+				 enum vtl_port_mode mode, u32 max_conns,
 				 struct netlink_ext_ack *extack);
 void vtl_port_destroy(struct vtl_port *port);
 void vtl_port_destroy_all(struct vtl_net *vn);

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection tables: one per port, holding the state model of every TCP,
+ * UDP and ICMP flow through it.
+ *
+ * Concurrency.  The data path (softirq, under RCU) looks a flow up without
+ * a lock and updates its model under the entry's own lock; only creating
+ * or removing an entry takes the table's lock.  An entry's key never
+ * changes once published, so the lockless compare is safe, and a removed
+ * entry is freed after a grace period: a packet that still found it just
+ * updates a model nobody will read again.  Lock order: the table's lock,
+ * then an entry's.  Every lock is taken with softirqs off, as the data path
+ * may run on the same CPU.
+ *
+ * Memory.  An entry is allocated in softirq, where no process is there to
+ * charge: memory cgroups charge the interrupted task or nobody, so
+ * __GFP_ACCOUNT would bound nothing.  What bounds the memory is the count:
+ * each port tracks at most its max_conns connections (65536 by default),
+ * and all ports together at most vtl_conn_global_max, itself at most
+ * 1/VTL_CONN_RAM_SHARE of the RAM.  A flood of new flows fills the table,
+ * evicts what is cheap to lose (expired, closed, never answered), and is
+ * then counted as dropped, not tracked: the packets still pass.  The bucket
+ * array, allocated by the process configuring the port, is charged to it.
+ *
+ * An entry takes sizeof(struct vtl_conn), rounded up to 8 bytes by its
+ * slab cache: 264 bytes on x86_64, 15 to a 4 KiB slab page (more with lock
+ * debugging); the module says so at load with pr_debug.  A table adds 8 bytes of bucket per
+ * VTL_CONN_PER_BUCKET connections of its bound (128 KiB for the default).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "constants.h"
+#include "conntable.h"
+
+static struct kmem_cache *vtl_conn_cache __read_mostly;
+static unsigned long vtl_conn_global_max __read_mostly;
+/* Entries of every table, including those waiting for their grace period. */
+static atomic_long_t vtl_conn_total = ATOMIC_LONG_INIT(0);
+
+static u32 vtl_conn_hash(const struct vtl_conntable *t,
+			 const struct vtl_flow_key *key)
+{
+	return jhash(key, sizeof(*key), t->seed);
+}
+
+static struct vtl_conn *vtl_conn_find(struct vtl_conntable *t,
+				      struct hlist_head *head,
+				      const struct vtl_flow_key *key)
+{
+	struct vtl_conn *c;
+
+	hlist_for_each_entry_rcu(c, head, node, lockdep_is_held(&t->lock))
+		if (!memcmp(&c->m.key, key, sizeof(*key)))
+			return c;
+	return NULL;
+}
+
+static void vtl_conn_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(vtl_conn_cache, container_of(rcu, struct vtl_conn, rcu));
+	atomic_long_dec(&vtl_conn_total);
+}
+
+static void vtl_conn_unlink(struct vtl_conntable *t, struct vtl_conn *c)
+{
+	lockdep_assert_held(&t->lock);
+	hlist_del_rcu(&c->node);
+	atomic_dec(&t->count);
+	call_rcu(&c->rcu, vtl_conn_free_rcu);
+}
+
+/* Idle for longer than its state allows?  Context: @c->lock. */
+static bool vtl_conn_expired(const struct vtl_conn *c, u64 now)
+{
+	lockdep_assert_held(&c->lock);
+	/* Signed: a packet on another CPU may be newer than @now. */
+	return (s64)(now - c->m.last_seen) > (s64)vtl_model_timeout(&c->m);
+}
+
+/* May a new connection take @c's place?  Context: the table's lock. */
+static bool vtl_conn_evictable(struct vtl_conn *c, u64 now)
+{
+	bool ret;
+
+	spin_lock(&c->lock);
+	ret = c->m.state == VTL_CONN_NEW || c->m.state == VTL_CONN_CLOSED ||
+	      c->m.state == VTL_CONN_TIME_WAIT || vtl_conn_expired(c, now);
+	spin_unlock(&c->lock);
+	return ret;
+}
+
+/*
+ * Make room in a full table, as conntrack's early_drop does: the first
+ * evictable entry in @hash's bucket or the next few.
+ */
+static bool vtl_conntable_evict(struct vtl_conntable *t, u32 hash, u64 now)
+{
+	struct vtl_conn *c;
+	u32 i;
+
+	lockdep_assert_held(&t->lock);
+	for (i = 0; i < VTL_CONN_EVICT_BUCKETS && i <= t->mask; i++) {
+		hlist_for_each_entry(c, &t->buckets[(hash + i) & t->mask],
+				     node) {
+			if (vtl_conn_evictable(c, now)) {
+				vtl_conn_unlink(t, c);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void vtl_conn_update(struct vtl_conn *c, const struct vtl_pkt *pkt,
+			    bool from_vm, u64 now)
+{
+	spin_lock_bh(&c->lock);
+	/* Its verdict is for the firewall; tracking applies what is valid. */
+	vtl_model_update(&c->m, pkt, from_vm, now);
+	spin_unlock_bh(&c->lock);
+}
+
+/* A flow the table does not know: add it, if there is room. */
+static void vtl_conntable_insert(struct vtl_conntable *t, u32 hash,
+				 const struct vtl_flow_key *key,
+				 const struct vtl_pkt *pkt, bool from_vm,
+				 u64 now)
+{
+	struct hlist_head *head = &t->buckets[hash & t->mask];
+	struct vtl_conn *c;
+
+	spin_lock_bh(&t->lock);
+	/* Another CPU may have added it since the lockless lookup. */
+	c = vtl_conn_find(t, head, key);
+	if (c) {
+		spin_unlock_bh(&t->lock);
+		vtl_conn_update(c, pkt, from_vm, now);
+		return;
+	}
+	if (atomic_read(&t->count) >= READ_ONCE(t->max) &&
+	    !vtl_conntable_evict(t, hash, now))
+		goto err_dropped;
+	if (atomic_long_inc_return(&vtl_conn_total) > vtl_conn_global_max)
+		goto err_uncount;
+	c = kmem_cache_alloc(vtl_conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c)
+		goto err_uncount;
+	spin_lock_init(&c->lock);
+	vtl_model_init(&c->m, pkt, from_vm, now);
+	hlist_add_head_rcu(&c->node, head);
+	atomic_inc(&t->count);
+	spin_unlock_bh(&t->lock);
+	return;
+
+err_uncount:
+	atomic_long_dec(&vtl_conn_total);
+err_dropped:
+	spin_unlock_bh(&t->lock);
+	atomic64_inc(&t->dropped);
+}
+
+/**
+ * vtl_conntable_track() - bring a table up to date with a packet
+ * @t: the port's table
+ * @pkt: the parsed frame
+ * @from_vm: it came out of the VM's device (else it goes to the VM)
+ *
+ * Updates the packet's connection, or creates it if the packet may start
+ * one (vtl_model_starts()).  Packets that are not TCP, UDP or ICMP, or
+ * belong to nothing trackable, are ignored.  Never fails: a connection
+ * that cannot be tracked is counted in @t->dropped.
+ *
+ * Context: softirq, RCU read side.
+ */
+void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
+			 bool from_vm)
+{
+	struct vtl_flow_key key;
+	struct vtl_conn *c;
+	u64 now;
+	u32 hash;
+
+	if (vtl_model_key(pkt, from_vm, &key))
+		return;
+	hash = vtl_conn_hash(t, &key);
+	now = ktime_get_coarse_ns();
+	c = vtl_conn_find(t, &t->buckets[hash & t->mask], &key);
+	if (likely(c)) {
+		vtl_conn_update(c, pkt, from_vm, now);
+		return;
+	}
+	if (READ_ONCE(t->max) && vtl_model_starts(pkt))
+		vtl_conntable_insert(t, hash, &key, pkt, from_vm, now);
+}
+
+/*
+ * The idle-timeout GC: a slice of the buckets per run, so that a big table
+ * never holds the CPU for long; every bucket is seen within
+ * (buckets / VTL_CONN_GC_BUCKETS) runs.
+ */
+static void vtl_conntable_gc(struct work_struct *work)
+{
+	struct vtl_conntable *t = container_of(to_delayed_work(work),
+					       struct vtl_conntable, gc);
+	u32 i, n = min_t(u32, t->mask + 1, VTL_CONN_GC_BUCKETS);
+	u64 now = ktime_get_coarse_ns();
+	struct hlist_head *head;
+	struct hlist_node *tmp;
+	struct vtl_conn *c;
+	bool expired;
+
+	for (i = 0; i < n && atomic_read(&t->count); i++) {
+		head = &t->buckets[t->gc_next++ & t->mask];
+		if (hlist_empty(head))
+			continue;
+		spin_lock_bh(&t->lock);
+		hlist_for_each_entry_safe(c, tmp, head, node) {
+			spin_lock(&c->lock);
+			expired = vtl_conn_expired(c, now);
+			spin_unlock(&c->lock);
+			if (expired)
+				vtl_conn_unlink(t, c);
+		}
+		spin_unlock_bh(&t->lock);
+		cond_resched();
+	}
+	queue_delayed_work(system_power_efficient_wq, &t->gc,
+			   VTL_CONN_GC_INTERVAL);
+}
+
+/**
+ * vtl_conntable_create() - a port's empty table
+ * @max: connections it may hold; its buckets are sized from it
+ *
+ * Context: process; may sleep.
+ * Return: the table, or ERR_PTR(-ENOMEM).
+ */
+struct vtl_conntable *vtl_conntable_create(u32 max)
+{
+	struct vtl_conntable *t;
+	u32 n;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	n = roundup_pow_of_two(max_t(u32, max / VTL_CONN_PER_BUCKET, 1));
+	n = clamp_t(u32, n, VTL_CONN_MIN_BUCKETS, VTL_CONN_MAX_BUCKETS);
+	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
+	if (!t->buckets) {
+		kfree(t);
+		return ERR_PTR(-ENOMEM);
+	}
+	t->mask = n - 1;
+	t->max = max;
+	t->seed = get_random_u32();
+	spin_lock_init(&t->lock);
+	atomic_set(&t->count, 0);
+	atomic64_set(&t->dropped, 0);
+	INIT_DELAYED_WORK(&t->gc, vtl_conntable_gc);
+	queue_delayed_work(system_power_efficient_wq, &t->gc,
+			   VTL_CONN_GC_INTERVAL);
+	return t;
+}
+
+/**
+ * vtl_conntable_set_max() - change how many connections a table may hold
+ * @t: the table
+ * @max: the new bound; entries above it are not evicted, they expire
+ */
+void vtl_conntable_set_max(struct vtl_conntable *t, u32 max)
+{
+	WRITE_ONCE(t->max, max);
+}
+
+/**
+ * vtl_conntable_flush() - forget every connection of a table
+ * @t: the table
+ *
+ * The data path may add new ones right after.
+ *
+ * Context: process; may sleep.
+ */
+void vtl_conntable_flush(struct vtl_conntable *t)
+{
+	struct hlist_node *tmp;
+	struct vtl_conn *c;
+	u32 i;
+
+	for (i = 0; i <= t->mask; i++) {
+		if (hlist_empty(&t->buckets[i]))
+			continue;
+		spin_lock_bh(&t->lock);
+		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node)
+			vtl_conn_unlink(t, c);
+		spin_unlock_bh(&t->lock);
+		cond_resched();
+	}
+}
+
+/**
+ * vtl_conntable_stop() - stop a table's GC and empty it, before freeing it
+ * @t: the table of a port the data path no longer reaches (except for
+ *	packets already in flight, until the next grace period)
+ *
+ * Context: process; may sleep.
+ */
+void vtl_conntable_stop(struct vtl_conntable *t)
+{
+	/* Also waits for a run in progress, which then does not requeue. */
+	cancel_delayed_work_sync(&t->gc);
+	vtl_conntable_flush(t);
+}
+
+/**
+ * vtl_conntable_free() - free a stopped table
+ * @t: the table, or NULL
+ *
+ * Frees what packets in flight added after vtl_conntable_stop().
+ *
+ * Context: any, after a grace period following vtl_conntable_stop(): no
+ * reader is left, so entries go at once.
+ */
+void vtl_conntable_free(struct vtl_conntable *t)
+{
+	struct hlist_node *tmp;
+	struct vtl_conn *c;
+	u32 i;
+
+	if (!t)
+		return;
+	for (i = 0; i <= t->mask; i++) {
+		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node) {
+			kmem_cache_free(vtl_conn_cache, c);
+			atomic_long_dec(&vtl_conn_total);
+		}
+	}
+	kvfree(t->buckets);
+	kfree(t);
+}
+
+/**
+ * vtl_conntable_walk() - call @fn on a copy of each connection's model
+ * @t: the table
+ * @cur: where to start, zeroed for the beginning; where to go on after
+ *	@fn failed
+ * @fn: gets the model and "now"; a non-zero return stops the walk there,
+ *	and the same connection comes first next time
+ * @arg: for @fn
+ *
+ * Entries that come or go during a walk may be seen or not, and one that
+ * moves up in a bucket between two walks may be skipped or seen twice.
+ *
+ * Context: process or softirq; @fn runs under RCU and must not sleep.
+ * Return: 0 at the end of the table, else what @fn returned.
+ */
+int vtl_conntable_walk(struct vtl_conntable *t,
+		       struct vtl_conntable_cursor *cur,
+		       int (*fn)(const struct vtl_model *m, u64 now,
+				 void *arg),
+		       void *arg)
+{
+	u64 now = ktime_get_coarse_ns();
+	struct vtl_model m;
+	struct vtl_conn *c;
+	int ret = 0;
+	u32 pos;
+
+	rcu_read_lock();
+	for (; cur->bucket <= t->mask; cur->bucket++, cur->pos = 0) {
+		pos = 0;
+		hlist_for_each_entry_rcu(c, &t->buckets[cur->bucket], node) {
+			if (pos++ < cur->pos)
+				continue;
+			spin_lock_bh(&c->lock);
+			m = c->m;
+			spin_unlock_bh(&c->lock);
+			ret = fn(&m, now, arg);
+			if (ret)
+				goto out;
+			cur->pos++;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * vtl_conntable_init() - create the cache of connections
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init vtl_conntable_init(void)
+{
+	unsigned long ram = (totalram_pages() << PAGE_SHIFT) /
+			    VTL_CONN_RAM_SHARE;
+
+	vtl_conn_cache = KMEM_CACHE(vtl_conn, 0);
+	if (!vtl_conn_cache)
+		return -ENOMEM;
+	vtl_conn_global_max = min_t(unsigned long, VTL_CONN_GLOBAL_MAX,
+				    ram / sizeof(struct vtl_conn));
+	pr_debug("a connection takes %zu bytes; %lu at most\n",
+		 ALIGN(sizeof(struct vtl_conn), sizeof(void *)),
+		 vtl_conn_global_max);
+	return 0;
+}
+
+/**
+ * vtl_conntable_uninit() - destroy the cache of connections
+ *
+ * Context: after every table is freed and rcu_barrier().
+ */
+void vtl_conntable_uninit(void)
+{
+	WARN_ON(atomic_long_read(&vtl_conn_total));
+	kmem_cache_destroy(vtl_conn_cache);
+}
