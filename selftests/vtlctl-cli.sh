@@ -124,6 +124,13 @@ expect_usage "vtlctl port add dev x help" "$port_usage" \
 	"$V" port add dev x help
 expect_usage "vtlctl port del help" "$port_usage" "$V" port del help
 expect_usage "vtlctl port show help" "$port_usage" "$V" port show help
+conn_usage="Usage: vtlctl [ OPTIONS ] conn show"
+expect_usage "vtlctl help conn" "$conn_usage" "$V" help conn
+expect_usage "vtlctl conn help" "$conn_usage" "$V" conn help
+expect_usage "vtlctl conn show help" "$conn_usage" "$V" conn show help
+expect_usage "vtlctl conn flush help" "$conn_usage" "$V" conn flush help
+expect_usage "vtlctl port set help" "$port_usage" "$V" port set help
+expect_usage "prefixes: vtlctl c f h" "$conn_usage" "$V" c f h
 expect_usage "vtlctl -V" "vtlctl 0" "$V" -V
 expect_usage "vtlctl -Version" "vtlctl 0" "$V" -Version
 run "$V"
@@ -145,6 +152,14 @@ expect 2 'Error: duplicate "dev"' "prefixes: keyword prefixes" \
 	"$V" port add d lo m b de lo
 expect 2 'Error: "peer" needs a value' "prefixes: keyword p is peer" \
 	"$V" port add dev lo p
+expect 2 'Error: "max-conns" is required' "port set needs max-conns" \
+	"$V" port set dev lo
+expect 2 'Error: invalid max-conns "x"' "max-conns takes a number" \
+	"$V" port add dev lo max-conns x
+expect 2 'Error: unknown keyword "peer"' "conn show takes only dev" \
+	"$V" conn show peer lo
+expect 2 'Error: unknown command "foo", try "vtlctl conn help"' \
+	"conn: unknown command" "$V" conn foo
 
 # --- wrong arguments: the message names them, exit 2 --------------------
 long=$(printf 'x%.0s' {1..5000})

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The data model: what the kernel said about a port, kept apart from how it
- * travelled (netlink.c) and how it is shown (port.c).  "Not returned" and
+ * The data model: what the kernel said about a port or a connection, kept apart from how it
+ * travelled (netlink.c) and how it is shown (port.c, conn.c).  "Not returned" and
  * "zero" are different things here: each optional part has a flag.
  */
 #ifndef VTLCTL_MODEL_H
@@ -35,6 +35,12 @@ struct vtl_port {
 	struct vtl_stats stats;
 	bool has_peer_stats;
 	struct vtl_stats peer_stats;
+	bool has_max_conns;
+	uint32_t max_conns;
+	bool has_conns;
+	uint32_t conns;
+	bool has_conn_dropped;
+	uint64_t conn_dropped;
 };
 
 struct vtl_port_list {
@@ -51,11 +57,55 @@ static inline void vtl_port_list_free(struct vtl_port_list *list)
 	list->cap = 0;
 }
 
-/* A VTL_CMD_PORT_NEW request; zero means "not given" for each field. */
+/*
+ * A VTL_CMD_PORT_NEW or _SET request; zero means "not given" for each
+ * field but max_conns, which has its own flag.
+ */
 struct vtl_port_req {
 	uint32_t ifindex;
 	uint32_t peer_ifindex;
 	uint32_t mode;		/* VTL_PORT_MODE_UNSPEC: let the kernel pick */
+	bool has_max_conns;
+	uint32_t max_conns;
 };
+
+/* One endpoint of a connection, as enum vtl_conn_ep_attr says. */
+struct vtl_conn_ep {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t window;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/* One tracked connection, as enum vtl_conn_attr says. */
+struct vtl_conn {
+	uint32_t ifindex;
+	uint8_t family;		/* 4 or 6 */
+	uint8_t proto;		/* IPPROTO_* */
+	uint8_t src[16];	/* the initiator's address, network order */
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t state;
+	struct vtl_conn_ep orig;	/* the initiator */
+	struct vtl_conn_ep reply;
+	uint64_t age_ms;
+	uint64_t idle_ms;
+};
+
+struct vtl_conn_list {
+	struct vtl_conn *conns;
+	size_t len;
+	size_t cap;
+};
+
+static inline void vtl_conn_list_free(struct vtl_conn_list *list)
+{
+	free(list->conns);
+	list->conns = NULL;
+	list->len = 0;
+	list->cap = 0;
+}
 
 #endif /* VTLCTL_MODEL_H */

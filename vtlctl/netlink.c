@@ -258,6 +258,9 @@ static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 					      .maxlen = IF_NAMESIZE },
 		[VTL_PORT_A_STATS]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_PEER_STATS]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_MAX_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
 
@@ -289,6 +292,18 @@ static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 		if (parse_stats(tb[VTL_PORT_A_PEER_STATS], &port->peer_stats))
 			return -EBADMSG;
 		port->has_peer_stats = true;
+	}
+	if (tb[VTL_PORT_A_MAX_CONNS]) {
+		port->has_max_conns = true;
+		port->max_conns = nla_get_u32(tb[VTL_PORT_A_MAX_CONNS]);
+	}
+	if (tb[VTL_PORT_A_CONNS]) {
+		port->has_conns = true;
+		port->conns = nla_get_u32(tb[VTL_PORT_A_CONNS]);
+	}
+	if (tb[VTL_PORT_A_CONN_DROPPED]) {
+		port->has_conn_dropped = true;
+		port->conn_dropped = nla_get_u64(tb[VTL_PORT_A_CONN_DROPPED]);
 	}
 	return 0;
 }
@@ -348,6 +363,9 @@ static int port_request(struct vtl_nl *nl, uint8_t cmd,
 	if (req->peer_ifindex &&
 	    nla_put_u32(msg, VTL_PORT_A_PEER_IFINDEX, req->peer_ifindex) < 0)
 		goto out;
+	if (req->has_max_conns &&
+	    nla_put_u32(msg, VTL_PORT_A_MAX_CONNS, req->max_conns) < 0)
+		goto out;
 	err = transact(nl, msg, parse, arg, NULL);
 out:
 	nlmsg_free(msg);
@@ -401,6 +419,168 @@ int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list)
 	vtl_port_list_free(list);
 	set_msg(nl, "the ports kept changing while they were listed, try again");
 	return -EAGAIN;
+}
+
+int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req)
+{
+	return port_request(nl, VTL_CMD_PORT_SET, req, NULL, NULL);
+}
+
+static int parse_conn_ep(struct nlattr *nest, struct vtl_conn_ep *ep)
+{
+	static const struct nla_policy policy[VTL_CONN_EP_A_MAX + 1] = {
+		[VTL_CONN_EP_A_SEQ]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_ACK]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_WINDOW]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_PACKETS]	= { .type = NLA_U64 },
+		[VTL_CONN_EP_A_BYTES]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_CONN_EP_A_MAX + 1];
+
+	if (!nest || nla_parse_nested(tb, VTL_CONN_EP_A_MAX, nest, policy) < 0)
+		return -EBADMSG;
+	if (tb[VTL_CONN_EP_A_SEQ])
+		ep->seq = nla_get_u32(tb[VTL_CONN_EP_A_SEQ]);
+	if (tb[VTL_CONN_EP_A_ACK])
+		ep->ack = nla_get_u32(tb[VTL_CONN_EP_A_ACK]);
+	if (tb[VTL_CONN_EP_A_WINDOW])
+		ep->window = nla_get_u32(tb[VTL_CONN_EP_A_WINDOW]);
+	if (tb[VTL_CONN_EP_A_PACKETS])
+		ep->packets = nla_get_u64(tb[VTL_CONN_EP_A_PACKETS]);
+	if (tb[VTL_CONN_EP_A_BYTES])
+		ep->bytes = nla_get_u64(tb[VTL_CONN_EP_A_BYTES]);
+	return 0;
+}
+
+/* An address of the connection's family, of exactly its length. */
+static int parse_addr(struct nlattr *attr, uint8_t family, uint8_t *addr)
+{
+	int len = family == 4 ? 4 : 16;
+
+	if (!attr || nla_len(attr) != len)
+		return -EBADMSG;
+	memcpy(addr, nla_data(attr), len);
+	return 0;
+}
+
+/* One VTL_CMD_CONN_GET reply into @conn. */
+static int parse_conn(struct nl_msg *msg, struct vtl_conn *conn)
+{
+	static const struct nla_policy policy[VTL_CONN_A_MAX + 1] = {
+		[VTL_CONN_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_CONN_A_FAMILY]	= { .type = NLA_U8 },
+		[VTL_CONN_A_PROTO]	= { .type = NLA_U8 },
+		[VTL_CONN_A_SRC]	= { .type = NLA_UNSPEC },
+		[VTL_CONN_A_DST]	= { .type = NLA_UNSPEC },
+		[VTL_CONN_A_SPORT]	= { .type = NLA_U16 },
+		[VTL_CONN_A_DPORT]	= { .type = NLA_U16 },
+		[VTL_CONN_A_STATE]	= { .type = NLA_U8 },
+		[VTL_CONN_A_ORIG]	= { .type = NLA_NESTED },
+		[VTL_CONN_A_REPLY]	= { .type = NLA_NESTED },
+		[VTL_CONN_A_AGE_MS]	= { .type = NLA_U64 },
+		[VTL_CONN_A_IDLE_MS]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_CONN_A_MAX + 1];
+
+	memset(conn, 0, sizeof(*conn));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_CONN_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_CONN_A_IFINDEX] || !tb[VTL_CONN_A_FAMILY] ||
+	    !tb[VTL_CONN_A_PROTO] || !tb[VTL_CONN_A_STATE])
+		return -EBADMSG;
+	conn->ifindex = nla_get_u32(tb[VTL_CONN_A_IFINDEX]);
+	conn->family = nla_get_u8(tb[VTL_CONN_A_FAMILY]);
+	if (conn->family != 4 && conn->family != 6)
+		return -EBADMSG;
+	conn->proto = nla_get_u8(tb[VTL_CONN_A_PROTO]);
+	conn->state = nla_get_u8(tb[VTL_CONN_A_STATE]);
+	if (parse_addr(tb[VTL_CONN_A_SRC], conn->family, conn->src) ||
+	    parse_addr(tb[VTL_CONN_A_DST], conn->family, conn->dst) ||
+	    parse_conn_ep(tb[VTL_CONN_A_ORIG], &conn->orig) ||
+	    parse_conn_ep(tb[VTL_CONN_A_REPLY], &conn->reply))
+		return -EBADMSG;
+	if (tb[VTL_CONN_A_SPORT])
+		conn->sport = nla_get_u16(tb[VTL_CONN_A_SPORT]);
+	if (tb[VTL_CONN_A_DPORT])
+		conn->dport = nla_get_u16(tb[VTL_CONN_A_DPORT]);
+	if (tb[VTL_CONN_A_AGE_MS])
+		conn->age_ms = nla_get_u64(tb[VTL_CONN_A_AGE_MS]);
+	if (tb[VTL_CONN_A_IDLE_MS])
+		conn->idle_ms = nla_get_u64(tb[VTL_CONN_A_IDLE_MS]);
+	return 0;
+}
+
+static int parse_conn_list(struct nl_msg *msg, void *arg)
+{
+	struct vtl_conn_list *list = arg;
+	struct vtl_conn *conns;
+	size_t cap;
+
+	if (list->len == list->cap) {
+		cap = list->cap ? 2 * list->cap : 64;
+		conns = realloc(list->conns, cap * sizeof(*conns));
+		if (!conns)
+			return -ENOMEM;
+		list->conns = conns;
+		list->cap = cap;
+	}
+	if (parse_conn(msg, &list->conns[list->len]))
+		return -EBADMSG;
+	list->len++;
+	return 0;
+}
+
+/* A connection command with an optional ifindex; NLM_F_DUMP in @flags. */
+static struct nl_msg *conn_msg(struct vtl_nl *nl, uint8_t cmd, int flags,
+			       uint32_t ifindex)
+{
+	struct nl_msg *msg = vtl_msg(nl, cmd, flags);
+
+	if (msg && ifindex &&
+	    nla_put_u32(msg, VTL_CONN_A_IFINDEX, ifindex) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * The connections of one port (@ifindex) or all, into @list (emptied
+ * first).  Connections change all the time; only a change of the ports
+ * makes the kernel flag the dump, and then it is redone.
+ */
+int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
+		     struct vtl_conn_list *list)
+{
+	struct nl_msg *msg;
+	bool intr;
+	int tries, err;
+
+	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
+		vtl_conn_list_free(list);
+		msg = conn_msg(nl, VTL_CMD_CONN_GET, NLM_F_DUMP, ifindex);
+		if (!msg)
+			return -ENOMEM;
+		err = transact(nl, msg, parse_conn_list, list, &intr);
+		nlmsg_free(msg);
+		if (err || !intr)
+			return err;
+	}
+	vtl_conn_list_free(list);
+	set_msg(nl, "the ports kept changing while they were listed, try again");
+	return -EAGAIN;
+}
+
+int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex)
+{
+	struct nl_msg *msg = conn_msg(nl, VTL_CMD_CONN_FLUSH, 0, ifindex);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = transact(nl, msg, NULL, NULL, NULL);
+	nlmsg_free(msg);
+	return err;
 }
 
 /* Print "Error: [@what: ]<why>." for a failure of a request. */

@@ -25,5 +25,9 @@ int vtl_nl_port_del(struct vtl_nl *nl, uint32_t ifindex);
 int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
 		    struct vtl_port *port);
 int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list);
+int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req);
+int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
+		     struct vtl_conn_list *list);
+int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex);
 
 #endif /* VTLCTL_NETLINK_H */

@@ -2,7 +2,8 @@
 /*
  * The port object: attach VTL to a VM's device, detach it, show ports.
  *
- *   vtlctl port add dev VMIF [ peer UPIF ] [ mode MODE ]
+ *   vtlctl port add dev VMIF [ peer UPIF ] [ mode MODE ] [ max-conns N ]
+ *   vtlctl port set dev VMIF max-conns N
  *   vtlctl port del dev VMIF
  *   vtlctl port show [ dev VMIF ]
  *
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 
@@ -33,6 +35,9 @@ static const struct vtl_word port_keys[] = {
 	{ "dev",	PORT_KEY_DEV },
 	{ "peer",	PORT_KEY_PEER },
 	{ "mode",	PORT_KEY_MODE },
+	/* "m" meant "mode" before "max-conns" came, and still does */
+	{ "m",		PORT_KEY_MODE },
+	{ "max-conns",	PORT_KEY_MAX_CONNS },
 	{ "help",	PORT_KEY_HELP },
 };
 
@@ -57,6 +62,32 @@ static int parse_mode(const char *arg, uint32_t *mode)
 		return -EINVAL;
 	}
 	*mode = port_modes[i].id;
+	return 0;
+}
+
+/* A decimal u32, all of @arg; 0 or -EINVAL. */
+int port_parse_u32(const char *arg, uint32_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+static int parse_max_conns(const char *arg, struct port_args *args)
+{
+	if (port_parse_u32(arg, &args->max_conns)) {
+		vtl_err("invalid max-conns \"%s\"", arg);
+		return -EINVAL;
+	}
+	args->has_max_conns = true;
 	return 0;
 }
 
@@ -116,6 +147,9 @@ int port_parse(int argc, char *argv[], unsigned int takes,
 		case PORT_KEY_MODE:
 			err = parse_mode(argv[1], &args->mode);
 			break;
+		case PORT_KEY_MAX_CONNS:
+			err = parse_max_conns(argv[1], args);
+			break;
 		default:
 			err = -EINVAL;
 			break;
@@ -169,6 +203,8 @@ static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 	if (args->peer && resolve(args->peer, &req->peer_ifindex))
 		return -ENODEV;
 	req->mode = args->mode;
+	req->has_max_conns = args->has_max_conns;
+	req->max_conns = args->max_conns;
 	return 0;
 }
 
@@ -180,13 +216,33 @@ static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
 	int ret;
 
 	ret = port_parse(argc - 1, argv + 1,
-			 PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE,
-			 PORT_KEY_DEV, &args);
+			 PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE |
+			 PORT_KEY_MAX_CONNS, PORT_KEY_DEV, &args);
 	if (ret != PORT_PARSE_OK)
 		return parse_status(ret);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_port_new(nl, &req);
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int port_set(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct port_args args;
+	struct vtl_port_req req;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV | PORT_KEY_MAX_CONNS,
+			 PORT_KEY_DEV | PORT_KEY_MAX_CONNS, &args);
+	if (ret != PORT_PARSE_OK)
+		return parse_status(ret);
+	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_port_set(nl, &req);
 	if (ret)
 		vtl_nl_perror(nl, args.dev, ret);
 	vtl_nl_close(nl);
@@ -299,6 +355,17 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 			     dev_name(port->peer_ifname, port->peer_ifindex,
 				      peer_buf));
 	}
+	if (port->has_max_conns)
+		print_u64(p, PRINT_ANY, "max_conns", " max-conns %" PRIu64,
+			  port->max_conns);
+	if (opts->stats && (port->has_conns || port->has_conn_dropped))
+		print_text(p, "\n    conns:");
+	if (opts->stats && port->has_conns)
+		print_u64(p, PRINT_ANY, "conns", " tracked %" PRIu64,
+			  port->conns);
+	if (opts->stats && port->has_conn_dropped)
+		print_u64(p, PRINT_ANY, "conn_dropped", " dropped %" PRIu64,
+			  port->conn_dropped);
 	if (opts->stats && port->has_stats)
 		print_stats(p, "stats", "", &port->stats);
 	if (opts->stats && port->has_peer_stats)
@@ -378,6 +445,7 @@ static int port_help(const struct vtl_opts *opts, int argc, char *argv[])
 
 static const struct vtl_command port_commands[] = {
 	{ "add",	port_add,	"attach VTL to a device" },
+	{ "set",	port_set,	"change a port's settings" },
 	{ "del",	port_del,	"detach VTL from a device" },
 	{ "delete",	port_del,	NULL },
 	{ "show",	port_show,	"show one port, or all of them" },
@@ -393,6 +461,8 @@ static void port_usage(FILE *f)
 
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] port add dev VMIF [ peer UPIF ] [ mode MODE ]\n"
+		"                                   [ max-conns N ]\n"
+		"       vtlctl [ OPTIONS ] port set dev VMIF max-conns N\n"
 		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
 		"       vtlctl port help\n"

@@ -6,6 +6,7 @@
 #ifndef VTLCTL_PORT_H
 #define VTLCTL_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The keywords of the port commands, as bits of a set. */
@@ -14,13 +15,19 @@ enum port_key {
 	PORT_KEY_PEER	= 1 << 1,
 	PORT_KEY_MODE	= 1 << 2,
 	PORT_KEY_HELP	= 1 << 3,	/* always taken */
+	PORT_KEY_MAX_CONNS = 1 << 4,
 };
 
-/* What the keywords said; NULL or VTL_PORT_MODE_UNSPEC: not given. */
+/*
+ * What the keywords said; NULL, VTL_PORT_MODE_UNSPEC or !has_max_conns:
+ * not given.
+ */
 struct port_args {
 	const char *dev;
 	const char *peer;
 	uint32_t mode;
+	bool has_max_conns;
+	uint32_t max_conns;
 };
 
 /* port_parse() returns one of these. */
@@ -33,5 +40,6 @@ enum {
 int port_parse(int argc, char *argv[], unsigned int takes,
 	       unsigned int needs, struct port_args *args);
 const char *port_mode_name(uint32_t mode);
+int port_parse_u32(const char *arg, uint32_t *val);
 
 #endif /* VTLCTL_PORT_H */

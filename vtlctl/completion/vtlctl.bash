@@ -67,30 +67,36 @@ _vtlctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -stats -netns -Version -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "port help" -- "$cur"))
+			COMPREPLY=($(compgen -W "port conn help" -- "$cur"))
 		fi
 		return
 	fi
 
-	object=$(_vtlctl_expand "${words[i]}" port help)
+	object=$(_vtlctl_expand "${words[i]}" port conn help)
 	((i++))
 	if [[ $object == help ]]; then
-		((i == cword)) && COMPREPLY=($(compgen -W "port" -- "$cur"))
+		((i == cword)) && COMPREPLY=($(compgen -W "port conn" -- "$cur"))
 		return
 	fi
-	[[ $object == port ]] || return
+	local commands keys
+	case $object in
+	port) commands="add set del delete show list help" ;;
+	conn) commands="show list flush help" ;;
+	*) return ;;
+	esac
 
 	if ((i == cword)); then
-		COMPREPLY=($(compgen -W "add del show help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(printf '%s\n' $commands | grep -vx 'delete\|list')" -- "$cur"))
 		return
 	fi
-	command=$(_vtlctl_expand "${words[i]}" add del delete show list help)
+	command=$(_vtlctl_expand "${words[i]}" $commands)
 	((i++))
 
-	local keys
-	case $command in
-	add) keys="dev peer mode" ;;
-	del | delete | show | list) keys="dev" ;;
+	case $object:$command in
+	port:add) keys="dev peer mode max-conns" ;;
+	port:set) keys="dev max-conns" ;;
+	port:del | port:delete | port:show | port:list) keys="dev" ;;
+	conn:show | conn:list | conn:flush) keys="dev" ;;
 	*) return ;;
 	esac
 

@@ -5,6 +5,9 @@
  */
 #include <linux/vtl.h>
 
+#include <netinet/in.h>
+
+#include "conn.h"
 #include "parse.h"
 #include "port.h"
 #include "tap.h"
@@ -126,6 +129,55 @@ static void test_port_parse(void)
 	CHECK(ret == PORT_PARSE_OK && !a.dev, "nothing: parsed");
 }
 
+static void test_max_conns(void)
+{
+	unsigned int keys = ADD_KEYS | PORT_KEY_MAX_CONNS;
+	struct port_args a;
+	int ret;
+
+	ret = parse("dev v max-conns 10", keys, 0, &a, "", "max-conns");
+	CHECK(ret == PORT_PARSE_OK && a.has_max_conns && a.max_conns == 10,
+	      "max-conns: parsed");
+	ret = parse("dev v max 0", keys, 0, &a, "", "max-conns 0");
+	CHECK(ret == PORT_PARSE_OK && a.has_max_conns && !a.max_conns,
+	      "max-conns 0: given, not absent");
+	ret = parse("dev v", keys, 0, &a, "", "no max-conns");
+	CHECK(ret == PORT_PARSE_OK && !a.has_max_conns,
+	      "no max-conns: not given");
+	ret = parse("dev v m bridge", keys, 0, &a, "", "m");
+	CHECK(ret == PORT_PARSE_OK && a.mode == VTL_PORT_MODE_BRIDGE,
+	      "\"m\" is still \"mode\"");
+	ret = parse("dev v ma 4294967295", keys, 0, &a, "", "max-conns max");
+	CHECK(ret == PORT_PARSE_OK && a.max_conns == 4294967295u,
+	      "max-conns: u32 max");
+	ret = parse("dev v max-conns 4294967296", keys, 0, &a,
+		    "Error: invalid max-conns \"4294967296\"\n", "too big");
+	CHECK(ret == PORT_PARSE_ERROR, "max-conns too big: error");
+	ret = parse("dev v max-conns -1", keys, 0, &a,
+		    "Error: invalid max-conns \"-1\"\n", "negative");
+	CHECK(ret == PORT_PARSE_ERROR, "max-conns negative: error");
+	ret = parse("dev v max-conns 1x", keys, 0, &a,
+		    "Error: invalid max-conns \"1x\"\n", "trailing junk");
+	CHECK(ret == PORT_PARSE_ERROR, "max-conns trailing junk: error");
+	ret = parse("dev v max-conns 5", ADD_KEYS, 0, &a,
+		    "Error: unknown keyword \"max-conns\"\n", "not taken");
+	CHECK(ret == PORT_PARSE_ERROR, "max-conns where not taken: error");
+}
+
+static void test_conn_names(void)
+{
+	CHECK_STR(conn_state_name(0), "new", "state 0 is new");
+	CHECK_STR(conn_state_name(2), "established", "state 2 is established");
+	CHECK_STR(conn_state_name(5), "time-wait", "state 5 is time-wait");
+	CHECK_STR(conn_state_name(6), "closed", "state 6 is closed");
+	CHECK(!conn_state_name(7), "an unknown state has no name");
+	CHECK_STR(conn_proto_name(IPPROTO_TCP), "tcp", "tcp");
+	CHECK_STR(conn_proto_name(IPPROTO_UDP), "udp", "udp");
+	CHECK_STR(conn_proto_name(IPPROTO_ICMP), "icmp", "icmp");
+	CHECK_STR(conn_proto_name(IPPROTO_ICMPV6), "icmpv6", "icmpv6");
+	CHECK(!conn_proto_name(IPPROTO_SCTP), "an unknown protocol has no name");
+}
+
 static void test_mode_names(void)
 {
 	CHECK_STR(port_mode_name(VTL_PORT_MODE_HOST_ONLY), "host-only",
@@ -145,5 +197,7 @@ int main(void)
 	test_ifname();
 	test_port_parse();
 	test_mode_names();
+	test_max_conns();
+	test_conn_names();
 	return tap_done();
 }

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The conn object: the connections VTL tracks through its ports.
+ *
+ *   vtlctl conn show [ dev VMIF ]
+ *   vtlctl conn flush [ dev VMIF ]
+ *
+ * The command line is the port object's grammar (port_parse()), with the
+ * one keyword "dev".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "conn.h"
+#include "model.h"
+#include "netlink.h"
+#include "parse.h"
+#include "port.h"
+#include "print.h"
+#include "vtlctl.h"
+
+/* As the kernel's vtl_model_state_name(); VTL_CONN_A_STATE documents them. */
+static const char *const conn_states[] = {
+	"new", "syn-recv", "established", "fin-wait", "closing", "time-wait",
+	"closed",
+};
+
+/* The name of a state, or NULL for one this program does not know. */
+const char *conn_state_name(uint8_t state)
+{
+	return state < ARRAY_SIZE(conn_states) ? conn_states[state] : NULL;
+}
+
+/* The name of a protocol of a connection, or NULL. */
+const char *conn_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	}
+	return NULL;
+}
+
+static void conn_usage(FILE *f);
+
+/* port_parse() with only "dev"; an exit status, or -1 to go on. */
+static int conn_parse(int argc, char *argv[], struct port_args *args)
+{
+	int ret = port_parse(argc, argv, PORT_KEY_DEV, 0, args);
+
+	if (ret == PORT_PARSE_OK)
+		return -1;
+	if (ret == PORT_PARSE_HELP) {
+		conn_usage(stdout);
+		return VTL_EXIT_OK;
+	}
+	return VTL_EXIT_USAGE;
+}
+
+/* Enter the namespace, then look up @dev if given (0: every port). */
+static int prepare(const struct vtl_opts *opts, const char *dev,
+		   uint32_t *ifindex)
+{
+	*ifindex = 0;
+	if (vtl_netns_enter(opts->netns))
+		return -EINVAL;
+	if (dev) {
+		*ifindex = if_nametoindex(dev);
+		if (!*ifindex) {
+			fprintf(stderr, "Cannot find device \"%s\"\n", dev);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+static void print_ep(struct printer *p, const char *key, const char *who,
+		     const struct vtl_conn_ep *ep, bool tcp)
+{
+	print_open_object(p, key);
+	print_text(p, "\n    %s:", who);
+	print_u64(p, tcp ? PRINT_ANY : PRINT_JSON, "seq", " seq %" PRIu64,
+		  ep->seq);
+	print_u64(p, tcp ? PRINT_ANY : PRINT_JSON, "ack", " ack %" PRIu64,
+		  ep->ack);
+	print_u64(p, tcp ? PRINT_ANY : PRINT_JSON, "window",
+		  " window %" PRIu64, ep->window);
+	print_u64(p, PRINT_ANY, "packets", " packets %" PRIu64, ep->packets);
+	print_u64(p, PRINT_ANY, "bytes", " bytes %" PRIu64, ep->bytes);
+	print_close_object(p);
+}
+
+/*
+ * One connection: "vmif: tcp 10.9.0.1:40000 -> 10.9.0.2:5201 established
+ * age 1200ms idle 3ms", then a line per endpoint.
+ */
+static void print_conn(struct printer *p, const struct vtl_conn *c)
+{
+	char dev[IF_NAMESIZE], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	char proto_buf[16], state_buf[16];
+	int af = c->family == 4 ? AF_INET : AF_INET6;
+	const char *proto = conn_proto_name(c->proto);
+	const char *state = conn_state_name(c->state);
+	bool tcp = c->proto == IPPROTO_TCP;
+	bool ports = tcp || c->proto == IPPROTO_UDP;
+
+	if (!if_indextoname(c->ifindex, dev))
+		snprintf(dev, sizeof(dev), "if%" PRIu32, c->ifindex);
+	if (!proto) {
+		snprintf(proto_buf, sizeof(proto_buf), "%u", c->proto);
+		proto = proto_buf;
+	}
+	if (!state) {
+		snprintf(state_buf, sizeof(state_buf), "unknown(%u)", c->state);
+		state = state_buf;
+	}
+	inet_ntop(af, c->src, src, sizeof(src));
+	inet_ntop(af, c->dst, dst, sizeof(dst));
+
+	print_open_object(p, NULL);
+	print_string(p, PRINT_ANY, "dev", "%s:", dev);
+	print_string(p, PRINT_ANY, "proto", " %s", proto);
+	print_u64(p, PRINT_JSON, "family", NULL, c->family);
+	print_string(p, PRINT_ANY, "src", af == AF_INET6 ? " [%s]" : " %s", src);
+	print_u64(p, ports ? PRINT_ANY : PRINT_JSON, "sport", ":%" PRIu64,
+		  c->sport);
+	print_string(p, PRINT_ANY, "dst", af == AF_INET6 ? " -> [%s]" : " -> %s",
+		     dst);
+	print_u64(p, ports ? PRINT_ANY : PRINT_JSON, "dport", ":%" PRIu64,
+		  c->dport);
+	if (!ports)
+		print_u64(p, PRINT_TEXT, NULL, " id %" PRIu64, c->sport);
+	print_string(p, PRINT_ANY, "state", " %s", state);
+	print_u64(p, PRINT_ANY, "age_ms", " age %" PRIu64 "ms", c->age_ms);
+	print_u64(p, PRINT_ANY, "idle_ms", " idle %" PRIu64 "ms", c->idle_ms);
+	print_ep(p, "orig", "orig ", &c->orig, tcp);
+	print_ep(p, "reply", "reply", &c->reply, tcp);
+	print_text(p, "\n");
+	print_close_object(p);
+}
+
+static int print_conns(const struct vtl_opts *opts,
+		       const struct vtl_conn_list *list)
+{
+	struct printer *p = printer_new(opts->json, opts->pretty);
+	size_t i;
+	int err;
+
+	if (!p) {
+		vtl_err("%s.", strerror(ENOMEM));
+		return VTL_EXIT_ERROR;
+	}
+	print_open_array(p, NULL);
+	for (i = 0; i < list->len; i++)
+		print_conn(p, &list->conns[i]);
+	print_close_array(p);
+	err = printer_finish(p);
+	printer_free(p);
+	if (err) {
+		vtl_err("cannot write the output: %s.", strerror(-err));
+		return VTL_EXIT_ERROR;
+	}
+	return VTL_EXIT_OK;
+}
+
+static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct vtl_conn_list list = { 0 };
+	struct port_args args;
+	struct vtl_nl *nl;
+	uint32_t ifindex;
+	int ret;
+
+	ret = conn_parse(argc - 1, argv + 1, &args);
+	if (ret >= 0)
+		return ret;
+	if (prepare(opts, args.dev, &ifindex) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_conn_dump(nl, ifindex, &list);
+	/* print only a complete answer, and nothing after an error */
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	else
+		ret = print_conns(opts, &list);
+	vtl_conn_list_free(&list);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int conn_flush(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct port_args args;
+	struct vtl_nl *nl;
+	uint32_t ifindex;
+	int ret;
+
+	ret = conn_parse(argc - 1, argv + 1, &args);
+	if (ret >= 0)
+		return ret;
+	if (prepare(opts, args.dev, &ifindex) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_conn_flush(nl, ifindex);
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int conn_help(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	(void)opts;
+	(void)argc;
+	(void)argv;
+	conn_usage(stdout);
+	return VTL_EXIT_OK;
+}
+
+static const struct vtl_command conn_commands[] = {
+	{ "show",	conn_show,	"show the tracked connections" },
+	{ "list",	conn_show,	NULL },
+	{ "flush",	conn_flush,	"forget the tracked connections" },
+	{ "help",	conn_help,	"show this help" },
+};
+
+static const size_t conn_ncommands = ARRAY_SIZE(conn_commands);
+
+static void conn_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: vtlctl [ OPTIONS ] conn show [ dev VMIF ]\n"
+		"       vtlctl [ OPTIONS ] conn flush [ dev VMIF ]\n"
+		"       vtlctl conn help\n"
+		"Commands:\n");
+	for (i = 0; i < conn_ncommands; i++) {
+		if (conn_commands[i].help)
+			fprintf(f, "  %-6s %s\n", conn_commands[i].name,
+				conn_commands[i].help);
+	}
+}
+
+/* vtlctl conn COMMAND ...; argv[0] is "conn".  No command: show. */
+int conn_main(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	static char *show[] = { "show", NULL };
+	int i;
+
+	if (argc < 2)
+		return conn_show(opts, 1, show);
+	i = vtl_match_command(argv[1], conn_commands, conn_ncommands);
+	if (i < 0) {
+		vtl_err_match(i, "command", argv[1], "\"vtlctl conn help\"");
+		return VTL_EXIT_USAGE;
+	}
+	return conn_commands[i].fn(opts, argc - 1, argv + 1);
+}
