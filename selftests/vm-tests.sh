@@ -25,6 +25,9 @@ fi
 
 VTL_KO=$ko "$top/selftests/netns.sh"
 rc=$?
+VTL_KO=$ko "$top/selftests/conn.sh"
+# 4 is kselftest's "skipped"
+case $? in 0 | 4) ;; *) rc=1 ;; esac
 grep -q '^vtl ' /proc/modules && ! rmmod vtl && {
 	echo "not ok - rmmod vtl"
 	rc=1
