@@ -161,7 +161,7 @@ cat >"$tmp/client.py" <<'EOF'
 import os, socket, sys, time
 addr, port, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 tmp = os.path.dirname(sys.argv[0])
-s = socket.create_connection((addr, port), timeout=10)
+s = socket.create_connection((addr, port), timeout=60)
 def wait(name):
     while not os.path.exists(os.path.join(tmp, name)):
         time.sleep(0.05)
@@ -216,10 +216,11 @@ tcp_start() {
 
 	premote python3 "$tmp/server.py" "$port" ${4:-} </dev/null \
 		>/dev/null 2>&1 &
-	busywait 5000 premote sh -c "ss -ltn | grep -q ':$port '" || return 1
+	busywait 30000 premote sh -c "ss -ltn | grep -q ':$port '" || return 1
 	pvm python3 "$tmp/client.py" "$addr" "$port" "$tag" </dev/null \
 		>"$tmp/client-$tag.out" 2>&1 &
-	busywait 10000 test -e "$tmp/ready-$tag-1"
+	busywait 30000 test -e "$tmp/ready-$tag-1" ||
+		{ diag <"$tmp/client-$tag.out"; return 1; }
 }
 
 # ---- tests ---------------------------------------------------------------
@@ -240,18 +241,18 @@ test_tcp() {
 	ex='t1 | .orig.ack == .reply.seq and .reply.ack == .orig.seq'
 	ex+=' and .orig.window > 0 and .reply.window > 0'
 	check "tcp: each side acknowledges what the other sent" \
-		busywait 2000 conns "$ex"
+		busywait 10000 conns "$ex"
 	vtlctl -j conn show >"$tmp/before"
 	touch "$tmp/go-t4-2"
-	busywait 10000 test -e "$tmp/ready-t4-2" ||
+	busywait 30000 test -e "$tmp/ready-t4-2" ||
 		fail "tcp: second round"
 	ex='t1 | .orig.bytes > 20000 and .reply.bytes > 10000'
 	ex+=' and .age_ms >= 0 and .idle_ms < 10000'
-	check "tcp: the counters grow with the traffic" busywait 2000 conns "$ex"
+	check "tcp: the counters grow with the traffic" busywait 10000 conns "$ex"
 	touch "$tmp/go-t4-close"
-	busywait 10000 test -e "$tmp/ready-t4-closed" ||
+	busywait 30000 test -e "$tmp/ready-t4-closed" ||
 		fail "tcp: close"
-	check "tcp: a normal close ends in time-wait" busywait 3000 conns \
+	check "tcp: a normal close ends in time-wait" busywait 10000 conns \
 		't1.state == "time-wait" or t1.state == "closed"'
 	vtlctl conn show >"$tmp/text" &&
 		grep -q "vmif: tcp 10.9.0.1:[0-9]* -> 10.9.0.2:5555" "$tmp/text" &&
@@ -276,7 +277,7 @@ test_udp_icmp() {
 
 	topo || { fail "udp: topology"; return; }
 	premote python3 "$tmp/udp_echo.py" 6000 </dev/null >/dev/null 2>&1 &
-	busywait 5000 premote sh -c "ss -lun | grep -q ':6000 '" ||
+	busywait 30000 premote sh -c "ss -lun | grep -q ':6000 '" ||
 		{ fail "udp: echo server"; return; }
 	[ "$(pvm python3 "$tmp/udp_flows.py" 10.9.0.2 6000 1)" = 1 ] ||
 		fail "udp: exchange"
@@ -327,7 +328,7 @@ test_max_conns() {
 		ok "max-conns: port add sets it, port show shows it" ||
 		fail "max-conns: port add sets it, port show shows it"
 	premote python3 "$tmp/udp_echo.py" 6000 </dev/null >/dev/null 2>&1 &
-	busywait 5000 premote sh -c "ss -lun | grep -q ':6000 '" ||
+	busywait 30000 premote sh -c "ss -lun | grep -q ':6000 '" ||
 		{ fail "max-conns: echo server"; return; }
 	answered=$(pvm python3 "$tmp/udp_flows.py" 10.9.0.2 6000 50)
 	[ "$answered" = 50 ] &&
@@ -396,7 +397,7 @@ test_teardown() {
 	topo || { fail "teardown: topology"; return; }
 	pvm ping -q -c 1 -W 2 10.9.0.2 >/dev/null 2>&1
 	premote python3 "$tmp/udp_echo.py" 6000 </dev/null >/dev/null 2>&1 &
-	busywait 5000 premote sh -c "ss -lun | grep -q ':6000 '"
+	busywait 30000 premote sh -c "ss -lun | grep -q ':6000 '"
 	pvm python3 "$tmp/udp_flows.py" 10.9.0.2 6000 20 >/dev/null
 	conns '(udp | length) == 20 and (icmp | length) == 1' && vtlctl port del dev vmif &&
 	[ "$(vtlctl -j port show)" = "[]" ] &&
