@@ -16,48 +16,10 @@
 #  | fd00::1   |       |                                   |      | fd00::2   |
 #  +-----------+       +-----------------------------------+      +-----------+
 #
-# Environment: VTLCTL (default vtlctl/vtlctl), VTL_KO (the module, for the
-# unload test; skipped without it).
+# Environment: see lib.sh.
 
-set -u
-
-top=$(cd "$(dirname "$0")/.." && pwd)
-VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
-VTL_KO=${VTL_KO:-}
-sfx=$$
-vm=vtl-cvm-$sfx
-host=vtl-chost-$sfx
-remote=vtl-cremote-$sfx
-other=vtl-cother-$sfx
-tmp=$(mktemp -d)
-ntest=0
-npass=0
-nfail=0
-nskip=0
-
-# ---- helpers -------------------------------------------------------------
-
-ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest $*"; }
-fail() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest $*"; }
-skip() { ntest=$((ntest + 1)); nskip=$((nskip + 1)); echo "ok $ntest # SKIP $*"; }
-diag() { sed 's/^/# /'; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-
-pvm() { ip netns exec "$vm" "$@"; }
-premote() { ip netns exec "$remote" "$@"; }
-vtlctl() { "$VTLCTL" -n "$host" "$@"; }
-
-# busywait MS CMD...: poll CMD every 50 ms until it succeeds or MS pass.
-busywait() {
-	local deadline=$(($(date +%s%3N) + $1))
-
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
+NS_TAG=c
+. "$(dirname "$0")/lib.sh"
 
 # conns EXPR [NETNS]: is the jq EXPR true of the array that
 # "vtlctl -j conn show" prints?  Helpers: tcp, udp, icmp (the connections
@@ -79,22 +41,6 @@ port_field() {
 	vtlctl -j -s port show |
 		jq -r --arg k "$1" '(map(select(.dev == "vmif"))[0][$k]) // ""'
 }
-
-cleanup_ns() {
-	local ns
-
-	for ns in "$vm" "$host" "$remote" "$other"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	return 0
-}
-
-cleanup() {
-	cleanup_ns
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # topo [bridge] [max-conns N]: the topology, vmif patched to up0 through
 # VTL, IPv4 and IPv6 on the two ends; with "bridge", vmif and up0 are ports
@@ -416,20 +362,11 @@ test_teardown() {
 
 # ---- main ----------------------------------------------------------------
 
-echo "TAP version 13"
-if [ ! -x "$VTLCTL" ]; then
-	echo "1..0 # SKIP $VTLCTL not built"
-	exit 4
-fi
-if ! grep -q '^vtl ' /proc/modules; then
-	echo "1..0 # SKIP vtl.ko is not loaded"
-	exit 4
-fi
+tap_start
 if ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP python3 is needed"
 	exit 4
 fi
-echo "# kernel $(uname -r)"
 test_tcp
 test_tcp6
 test_udp_icmp
@@ -438,7 +375,4 @@ test_max_conns
 test_errors
 test_isolation
 test_teardown
-cleanup_ns
-echo "1..$ntest"
-echo "# $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" = 0 ]
+tap_done

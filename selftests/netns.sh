@@ -16,48 +16,10 @@
 #
 # Bridge-mode tests put vmif and up0 into a bridge br0 of $host instead.
 #
-# Environment: VTLCTL (default vtlctl/vtlctl), VTL_KO (the module, for the
-# unload test; skipped without it).
+# Environment: see lib.sh.
 
-set -u
-
-top=$(cd "$(dirname "$0")/.." && pwd)
-VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
-VTL_KO=${VTL_KO:-}
-sfx=$$
-vm=vtl-vm-$sfx
-host=vtl-host-$sfx
-remote=vtl-remote-$sfx
-other=vtl-other-$sfx
-tmp=$(mktemp -d)
-ntest=0
-npass=0
-nfail=0
-nskip=0
-
-# ---- helpers -------------------------------------------------------------
-
-ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest $*"; }
-fail() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest $*"; }
-skip() { ntest=$((ntest + 1)); nskip=$((nskip + 1)); echo "ok $ntest # SKIP $*"; }
-diag() { sed 's/^/# /'; }
-
-pvm() { ip netns exec "$vm" "$@"; }
-phost() { ip netns exec "$host" "$@"; }
-premote() { ip netns exec "$remote" "$@"; }
-vtlctl() { "$VTLCTL" -n "$host" "$@"; }
-
-# busywait MS CMD...: poll CMD every 50 ms until it succeeds or MS pass.
-busywait() {
-	local deadline=$(($(date +%s%3N) + $1))
-
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
+NS_TAG=""
+. "$(dirname "$0")/lib.sh"
 
 # stat NETNS DEV stats|peer_stats KEY: one counter from vtlctl -j -s, or
 # -1 when DEV is not a port.
@@ -82,22 +44,6 @@ json_field() {
 		jq -r --arg d "$2" --arg k "$3" \
 			'(map(select(.dev == $d))[0][$k]) // ""'
 }
-
-cleanup_ns() {
-	local ns
-
-	for ns in "$vm" "$host" "$remote" "$other"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	return 0
-}
-
-cleanup() {
-	cleanup_ns
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # topo [bridge]: build the topology; with "bridge", vmif and up0 join br0.
 topo() {
@@ -435,16 +381,7 @@ test_kmsg_balance() {
 
 # ---- main ----------------------------------------------------------------
 
-echo "TAP version 13"
-if [ ! -x "$VTLCTL" ]; then
-	echo "1..0 # SKIP $VTLCTL not built"
-	exit 4
-fi
-if ! grep -q '^vtl ' /proc/modules; then
-	echo "1..0 # SKIP vtl.ko is not loaded"
-	exit 4
-fi
-echo "# kernel $(uname -r)"
+tap_start
 test_standalone
 test_host_only
 test_bridge
@@ -455,8 +392,5 @@ test_isolation
 test_userns
 cleanup_ns
 test_unload
-cleanup_ns
 test_kmsg_balance
-echo "1..$ntest"
-echo "# $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" = 0 ]
+tap_done

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by VTL's kernel selftests (netns.sh, conn.sh): TAP counters,
+# namespace wrappers, polling and cleanup.  The sourcing script sets
+# NS_TAG (a few letters, so that two scripts' namespaces never collide) and
+# then names its topology's namespaces $vm, $host, $remote and $other.
+#
+# Environment: VTLCTL (default vtlctl/vtlctl), VTL_KO (the module, for the
+# unload tests; skipped without it).
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
+VTL_KO=${VTL_KO:-}
+vm=vtl-${NS_TAG}vm-$$
+host=vtl-${NS_TAG}host-$$
+remote=vtl-${NS_TAG}remote-$$
+other=vtl-${NS_TAG}other-$$
+tmp=$(mktemp -d)
+ntest=0
+npass=0
+nfail=0
+nskip=0
+
+ok() { ntest=$((ntest + 1)); npass=$((npass + 1)); echo "ok $ntest $*"; }
+fail() { ntest=$((ntest + 1)); nfail=$((nfail + 1)); echo "not ok $ntest $*"; }
+skip() { ntest=$((ntest + 1)); nskip=$((nskip + 1)); echo "ok $ntest # SKIP $*"; }
+diag() { sed 's/^/# /'; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+pvm() { ip netns exec "$vm" "$@"; }
+phost() { ip netns exec "$host" "$@"; }
+premote() { ip netns exec "$remote" "$@"; }
+vtlctl() { "$VTLCTL" -n "$host" "$@"; }
+
+# busywait MS CMD...: poll CMD every 50 ms until it succeeds or MS pass.
+busywait() {
+	local deadline=$(($(date +%s%3N) + $1))
+
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+cleanup_ns() {
+	local ns
+
+	for ns in "$vm" "$host" "$remote" "$other"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+
+cleanup() {
+	cleanup_ns
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# tap_start: the TAP header, or a skip of everything when VTL is not there.
+tap_start() {
+	echo "TAP version 13"
+	if [ ! -x "$VTLCTL" ]; then
+		echo "1..0 # SKIP $VTLCTL not built"
+		exit 4
+	fi
+	if ! grep -q '^vtl ' /proc/modules; then
+		echo "1..0 # SKIP vtl.ko is not loaded"
+		exit 4
+	fi
+	echo "# kernel $(uname -r)"
+}
+
+# tap_done: the plan and the counts; the exit status says whether all passed.
+tap_done() {
+	cleanup_ns
+	echo "1..$ntest"
+	echo "# $npass passed, $nfail failed, $nskip skipped"
+	[ "$nfail" = 0 ]
+}
