@@ -251,18 +251,8 @@ static void conn_usage(FILE *f)
 	}
 }
 
-/* vtlctl conn COMMAND ...; argv[0] is "conn".  No command: show. */
+/* vtlctl conn COMMAND ... */
 int conn_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	static char *show[] = { "show", NULL };
-	int i;
-
-	if (argc < 2)
-		return conn_show(opts, 1, show);
-	i = vtl_match_command(argv[1], conn_commands, conn_ncommands);
-	if (i < 0) {
-		vtl_err_match(i, "command", argv[1], "\"vtlctl conn help\"");
-		return VTL_EXIT_USAGE;
-	}
-	return conn_commands[i].fn(opts, argc - 1, argv + 1);
+	return vtl_dispatch(opts, argc, argv, conn_commands, conn_ncommands);
 }

@@ -61,6 +61,30 @@ int vtl_match_command(const char *arg, const struct vtl_command *cmds,
 	return found;
 }
 
+/*
+ * vtl OBJECT COMMAND ...: argv[0] is the object; run the command it names,
+ * or "show" when it names none.
+ */
+int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
+		 const struct vtl_command *cmds, size_t n)
+{
+	static char *show[] = { "show", NULL };
+	char hint[64];
+	int i;
+
+	if (argc < 2) {
+		i = vtl_match_command("show", cmds, n);
+		return i < 0 ? VTL_EXIT_USAGE : cmds[i].fn(opts, 1, show);
+	}
+	i = vtl_match_command(argv[1], cmds, n);
+	if (i < 0) {
+		snprintf(hint, sizeof(hint), "\"vtlctl %s help\"", argv[0]);
+		vtl_err_match(i, "command", argv[1], hint);
+		return VTL_EXIT_USAGE;
+	}
+	return cmds[i].fn(opts, argc - 1, argv + 1);
+}
+
 /* Report a failed vtl_match*(): 'Error: unknown keyword "foo"'. */
 void vtl_err_match(int rc, const char *what, const char *arg,
 		   const char *hint)

@@ -30,6 +30,8 @@ int vtl_match_command(const char *arg, const struct vtl_command *cmds,
 		      size_t n);
 void vtl_err_match(int rc, const char *what, const char *arg,
 		   const char *hint);
+int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
+		 const struct vtl_command *cmds, size_t n);
 
 bool vtl_ifname_valid(const char *name);
 

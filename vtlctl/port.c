@@ -475,18 +475,8 @@ static void port_usage(FILE *f)
 	}
 }
 
-/* vtlctl port COMMAND ...; argv[0] is "port".  No command: show. */
+/* vtlctl port COMMAND ... */
 int port_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	static char *show[] = { "show", NULL };
-	int i;
-
-	if (argc < 2)
-		return port_show(opts, 1, show);
-	i = vtl_match_command(argv[1], port_commands, port_ncommands);
-	if (i < 0) {
-		vtl_err_match(i, "command", argv[1], "\"vtlctl port help\"");
-		return VTL_EXIT_USAGE;
-	}
-	return port_commands[i].fn(opts, argc - 1, argv + 1);
+	return vtl_dispatch(opts, argc, argv, port_commands, port_ncommands);
 }
