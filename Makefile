@@ -15,7 +15,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 # Extra Kbuild arguments, such as W=1 C=2 or VTL_SELFTEST=y.
 KBUILD_ARGS ?=
 
-KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/selftest/*.c)) \
+KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/selftest/*.c \
+	services/*/*.c services/*/*.h)) \
 	uapi/linux/vtl.h
 
 .PHONY: all module vtlctl clean install checkpatch sparse check demo bench help

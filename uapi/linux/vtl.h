@@ -61,6 +61,31 @@
  *	table, and only a change of the ports flags it NLM_F_DUMP_INTR.
  * @VTL_CMD_CONN_FLUSH: forget the tracked connections of the port given by
  *	%VTL_CONN_A_IFINDEX, or of every port of the namespace without it.
+ * @VTL_CMD_FW_NEW: append a firewall rule to one direction of a port's
+ *	rule set.  Takes &enum vtl_fw_attr: %VTL_FW_A_IFINDEX, %VTL_FW_A_DIR
+ *	and %VTL_FW_A_ACTION (required) and the optional match attributes.
+ *	The reply is the new rule, with the %VTL_FW_A_ID VTL gave it.  EINVAL
+ *	for a rule that can never match (a prefix longer than its family's
+ *	address, ports with a protocol that has none, ICMP of the other
+ *	family); E2BIG when the set would grow past %VTL_FW_MAX_RULES rules
+ *	or its compiled size past what VTL allows.
+ * @VTL_CMD_FW_DEL: delete the rule %VTL_FW_A_ID of the port
+ *	%VTL_FW_A_IFINDEX; ENOENT if it has no such rule.
+ * @VTL_CMD_FW_GET: dump only: the rules of the port %VTL_FW_A_IFINDEX
+ *	(required), the "in" direction first, each in order, with its hit
+ *	counters.  A dump that raced with a change of the rules is flagged
+ *	NLM_F_DUMP_INTR.
+ * @VTL_CMD_FW_FLUSH: delete every rule of the port %VTL_FW_A_IFINDEX, or
+ *	only of the direction %VTL_FW_A_DIR if given.  Policies stay.
+ * @VTL_CMD_FW_POLICY: set the default policy (%VTL_FW_A_POLICY, accept or
+ *	drop) of direction %VTL_FW_A_DIR of the port %VTL_FW_A_IFINDEX: what
+ *	happens to a packet no rule matches.  The default is accept.
+ * @VTL_CMD_FW_LOAD: replace every rule of the port %VTL_FW_A_IFINDEX, both
+ *	directions, by %VTL_FW_A_RULES (absent: none), and optionally the
+ *	policies (%VTL_FW_A_POLICY_IN, %VTL_FW_A_POLICY_OUT), in one step: a
+ *	packet sees either the old rules and policies or the new ones.  A bad
+ *	rule fails the whole request, changes nothing, and the extended ACK
+ *	points at its nest.  Rules get new ids in order; counters start at 0.
  * @__VTL_CMD_MAX: sentinel
  */
 enum vtl_cmd {
@@ -71,6 +96,12 @@ enum vtl_cmd {
 	VTL_CMD_PORT_SET,
 	VTL_CMD_CONN_GET,
 	VTL_CMD_CONN_FLUSH,
+	VTL_CMD_FW_NEW,
+	VTL_CMD_FW_DEL,
+	VTL_CMD_FW_GET,
+	VTL_CMD_FW_FLUSH,
+	VTL_CMD_FW_POLICY,
+	VTL_CMD_FW_LOAD,
 	__VTL_CMD_MAX
 };
 
@@ -128,6 +159,8 @@ enum vtl_port_mode {
  *	not tracked because the port's table (or VTL's global limit) was
  *	full and nothing could be evicted.  The packet passed regardless.
  *	Returned; rejected in requests.
+ * @VTL_PORT_A_FW: nest of &enum vtl_fw_port_attr: the port's firewall
+ *	policies, rule counts and counters.  Returned; rejected in requests.
  * @__VTL_PORT_A_MAX: sentinel
  */
 enum vtl_port_attr {
@@ -143,6 +176,7 @@ enum vtl_port_attr {
 	VTL_PORT_A_MAX_CONNS,
 	VTL_PORT_A_CONNS,
 	VTL_PORT_A_CONN_DROPPED,
+	VTL_PORT_A_FW,
 	__VTL_PORT_A_MAX
 };
 
@@ -251,5 +285,167 @@ enum vtl_conn_ep_attr {
 };
 
 #define VTL_CONN_EP_A_MAX (__VTL_CONN_EP_A_MAX - 1)
+
+/**
+ * enum vtl_fw_dir - the direction of a firewall rule set
+ * @VTL_FW_DIR_UNSPEC: invalid
+ * @VTL_FW_DIR_IN: packets toward the VM
+ * @VTL_FW_DIR_OUT: packets from the VM
+ * @__VTL_FW_DIR_MAX: sentinel
+ */
+enum vtl_fw_dir {
+	VTL_FW_DIR_UNSPEC,
+	VTL_FW_DIR_IN,
+	VTL_FW_DIR_OUT,
+	__VTL_FW_DIR_MAX
+};
+
+#define VTL_FW_DIR_MAX (__VTL_FW_DIR_MAX - 1)
+
+/**
+ * enum vtl_fw_verdict - what a firewall rule or policy does to a packet
+ * @VTL_FW_VERDICT_UNSPEC: invalid
+ * @VTL_FW_VERDICT_ACCEPT: let it through
+ * @VTL_FW_VERDICT_DROP: discard it silently
+ * @VTL_FW_VERDICT_REJECT: discard it and answer the sender: a TCP RST for
+ *	TCP, else an ICMP (ICMPv6) port unreachable.  Rules only, not a
+ *	policy.
+ * @__VTL_FW_VERDICT_MAX: sentinel
+ */
+enum vtl_fw_verdict {
+	VTL_FW_VERDICT_UNSPEC,
+	VTL_FW_VERDICT_ACCEPT,
+	VTL_FW_VERDICT_DROP,
+	VTL_FW_VERDICT_REJECT,
+	__VTL_FW_VERDICT_MAX
+};
+
+#define VTL_FW_VERDICT_MAX (__VTL_FW_VERDICT_MAX - 1)
+
+/**
+ * enum vtl_fw_ct_state - the connection states a rule matches, as bits
+ * @VTL_FW_CT_NEW: the packet starts a connection (or VTL does not track its
+ *	protocol: every such packet is new), or belongs to one that has not
+ *	been answered yet
+ * @VTL_FW_CT_ESTABLISHED: it belongs to a tracked connection that has seen
+ *	packets both ways
+ * @VTL_FW_CT_RELATED: an ICMP error about a tracked connection
+ * @VTL_FW_CT_INVALID: it belongs to no tracked connection and cannot start
+ *	one (a TCP segment without SYN), or is out of the window of the one
+ *	it belongs to
+ */
+enum vtl_fw_ct_state {
+	VTL_FW_CT_NEW		= 1 << 0,
+	VTL_FW_CT_ESTABLISHED	= 1 << 1,
+	VTL_FW_CT_RELATED	= 1 << 2,
+	VTL_FW_CT_INVALID	= 1 << 3,
+};
+
+/* Rules per port, both directions together, at most. */
+#define VTL_FW_MAX_RULES	65536
+
+/**
+ * enum vtl_fw_attr - attributes of %VTL_CMD_FW_* messages
+ *
+ * A rule matches a packet when each of its match attributes does; an
+ * absent one matches anything.  Packets that are not IP (ARP, say) are not
+ * filtered.
+ *
+ * @VTL_FW_A_UNSPEC: invalid
+ * @VTL_FW_A_PAD: padding for 64-bit attributes; ignored
+ * @VTL_FW_A_IFINDEX: u32, ifindex of the port's VM-side device
+ * @VTL_FW_A_DIR: u8, &enum vtl_fw_dir
+ * @VTL_FW_A_ID: u32, a rule's id, unique in its port; returned, and taken
+ *	by %VTL_CMD_FW_DEL
+ * @VTL_FW_A_FAMILY: u8, 4 or 6; needed with an address prefix, implied by
+ *	ICMP (4) and ICMPv6 (6)
+ * @VTL_FW_A_PROTO: u8, IPPROTO_*
+ * @VTL_FW_A_SRC: binary, source address prefix: 4 bytes for family 4, 16
+ *	for 6; bits past %VTL_FW_A_SRC_LEN must be zero
+ * @VTL_FW_A_SRC_LEN: u8, its length in bits (default: the whole address)
+ * @VTL_FW_A_DST: binary, destination address prefix, likewise
+ * @VTL_FW_A_DST_LEN: u8, its length
+ * @VTL_FW_A_SPORT_MIN: u16, lowest source port (TCP, UDP, UDP-Lite, SCTP,
+ *	DCCP only)
+ * @VTL_FW_A_SPORT_MAX: u16, highest source port (default: the lowest)
+ * @VTL_FW_A_DPORT_MIN: u16, lowest destination port, likewise
+ * @VTL_FW_A_DPORT_MAX: u16, highest destination port
+ * @VTL_FW_A_CT_STATE: u8, &enum vtl_fw_ct_state bits: the packet's state
+ *	is one of them
+ * @VTL_FW_A_ACTION: u8, &enum vtl_fw_verdict
+ * @VTL_FW_A_PACKETS: u64, packets the rule matched; returned
+ * @VTL_FW_A_BYTES: u64, their bytes, from the Ethernet header; returned
+ * @VTL_FW_A_POLICY: u8, &enum vtl_fw_verdict (accept or drop), for
+ *	%VTL_CMD_FW_POLICY
+ * @VTL_FW_A_RULES: nest of %VTL_FW_A_RULE, for %VTL_CMD_FW_LOAD
+ * @VTL_FW_A_RULE: nest of &enum vtl_fw_attr: one rule of %VTL_FW_A_RULES,
+ *	with %VTL_FW_A_DIR, %VTL_FW_A_ACTION and match attributes only
+ * @VTL_FW_A_POLICY_IN: u8, for %VTL_CMD_FW_LOAD: the new "in" policy
+ * @VTL_FW_A_POLICY_OUT: u8, the new "out" policy
+ * @__VTL_FW_A_MAX: sentinel
+ */
+enum vtl_fw_attr {
+	VTL_FW_A_UNSPEC,
+	VTL_FW_A_PAD,
+	VTL_FW_A_IFINDEX,
+	VTL_FW_A_DIR,
+	VTL_FW_A_ID,
+	VTL_FW_A_FAMILY,
+	VTL_FW_A_PROTO,
+	VTL_FW_A_SRC,
+	VTL_FW_A_SRC_LEN,
+	VTL_FW_A_DST,
+	VTL_FW_A_DST_LEN,
+	VTL_FW_A_SPORT_MIN,
+	VTL_FW_A_SPORT_MAX,
+	VTL_FW_A_DPORT_MIN,
+	VTL_FW_A_DPORT_MAX,
+	VTL_FW_A_CT_STATE,
+	VTL_FW_A_ACTION,
+	VTL_FW_A_PACKETS,
+	VTL_FW_A_BYTES,
+	VTL_FW_A_POLICY,
+	VTL_FW_A_RULES,
+	VTL_FW_A_RULE,
+	VTL_FW_A_POLICY_IN,
+	VTL_FW_A_POLICY_OUT,
+	__VTL_FW_A_MAX
+};
+
+#define VTL_FW_A_MAX (__VTL_FW_A_MAX - 1)
+
+/**
+ * enum vtl_fw_port_attr - a port's firewall, in %VTL_PORT_A_FW
+ * @VTL_FW_PORT_A_UNSPEC: invalid
+ * @VTL_FW_PORT_A_PAD: padding; ignored
+ * @VTL_FW_PORT_A_POLICY_IN: u8, the "in" policy, &enum vtl_fw_verdict
+ * @VTL_FW_PORT_A_POLICY_OUT: u8, the "out" policy
+ * @VTL_FW_PORT_A_RULES_IN: u32, rules of the "in" direction
+ * @VTL_FW_PORT_A_RULES_OUT: u32, rules of the "out" direction
+ * @VTL_FW_PORT_A_ACCEPTED: u64, packets the firewall let through, both
+ *	directions (by a rule or the policy)
+ * @VTL_FW_PORT_A_DROPPED: u64, packets it dropped silently
+ * @VTL_FW_PORT_A_REJECTED: u64, packets it dropped and answered
+ * @VTL_FW_PORT_A_POLICY_IN_PACKETS: u64, packets the "in" policy decided
+ * @VTL_FW_PORT_A_POLICY_OUT_PACKETS: u64, packets the "out" policy
+ *	decided
+ * @__VTL_FW_PORT_A_MAX: sentinel
+ */
+enum vtl_fw_port_attr {
+	VTL_FW_PORT_A_UNSPEC,
+	VTL_FW_PORT_A_PAD,
+	VTL_FW_PORT_A_POLICY_IN,
+	VTL_FW_PORT_A_POLICY_OUT,
+	VTL_FW_PORT_A_RULES_IN,
+	VTL_FW_PORT_A_RULES_OUT,
+	VTL_FW_PORT_A_ACCEPTED,
+	VTL_FW_PORT_A_DROPPED,
+	VTL_FW_PORT_A_REJECTED,
+	VTL_FW_PORT_A_POLICY_IN_PACKETS,
+	VTL_FW_PORT_A_POLICY_OUT_PACKETS,
+	__VTL_FW_PORT_A_MAX
+};
+
+#define VTL_FW_PORT_A_MAX (__VTL_FW_PORT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
