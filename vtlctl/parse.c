@@ -3,7 +3,9 @@
  * Command-line words: prefix matching in the way of iproute2, except that a
  * prefix of two different words is refused instead of picking the first.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
@@ -89,9 +91,66 @@ int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
 void vtl_err_match(int rc, const char *what, const char *arg,
 		   const char *hint)
 {
-	fprintf(stderr, "Error: %s %s \"%s\"%s%s\n",
+	vtl_err("%s %s \"%s\"%s%s",
 		rc == VTL_MATCH_AMBIGUOUS ? "ambiguous" : "unknown", what, arg,
 		hint ? ", try " : "", hint ? hint : "");
+}
+
+/*
+ * Parse "keyword value" pairs (and bare words, if @keys takes them) for
+ * @ctx.  @takes: the keywords this command accepts (others are unknown to
+ * it; "help" always is); @needs: those it requires.
+ */
+int vtl_parse_keys(const struct vtl_keys *keys, int argc, char *argv[],
+		   unsigned int takes, unsigned int needs, void *ctx)
+{
+	struct vtl_word taken[keys->n];
+	unsigned int seen = 0;
+	size_t i, n = 0;
+	int k, err;
+
+	takes |= keys->help;
+	for (i = 0; i < keys->n; i++) {
+		if (takes & keys->words[i].id)
+			taken[n++] = keys->words[i];
+	}
+
+	while (argc > 0) {
+		k = vtl_match(argv[0], taken, n);
+		if (k == VTL_MATCH_NONE && keys->bare) {
+			if (keys->bare(ctx, argv[0]))
+				return VTL_PARSE_ERROR;
+			argc--, argv++;
+			continue;
+		}
+		if (k < 0) {
+			vtl_err_match(k, "keyword", argv[0], NULL);
+			return VTL_PARSE_ERROR;
+		}
+		if ((unsigned int)taken[k].id == keys->help)
+			return VTL_PARSE_HELP;
+		if (seen & taken[k].id) {
+			vtl_err("duplicate \"%s\"", taken[k].name);
+			return VTL_PARSE_ERROR;
+		}
+		seen |= taken[k].id;
+		if (argc < 2) {
+			vtl_err("\"%s\" needs a value", taken[k].name);
+			return VTL_PARSE_ERROR;
+		}
+		err = keys->value(ctx, taken[k].id, argv[1]);
+		if (err)
+			return VTL_PARSE_ERROR;
+		argc -= 2, argv += 2;
+	}
+
+	for (i = 0; i < keys->n; i++) {
+		if ((needs & keys->words[i].id) && !(seen & keys->words[i].id)) {
+			vtl_err("\"%s\" is required", keys->words[i].name);
+			return VTL_PARSE_ERROR;
+		}
+	}
+	return VTL_PARSE_OK;
 }
 
 /* The kernel's dev_valid_name(), so a bad name is refused by name. */
@@ -109,11 +168,34 @@ bool vtl_ifname_valid(const char *name)
 	return true;
 }
 
+/* Where the words being parsed come from: a file's line, or (NULL) argv. */
+static const char *err_file;
+static unsigned int err_line;
+
+/*
+ * Say "Error: FILE:LINE: ...." from now on (@file NULL: the command line
+ * again, "Error: ...").
+ */
+void vtl_err_where(const char *file, unsigned int line)
+{
+	err_file = file;
+	err_line = line;
+}
+
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = NULL;
+	size_t len;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	len = msg ? strlen(msg) : 0;
+	if (err_file)
+		fprintf(stderr, "%s%s:%u: %s%s\n", prefix, err_file, err_line,
+			msg ? msg : "", len && msg[len - 1] == '.' ? "" : ".");
+	else
+		fprintf(stderr, "%s%s\n", prefix, msg ? msg : "");
+	free(msg);
 }
 
 /* Every error goes through here or vtl_nl_perror(): "Error: ..." on stderr. */

@@ -33,8 +33,33 @@ void vtl_err_match(int rc, const char *what, const char *arg,
 int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
 		 const struct vtl_command *cmds, size_t n);
 
+/*
+ * The keyword grammar of a command: "keyword value" pairs in any order,
+ * each keyword at most once, and "help".  Keyword ids are bits of a set.
+ */
+struct vtl_keys {
+	const struct vtl_word *words;
+	size_t n;
+	unsigned int help;	/* the id of "help" */
+	/* store the value of keyword @key; 0, or -EINVAL once reported */
+	int (*value)(void *ctx, int key, const char *arg);
+	/* a word no keyword starts (NULL: an error); 0, or -EINVAL */
+	int (*bare)(void *ctx, const char *arg);
+};
+
+/* vtl_parse_keys() returns one of these. */
+enum {
+	VTL_PARSE_OK,
+	VTL_PARSE_HELP,		/* "help" was given */
+	VTL_PARSE_ERROR,	/* reported on stderr */
+};
+
+int vtl_parse_keys(const struct vtl_keys *keys, int argc, char *argv[],
+		   unsigned int takes, unsigned int needs, void *ctx);
+
 bool vtl_ifname_valid(const char *name);
 
+void vtl_err_where(const char *file, unsigned int line);
 void vtl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vtl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -91,7 +91,7 @@ static int parse_max_conns(const char *arg, struct port_args *args)
 	return 0;
 }
 
-static int parse_dev(const char *arg, const char **dev)
+int port_parse_dev(const char *arg, const char **dev)
 {
 	if (!vtl_ifname_valid(arg)) {
 		vtl_err("invalid device name \"%s\"", arg);
@@ -101,6 +101,30 @@ static int parse_dev(const char *arg, const char **dev)
 	return 0;
 }
 
+static int port_value(void *ctx, int key, const char *arg)
+{
+	struct port_args *args = ctx;
+
+	switch (key) {
+	case PORT_KEY_DEV:
+		return port_parse_dev(arg, &args->dev);
+	case PORT_KEY_PEER:
+		return port_parse_dev(arg, &args->peer);
+	case PORT_KEY_MODE:
+		return parse_mode(arg, &args->mode);
+	case PORT_KEY_MAX_CONNS:
+		return parse_max_conns(arg, args);
+	}
+	return -EINVAL;
+}
+
+static const struct vtl_keys port_grammar = {
+	.words = port_keys,
+	.n = ARRAY_SIZE(port_keys),
+	.help = PORT_KEY_HELP,
+	.value = port_value,
+};
+
 /*
  * Parse "keyword value" pairs into @args.  @takes: the keywords this
  * command accepts (others are unknown to it); @needs: those it requires.
@@ -108,63 +132,8 @@ static int parse_dev(const char *arg, const char **dev)
 int port_parse(int argc, char *argv[], unsigned int takes,
 	       unsigned int needs, struct port_args *args)
 {
-	struct vtl_word keys[ARRAY_SIZE(port_keys)];
-	unsigned int seen = 0;
-	size_t i, n = 0;
-	int k, err;
-
-	takes |= PORT_KEY_HELP;
-	for (i = 0; i < ARRAY_SIZE(port_keys); i++) {
-		if (takes & port_keys[i].id)
-			keys[n++] = port_keys[i];
-	}
 	memset(args, 0, sizeof(*args));
-
-	for (; argc > 0; argc -= 2, argv += 2) {
-		k = vtl_match(argv[0], keys, n);
-		if (k < 0) {
-			vtl_err_match(k, "keyword", argv[0], NULL);
-			return PORT_PARSE_ERROR;
-		}
-		if (keys[k].id == PORT_KEY_HELP)
-			return PORT_PARSE_HELP;
-		if (seen & keys[k].id) {
-			vtl_err("duplicate \"%s\"", keys[k].name);
-			return PORT_PARSE_ERROR;
-		}
-		seen |= keys[k].id;
-		if (argc < 2) {
-			vtl_err("\"%s\" needs a value", keys[k].name);
-			return PORT_PARSE_ERROR;
-		}
-		switch (keys[k].id) {
-		case PORT_KEY_DEV:
-			err = parse_dev(argv[1], &args->dev);
-			break;
-		case PORT_KEY_PEER:
-			err = parse_dev(argv[1], &args->peer);
-			break;
-		case PORT_KEY_MODE:
-			err = parse_mode(argv[1], &args->mode);
-			break;
-		case PORT_KEY_MAX_CONNS:
-			err = parse_max_conns(argv[1], args);
-			break;
-		default:
-			err = -EINVAL;
-			break;
-		}
-		if (err)
-			return PORT_PARSE_ERROR;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(port_keys); i++) {
-		if ((needs & port_keys[i].id) && !(seen & port_keys[i].id)) {
-			vtl_err("\"%s\" is required", port_keys[i].name);
-			return PORT_PARSE_ERROR;
-		}
-	}
-	return PORT_PARSE_OK;
+	return vtl_parse_keys(&port_grammar, argc, argv, takes, needs, args);
 }
 
 static void port_usage(FILE *f);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "parse.h"
 
 /* The keywords of the port commands, as bits of a set. */
 enum port_key {
@@ -32,14 +33,15 @@ struct port_args {
 
 /* port_parse() returns one of these. */
 enum {
-	PORT_PARSE_OK,
-	PORT_PARSE_HELP,	/* "help" was given */
-	PORT_PARSE_ERROR,	/* reported on stderr */
+	PORT_PARSE_OK		= VTL_PARSE_OK,
+	PORT_PARSE_HELP		= VTL_PARSE_HELP,
+	PORT_PARSE_ERROR	= VTL_PARSE_ERROR,
 };
 
 int port_parse(int argc, char *argv[], unsigned int takes,
 	       unsigned int needs, struct port_args *args);
 const char *port_mode_name(uint32_t mode);
 int port_parse_u32(const char *arg, uint32_t *val);
+int port_parse_dev(const char *arg, const char **dev);
 
 #endif /* VTLCTL_PORT_H */
