@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The data model: what the kernel said about a port or a connection, kept apart from how it
- * travelled (netlink.c) and how it is shown (port.c, conn.c).  "Not returned" and
- * "zero" are different things here: each optional part has a flag.
+ * The data model: what the kernel said about a port, a connection or a
+ * firewall rule, kept apart from how it travelled (netlink.c) and how it is
+ * shown (port.c, conn.c, fw.c).  "Not returned" and "zero" are different
+ * things here: each optional part has a flag.
  */
 #ifndef VTLCTL_MODEL_H
 #define VTLCTL_MODEL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +24,17 @@ struct vtl_stats {
 static inline bool vtl_stats_has(const struct vtl_stats *s, int attr)
 {
 	return s->present & (1u << attr);
+}
+
+/* A port's firewall, indexed by enum vtl_fw_port_attr. */
+struct vtl_fw_port {
+	uint64_t val[VTL_FW_PORT_A_MAX + 1];
+	uint32_t present;	/* bit n set: val[n] was returned */
+};
+
+static inline bool vtl_fw_port_has(const struct vtl_fw_port *fw, int attr)
+{
+	return fw->present & (1u << attr);
 }
 
 struct vtl_port {
@@ -41,6 +54,8 @@ struct vtl_port {
 	uint32_t conns;
 	bool has_conn_dropped;
 	uint64_t conn_dropped;
+	bool has_fw;
+	struct vtl_fw_port fw;
 };
 
 struct vtl_port_list {
@@ -48,6 +63,26 @@ struct vtl_port_list {
 	size_t len;
 	size_t cap;
 };
+
+/*
+ * Make room in @*items (of @*cap elements of @size bytes, @len used) for
+ * one more; 0 or -ENOMEM.
+ */
+static inline int vtl_grow(void **items, size_t *cap, size_t len,
+			   size_t size)
+{
+	size_t n = *cap ? 2 * *cap : 16;
+	void *p;
+
+	if (len < *cap)
+		return 0;
+	p = realloc(*items, n * size);
+	if (!p)
+		return -ENOMEM;
+	*items = p;
+	*cap = n;
+	return 0;
+}
 
 static inline void vtl_port_list_free(struct vtl_port_list *list)
 {
@@ -107,5 +142,54 @@ static inline void vtl_conn_list_free(struct vtl_conn_list *list)
 	list->len = 0;
 	list->cap = 0;
 }
+
+/*
+ * A firewall rule, as enum vtl_fw_attr says.  A match that is not given
+ * (has_* false, @state 0) matches anything.
+ */
+struct vtl_fw_rule {
+	uint32_t id;		/* given by the kernel */
+	uint8_t dir;		/* enum vtl_fw_dir */
+	uint8_t action;		/* enum vtl_fw_verdict */
+	uint8_t family;		/* 4 or 6: of @src and @dst; 0: no address */
+	bool has_proto;
+	uint8_t proto;		/* IPPROTO_* */
+	bool has_src;
+	bool has_dst;
+	uint8_t src_len;	/* prefix lengths, in bits */
+	uint8_t dst_len;
+	uint8_t src[16];	/* network order; bits past the length are 0 */
+	uint8_t dst[16];
+	bool has_sport;
+	bool has_dport;
+	uint16_t sport_min, sport_max;
+	uint16_t dport_min, dport_max;
+	uint8_t state;		/* VTL_FW_CT_* bits; 0: any */
+	bool has_counters;
+	uint64_t packets;
+	uint64_t bytes;
+	unsigned int line;	/* fw load: the rule's line in its file */
+};
+
+struct vtl_fw_rule_list {
+	struct vtl_fw_rule *rules;
+	size_t len;
+	size_t cap;
+};
+
+static inline void vtl_fw_rule_list_free(struct vtl_fw_rule_list *list)
+{
+	free(list->rules);
+	list->rules = NULL;
+	list->len = 0;
+	list->cap = 0;
+}
+
+/* A VTL_CMD_FW_LOAD request: every rule, and the policies (0: unchanged). */
+struct vtl_fw_load {
+	struct vtl_fw_rule_list list;
+	uint8_t policy_in;
+	uint8_t policy_out;
+};
 
 #endif /* VTLCTL_MODEL_H */

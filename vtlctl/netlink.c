@@ -11,6 +11,8 @@
  * what is printed is one consistent picture.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,6 +33,8 @@ struct vtl_nl {
 	int family;
 	/* why the last request failed: the kernel's extack, or our words */
 	char msg[256];
+	/* where in the request the extack points (NLMSGERR_ATTR_OFFS), or 0 */
+	uint32_t bad_offs;
 };
 
 /* One request and its replies. */
@@ -50,22 +54,29 @@ static void set_msg(struct vtl_nl *nl, const char *msg)
 
 /*
  * The extended ACK attributes follow @hlen bytes of payload of @nlh (an
- * NLMSG_ERROR or NLMSG_DONE); return their NLMSGERR_ATTR_MSG, or NULL.
+ * NLMSG_ERROR or NLMSG_DONE); return their NLMSGERR_ATTR_MSG, or NULL, and
+ * set @offs to their NLMSGERR_ATTR_OFFS (0 without one) if @offs.
  */
-static const char *extack_msg(const struct nlmsghdr *nlh, size_t hlen)
+static const char *extack_msg(const struct nlmsghdr *nlh, size_t hlen,
+			      uint32_t *offs)
 {
 	static const struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+		[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hlen);
 
+	if (offs)
+		*offs = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len <= off)
 		return NULL;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
 		      (struct nlattr *)((char *)nlh + off),
 		      nlh->nlmsg_len - off, policy) < 0)
 		return NULL;
+	if (offs && tb[NLMSGERR_ATTR_OFFS])
+		*offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 	return tb[NLMSGERR_ATTR_MSG] ? nla_get_string(tb[NLMSGERR_ATTR_MSG]) :
 				       NULL;
 }
@@ -110,8 +121,9 @@ static int on_valid(struct nl_msg *msg, void *arg)
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
-	const char *msg = extack_msg(nlh, nlmsgerr_hlen(nlh));
 	struct transaction *t = arg;
+	const char *msg = extack_msg(nlh, nlmsgerr_hlen(nlh),
+				     &t->nl->bad_offs);
 
 	(void)nla;
 	fail(t, e->error < 0 ? e->error : -EPROTO, msg);
@@ -127,7 +139,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	const char *warning = NULL;
 
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr)))
-		warning = extack_msg(nlh, nlmsgerr_hlen(nlh));
+		warning = extack_msg(nlh, nlmsgerr_hlen(nlh), NULL);
 	if (warning)
 		vtl_warn("%s%s", warning,
 			 warning[strlen(warning) - 1] == '.' ? "" : ".");
@@ -145,7 +157,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
 		memcpy(&err, nlmsg_data(nlh), sizeof(err));
 		if (err < 0)
-			fail(t, err, extack_msg(nlh, sizeof(err)));
+			fail(t, err, extack_msg(nlh, sizeof(err), NULL));
 	}
 	t->done = true;
 	return NL_STOP;
@@ -174,6 +186,7 @@ static int transact(struct vtl_nl *nl, struct nl_msg *msg,
 	int ret;
 
 	nl->msg[0] = '\0';
+	nl->bad_offs = 0;
 	base = nl_socket_get_cb(nl->sk);
 	cb = nl_cb_clone(base);
 	nl_cb_put(base);
@@ -204,9 +217,13 @@ static int transact(struct vtl_nl *nl, struct nl_msg *msg,
 	return t.err;
 }
 
-static struct nl_msg *vtl_msg(const struct vtl_nl *nl, uint8_t cmd, int flags)
+/* A request of @size bytes of attributes at most (0: a page). */
+static struct nl_msg *vtl_msg_size(const struct vtl_nl *nl, uint8_t cmd,
+				   int flags, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = size ? nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN) +
+						     size) :
+				    nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
@@ -216,6 +233,55 @@ static struct nl_msg *vtl_msg(const struct vtl_nl *nl, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+static struct nl_msg *vtl_msg(const struct vtl_nl *nl, uint8_t cmd, int flags)
+{
+	return vtl_msg_size(nl, cmd, flags, 0);
+}
+
+/* A request with a u32 ifindex attribute @attr, if @ifindex is not 0. */
+static struct nl_msg *ifindex_msg(struct vtl_nl *nl, uint8_t cmd, int flags,
+				  int attr, uint32_t ifindex)
+{
+	struct nl_msg *msg = vtl_msg(nl, cmd, flags);
+
+	if (msg && ifindex && nla_put_u32(msg, attr, ifindex) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * Dump @cmd (of the port @ifindex, in attribute @attr, if not 0) into
+ * @list with @parse, redone from an emptied list (@reset) while the kernel
+ * flags it NLM_F_DUMP_INTR; @what says what kept changing, if it always
+ * does.
+ */
+static int dump(struct vtl_nl *nl, uint8_t cmd, int attr, uint32_t ifindex,
+		int (*parse)(struct nl_msg *, void *), void *list,
+		void (*reset)(void *), const char *what)
+{
+	struct nl_msg *msg;
+	bool intr;
+	int tries, err;
+
+	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
+		reset(list);
+		msg = ifindex_msg(nl, cmd, NLM_F_DUMP, attr, ifindex);
+		if (!msg)
+			return -ENOMEM;
+		err = transact(nl, msg, parse, list, &intr);
+		nlmsg_free(msg);
+		if (err || !intr)
+			return err;
+	}
+	reset(list);
+	snprintf(nl->msg, sizeof(nl->msg),
+		 "the %s kept changing while they were listed, try again",
+		 what);
+	return -EAGAIN;
 }
 
 static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
@@ -242,6 +308,45 @@ static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
 	return 0;
 }
 
+/* VTL_PORT_A_FW: its scalars, each of the width the contract says. */
+static int parse_fw_port(struct nlattr *nest, struct vtl_fw_port *fw)
+{
+	static const struct nla_policy policy[VTL_FW_PORT_A_MAX + 1] = {
+		[VTL_FW_PORT_A_POLICY_IN]	   = { .type = NLA_U8 },
+		[VTL_FW_PORT_A_POLICY_OUT]	   = { .type = NLA_U8 },
+		[VTL_FW_PORT_A_RULES_IN]	   = { .type = NLA_U32 },
+		[VTL_FW_PORT_A_RULES_OUT]	   = { .type = NLA_U32 },
+		[VTL_FW_PORT_A_ACCEPTED]	   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_DROPPED]		   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_REJECTED]	   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_POLICY_IN_PACKETS]  = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_POLICY_OUT_PACKETS] = { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_FW_PORT_A_MAX + 1];
+	int i;
+
+	if (nla_parse_nested(tb, VTL_FW_PORT_A_MAX, nest, policy) < 0)
+		return -EBADMSG;
+	memset(fw, 0, sizeof(*fw));
+	for (i = VTL_FW_PORT_A_PAD + 1; i <= VTL_FW_PORT_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		switch (policy[i].type) {
+		case NLA_U8:
+			fw->val[i] = nla_get_u8(tb[i]);
+			break;
+		case NLA_U32:
+			fw->val[i] = nla_get_u32(tb[i]);
+			break;
+		default:
+			fw->val[i] = nla_get_u64(tb[i]);
+			break;
+		}
+		fw->present |= 1u << i;
+	}
+	return 0;
+}
+
 /*
  * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
  * program are ignored; a known one of the wrong size is an error.
@@ -261,6 +366,7 @@ static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 		[VTL_PORT_A_MAX_CONNS]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
+		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
 
@@ -305,6 +411,11 @@ static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 		port->has_conn_dropped = true;
 		port->conn_dropped = nla_get_u64(tb[VTL_PORT_A_CONN_DROPPED]);
 	}
+	if (tb[VTL_PORT_A_FW]) {
+		if (parse_fw_port(tb[VTL_PORT_A_FW], &port->fw))
+			return -EBADMSG;
+		port->has_fw = true;
+	}
 	return 0;
 }
 
@@ -329,17 +440,10 @@ static int parse_one_port(struct nl_msg *msg, void *arg)
 static int parse_port_list(struct nl_msg *msg, void *arg)
 {
 	struct vtl_port_list *list = arg;
-	struct vtl_port *ports;
-	size_t cap;
 
-	if (list->len == list->cap) {
-		cap = list->cap ? 2 * list->cap : 16;
-		ports = realloc(list->ports, cap * sizeof(*ports));
-		if (!ports)
-			return -ENOMEM;
-		list->ports = ports;
-		list->cap = cap;
-	}
+	if (vtl_grow((void **)&list->ports, &list->cap, list->len,
+		     sizeof(*list->ports)))
+		return -ENOMEM;
 	if (parse_port(msg, &list->ports[list->len]))
 		return -EBADMSG;
 	list->len++;
@@ -399,26 +503,16 @@ int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
 	return err;
 }
 
+static void reset_port_list(void *list)
+{
+	vtl_port_list_free(list);
+}
+
 /* Every port of the namespace into @list (emptied first), consistently. */
 int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list)
 {
-	struct nl_msg *msg;
-	bool intr;
-	int tries, err;
-
-	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
-		vtl_port_list_free(list);
-		msg = vtl_msg(nl, VTL_CMD_PORT_GET, NLM_F_DUMP);
-		if (!msg)
-			return -ENOMEM;
-		err = transact(nl, msg, parse_port_list, list, &intr);
-		nlmsg_free(msg);
-		if (err || !intr)
-			return err;
-	}
-	vtl_port_list_free(list);
-	set_msg(nl, "the ports kept changing while they were listed, try again");
-	return -EAGAIN;
+	return dump(nl, VTL_CMD_PORT_GET, VTL_PORT_A_IFINDEX, 0,
+		    parse_port_list, list, reset_port_list, "ports");
 }
 
 int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req)
@@ -513,35 +607,19 @@ static int parse_conn(struct nl_msg *msg, struct vtl_conn *conn)
 static int parse_conn_list(struct nl_msg *msg, void *arg)
 {
 	struct vtl_conn_list *list = arg;
-	struct vtl_conn *conns;
-	size_t cap;
 
-	if (list->len == list->cap) {
-		cap = list->cap ? 2 * list->cap : 64;
-		conns = realloc(list->conns, cap * sizeof(*conns));
-		if (!conns)
-			return -ENOMEM;
-		list->conns = conns;
-		list->cap = cap;
-	}
+	if (vtl_grow((void **)&list->conns, &list->cap, list->len,
+		     sizeof(*list->conns)))
+		return -ENOMEM;
 	if (parse_conn(msg, &list->conns[list->len]))
 		return -EBADMSG;
 	list->len++;
 	return 0;
 }
 
-/* A connection command with an optional ifindex; NLM_F_DUMP in @flags. */
-static struct nl_msg *conn_msg(struct vtl_nl *nl, uint8_t cmd, int flags,
-			       uint32_t ifindex)
+static void reset_conn_list(void *list)
 {
-	struct nl_msg *msg = vtl_msg(nl, cmd, flags);
-
-	if (msg && ifindex &&
-	    nla_put_u32(msg, VTL_CONN_A_IFINDEX, ifindex) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	vtl_conn_list_free(list);
 }
 
 /*
@@ -552,28 +630,13 @@ static struct nl_msg *conn_msg(struct vtl_nl *nl, uint8_t cmd, int flags,
 int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
 		     struct vtl_conn_list *list)
 {
-	struct nl_msg *msg;
-	bool intr;
-	int tries, err;
-
-	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
-		vtl_conn_list_free(list);
-		msg = conn_msg(nl, VTL_CMD_CONN_GET, NLM_F_DUMP, ifindex);
-		if (!msg)
-			return -ENOMEM;
-		err = transact(nl, msg, parse_conn_list, list, &intr);
-		nlmsg_free(msg);
-		if (err || !intr)
-			return err;
-	}
-	vtl_conn_list_free(list);
-	set_msg(nl, "the ports kept changing while they were listed, try again");
-	return -EAGAIN;
+	return dump(nl, VTL_CMD_CONN_GET, VTL_CONN_A_IFINDEX, ifindex,
+		    parse_conn_list, list, reset_conn_list, "ports");
 }
 
-int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex)
+/* Send @msg, which needs no answer but the ACK, and free it. */
+static int simple_request(struct vtl_nl *nl, struct nl_msg *msg)
 {
-	struct nl_msg *msg = conn_msg(nl, VTL_CMD_CONN_FLUSH, 0, ifindex);
 	int err;
 
 	if (!msg)
@@ -582,6 +645,363 @@ int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex)
 	nlmsg_free(msg);
 	return err;
 }
+
+int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex)
+{
+	return simple_request(nl, ifindex_msg(nl, VTL_CMD_CONN_FLUSH, 0,
+					      VTL_CONN_A_IFINDEX, ifindex));
+}
+
+/* --- the firewall ----------------------------------------------------- */
+
+/* Room for the largest rule put_rule() writes, in its VTL_FW_A_RULE nest. */
+#define RULE_SPACE (NLA_HDRLEN + 5 * NLA_ALIGN(NLA_HDRLEN + 1) + \
+		    2 * (NLA_HDRLEN + 16 + NLA_ALIGN(NLA_HDRLEN + 1)) + \
+		    4 * NLA_ALIGN(NLA_HDRLEN + 2))
+
+static int put_prefix(struct nl_msg *msg, int attr, int len_attr,
+		      uint8_t family, const uint8_t *addr, uint8_t len)
+{
+	if (nla_put(msg, attr, family == 4 ? 4 : 16, addr) < 0 ||
+	    nla_put_u8(msg, len_attr, len) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_range(struct nl_msg *msg, int min_attr, uint16_t min,
+		     uint16_t max)
+{
+	/* the _MAX attribute follows its _MIN one in enum vtl_fw_attr */
+	if (nla_put_u16(msg, min_attr, min) < 0 ||
+	    nla_put_u16(msg, min_attr + 1, max) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The direction, verdict and matches of @r, as attributes of @msg. */
+static int put_rule(struct nl_msg *msg, const struct vtl_fw_rule *r)
+{
+	if (nla_put_u8(msg, VTL_FW_A_DIR, r->dir) < 0 ||
+	    nla_put_u8(msg, VTL_FW_A_ACTION, r->action) < 0)
+		return -EMSGSIZE;
+	if (r->family && nla_put_u8(msg, VTL_FW_A_FAMILY, r->family) < 0)
+		return -EMSGSIZE;
+	if (r->has_proto && nla_put_u8(msg, VTL_FW_A_PROTO, r->proto) < 0)
+		return -EMSGSIZE;
+	if (r->has_src && put_prefix(msg, VTL_FW_A_SRC, VTL_FW_A_SRC_LEN,
+				     r->family, r->src, r->src_len))
+		return -EMSGSIZE;
+	if (r->has_dst && put_prefix(msg, VTL_FW_A_DST, VTL_FW_A_DST_LEN,
+				     r->family, r->dst, r->dst_len))
+		return -EMSGSIZE;
+	if (r->has_sport && put_range(msg, VTL_FW_A_SPORT_MIN, r->sport_min,
+				      r->sport_max))
+		return -EMSGSIZE;
+	if (r->has_dport && put_range(msg, VTL_FW_A_DPORT_MIN, r->dport_min,
+				      r->dport_max))
+		return -EMSGSIZE;
+	if (r->state && nla_put_u8(msg, VTL_FW_A_CT_STATE, r->state) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A prefix of a rule the kernel returned: of its family, not too long. */
+static int get_prefix(struct nlattr *attr, struct nlattr *len_attr,
+		      uint8_t family, bool *has, uint8_t *addr, uint8_t *len)
+{
+	int bytes = family == 4 ? 4 : 16;
+
+	if (!attr)
+		return 0;
+	if (!family || nla_len(attr) != bytes)
+		return -EBADMSG;
+	memcpy(addr, nla_data(attr), bytes);
+	*len = len_attr ? nla_get_u8(len_attr) : 8 * bytes;
+	if (*len > 8 * bytes)
+		return -EBADMSG;
+	*has = true;
+	return 0;
+}
+
+static void get_range(struct nlattr *min, struct nlattr *max, bool *has,
+		      uint16_t *lo, uint16_t *hi)
+{
+	if (!min)
+		return;
+	*has = true;
+	*lo = nla_get_u16(min);
+	*hi = max ? nla_get_u16(max) : *lo;
+}
+
+/* One VTL_CMD_FW_GET (or _NEW) reply into @r. */
+static int parse_rule(struct nl_msg *msg, struct vtl_fw_rule *r)
+{
+	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
+		[VTL_FW_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_FW_A_DIR]		= { .type = NLA_U8 },
+		[VTL_FW_A_ID]		= { .type = NLA_U32 },
+		[VTL_FW_A_FAMILY]	= { .type = NLA_U8 },
+		[VTL_FW_A_PROTO]	= { .type = NLA_U8 },
+		[VTL_FW_A_SRC]		= { .type = NLA_UNSPEC },
+		[VTL_FW_A_SRC_LEN]	= { .type = NLA_U8 },
+		[VTL_FW_A_DST]		= { .type = NLA_UNSPEC },
+		[VTL_FW_A_DST_LEN]	= { .type = NLA_U8 },
+		[VTL_FW_A_SPORT_MIN]	= { .type = NLA_U16 },
+		[VTL_FW_A_SPORT_MAX]	= { .type = NLA_U16 },
+		[VTL_FW_A_DPORT_MIN]	= { .type = NLA_U16 },
+		[VTL_FW_A_DPORT_MAX]	= { .type = NLA_U16 },
+		[VTL_FW_A_CT_STATE]	= { .type = NLA_U8 },
+		[VTL_FW_A_ACTION]	= { .type = NLA_U8 },
+		[VTL_FW_A_PACKETS]	= { .type = NLA_U64 },
+		[VTL_FW_A_BYTES]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_FW_A_MAX + 1];
+
+	memset(r, 0, sizeof(*r));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_FW_A_ID] || !tb[VTL_FW_A_DIR] || !tb[VTL_FW_A_ACTION])
+		return -EBADMSG;
+	r->id = nla_get_u32(tb[VTL_FW_A_ID]);
+	r->dir = nla_get_u8(tb[VTL_FW_A_DIR]);
+	r->action = nla_get_u8(tb[VTL_FW_A_ACTION]);
+	if (tb[VTL_FW_A_FAMILY]) {
+		r->family = nla_get_u8(tb[VTL_FW_A_FAMILY]);
+		if (r->family != 4 && r->family != 6)
+			return -EBADMSG;
+	}
+	if (tb[VTL_FW_A_PROTO]) {
+		r->has_proto = true;
+		r->proto = nla_get_u8(tb[VTL_FW_A_PROTO]);
+	}
+	if (get_prefix(tb[VTL_FW_A_SRC], tb[VTL_FW_A_SRC_LEN], r->family,
+		       &r->has_src, r->src, &r->src_len) ||
+	    get_prefix(tb[VTL_FW_A_DST], tb[VTL_FW_A_DST_LEN], r->family,
+		       &r->has_dst, r->dst, &r->dst_len))
+		return -EBADMSG;
+	get_range(tb[VTL_FW_A_SPORT_MIN], tb[VTL_FW_A_SPORT_MAX],
+		  &r->has_sport, &r->sport_min, &r->sport_max);
+	get_range(tb[VTL_FW_A_DPORT_MIN], tb[VTL_FW_A_DPORT_MAX],
+		  &r->has_dport, &r->dport_min, &r->dport_max);
+	if (tb[VTL_FW_A_CT_STATE])
+		r->state = nla_get_u8(tb[VTL_FW_A_CT_STATE]);
+	r->has_counters = tb[VTL_FW_A_PACKETS] || tb[VTL_FW_A_BYTES];
+	if (tb[VTL_FW_A_PACKETS])
+		r->packets = nla_get_u64(tb[VTL_FW_A_PACKETS]);
+	if (tb[VTL_FW_A_BYTES])
+		r->bytes = nla_get_u64(tb[VTL_FW_A_BYTES]);
+	return 0;
+}
+
+static int parse_rule_list(struct nl_msg *msg, void *arg)
+{
+	struct vtl_fw_rule_list *list = arg;
+
+	if (vtl_grow((void **)&list->rules, &list->cap, list->len,
+		     sizeof(*list->rules)))
+		return -ENOMEM;
+	if (parse_rule(msg, &list->rules[list->len]))
+		return -EBADMSG;
+	list->len++;
+	return 0;
+}
+
+static void reset_rule_list(void *list)
+{
+	vtl_fw_rule_list_free(list);
+}
+
+struct new_id {
+	uint32_t id;
+	bool found;
+};
+
+/* The reply to VTL_CMD_FW_NEW: only its id matters here. */
+static int parse_new_id(struct nl_msg *msg, void *arg)
+{
+	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
+		[VTL_FW_A_ID] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[VTL_FW_A_MAX + 1];
+	struct new_id *new = arg;
+
+	if (new->found ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0 ||
+	    !tb[VTL_FW_A_ID])
+		return -EBADMSG;
+	new->id = nla_get_u32(tb[VTL_FW_A_ID]);
+	new->found = true;
+	return 0;
+}
+
+/* Append @rule to its direction of the port @ifindex; its new id in @id. */
+int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
+		  const struct vtl_fw_rule *rule, uint32_t *id)
+{
+	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_FW_NEW, 0,
+					 VTL_FW_A_IFINDEX, ifindex);
+	struct new_id new = { 0 };
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = put_rule(msg, rule);
+	if (!err)
+		err = transact(nl, msg, parse_new_id, &new, NULL);
+	nlmsg_free(msg);
+	if (!err && !new.found) {
+		set_msg(nl, "the kernel sent no rule id");
+		err = -EBADMSG;
+	}
+	*id = new.id;
+	return err;
+}
+
+int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id)
+{
+	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_FW_DEL, 0,
+					 VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && nla_put_u32(msg, VTL_FW_A_ID, id) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+/* The rules of the port @ifindex, both directions, into @list. */
+int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_fw_rule_list *list)
+{
+	return dump(nl, VTL_CMD_FW_GET, VTL_FW_A_IFINDEX, ifindex,
+		    parse_rule_list, list, reset_rule_list, "rules");
+}
+
+/* Delete the rules of direction @dir of the port, or (0) of both. */
+int vtl_nl_fw_flush(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir)
+{
+	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_FW_FLUSH, 0,
+					 VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && dir && nla_put_u8(msg, VTL_FW_A_DIR, dir) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
+		     uint8_t verdict)
+{
+	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_FW_POLICY, 0,
+					 VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && (nla_put_u8(msg, VTL_FW_A_DIR, dir) < 0 ||
+		    nla_put_u8(msg, VTL_FW_A_POLICY, verdict) < 0)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+/*
+ * A request larger than the socket's send buffer fails with EMSGSIZE:
+ * grow it, past net.core.wmem_max if we may (we have CAP_NET_ADMIN, or the
+ * kernel refuses us anyway).  Best effort: the send says if it failed.
+ */
+static void fit_sndbuf(struct vtl_nl *nl, size_t len)
+{
+	int fd = nl_socket_get_fd(nl->sk), size = 0;
+	socklen_t optlen = sizeof(size);
+
+	if (fd < 0 || len > INT_MAX / 2)
+		return;
+	if (!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, &optlen) &&
+	    (size_t)size >= len + 1024)
+		return;
+	/* the kernel doubles it, for its own overhead */
+	size = len + 1024;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
+/* Where the next attribute of @msg goes, from the start of the request. */
+static uint32_t tail_offset(struct nl_msg *msg)
+{
+	return (char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)nlmsg_hdr(msg);
+}
+
+static int put_load(struct nl_msg *msg, uint32_t ifindex,
+		    const struct vtl_fw_load *load, uint32_t *offs)
+{
+	const struct vtl_fw_rule_list *list = &load->list;
+	struct nlattr *rules, *rule;
+	size_t i;
+
+	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) < 0 ||
+	    (load->policy_in &&
+	     nla_put_u8(msg, VTL_FW_A_POLICY_IN, load->policy_in) < 0) ||
+	    (load->policy_out &&
+	     nla_put_u8(msg, VTL_FW_A_POLICY_OUT, load->policy_out) < 0))
+		return -EMSGSIZE;
+	rules = nla_nest_start(msg, VTL_FW_A_RULES);
+	if (!rules)
+		return -EMSGSIZE;
+	for (i = 0; i < list->len; i++) {
+		offs[i] = tail_offset(msg);
+		rule = nla_nest_start(msg, VTL_FW_A_RULE);
+		if (!rule || put_rule(msg, &list->rules[i]) ||
+		    nla_nest_end(msg, rule) < 0)
+			return -EMSGSIZE;
+	}
+	offs[i] = tail_offset(msg);
+	/* no rule: no VTL_FW_A_RULES, which the kernel takes as none */
+	return nla_nest_end(msg, rules) < 0 ? -E2BIG : 0;
+}
+
+/*
+ * Replace the rules (and the policies given) of the port @ifindex by
+ * @load, in one request.  If the kernel refuses a rule and says which (its
+ * extended ACK's offset falls into the rule's nest), @bad is its index;
+ * else SIZE_MAX.
+ */
+int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
+		   const struct vtl_fw_load *load, size_t *bad)
+{
+	size_t n = load->list.len, i;
+	struct nl_msg *msg;
+	uint32_t *offs;
+	int err;
+
+	*bad = SIZE_MAX;
+	offs = calloc(n + 1, sizeof(*offs));
+	if (!offs)
+		return -ENOMEM;
+	msg = vtl_msg_size(nl, VTL_CMD_FW_LOAD, 0,
+			   4 * NLA_ALIGN(NLA_HDRLEN + 4) + NLA_HDRLEN +
+			   n * RULE_SPACE);
+	if (!msg) {
+		free(offs);
+		return -ENOMEM;
+	}
+	err = put_load(msg, ifindex, load, offs);
+	if (err == -E2BIG)
+		snprintf(nl->msg, sizeof(nl->msg),
+			 "%zu rules take %" PRIu32 " bytes, more than the %u one netlink attribute (VTL_FW_A_RULES) can hold",
+			 n, offs[n] - offs[0], USHRT_MAX - NLA_HDRLEN);
+	if (!err) {
+		fit_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
+		err = transact(nl, msg, NULL, NULL, NULL);
+	}
+	for (i = 0; err && nl->bad_offs && i < n; i++) {
+		if (nl->bad_offs >= offs[i] && nl->bad_offs < offs[i + 1])
+			*bad = i;
+	}
+	nlmsg_free(msg);
+	free(offs);
+	return err;
+}
+
 
 /* Print "Error: [@what: ]<why>." for a failure of a request. */
 void vtl_nl_perror(const struct vtl_nl *nl, const char *what, int err)

@@ -8,6 +8,7 @@
 #ifndef VTLCTL_NETLINK_H
 #define VTLCTL_NETLINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "model.h"
 
@@ -29,5 +30,15 @@ int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req);
 int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
 		     struct vtl_conn_list *list);
 int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex);
+int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
+		  const struct vtl_fw_rule *rule, uint32_t *id);
+int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id);
+int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_fw_rule_list *list);
+int vtl_nl_fw_flush(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir);
+int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
+		     uint8_t verdict);
+int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
+		   const struct vtl_fw_load *load, size_t *bad);
 
 #endif /* VTLCTL_NETLINK_H */
