@@ -32,6 +32,25 @@
 #define TCPOPT_SACKOK		4
 #define TCPOPT_TS		8
 
+/* ICMP and ICMPv6 types and codes */
+#define PKT_ICMP_DEST_UNREACH	3
+#define PKT_ICMP_PORT_UNREACH	3	/* a code of PKT_ICMP_DEST_UNREACH */
+#define PKT_ICMP_SOURCE_QUENCH	4
+#define PKT_ICMP_REDIRECT	5
+#define PKT_ICMP_TIME_EXCEEDED	11
+#define PKT_ICMP_PARAMETERPROB	12
+#define PKT_ICMPV6_DEST_UNREACH	1
+#define PKT_ICMPV6_PORT_UNREACH	4	/* a code of PKT_ICMPV6_DEST_UNREACH */
+#define PKT_ICMPV6_PARAMPROB	4
+#define PKT_ICMPV6_INFO_MSG	128	/* the first informational type */
+
+/* The TTL and hop limit of the answers we build, as Linux's default */
+#define PKT_DEFAULT_TTL		64
+
+/* IPv4 TOS of an ICMP error, as Linux's icmp_send() */
+#define PKT_IPTOS_TOS_MASK	0x1e
+#define PKT_IPTOS_PREC_INTERNETCONTROL 0xc0
+
 #define VTL_PKT_TCP_OPTS	(VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE | \
 				 VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS)
 
@@ -212,9 +231,7 @@ static int pkt_parse_ip4(struct vtl_pkt *pkt)
 	if (frag & IP4_OFFSET_MASK)
 		pkt->flags |= VTL_PKT_FRAG_LATER;
 	pkt->flags |= VTL_PKT_IPV4;
-	if (pkt->flags & VTL_PKT_FRAG_LATER)
-		return 0;
-	return pkt_parse_l4(pkt);
+	return 0;
 }
 
 static bool pkt_ip6_is_ext(u8 nexthdr)
@@ -286,9 +303,7 @@ static int pkt_parse_ip6(struct vtl_pkt *pkt)
 	pkt->l4_off = cur;
 	pkt->payload_off = cur;
 	pkt->flags |= VTL_PKT_IPV6 | flags;
-	if (pkt->flags & VTL_PKT_FRAG_LATER)
-		return 0;
-	return pkt_parse_l4(pkt);
+	return 0;
 }
 
 static int pkt_parse_arp(struct vtl_pkt *pkt)
@@ -373,11 +388,85 @@ int vtl_pkt_parse(struct vtl_pkt *pkt, u8 *data, u32 len, u32 frame_len)
 	case ETH_P_ARP:
 		return pkt_parse_arp(pkt);
 	case ETH_P_IP:
-		return pkt_parse_ip4(pkt);
+		err = pkt_parse_ip4(pkt);
+		break;
 	case ETH_P_IPV6:
-		return pkt_parse_ip6(pkt);
+		err = pkt_parse_ip6(pkt);
+		break;
+	default:
+		return 0;
 	}
-	return 0;
+	if (err || (pkt->flags & VTL_PKT_FRAG_LATER))
+		return err;
+	return pkt_parse_l4(pkt);
+}
+
+/* An ICMP error type whose message quotes the offending packet. */
+static bool pkt_icmp_quotes(const struct vtl_pkt *pkt)
+{
+	u8 type = vtl_pkt_icmp_type(pkt);
+
+	if (pkt->flags & VTL_PKT_ICMP)
+		return type == PKT_ICMP_DEST_UNREACH ||
+		       type == PKT_ICMP_SOURCE_QUENCH ||
+		       type == PKT_ICMP_REDIRECT ||
+		       type == PKT_ICMP_TIME_EXCEEDED ||
+		       type == PKT_ICMP_PARAMETERPROB;
+	if (pkt->flags & VTL_PKT_ICMPV6)
+		return type >= PKT_ICMPV6_DEST_UNREACH &&
+		       type <= PKT_ICMPV6_PARAMPROB;
+	return false;
+}
+
+/**
+ * vtl_pkt_parse_icmp_quote - parse the packet an ICMP error quotes
+ * @quote: the result; entirely overwritten
+ * @pkt: a parsed ICMP error: ICMP destination unreachable, source quench,
+ *	redirect, time exceeded or parameter problem, or ICMPv6 destination
+ *	unreachable, packet too big, time exceeded or parameter problem
+ *
+ * The quote is an IP packet of @pkt's own family, with no Ethernet header,
+ * from @pkt->payload_off to the end of @pkt's ICMP message.  Its IP header
+ * (with options, or with the extension headers walked as vtl_pkt_parse()
+ * walks them) is parsed into @quote, whose offsets count from @pkt->data
+ * as @pkt's do, so the getters work on it.  Its L4 header is not parsed,
+ * since a quote may hold only its first %VTL_PKT_QUOTE_L4_LEN bytes
+ * (RFC 792): no L4 flag is set and @quote->payload_off is @quote->l4_off,
+ * but unless %VTL_PKT_FRAG_LATER is set, those first bytes are readable.
+ * @quote->l3_end and @quote->l4_end come from the quoted IP length, which
+ * may run past the quote's end: only @quote->len bytes are readable.
+ *
+ * Return: 0; -EINVAL if @pkt is not such an ICMP error, or a quoted header
+ * field is invalid (as vtl_pkt_parse()); -EPROTO if the quote ends before
+ * its headers do; -ENODATA (with @quote->need) if they lie within @pkt's
+ * ICMP message but past @pkt->len; -ELOOP as vtl_pkt_parse().
+ */
+int vtl_pkt_parse_icmp_quote(struct vtl_pkt *quote, const struct vtl_pkt *pkt)
+{
+	u32 end = pkt->len < pkt->l4_end ? pkt->len : pkt->l4_end;
+	int err;
+
+	memset(quote, 0, sizeof(*quote));
+	if (!pkt_icmp_quotes(pkt))
+		return -EINVAL;
+	quote->data = pkt->data;
+	quote->len = end;
+	/* The quoted packet's length is not bounded by what is quoted. */
+	quote->frame_len = ~0U;
+	quote->eth_proto = pkt->eth_proto;
+	quote->nr_vlan = pkt->nr_vlan;
+	quote->l3_off = pkt->payload_off;
+	quote->payload_off = pkt->payload_off;
+	if (pkt->flags & VTL_PKT_IPV4)
+		err = pkt_parse_ip4(quote);
+	else
+		err = pkt_parse_ip6(quote);
+	if (!err && !(quote->flags & VTL_PKT_FRAG_LATER))
+		err = pkt_want(quote, quote->l4_off + VTL_PKT_QUOTE_L4_LEN,
+			       quote->frame_len);
+	if (err == -ENODATA && quote->need > pkt->l4_end)
+		return -EPROTO;
+	return err;
 }
 
 /**
@@ -1155,6 +1244,18 @@ static void pkt_tcp_opts_write(u8 *p, const struct vtl_pkt_tcp *tcp)
 	}
 }
 
+/* The in-band VLAN tags of @pkt, as pkt_eth_write() takes them. */
+static void pkt_vlan_get(const struct vtl_pkt *pkt, __be16 *vlan_proto,
+			 __be16 *vlan_tci)
+{
+	unsigned int i;
+
+	for (i = 0; i < pkt->nr_vlan; i++) {
+		vlan_proto[i] = vtl_pkt_vlan_proto(pkt, i);
+		vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(pkt, i));
+	}
+}
+
 /* Ethernet header with @nr_vlan tags; returns the L3 offset. */
 static u32 pkt_eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
 			 const __be16 *vlan_proto, const __be16 *vlan_tci,
@@ -1269,8 +1370,6 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 static int pkt_tcp_reply_init(struct vtl_pkt_tcp *tcp,
 			      const struct vtl_pkt *seg)
 {
-	unsigned int i;
-
 	if (!(seg->flags & VTL_PKT_TCP) || (seg->flags & VTL_PKT_FRAG))
 		return -EINVAL;
 	if (seg->flags & VTL_PKT_RTHDR)
@@ -1283,10 +1382,7 @@ static int pkt_tcp_reply_init(struct vtl_pkt_tcp *tcp,
 	memcpy(tcp->eth_dst, vtl_pkt_eth_src(seg), ETH_ALEN);
 	memcpy(tcp->eth_src, vtl_pkt_eth_dst(seg), ETH_ALEN);
 	tcp->nr_vlan = seg->nr_vlan;
-	for (i = 0; i < seg->nr_vlan; i++) {
-		tcp->vlan_proto[i] = vtl_pkt_vlan_proto(seg, i);
-		tcp->vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(seg, i));
-	}
+	pkt_vlan_get(seg, tcp->vlan_proto, tcp->vlan_tci);
 	if (seg->flags & VTL_PKT_IPV6) {
 		tcp->ipv6 = true;
 		memcpy(tcp->saddr.ip6, vtl_pkt_ip6_daddr(seg), 16);
@@ -1295,7 +1391,7 @@ static int pkt_tcp_reply_init(struct vtl_pkt_tcp *tcp,
 		tcp->saddr.ip4 = vtl_pkt_ip4_daddr(seg);
 		tcp->daddr.ip4 = vtl_pkt_ip4_saddr(seg);
 	}
-	tcp->ttl = 64;
+	tcp->ttl = PKT_DEFAULT_TTL;
 	tcp->sport = vtl_pkt_dport(seg);
 	tcp->dport = vtl_pkt_sport(seg);
 	return 0;
@@ -1394,7 +1490,6 @@ int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 	u8 sha[ETH_ALEN], src[ETH_ALEN];
 	__be32 spa, tpa;
 	u32 off, total;
-	unsigned int i;
 	u8 *p;
 
 	if (!(req->flags & VTL_PKT_ARP) ||
@@ -1411,10 +1506,7 @@ int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 	memcpy(src, mac, ETH_ALEN);
 	spa = vtl_pkt_arp_spa(req);
 	tpa = vtl_pkt_arp_tpa(req);
-	for (i = 0; i < req->nr_vlan; i++) {
-		vlan_proto[i] = vtl_pkt_vlan_proto(req, i);
-		vlan_tci[i] = cpu_to_be16(vtl_pkt_vlan_tci(req, i));
-	}
+	pkt_vlan_get(req, vlan_proto, vlan_tci);
 
 	off = pkt_eth_write(buf, sha, src, req->nr_vlan, vlan_proto,
 			    vlan_tci, ETH_P_ARP);
@@ -1429,4 +1521,163 @@ int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 	memcpy(p + 18, sha, ETH_ALEN);
 	memcpy(p + 24, &spa, 4);
 	return off + VTL_PKT_ARP_LEN;
+}
+
+/* IPv4: is @a (network order) in 0/8, "this network" as a source? */
+static bool pkt_ip4_this_net(const u8 *a)
+{
+	return a[0] == 0;
+}
+
+static bool pkt_ip6_unspecified(const u8 *a)
+{
+	static const u8 zero[16];
+
+	return !memcmp(a, zero, sizeof(zero));
+}
+
+/*
+ * May an ICMP error answer @pkt?  Not an ICMP error, a fragment other than
+ * the first, a link-layer multicast or broadcast, nor a packet to a
+ * multicast or broadcast address or from an address that is not one host's
+ * (RFC 1122 3.2.2, RFC 4443 2.4(e)).
+ */
+static int pkt_icmp_err_allowed(const struct vtl_pkt *pkt)
+{
+	const u8 *ip = pkt->data + pkt->l3_off;
+
+	if (!(pkt->flags & VTL_PKT_IP) || (pkt->flags & VTL_PKT_FRAG_LATER))
+		return -EINVAL;
+	if ((vtl_pkt_eth_dst(pkt)[0] & 1) || (vtl_pkt_eth_src(pkt)[0] & 1))
+		return -EINVAL;
+	if (pkt->flags & VTL_PKT_IPV4) {
+		/* 224/4 multicast, 240/4 reserved, 255.255.255.255 */
+		if (pkt_ip4_this_net(ip + 12) || ip[12] == 127 ||
+		    ip[12] >= 224 || ip[16] >= 224)
+			return -EINVAL;
+		if (pkt_icmp_quotes(pkt))
+			return -EINVAL;
+		return 0;
+	}
+	/* ff00::/8 multicast */
+	if (pkt_ip6_unspecified(ip + 8) || ip[8] == 0xff || ip[24] == 0xff)
+		return -EINVAL;
+	if ((pkt->flags & VTL_PKT_ICMPV6) &&
+	    vtl_pkt_icmp_type(pkt) < PKT_ICMPV6_INFO_MSG)
+		return -EINVAL;
+	/* The answer would come from the final destination. */
+	if (pkt->flags & VTL_PKT_RTHDR)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
+ * vtl_pkt_build_icmp_unreach - write the ICMP port unreachable answering
+ *	an IP packet
+ * @buf: where to write the frame, or NULL to learn its length; it may be
+ *	the packet's own buffer, or overlap it in any way
+ * @size: bytes available at @buf
+ * @pkt: the parsed packet
+ *
+ * What a firewall's reject sends, as iptables' REJECT does by default: for
+ * IPv4 an ICMP destination unreachable, code 3 (port unreachable), for IPv6
+ * an ICMPv6 destination unreachable, code 4 (port unreachable).  It goes
+ * from the packet's destination to its source, Ethernet addresses swapped,
+ * with the packet's VLAN tags.  As Linux's icmp_send() and icmp6_send():
+ * IPv4 with TTL 64, TOS the packet's TOS bits with precedence "internetwork
+ * control" (0xc0), DF clear and, here, ID 0 (vtl_pkt_set_ip4_id() may
+ * change it; the skb glue does); IPv6 with hop limit 64, traffic class
+ * and flow label 0.  Checksums are complete.
+ *
+ * It quotes the packet from its IP header on, as much as it has (up to
+ * the IP datagram's end and within @pkt->len, the readable bytes) but no
+ * more than keeps the ICMP datagram within %VTL_PKT_ICMP4_ERR_MAX bytes
+ * (576, RFC 1812 4.3.2.3) or %VTL_PKT_ICMP6_ERR_MAX (1280, RFC 4443
+ * 2.4(c)).  The quote is copied as it is, checksums included (a
+ * CHECKSUM_PARTIAL packet's L4 check field holds only the seed, as in
+ * Linux's own errors about such packets).  The frame is at most
+ * %VTL_PKT_ICMP_ERR_BUILD_MAX bytes and not padded.
+ *
+ * Return: the frame length; -EINVAL if @pkt is not IP, is an ICMP error
+ * (ICMP types 3, 4, 5, 11, 12, ICMPv6 types below 128) or a fragment other
+ * than the first, was sent to an Ethernet multicast or broadcast address
+ * or from a multicast Ethernet address, or has a source address that is
+ * not one host's (IPv4 0/8, 127/8, 224/4 and 240/4, IPv6 :: and ff00::/8)
+ * or a multicast or broadcast destination (IPv4 224/4, 240/4, IPv6
+ * ff00::/8); -EOPNOTSUPP with an IPv6 routing header; -ENOSPC.
+ */
+int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt)
+{
+	__be16 vlan_proto[VTL_PKT_MAX_VLAN], vlan_tci[VTL_PKT_MAX_VLAN];
+	u8 dst[ETH_ALEN], src[ETH_ALEN], saddr[16], daddr[16];
+	bool v6 = pkt->flags & VTL_PKT_IPV6;
+	u32 l3 = pkt->l3_off, l4, qlen, max, total, alen;
+	const u8 *ip = pkt->data + l3;
+	struct vtl_pkt out;
+	u8 tos = 0, *p;
+	int err;
+
+	err = pkt_icmp_err_allowed(pkt);
+	if (err)
+		return err;
+	qlen = (pkt->len < pkt->l3_end ? pkt->len : pkt->l3_end) - l3;
+	max = v6 ? VTL_PKT_ICMP6_QUOTE_MAX : VTL_PKT_ICMP4_QUOTE_MAX;
+	if (qlen > max)
+		qlen = max;
+	l4 = l3 + (v6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN);
+	total = l4 + VTL_PKT_ICMP_HLEN + qlen;
+	if (!buf)
+		return total;
+	if (size < total)
+		return -ENOSPC;
+
+	/*
+	 * Copy the packet's fields, then move the quote, before writing
+	 * anything else: @buf may be the packet.
+	 */
+	memcpy(dst, vtl_pkt_eth_src(pkt), ETH_ALEN);
+	memcpy(src, vtl_pkt_eth_dst(pkt), ETH_ALEN);
+	pkt_vlan_get(pkt, vlan_proto, vlan_tci);
+	alen = v6 ? 16 : 4;
+	memcpy(saddr, ip + (v6 ? 24 : 16), alen);
+	memcpy(daddr, ip + (v6 ? 8 : 12), alen);
+	if (!v6)
+		tos = (ip[1] & PKT_IPTOS_TOS_MASK) |
+		      PKT_IPTOS_PREC_INTERNETCONTROL;
+	memmove(buf + l4 + VTL_PKT_ICMP_HLEN, ip, qlen);
+
+	memset(buf + l3, 0, l4 + VTL_PKT_ICMP_HLEN - l3);
+	pkt_eth_write(buf, dst, src, pkt->nr_vlan, vlan_proto, vlan_tci,
+		      v6 ? ETH_P_IPV6 : ETH_P_IP);
+	p = buf + l3;
+	if (v6) {
+		p[0] = 0x60;
+		pkt_put16(p + 4, VTL_PKT_ICMP_HLEN + qlen);
+		p[6] = IPPROTO_ICMPV6;
+		p[7] = PKT_DEFAULT_TTL;
+		memcpy(p + 8, saddr, 16);
+		memcpy(p + 24, daddr, 16);
+		buf[l4] = PKT_ICMPV6_DEST_UNREACH;
+		buf[l4 + 1] = PKT_ICMPV6_PORT_UNREACH;
+	} else {
+		p[0] = 0x45;
+		p[1] = tos;
+		pkt_put16(p + 2, total - l3);
+		p[8] = PKT_DEFAULT_TTL;
+		p[9] = IPPROTO_ICMP;
+		memcpy(p + 12, saddr, 4);
+		memcpy(p + 16, daddr, 4);
+		buf[l4] = PKT_ICMP_DEST_UNREACH;
+		buf[l4 + 1] = PKT_ICMP_PORT_UNREACH;
+	}
+
+	err = vtl_pkt_parse(&out, buf, total, total);
+	if (err)
+		return err;
+	if (!v6)
+		vtl_pkt_ip4_csum_fill(&out);
+	err = vtl_pkt_l4_csum_fill(&out);
+	if (err)
+		return err;
+	return total;
 }

@@ -28,6 +28,23 @@
 #define VTL_PKT_ICMP_HLEN	8	/* ICMP and ICMPv6 */
 #define VTL_PKT_IP6_MAX_EXT	8	/* extension headers walked, at most */
 
+/*
+ * ICMP errors: the largest datagram each family's error may be, quote
+ * included (RFC 1812 4.3.2.3, RFC 4443 2.4(c)), the quote it leaves room
+ * for, and the largest frame vtl_pkt_build_icmp_unreach() writes.
+ */
+#define VTL_PKT_ICMP4_ERR_MAX	576
+#define VTL_PKT_ICMP6_ERR_MAX	1280
+#define VTL_PKT_ICMP4_QUOTE_MAX	(VTL_PKT_ICMP4_ERR_MAX - VTL_PKT_IP4_HLEN - \
+				 VTL_PKT_ICMP_HLEN)
+#define VTL_PKT_ICMP6_QUOTE_MAX	(VTL_PKT_ICMP6_ERR_MAX - VTL_PKT_IP6_HLEN - \
+				 VTL_PKT_ICMP_HLEN)
+#define VTL_PKT_ICMP_ERR_BUILD_MAX (ETH_HLEN + \
+				 VTL_PKT_MAX_VLAN * VTL_PKT_VLAN_HLEN + \
+				 VTL_PKT_ICMP6_ERR_MAX)
+/* The bytes of the offending packet's L4 header an ICMP error must quote */
+#define VTL_PKT_QUOTE_L4_LEN	8
+
 /* The largest frame the TCP builders write before the payload. */
 #define VTL_PKT_TCP_BUILD_HLEN	(ETH_HLEN + \
 				 VTL_PKT_MAX_VLAN * VTL_PKT_VLAN_HLEN + \
@@ -207,6 +224,7 @@ struct vtl_pkt_tcp {
 
 /* Parsing */
 int vtl_pkt_parse(struct vtl_pkt *pkt, u8 *data, u32 len, u32 frame_len);
+int vtl_pkt_parse_icmp_quote(struct vtl_pkt *quote, const struct vtl_pkt *pkt);
 
 /* Checksum arithmetic: 32-bit one's complement sums, as the kernel's __wsum */
 u32 vtl_pkt_csum_add(u32 sum, u32 addend);
@@ -253,6 +271,7 @@ int vtl_pkt_build_tcp_ack(u8 *buf, u32 size, const struct vtl_pkt *seg,
 int vtl_pkt_build_tcp_rst(u8 *buf, u32 size, const struct vtl_pkt *seg);
 int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 			    const u8 *mac);
+int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt);
 
 /*
  * Getters.  Each reads a header the flags announce, so it never reads past

@@ -46,6 +46,7 @@
 
 #include <linux/err.h>
 #include <linux/if_vlan.h>
+#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 
@@ -64,7 +65,9 @@ static int vtl_skb_mac_len(const struct sk_buff *skb)
  * @pkt: the result, a view into @skb's linear data
  *
  * Pulls into the linear area exactly the headers the parser asks for, so
- * the view holds every header @pkt->flags announces.  Sets
+ * the view holds every header @pkt->flags announces; for an ICMP error,
+ * also the headers of the packet it quotes, as far as the quote holds them
+ * (vtl_pkt_parse_icmp_quote(), for vtl_model_key_icmp_error()).  Sets
  * %VTL_PKT_CSUM_PARTIAL for CHECKSUM_PARTIAL and %VTL_PKT_GSO for GSO.
  * The view is valid until @skb's head changes: after anything that may
  * reallocate it other than vtl_skb_edit_begin(), parse again.
@@ -74,6 +77,7 @@ static int vtl_skb_mac_len(const struct sk_buff *skb)
  */
 int vtl_skb_parse(struct sk_buff *skb, struct vtl_pkt *pkt)
 {
+	struct vtl_pkt quote;
 	int mac_len, err;
 
 	if (!skb_mac_header_was_set(skb))
@@ -85,12 +89,17 @@ int vtl_skb_parse(struct sk_buff *skb, struct vtl_pkt *pkt)
 	/*
 	 * Each -ENODATA asks for more than is linear, within the frame; once
 	 * pulled, the parser gets past that point.  So this ends, after at
-	 * most one pull per header.
+	 * most one pull per header (and per quoted header).
 	 */
 	for (;;) {
 		err = vtl_pkt_parse(pkt, skb_mac_header(skb),
 				    skb_headlen(skb) + mac_len,
 				    skb->len + mac_len);
+		/* An ICMP error's quote: its headers too, for its key. */
+		if (!err && vtl_pkt_parse_icmp_quote(&quote, pkt) == -ENODATA) {
+			err = -ENODATA;
+			pkt->need = quote.need;
+		}
 		if (err != -ENODATA)
 			break;
 		if (!pskb_may_pull(skb, pkt->need - mac_len))
@@ -312,6 +321,66 @@ struct sk_buff *vtl_skb_build_arp_reply(const struct sk_buff *skb,
 							    nskb->len, req,
 							    mac),
 			      skb);
+}
+
+/**
+ * vtl_skb_build_icmp_unreach - build the ICMP port unreachable answering an
+ *	IP packet
+ * @skb: the packet's skb, for the quote and its hardware-accelerated VLAN
+ *	tag; it is not changed
+ * @pkt: its parse, unchanged since vtl_skb_parse()
+ *
+ * As vtl_pkt_build_icmp_unreach(), quoting the packet as far as it may,
+ * from its paged data too (not only the headers @pkt's view holds); and,
+ * for IPv4, with a random IP ID, as Linux's icmp_send() sends its
+ * non-DF errors with an unpredictable one.
+ *
+ * Return: a new skb as from vtl_skb_build_tcp(), or an ERR_PTR(): -ENOMEM,
+ * -EFAULT if @skb is shorter than @pkt says, or as
+ * vtl_pkt_build_icmp_unreach().
+ */
+struct sk_buff *vtl_skb_build_icmp_unreach(const struct sk_buff *skb,
+					   const struct vtl_pkt *pkt)
+{
+	int mac_len = vtl_skb_mac_len(skb), len;
+	struct sk_buff *nskb;
+	struct vtl_pkt copy;
+	u32 want, max;
+
+	len = vtl_pkt_build_icmp_unreach(NULL, 0, pkt);
+	if (len < 0)
+		return ERR_PTR(len);
+	/*
+	 * Copy the frame into the new skb up to the end of the longest quote
+	 * (and at least up to the end of @pkt's headers, to parse it again),
+	 * then answer it in place.
+	 */
+	max = pkt->flags & VTL_PKT_IPV6 ? VTL_PKT_ICMP6_QUOTE_MAX :
+					  VTL_PKT_ICMP4_QUOTE_MAX;
+	want = min_t(u32, pkt->l3_end, pkt->l3_off + max);
+	want = max_t(u32, want, pkt->payload_off);
+	if (mac_len < 0 || want < (u32)mac_len ||
+	    want - mac_len > skb->len)
+		return ERR_PTR(-EFAULT);
+	nskb = vtl_skb_alloc(want + VTL_PKT_IP6_HLEN + VTL_PKT_ICMP_HLEN);
+	if (IS_ERR(nskb))
+		return nskb;
+	memcpy(nskb->data, skb_mac_header(skb), mac_len);
+	len = skb_copy_bits(skb, 0, nskb->data + mac_len, want - mac_len);
+	if (!len)
+		len = vtl_pkt_parse(&copy, nskb->data, want, pkt->frame_len);
+	if (!len)
+		len = vtl_pkt_build_icmp_unreach(nskb->data, nskb->len, &copy);
+	if (len < 0) {
+		kfree_skb(nskb);
+		return ERR_PTR(len);
+	}
+	skb_trim(nskb, len);
+	nskb = vtl_skb_finish(nskb, len, skb);
+	if (!IS_ERR(nskb) && (pkt->flags & VTL_PKT_IPV4) &&
+	    !vtl_pkt_parse(&copy, nskb->data, nskb->len, nskb->len))
+		vtl_pkt_set_ip4_id(&copy, (u16)get_random_u32());
+	return nskb;
 }
 
 #ifdef VTL_SELFTEST

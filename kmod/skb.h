@@ -33,6 +33,8 @@ struct sk_buff *vtl_skb_build_tcp_rst(const struct sk_buff *skb,
 struct sk_buff *vtl_skb_build_arp_reply(const struct sk_buff *skb,
 					const struct vtl_pkt *req,
 					const u8 *mac);
+struct sk_buff *vtl_skb_build_icmp_unreach(const struct sk_buff *skb,
+					   const struct vtl_pkt *pkt);
 
 #ifdef VTL_SELFTEST
 bool vtl_pkt_selftest(void);
