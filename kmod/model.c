@@ -46,21 +46,72 @@ static bool seq_after(u32 a, u32 b)
 	return seq_before(b, a);
 }
 
+/* Is an ICMP (ICMPv6 if @v6) message of @type an echo request or reply? */
+static bool model_echo_type(bool v6, u8 type, bool *request)
+{
+	u8 echo = v6 ? MODEL_ICMPV6_ECHO : MODEL_ICMP_ECHO;
+	u8 reply = v6 ? MODEL_ICMPV6_ECHO_REPLY : MODEL_ICMP_ECHO_REPLY;
+
+	*request = type == echo;
+	return type == echo || type == reply;
+}
+
 static bool model_is_echo(const struct vtl_pkt *pkt, bool *request)
 {
-	u8 type = vtl_pkt_icmp_type(pkt);
+	if (!(pkt->flags & (VTL_PKT_ICMP | VTL_PKT_ICMPV6)))
+		return false;
+	return model_echo_type(pkt->flags & VTL_PKT_ICMPV6,
+			       vtl_pkt_icmp_type(pkt), request);
+}
 
-	if (pkt->flags & VTL_PKT_ICMP) {
-		*request = type == MODEL_ICMP_ECHO;
-		return type == MODEL_ICMP_ECHO ||
-		       type == MODEL_ICMP_ECHO_REPLY;
+/*
+ * The key of an IP packet whose L4 header's first 8 bytes are readable at
+ * @pkt->l4_off, parsed (a frame) or not (a quote in an ICMP error).  Writes
+ * only the fields it sets, and only on success.
+ */
+static int model_key_l4(const struct vtl_pkt *pkt, bool from_vm,
+			struct vtl_flow_key *key)
+{
+	bool v6 = pkt->flags & VTL_PKT_IPV6, request;
+	u32 l4 = pkt->l4_off, alen = v6 ? 16 : 4;
+	__be16 vm_port, peer_port;
+	const u8 *vm_addr, *peer_addr;
+
+	switch (pkt->l4_proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		vm_port = vtl_pkt_get_be16(pkt, l4 + (from_vm ? 0 : 2));
+		peer_port = vtl_pkt_get_be16(pkt, l4 + (from_vm ? 2 : 0));
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* ICMP over IPv6 or ICMPv6 over IPv4 is not tracked. */
+		if (pkt->l4_proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ||
+		    !model_echo_type(v6, pkt->data[l4], &request))
+			return -EPROTONOSUPPORT;
+		vm_port = vtl_pkt_get_be16(pkt, l4 + 4);
+		peer_port = 0;
+		break;
+	default:
+		return -EPROTONOSUPPORT;
 	}
-	if (pkt->flags & VTL_PKT_ICMPV6) {
-		*request = type == MODEL_ICMPV6_ECHO;
-		return type == MODEL_ICMPV6_ECHO ||
-		       type == MODEL_ICMPV6_ECHO_REPLY;
+
+	/* IPv4 and IPv6 sources and destinations are both 8 bytes apart. */
+	vm_addr = pkt->data + pkt->l3_off + (v6 ? 8 : 12);
+	peer_addr = vm_addr + alen;
+	if (!from_vm) {
+		const u8 *tmp = vm_addr;
+
+		vm_addr = peer_addr;
+		peer_addr = tmp;
 	}
-	return false;
+	memcpy(key->vm_addr, vm_addr, alen);
+	memcpy(key->peer_addr, peer_addr, alen);
+	key->vm_port = vm_port;
+	key->peer_port = peer_port;
+	key->family = v6 ? 6 : 4;
+	key->proto = pkt->l4_proto;
+	return 0;
 }
 
 /**
@@ -70,54 +121,57 @@ static bool model_is_echo(const struct vtl_pkt *pkt, bool *request)
  * @key: where to write the key; every byte is written
  *
  * Both directions of a flow give the same key.  For an ICMP echo request or
- * reply the VM's "port" is the echo identifier and the peer's is 0.
+ * reply the VM's "port" is the echo identifier and the peer's is 0.  An
+ * ICMP error has no key of its own: it neither creates nor matches a flow
+ * by its header; vtl_model_key_icmp_error() gives the flow it is about.
  *
  * Return: 0; -EPROTONOSUPPORT for a frame that is not TCP, UDP or ICMP
- * echo over IPv4 or IPv6 (ARP, other ICMP types, fragments other than the
- * first, other protocols).
+ * echo over IPv4 or IPv6 (ARP, other ICMP types, ICMP errors included,
+ * fragments other than the first, other protocols).
  */
 int vtl_model_key(const struct vtl_pkt *pkt, bool from_vm,
 		  struct vtl_flow_key *key)
 {
-	u8 *vm_addr, *peer_addr;
-	__be16 vm_port, peer_port;
-	bool request;
-	u32 alen;
+	memset(key, 0, sizeof(*key));
+	/* A fragment other than the first has no L4 header. */
+	if (!(pkt->flags & VTL_PKT_IP) || !(pkt->flags & VTL_PKT_L4))
+		return -EPROTONOSUPPORT;
+	return model_key_l4(pkt, from_vm, key);
+}
+
+/**
+ * vtl_model_key_icmp_error - the flow an ICMP error is about
+ * @pkt: parsed frame
+ * @from_vm: the error came out of the VM
+ * @key: where to write the key; every byte is written
+ *
+ * An ICMP error (destination unreachable, source quench, redirect, time
+ * exceeded, parameter problem) or ICMPv6 error (destination unreachable,
+ * packet too big, time exceeded, parameter problem) quotes the packet that
+ * caused it, which travelled the other way: an error going to the VM is
+ * about a packet the VM sent.  The key is the one vtl_model_key() gives
+ * that packet in its own direction, !@from_vm, so it is the key of the
+ * connection the error is related to.  The quote is parsed by
+ * vtl_pkt_parse_icmp_quote(): its IP header complete (options, extension
+ * headers) and the first 8 bytes of its L4 header, which is all a key
+ * needs; its IP length may exceed what was quoted.
+ *
+ * Return: 0; -EINVAL if @pkt is not such an error, or its quote is
+ * malformed or truncated (or not readable within @pkt->len), of the other
+ * IP family, a fragment other than the first, or neither TCP, UDP nor an
+ * ICMP echo request or reply.
+ */
+int vtl_model_key_icmp_error(const struct vtl_pkt *pkt, bool from_vm,
+			     struct vtl_flow_key *key)
+{
+	struct vtl_pkt quote;
 
 	memset(key, 0, sizeof(*key));
-	if (!(pkt->flags & VTL_PKT_IP) || (pkt->flags & VTL_PKT_FRAG_LATER))
-		return -EPROTONOSUPPORT;
-	if (pkt->flags & (VTL_PKT_TCP | VTL_PKT_UDP)) {
-		vm_port = from_vm ? vtl_pkt_sport(pkt) : vtl_pkt_dport(pkt);
-		peer_port = from_vm ? vtl_pkt_dport(pkt) : vtl_pkt_sport(pkt);
-	} else if (model_is_echo(pkt, &request)) {
-		vm_port = vtl_pkt_get_be16(pkt, pkt->l4_off + 4);
-		peer_port = 0;
-	} else {
-		return -EPROTONOSUPPORT;
-	}
-
-	if (pkt->flags & VTL_PKT_IPV4) {
-		key->family = 4;
-		alen = 4;
-	} else {
-		key->family = 6;
-		alen = 16;
-	}
-	/* IPv4 and IPv6 sources and destinations are both 8 bytes apart. */
-	vm_addr = pkt->data + pkt->l3_off + (alen == 4 ? 12 : 8);
-	peer_addr = vm_addr + alen;
-	if (!from_vm) {
-		u8 *tmp = vm_addr;
-
-		vm_addr = peer_addr;
-		peer_addr = tmp;
-	}
-	memcpy(key->vm_addr, vm_addr, alen);
-	memcpy(key->peer_addr, peer_addr, alen);
-	key->vm_port = vm_port;
-	key->peer_port = peer_port;
-	key->proto = pkt->l4_proto;
+	if (vtl_pkt_parse_icmp_quote(&quote, pkt) ||
+	    (quote.flags & VTL_PKT_FRAG_LATER))
+		return -EINVAL;
+	if (model_key_l4(&quote, !from_vm, key))
+		return -EINVAL;
 	return 0;
 }
 

@@ -178,6 +178,8 @@ enum vtl_model_verdict {
 
 int vtl_model_key(const struct vtl_pkt *pkt, bool from_vm,
 		  struct vtl_flow_key *key);
+int vtl_model_key_icmp_error(const struct vtl_pkt *pkt, bool from_vm,
+			     struct vtl_flow_key *key);
 bool vtl_model_starts(const struct vtl_pkt *pkt);
 void vtl_model_init(struct vtl_model *m, const struct vtl_pkt *pkt,
 		    bool from_vm, u64 now);
