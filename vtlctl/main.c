@@ -24,6 +24,7 @@ static int help_main(const struct vtl_opts *opts, int argc, char *argv[]);
 static const struct vtl_command objects[] = {
 	{ "port", port_main, "VTL on a VM's device: attach, detach, show" },
 	{ "conn", conn_main, "the connections VTL tracks: show, flush" },
+	{ "fw",   fw_main,   "a port's firewall: rules, policies, counters" },
 	{ "help", help_main, "show this help, or that of an OBJECT" },
 };
 

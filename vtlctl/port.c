@@ -18,6 +18,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "fw.h"
 #include "model.h"
 #include "netlink.h"
 #include "parse.h"
@@ -335,6 +336,14 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	if (opts->stats && port->has_conn_dropped)
 		print_u64(p, PRINT_ANY, "conn_dropped", " dropped %" PRIu64,
 			  port->conn_dropped);
+	if (opts->stats && port->has_fw) {
+		print_open_object(p, "fw");
+		print_text(p, "\n    fw:");
+		fw_print_config(p, &port->fw);
+		print_text(p, "\n    fw:");
+		fw_print_counters(p, &port->fw);
+		print_close_object(p);
+	}
 	if (opts->stats && port->has_stats)
 		print_stats(p, "stats", "", &port->stats);
 	if (opts->stats && port->has_peer_stats)

@@ -37,6 +37,7 @@ struct vtl_command {
 /* objects, one file each */
 int port_main(const struct vtl_opts *opts, int argc, char *argv[]);
 int conn_main(const struct vtl_opts *opts, int argc, char *argv[]);
+int fw_main(const struct vtl_opts *opts, int argc, char *argv[]);
 
 /* netns.c */
 int vtl_netns_enter(const char *name);
