@@ -329,7 +329,13 @@ static int fw_bare(void *ctx, const char *arg)
 {
 	struct fw_args *a = ctx;
 	uint8_t verdict;
+	size_t i;
 
+	/* a keyword of another command is no policy or file name */
+	for (i = 0; i < ARRAY_SIZE(fw_keys); i++) {
+		if (!strcmp(arg, fw_keys[i].name))
+			goto unknown;
+	}
 	if (a->takes & FW_KEY_POLICY) {
 		if (a->policy) {
 			vtl_err("duplicate policy \"%s\"", arg);
@@ -344,6 +350,7 @@ static int fw_bare(void *ctx, const char *arg)
 		a->file = arg;
 		return 0;
 	}
+unknown:
 	vtl_err_match(VTL_MATCH_NONE, "keyword", arg, NULL);
 	return -EINVAL;
 }

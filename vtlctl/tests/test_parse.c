@@ -5,9 +5,11 @@
  */
 #include <linux/vtl.h>
 
+#include <stdlib.h>
 #include <netinet/in.h>
 
 #include "conn.h"
+#include "fw.h"
 #include "parse.h"
 #include "port.h"
 #include "tap.h"
@@ -53,20 +55,28 @@ static void test_ifname(void)
 
 #define ADD_KEYS (PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE)
 
+/* Split @line at spaces into @argv; the words live until the next call. */
+static int split(const char *line, char *argv[32])
+{
+	static char buf[512];
+	int argc = 0;
+	char *tok;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
 /* Parse @line (words split at spaces); @err: the expected stderr. */
 static int parse(const char *line, unsigned int takes, unsigned int needs,
 		 struct port_args *args, const char *err, const char *what)
 {
-	static char buf[256];
-	char *argv[16];
+	char *argv[32];
+	int argc = split(line, argv), ret;
 	struct capture cap;
-	int argc = 0, ret;
-	char *tok;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (tok = strtok(buf, " "); tok && argc < 15; tok = strtok(NULL, " "))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
 	capture_begin(&cap, 2);
 	ret = port_parse(argc, argv, takes, needs, args);
 	CHECK_STR(capture_end(&cap), err, "%s: message", what);
@@ -190,6 +200,413 @@ static void test_mode_names(void)
 	CHECK(!port_mode_name(99), "an unknown mode has no name");
 }
 
+#define FW_ADD (FW_KEY_DEV | FW_KEYS_RULE)
+#define FW_ADD_NEEDS (FW_KEY_DEV | FW_KEY_DIR | FW_KEY_ACTION)
+
+/* fw_parse() of @line as "fw add" takes it; @err: the expected stderr. */
+static int fw_add(const char *line, struct fw_args *a, const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = fw_parse(argc, argv, FW_ADD, FW_ADD_NEEDS, a);
+	CHECK_STR(capture_end(&cap), err, "fw add %s: message", line);
+	return ret;
+}
+
+/* A line "fw add" must refuse with "Error: @err\n". */
+static void fw_add_bad(const char *line, const char *err)
+{
+	char want[256];
+	struct fw_args a;
+
+	snprintf(want, sizeof(want), "Error: %s\n", err);
+	CHECK(fw_add(line, &a, want) == VTL_PARSE_ERROR,
+	      "fw add %s: refused", line);
+}
+
+static void test_fw_rule(void)
+{
+	static const uint8_t net10[4] = { 10 }, host[4] = { 192, 168, 1, 1 };
+	static const uint8_t db8[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct vtl_fw_rule *r;
+	struct fw_args a;
+	int ret;
+
+	r = &a.rule;
+	ret = fw_add("dev vmif0 dir in proto tcp dport 22 state new action accept",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK && !strcmp(a.dev, "vmif0") &&
+	      r->dir == VTL_FW_DIR_IN && r->has_proto &&
+	      r->proto == IPPROTO_TCP && r->has_dport && r->dport_min == 22 &&
+	      r->dport_max == 22 && !r->has_sport && r->state == VTL_FW_CT_NEW &&
+	      r->action == VTL_FW_VERDICT_ACCEPT && !r->family &&
+	      !r->has_src && !r->has_dst, "fw add: ssh rule parsed");
+
+	ret = fw_add("dev v dir out src 10.0.0.0/8 dst 192.168.1.1 action drop",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->dir == VTL_FW_DIR_OUT &&
+	      r->family == 4 && r->has_src && r->src_len == 8 &&
+	      !memcmp(r->src, net10, 4) && r->has_dst && r->dst_len == 32 &&
+	      !memcmp(r->dst, host, 4) && !r->has_proto &&
+	      r->action == VTL_FW_VERDICT_DROP,
+	      "fw add: IPv4 prefixes, a host's of full length");
+
+	ret = fw_add("dev v dir in src 2001:db8::/32 action reject", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->family == 6 && r->src_len == 32 &&
+	      !memcmp(r->src, db8, 16) && r->action == VTL_FW_VERDICT_REJECT,
+	      "fw add: IPv6 prefix, reject");
+	ret = fw_add("dev v dir in dst ::1 action drop", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->family == 6 && r->dst_len == 128,
+	      "fw add: IPv6 address, full length");
+	ret = fw_add("dev v dir in src 0.0.0.0/0 action drop", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->src_len == 0, "fw add: /0");
+
+	ret = fw_add("dev v dir in proto udp sport 1024-65535 dport 0-53 action accept",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->has_sport && r->sport_min == 1024 &&
+	      r->sport_max == 65535 && r->dport_min == 0 && r->dport_max == 53,
+	      "fw add: port ranges");
+	ret = fw_add("dev v dir in proto udplite dport 5-5 action accept", &a,
+		     "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_UDPLITE &&
+	      r->dport_min == 5 && r->dport_max == 5, "fw add: udplite, P-P");
+	ret = fw_add("dev v dir in proto sctp sport 1 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_SCTP,
+	      "fw add: sctp has ports");
+	ret = fw_add("dev v dir in proto dccp dport 1 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_DCCP,
+	      "fw add: dccp has ports");
+
+	ret = fw_add("dev v dir in proto icmp src 10.0.0.0/8 action accept", &a,
+		     "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_ICMP &&
+	      r->family == 4, "fw add: icmp with IPv4");
+	ret = fw_add("dev v dir in proto icmpv6 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_ICMPV6 && !r->family,
+	      "fw add: icmpv6 alone (the kernel implies the family)");
+	ret = fw_add("dev v dir in proto ipv6-icmp dst fe80::/10 action accept",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_ICMPV6 &&
+	      r->family == 6, "fw add: ipv6-icmp is icmpv6");
+	ret = fw_add("dev v dir in proto gre action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_GRE, "fw add: gre");
+	ret = fw_add("dev v dir in proto esp action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_ESP, "fw add: esp");
+	ret = fw_add("dev v dir in proto ah action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_AH, "fw add: ah");
+	ret = fw_add("dev v dir in proto 47 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == 47, "fw add: proto number");
+	ret = fw_add("dev v dir in proto 0 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->has_proto && r->proto == 0,
+	      "fw add: proto 0 is given, not absent");
+	ret = fw_add("dev v dir in proto 255 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->proto == 255, "fw add: proto 255");
+
+	ret = fw_add("dev v dir in state new,established,related,invalid action accept",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK &&
+	      r->state == (VTL_FW_CT_NEW | VTL_FW_CT_ESTABLISHED |
+			   VTL_FW_CT_RELATED | VTL_FW_CT_INVALID),
+	      "fw add: every state");
+	ret = fw_add("dev v dir in state est,rel action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK &&
+	      r->state == (VTL_FW_CT_ESTABLISHED | VTL_FW_CT_RELATED),
+	      "fw add: state prefixes");
+	ret = fw_add("a acc di o de v pr t sp 1 dp 2 st n sr 1.2.3.4 ds 1.2.3.5",
+		     &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->action == VTL_FW_VERDICT_ACCEPT &&
+	      r->dir == VTL_FW_DIR_OUT && !strcmp(a.dev, "v") &&
+	      r->proto == IPPROTO_TCP && r->sport_min == 1 &&
+	      r->dport_min == 2 && r->state == VTL_FW_CT_NEW &&
+	      r->has_src && r->has_dst, "fw add: keyword prefixes, any order");
+	ret = fw_add("dev v dir in action accept help", &a, "");
+	CHECK(ret == VTL_PARSE_HELP, "fw add: help");
+
+	/* every mistake, with its message */
+	fw_add_bad("dev v dir in", "\"action\" is required");
+	fw_add_bad("dev v action drop", "\"dir\" is required");
+	fw_add_bad("dir in action drop", "\"dev\" is required");
+	fw_add_bad("dev v dir in action", "\"action\" needs a value");
+	fw_add_bad("dev v dir in dir out action drop", "duplicate \"dir\"");
+	fw_add_bad("dev v d in action drop", "ambiguous keyword \"d\"");
+	fw_add_bad("dev v s 1 dir in action drop", "ambiguous keyword \"s\"");
+	fw_add_bad("dev v dir in action drop foo bar",
+		   "unknown keyword \"foo\"");
+	fw_add_bad("dev v id 3 dir in action drop", "unknown keyword \"id\"");
+	fw_add_bad("dev a/b dir in action drop",
+		   "invalid device name \"a/b\"");
+	fw_add_bad("dev v dir x action drop", "invalid dir \"x\"");
+	fw_add_bad("dev v dir in action x", "invalid action \"x\"");
+	fw_add_bad("dev v dir in proto foo action drop",
+		   "invalid proto \"foo\"");
+	fw_add_bad("dev v dir in proto 256 action drop",
+		   "invalid proto \"256\"");
+	fw_add_bad("dev v dir in proto -1 action drop",
+		   "invalid proto \"-1\"");
+	fw_add_bad("dev v dir in proto i action drop", "invalid proto \"i\"");
+	fw_add_bad("dev v dir in src foo action drop", "invalid src \"foo\"");
+	fw_add_bad("dev v dir in src 10.0.0.256 action drop",
+		   "invalid src \"10.0.0.256\"");
+	fw_add_bad("dev v dir in src 10.0.0.0/ action drop",
+		   "invalid src \"10.0.0.0/\"");
+	fw_add_bad("dev v dir in src 10.0.0.0/x action drop",
+		   "invalid src \"10.0.0.0/x\"");
+	fw_add_bad("dev v dir in src 10.0.0.0/8/8 action drop",
+		   "invalid src \"10.0.0.0/8/8\"");
+	fw_add_bad("dev v dir in src 10.0.0.0/-1 action drop",
+		   "invalid src \"10.0.0.0/-1\"");
+	fw_add_bad("dev v dir in dst 10.0.0.0/33 action drop",
+		   "invalid dst \"10.0.0.0/33\": the prefix length is at most 32");
+	fw_add_bad("dev v dir in dst ::/129 action drop",
+		   "invalid dst \"::/129\": the prefix length is at most 128");
+	fw_add_bad("dev v dir in src 10.0.0.1/8 action drop",
+		   "invalid src \"10.0.0.1/8\": host bits set (the prefix is 10.0.0.0/8)");
+	fw_add_bad("dev v dir in src 10.1.2.3/31 action drop",
+		   "invalid src \"10.1.2.3/31\": host bits set (the prefix is 10.1.2.2/31)");
+	fw_add_bad("dev v dir in dst 2001:db8::1/64 action drop",
+		   "invalid dst \"2001:db8::1/64\": host bits set (the prefix is 2001:db8::/64)");
+	fw_add_bad("dev v dir in src 10.0.0.0/8 dst ::1 action drop",
+		   "src and dst must be of the same family");
+	fw_add_bad("dev v dir in dst ::1 src 10.0.0.0/8 action drop",
+		   "src and dst must be of the same family");
+	fw_add_bad("dev v dir in proto icmp src ::/0 action drop",
+		   "proto icmp needs IPv4 addresses");
+	fw_add_bad("dev v dir in proto icmpv6 dst 10.0.0.1 action drop",
+		   "proto icmpv6 needs IPv6 addresses");
+	fw_add_bad("dev v dir in dport 22 action drop",
+		   "ports need proto tcp, udp, udplite, sctp or dccp");
+	fw_add_bad("dev v dir in proto icmp sport 1 action drop",
+		   "ports need proto tcp, udp, udplite, sctp or dccp");
+	fw_add_bad("dev v dir in proto gre dport 1 action drop",
+		   "ports need proto tcp, udp, udplite, sctp or dccp");
+	fw_add_bad("dev v dir in proto tcp dport 30-20 action drop",
+		   "invalid dport \"30-20\": the first port is above the last");
+	fw_add_bad("dev v dir in proto tcp dport 65536 action drop",
+		   "invalid dport \"65536\"");
+	fw_add_bad("dev v dir in proto tcp sport x action drop",
+		   "invalid sport \"x\"");
+	fw_add_bad("dev v dir in proto tcp sport -1 action drop",
+		   "invalid sport \"-1\"");
+	fw_add_bad("dev v dir in proto tcp sport 1- action drop",
+		   "invalid sport \"1-\"");
+	fw_add_bad("dev v dir in proto tcp sport 1-2-3 action drop",
+		   "invalid sport \"1-2-3\"");
+	fw_add_bad("dev v dir in proto tcp sport 123456789-2 action drop",
+		   "invalid sport \"123456789-2\"");
+	fw_add_bad("dev v dir in state foo action drop",
+		   "invalid state \"foo\"");
+	fw_add_bad("dev v dir in state new,foo action drop",
+		   "invalid state \"foo\"");
+	fw_add_bad("dev v dir in state new, action drop",
+		   "invalid state \"\"");
+	fw_add_bad("dev v dir in state ,new action drop",
+		   "invalid state \"\"");
+}
+
+/* fw_parse() of @line for another command; @err: the expected stderr. */
+static int fw_cmd(const char *line, unsigned int takes, unsigned int needs,
+		  struct fw_args *a, const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = fw_parse(argc, argv, takes, needs, a);
+	CHECK_STR(capture_end(&cap), err, "fw %s: message", line);
+	return ret;
+}
+
+static void test_fw_commands(void)
+{
+	unsigned int policy = FW_KEY_DEV | FW_KEY_DIR | FW_KEY_POLICY;
+	unsigned int load = FW_KEY_DEV | FW_KEY_FILE;
+	unsigned int del = FW_KEY_DEV | FW_KEY_ID;
+	struct fw_args a;
+	int ret;
+
+	ret = fw_cmd("dev v id 7", del, del, &a, "");
+	CHECK(ret == VTL_PARSE_OK && a.has_id && a.id == 7, "fw del: id");
+	ret = fw_cmd("dev v id 0", del, del, &a, "");
+	CHECK(ret == VTL_PARSE_OK && a.has_id && a.id == 0,
+	      "fw del: id 0 is the kernel's to refuse");
+	ret = fw_cmd("dev v", del, del, &a, "Error: \"id\" is required\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw del: id required");
+	ret = fw_cmd("dev v id x", del, del, &a, "Error: invalid id \"x\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw del: invalid id");
+	ret = fw_cmd("dev v id 4294967296", del, del, &a,
+		     "Error: invalid id \"4294967296\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw del: id too big");
+	ret = fw_cmd("dev v id 1 dir in", del, del, &a,
+		     "Error: unknown keyword \"dir\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw del: takes no dir");
+
+	ret = fw_cmd("dev v", FW_KEY_DEV | FW_KEY_DIR, FW_KEY_DEV, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !a.rule.dir, "fw flush: both directions");
+	ret = fw_cmd("dev v dir out", FW_KEY_DEV | FW_KEY_DIR, FW_KEY_DEV, &a,
+		     "");
+	CHECK(ret == VTL_PARSE_OK && a.rule.dir == VTL_FW_DIR_OUT,
+	      "fw flush: one direction");
+
+	ret = fw_cmd("dev v dir in drop", policy, policy, &a, "");
+	CHECK(ret == VTL_PARSE_OK && a.rule.dir == VTL_FW_DIR_IN &&
+	      a.policy == VTL_FW_VERDICT_DROP, "fw policy: drop");
+	ret = fw_cmd("acc dir out dev v", policy, policy, &a, "");
+	CHECK(ret == VTL_PARSE_OK && a.rule.dir == VTL_FW_DIR_OUT &&
+	      a.policy == VTL_FW_VERDICT_ACCEPT,
+	      "fw policy: a prefix, anywhere");
+	ret = fw_cmd("dev v dir in reject", policy, policy, &a,
+		     "Error: invalid policy \"reject\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw policy: reject is no policy");
+	ret = fw_cmd("dev v dir in", policy, policy, &a,
+		     "Error: \"accept\" or \"drop\" is required\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw policy: verdict required");
+	ret = fw_cmd("dev v accept", policy, policy, &a,
+		     "Error: \"dir\" is required\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw policy: dir required");
+	ret = fw_cmd("dev v dir in accept drop", policy, policy, &a,
+		     "Error: duplicate policy \"drop\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw policy: two verdicts");
+
+	ret = fw_cmd("dev v rules.txt", load, load, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !strcmp(a.file, "rules.txt"),
+	      "fw load: the file");
+	ret = fw_cmd("- dev v", load, load, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !strcmp(a.file, "-"),
+	      "fw load: stdin, first");
+	ret = fw_cmd("dev v", load, load, &a,
+		     "Error: a FILE is required\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw load: file required");
+	ret = fw_cmd("dev v a b", load, load, &a,
+		     "Error: unknown keyword \"b\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw load: one file");
+	ret = fw_cmd("dev v x", FW_KEY_DEV, FW_KEY_DEV, &a,
+		     "Error: unknown keyword \"x\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw show: takes no bare word");
+	ret = fw_cmd("", FW_KEY_DEV, FW_KEY_DEV, &a,
+		     "Error: \"dev\" is required\n");
+	CHECK(ret == VTL_PARSE_ERROR, "fw show: dev required");
+}
+
+/* fw_parse_file() of @text as FILE; @err: the expected stderr. */
+static int fw_file(const char *text, struct vtl_fw_load *load,
+		   const char *err, const char *what)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct capture cap;
+	int ret;
+
+	capture_begin(&cap, 2);
+	ret = fw_parse_file(f, "FILE", load);
+	CHECK_STR(capture_end(&cap), err, "fw file, %s: message", what);
+	fclose(f);
+	return ret;
+}
+
+static void test_fw_file(void)
+{
+	struct vtl_fw_load load = { 0 };
+	const char *rule = "dir in action drop\n";
+	size_t i, n = VTL_FW_MAX_RULES + 1;
+	struct vtl_fw_rule *r;
+	char *big;
+	int ret;
+
+	ret = fw_file("# a firewall\n"
+		      "\n"
+		      "policy dir in drop\n"
+		      "  dir in proto tcp dport 22 state new action accept # ssh\n"
+		      "\tdir out action accept\t\n"
+		      "po dir out accept\n"
+		      "dir in proto icmp action accept", &load, "", "good");
+	r = load.list.rules;
+	CHECK(ret == 0 && load.list.len == 3, "fw file: three rules");
+	CHECK(load.policy_in == VTL_FW_VERDICT_DROP &&
+	      load.policy_out == VTL_FW_VERDICT_ACCEPT, "fw file: policies");
+	CHECK(load.list.len == 3 && r[0].line == 4 && r[1].line == 5 &&
+	      r[2].line == 7, "fw file: each rule knows its line");
+	CHECK(load.list.len == 3 && r[0].proto == IPPROTO_TCP &&
+	      r[0].dport_min == 22 && r[1].dir == VTL_FW_DIR_OUT &&
+	      r[2].proto == IPPROTO_ICMP,
+	      "fw file: rules as fw add parses them, last line unended");
+
+	ret = fw_file("", &load, "", "empty");
+	CHECK(ret == 0 && !load.list.len && !load.policy_in &&
+	      !load.policy_out, "fw file: empty: no rule, policies unchanged");
+
+	ret = fw_file("dir in action drop\n\ndir in proto tcp dport 2-1 action drop\n",
+		      &load,
+		      "Error: FILE:3: invalid dport \"2-1\": the first port is above the last.\n",
+		      "bad line");
+	CHECK(ret == -EINVAL && !load.list.len,
+	      "fw file: a bad line fails the whole file");
+	ret = fw_file("policy dir in drop\npolicy dir in accept\n", &load,
+		      "Error: FILE:2: a second policy for dir in.\n",
+		      "two policies");
+	CHECK(ret == -EINVAL, "fw file: a second policy for a direction");
+	ret = fw_file("policy dir in reject\n", &load,
+		      "Error: FILE:1: invalid policy \"reject\".\n",
+		      "policy reject");
+	CHECK(ret == -EINVAL, "fw file: policy reject");
+	ret = fw_file("policy drop\n", &load,
+		      "Error: FILE:1: \"dir\" is required.\n", "policy no dir");
+	CHECK(ret == -EINVAL, "fw file: policy without dir");
+	ret = fw_file("policy dir in action drop\n", &load,
+		      "Error: FILE:1: unknown keyword \"action\".\n",
+		      "policy with action");
+	CHECK(ret == -EINVAL, "fw file: a policy is no rule");
+	ret = fw_file("dev v dir in action drop\n", &load,
+		      "Error: FILE:1: unknown keyword \"dev\".\n", "dev");
+	CHECK(ret == -EINVAL, "fw file: no dev in a rule");
+	ret = fw_file("dir in action drop help\n", &load,
+		      "Error: FILE:1: unexpected \"help\".\n", "help");
+	CHECK(ret == -EINVAL, "fw file: no help in a file");
+	ret = fw_file("dir in\n", &load,
+		      "Error: FILE:1: \"action\" is required.\n", "no action");
+	CHECK(ret == -EINVAL, "fw file: rule without action");
+	ret = fw_file("dir in dir in dir in dir in dir in dir in dir in dir in "
+		      "dir in dir in dir in dir in dir in dir in dir in dir in "
+		      "dir in dir in dir in dir in dir in dir in dir in dir in "
+		      "dir in dir in dir in dir in dir in dir in dir in dir in x\n",
+		      &load, "Error: FILE:1: more than 64 words.\n",
+		      "too many words");
+	CHECK(ret == -EINVAL, "fw file: too many words");
+
+	big = malloc(n * strlen(rule) + 1);
+	for (i = 0; i < n; i++)
+		memcpy(big + i * strlen(rule), rule, strlen(rule));
+	big[n * strlen(rule)] = '\0';
+	ret = fw_file(big, &load, "Error: FILE:65537: more than 65536 rules.\n",
+		      "65537 rules");
+	CHECK(ret == -EINVAL, "fw file: more rules than a port takes");
+	big[(n - 1) * strlen(rule)] = '\0';
+	ret = fw_file(big, &load, "", "65536 rules");
+	CHECK(ret == 0 && load.list.len == VTL_FW_MAX_RULES &&
+	      load.list.rules[VTL_FW_MAX_RULES - 1].line == VTL_FW_MAX_RULES,
+	      "fw file: as many rules as a port takes");
+	free(big);
+	vtl_fw_rule_list_free(&load.list);
+}
+
+static void test_fw_names(void)
+{
+	CHECK_STR(fw_proto_name(IPPROTO_TCP), "tcp", "proto 6 is tcp");
+	CHECK_STR(fw_proto_name(IPPROTO_ICMPV6), "icmpv6",
+		  "proto 58 is icmpv6, not its alias");
+	CHECK_STR(fw_proto_name(IPPROTO_UDPLITE), "udplite",
+		  "proto 136 is udplite");
+	CHECK(!fw_proto_name(99), "proto 99 has no name here");
+	CHECK_STR(fw_dir_name(VTL_FW_DIR_IN), "in", "dir in");
+	CHECK_STR(fw_dir_name(VTL_FW_DIR_OUT), "out", "dir out");
+	CHECK(!fw_dir_name(VTL_FW_DIR_UNSPEC), "dir 0 has no name");
+	CHECK_STR(fw_verdict_name(VTL_FW_VERDICT_REJECT), "reject",
+		  "verdict reject");
+	CHECK(!fw_verdict_name(9), "verdict 9 has no name");
+}
+
 int main(void)
 {
 	printf("# test_parse\n");
@@ -199,5 +616,9 @@ int main(void)
 	test_mode_names();
 	test_max_conns();
 	test_conn_names();
+	test_fw_rule();
+	test_fw_commands();
+	test_fw_file();
+	test_fw_names();
 	return tap_done();
 }
