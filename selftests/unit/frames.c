@@ -255,3 +255,41 @@ void tf_build(struct tf *f, const struct tf_opts *o)
 	if (f->check && !(o->proto == IPPROTO_UDP && o->udp_nocsum))
 		wr16(f->b + f->check, ref_l4_csum(f));
 }
+
+void tf_icmp_error(struct tf *e, const struct tf *orig, bool v6, u8 type,
+		   u8 code, u32 quote)
+{
+	static const u8 router_mac[6] = { 2, 0, 0, 0, 0, 0xfe };
+	struct tf_opts o = {
+		.v6 = v6, .proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+	};
+	u32 have = orig->l3_end - orig->l3, src_off, alen;
+	u8 *ip;
+
+	if (quote > have)
+		quote = have;
+	o.payload = quote;
+	tf_build(e, &o);
+	ip = e->b + e->l3;
+	e->b[e->l4] = type;
+	e->b[e->l4 + 1] = code;
+	wr32(e->b + e->l4 + 4, type == 2 && v6 ? 1280 : 0);
+	memcpy(e->b + e->payload, orig->b + orig->l3, quote);
+
+	/* to the sender's MAC and IP address, from the router's */
+	memcpy(e->b, orig->b + 6, 6);
+	memcpy(e->b + 6, router_mac, 6);
+	if (orig->v6 == v6) {
+		src_off = v6 ? 8 : 12;
+		alen = v6 ? 16 : 4;
+		memcpy(ip + src_off + alen, orig->b + orig->l3 + src_off, alen);
+	}
+	if (v6)
+		ip[8 + 15] = 0xfe;
+	else
+		wr32(ip + 12, 0xc0000201);
+
+	if (!v6)
+		wr16(ip + 10, ref_ip4_csum(e));
+	wr16(e->b + e->check, ref_l4_csum(e));
+}

@@ -46,6 +46,16 @@ struct tf {
 
 void tf_build(struct tf *f, const struct tf_opts *o);
 
+/*
+ * An ICMP error (ICMPv6 if @v6) of @type and @code about @orig, as a
+ * router (192.0.2.1, 2001::fe, MAC 02:00:00:00:00:fe) sends it back to
+ * @orig's sender, quoting @quote bytes of @orig from its IP header on, or
+ * all it has if fewer.  The addresses are @orig's only if it is of the
+ * same family.
+ */
+void tf_icmp_error(struct tf *e, const struct tf *orig, bool v6, u8 type,
+		   u8 code, u32 quote);
+
 u16 rd16(const u8 *p);
 u32 rd32(const u8 *p);
 void wr16(u8 *p, u16 v);

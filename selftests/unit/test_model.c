@@ -995,6 +995,235 @@ static void test_names(void)
 	end("state names, timeouts");
 }
 
+/* A packet from @side in c->f and c->pkt: TCP, UDP or an ICMP echo. */
+static void mk_flow_pkt(struct conn *c, int side, u8 proto)
+{
+	bool icmp = proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+	u8 echo = c->v6 ? 128 : 8, reply = c->v6 ? 129 : 0;
+
+	if (proto == IPPROTO_TCP)
+		mk_seg(c, side, ACK, 1000, 2000, 100, 20);
+	else
+		mk_other(c, side, proto, !icmp ? 0xff :
+					 side == VM ? echo : reply);
+}
+
+static bool key_zero(const struct vtl_flow_key *k)
+{
+	static const struct vtl_flow_key zero;
+
+	return !memcmp(k, &zero, sizeof(zero));
+}
+
+/* The error about @orig (from @side) with @quote bytes: its key, or not. */
+static int error_key(const struct tf *orig, bool v6, u8 type, u32 quote,
+		     int side, struct vtl_flow_key *k)
+{
+	struct vtl_pkt pkt;
+	struct tf e;
+	int err;
+
+	tf_icmp_error(&e, orig, v6, type, 0, quote);
+	CHECK_EQ(vtl_pkt_parse(&pkt, e.b, e.len, e.len), 0);
+	/* an error has no key of its own and starts nothing */
+	if (v6 ? type >= 1 && type <= 4 : type == 3 || type == 4 ||
+	    type == 5 || type == 11 || type == 12) {
+		CHECK_EQ(vtl_model_key(&pkt, side != VM, k),
+			 -EPROTONOSUPPORT);
+		CHECK(!vtl_model_starts(&pkt));
+	}
+	memset(k, 0xaa, sizeof(*k));
+	/* it travels back toward the quoted packet's sender */
+	err = vtl_model_key_icmp_error(&pkt, side != VM, k);
+	if (err)
+		CHECK(key_zero(k));
+	return err;
+}
+
+static void test_icmp_error_keys(bool v6)
+{
+	static const u8 types4[] = { 3, 4, 5, 11, 12 }, types6[] = { 1, 2, 3, 4 };
+	const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP,
+			      v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP };
+	const u8 *types = v6 ? types6 : types4;
+	unsigned int nr_types = v6 ? sizeof(types6) : sizeof(types4);
+	struct vtl_flow_key want, k;
+	unsigned int p, t;
+	struct conn c;
+	u32 hl;
+	int side;
+
+	begin();
+	conn_init(&c, v6, 1, 2);
+	for (p = 0; p < sizeof(protos); p++) {
+		for (side = VM; side <= PEER; side++) {
+			mk_flow_pkt(&c, side, protos[p]);
+			CHECK_EQ(vtl_model_key(&c.pkt, side == VM, &want), 0);
+			hl = c.f.l4 - c.f.l3;
+			for (t = 0; t < nr_types; t++) {
+				/* all of it, and only what RFC 792 asks */
+				CHECK_EQ(error_key(&c.f, v6, types[t], 9999,
+						   side, &k), 0);
+				CHECK(!memcmp(&k, &want, sizeof(k)));
+				CHECK_EQ(error_key(&c.f, v6, types[t], hl + 8,
+						   side, &k), 0);
+				CHECK(!memcmp(&k, &want, sizeof(k)));
+				/* one byte short */
+				CHECK_EQ(error_key(&c.f, v6, types[t], hl + 7,
+						   side, &k), -EINVAL);
+			}
+			/* seen the wrong way, it is another connection */
+			CHECK_EQ(error_key(&c.f, v6, types[0], 9999, !side,
+					   &k), 0);
+			CHECK(memcmp(&k, &want, sizeof(k)));
+		}
+	}
+	end("%s icmp errors: the key of the quoted tcp, udp and echo",
+	    v6 ? "ipv6" : "ipv4");
+}
+
+/* Quoted IPv4 options and IPv6 extension headers, cut anywhere. */
+static void test_icmp_error_headers(void)
+{
+	static const struct tf_opts pkts[] = {
+		{ .proto = IPPROTO_TCP, .ip4_optlen = 20, .payload = 40 },
+		{ .v6 = true, .proto = IPPROTO_UDP, .v6_ext = TF_EXT_HBH |
+		  TF_EXT_DST | TF_EXT_RT | TF_EXT_FRAG | TF_EXT_AH,
+		  .payload = 40 },
+		{ .v6 = true, .proto = IPPROTO_ICMPV6,
+		  .v6_ext = TF_EXT_DST, .payload = 40 },
+	};
+	struct vtl_flow_key want, k;
+	struct vtl_pkt pkt;
+	unsigned int i;
+	struct tf f;
+	u32 hl, q;
+
+	begin();
+	for (i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++) {
+		tf_build(&f, &pkts[i]);
+		CHECK_EQ(vtl_pkt_parse(&pkt, f.b, f.len, f.len), 0);
+		CHECK_EQ(vtl_model_key(&pkt, true, &want), 0);
+		hl = f.l4 - f.l3;
+		for (q = 0; q < f.l3_end - f.l3 + 2; q++) {
+			int err = error_key(&f, f.v6, 3, q, VM, &k);
+
+			CHECK_EQ(err, q < hl + 8 ? -EINVAL : 0);
+			if (!err)
+				CHECK(!memcmp(&k, &want, sizeof(k)));
+		}
+	}
+	end("icmp errors: quoted ip options and extension headers, cut short");
+}
+
+static void test_icmp_error_refused(void)
+{
+	static const u8 not4[] = { 0, 8, 13, 14, 17, 42 };
+	static const u8 not6[] = { 0, 5, 127, 128, 129, 135 };
+	struct tf_opts o = { .proto = IPPROTO_TCP, .payload = 10 };
+	struct vtl_flow_key k;
+	struct vtl_pkt pkt;
+	struct tf f, e;
+	unsigned int i;
+	int v6;
+
+	begin();
+	for (v6 = 0; v6 < 2; v6++) {
+		o.v6 = v6;
+		tf_build(&f, &o);
+		/* not an error */
+		for (i = 0; i < sizeof(not4); i++)
+			CHECK_EQ(error_key(&f, v6, v6 ? not6[i] : not4[i],
+					   9999, VM, &k), -EINVAL);
+		CHECK_EQ(vtl_pkt_parse(&pkt, f.b, f.len, f.len), 0);
+		memset(&k, 0xaa, sizeof(k));
+		CHECK_EQ(vtl_model_key_icmp_error(&pkt, false, &k), -EINVAL);
+		CHECK(key_zero(&k));
+		/* the quote of the other family */
+		CHECK_EQ(error_key(&f, !v6, v6 ? 3 : 1, 9999, VM, &k),
+			 -EINVAL);
+		/* only readable within the view */
+		tf_icmp_error(&e, &f, v6, v6 ? 1 : 3, 0, 9999);
+		CHECK_EQ(vtl_pkt_parse(&pkt, e.b, e.payload + 20, e.len), 0);
+		CHECK_EQ(vtl_model_key_icmp_error(&pkt, false, &k), -EINVAL);
+		CHECK_EQ(vtl_pkt_parse(&pkt, e.b, e.payload + 28 + 20 * v6,
+				       e.len), 0);
+		CHECK_EQ(vtl_model_key_icmp_error(&pkt, false, &k), 0);
+	}
+	end("icmp errors: other types, families, unreadable quotes");
+
+	begin();
+	for (v6 = 0; v6 < 2; v6++) {
+		/* untracked protocols */
+		o.v6 = v6;
+		o.proto = 47;
+		tf_build(&f, &o);
+		CHECK_EQ(error_key(&f, v6, v6 ? 1 : 3, 9999, VM, &k),
+			 -EINVAL);
+		o.proto = v6 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+		tf_build(&f, &o);
+		CHECK_EQ(error_key(&f, v6, v6 ? 1 : 3, 9999, VM, &k),
+			 -EINVAL);
+		/* ICMP other than echo: an error about an error, too */
+		o.proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+		tf_build(&f, &o);
+		CHECK_EQ(error_key(&f, v6, v6 ? 1 : 3, 9999, VM, &k), 0);
+		tf_icmp_error(&e, &f, v6, v6 ? 1 : 3, 0, 9999);
+		CHECK_EQ(error_key(&e, v6, v6 ? 3 : 11, 9999, VM, &k),
+			 -EINVAL);
+		f.b[f.l4] = v6 ? 135 : 13;
+		CHECK_EQ(error_key(&f, v6, v6 ? 1 : 3, 9999, VM, &k),
+			 -EINVAL);
+	}
+	/* a fragment other than the first has no ports to quote */
+	o.v6 = false;
+	o.proto = IPPROTO_UDP;
+	o.ip4_frag = 0x0001;
+	tf_build(&f, &o);
+	CHECK_EQ(error_key(&f, false, 3, 9999, VM, &k), -EINVAL);
+	o.ip4_frag = 0x2000;
+	tf_build(&f, &o);
+	CHECK_EQ(error_key(&f, false, 3, 9999, VM, &k), 0);
+	end("icmp errors: untracked quotes");
+}
+
+/* The reject's answer relates back to the connection it refuses. */
+static void test_icmp_error_reject(void)
+{
+	static u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_flow_key want, k;
+	struct vtl_pkt out;
+	unsigned int p;
+	struct conn c;
+	int v6, side, len;
+
+	begin();
+	for (v6 = 0; v6 < 2; v6++) {
+		const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP,
+				      v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP };
+
+		conn_init(&c, v6, 1, 2);
+		for (p = 0; p < sizeof(protos); p++) {
+			for (side = VM; side <= PEER; side++) {
+				mk_flow_pkt(&c, side, protos[p]);
+				CHECK_EQ(vtl_model_key(&c.pkt, side == VM,
+						       &want), 0);
+				len = vtl_pkt_build_icmp_unreach(buf,
+								 sizeof(buf),
+								 &c.pkt);
+				CHECK(len > 0);
+				CHECK_EQ(vtl_pkt_parse(&out, buf, len, len),
+					 0);
+				CHECK_EQ(vtl_model_key_icmp_error(&out,
+								  side != VM,
+								  &k), 0);
+				CHECK(!memcmp(&k, &want, sizeof(k)));
+			}
+		}
+	}
+	end("icmp errors: a reject's answer keys to what it refuses");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -1024,6 +1253,11 @@ int main(void)
 	test_init_tcp();
 	test_impersonate();
 	test_names();
+	test_icmp_error_keys(false);
+	test_icmp_error_keys(true);
+	test_icmp_error_headers();
+	test_icmp_error_refused();
+	test_icmp_error_reject();
 	printf("1..%u\n%u passed, %u failed\n", nr_test, nr_pass, nr_fail);
 	return nr_fail ? 1 : 0;
 }

@@ -1404,6 +1404,399 @@ static void test_arp(void)
 	end("arp: other hardware types are left alone");
 }
 
+/*
+ * Check an ICMP port unreachable built for @f (parsed as @pkt, whose view
+ * is @view bytes): parse it, compare every field with @f, and its checksums
+ * with frames.c's reference.  @out is the parse.
+ */
+static void check_unreach(const u8 *buf, int len, const struct tf *f,
+			  u32 view, struct vtl_pkt *out)
+{
+	u32 have = (view < f->l3_end ? view : f->l3_end) - f->l3;
+	u32 max = f->v6 ? 1232 : 548, q = have < max ? have : max;
+	const u8 *ip, *oip = f->b + f->l3;
+	struct tf r;
+
+	CHECK_EQ(len, f->l3 + (f->v6 ? 40 : 20) + 8 + q);
+	if (len <= 0)
+		return;
+	CHECK_EQ(vtl_pkt_parse(out, (u8 *)buf, len, len), 0);
+	CHECK(out->flags & (f->v6 ? VTL_PKT_ICMPV6 : VTL_PKT_ICMP));
+	CHECK_EQ(out->l3_off, f->l3);
+	CHECK_EQ(out->l3_end, (u32)len);
+	/* Ethernet swapped, the same tags */
+	CHECK(!memcmp(buf, f->b + 6, 6));
+	CHECK(!memcmp(buf + 6, f->b, 6));
+	CHECK(!memcmp(buf + 12, f->b + 12, f->l3 - 12));
+	ip = buf + f->l3;
+	if (f->v6) {
+		CHECK_EQ(rd32(ip), 0x60000000);	/* class and label 0 */
+		CHECK_EQ(rd16(ip + 4), 8 + q);
+		CHECK_EQ(ip[6], IPPROTO_ICMPV6);
+		CHECK_EQ(ip[7], 64);
+		CHECK(!memcmp(ip + 8, oip + 24, 16));
+		CHECK(!memcmp(ip + 24, oip + 8, 16));
+		CHECK_EQ(vtl_pkt_icmp_type(out), 1);
+		CHECK_EQ(vtl_pkt_icmp_code(out), 4);
+	} else {
+		CHECK_EQ(ip[0], 0x45);
+		CHECK_EQ(ip[1], (oip[1] & 0x1e) | 0xc0);
+		CHECK_EQ(rd16(ip + 2), 28 + q);
+		CHECK_EQ(rd16(ip + 4), 0);	/* ID */
+		CHECK_EQ(rd16(ip + 6), 0);	/* DF clear, no fragment */
+		CHECK_EQ(ip[8], 64);
+		CHECK_EQ(ip[9], IPPROTO_ICMP);
+		CHECK_EQ(rd32(ip + 12), rd32(oip + 16));
+		CHECK_EQ(rd32(ip + 16), rd32(oip + 12));
+		CHECK_EQ(vtl_pkt_icmp_type(out), 3);
+		CHECK_EQ(vtl_pkt_icmp_code(out), 3);
+		CHECK_EQ(vtl_pkt_ip4_csum_check(out), 0);
+	}
+	CHECK_EQ(rd32(buf + out->l4_off + 4), 0);	/* unused */
+	CHECK(!memcmp(buf + out->payload_off, oip, q));
+	CHECK_EQ(vtl_pkt_payload_len(out), q);
+	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
+
+	/* and against the reference */
+	memset(&r, 0, sizeof(r));
+	memcpy(r.b, buf, len);
+	r.len = len;
+	r.l3 = out->l3_off;
+	r.l4 = out->l4_off;
+	r.l3_end = out->l3_end;
+	r.check = out->l4_off + 2;
+	r.v6 = f->v6;
+	r.proto = f->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	CHECK_EQ(rd16(r.b + r.check), ref_l4_csum(&r));
+	if (!r.v6)
+		CHECK_EQ(rd16(r.b + r.l3 + 10), ref_ip4_csum(&r));
+}
+
+static void test_icmp_unreach(void)
+{
+	static const struct tf_opts pkts[] = {
+		{ .name = "ipv4 tcp syn", .proto = IPPROTO_TCP,
+		  .tcp_opts = true, .tcp_flags = VTL_TCP_SYN },
+		{ .name = "ipv4 udp qinq ip options padded", .nr_vlan = 2,
+		  .proto = IPPROTO_UDP, .ip4_optlen = 12, .payload = 30,
+		  .pad = 10 },
+		{ .name = "ipv4 icmp echo vlan", .nr_vlan = 1,
+		  .proto = IPPROTO_ICMP, .payload = 56 },
+		{ .name = "ipv4 gre first fragment", .proto = 47,
+		  .ip4_frag = 0x2000, .payload = 3 },
+		{ .name = "ipv6 tcp vlan", .nr_vlan = 1, .v6 = true,
+		  .proto = IPPROTO_TCP, .payload = 100 },
+		{ .name = "ipv6 udp qinq ext", .nr_vlan = 2, .v6 = true,
+		  .proto = IPPROTO_UDP, .v6_ext = TF_EXT_HBH | TF_EXT_DST |
+		  TF_EXT_RT | TF_EXT_FRAG | TF_EXT_AH, .payload = 20 },
+		{ .name = "ipv6 icmpv6 echo", .v6 = true,
+		  .proto = IPPROTO_ICMPV6, .payload = 8 },
+	};
+	static u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX], big[3000];
+	struct vtl_pkt pkt, out;
+	unsigned int i, shift;
+	struct tf f;
+	int len;
+
+	for (i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++) {
+		begin();
+		tf_build(&f, &pkts[i]);
+		/* a TOS whose precedence bits are replaced */
+		if (!f.v6) {
+			f.b[f.l3 + 1] = 0x2f;
+			wr16(f.b + f.l3 + 10, ref_ip4_csum(&f));
+		}
+		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		len = vtl_pkt_build_icmp_unreach(NULL, 0, &pkt);
+		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
+			 -ENOSPC);
+		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
+			 len);
+		check_unreach(buf, len, &f, f.len, &out);
+		if (!f.v6)
+			CHECK_EQ(buf[f.l3 + 1], 0xce);
+
+		/* over the packet, and overlapping it either way */
+		for (shift = 0; shift < 3; shift++) {
+			u32 at = shift == 1 ? 40 : 0;
+			u32 to = shift == 2 ? 40 : 0;
+
+			memcpy(big + at, f.b, f.len);
+			CHECK_EQ(vtl_pkt_parse(&pkt, big + at, f.len, f.len),
+				 0);
+			CHECK_EQ(vtl_pkt_build_icmp_unreach(big + to,
+							    sizeof(big) - to,
+							    &pkt), len);
+			CHECK(!memcmp(big + to, buf, len));
+		}
+
+		/* the quote ends with the readable bytes */
+		CHECK_EQ(vtl_pkt_parse(&pkt, f.b, f.payload, f.len), 0);
+		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
+		check_unreach(buf, len, &f, f.payload, &out);
+		end("icmp unreachable: %s", pkts[i].name);
+	}
+}
+
+/* A packet bigger than an ICMP error may quote. */
+static void test_icmp_unreach_big(void)
+{
+	static u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_pkt pkt, out;
+	int v6, len, d;
+	struct tf f;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		struct tf_opts o = { .v6 = v6, .nr_vlan = 2,
+				     .proto = IPPROTO_UDP, .payload = 1900 };
+
+		begin();
+		tf_build(&f, &o);
+		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
+		check_unreach(buf, len, &f, f.len, &out);
+		CHECK_EQ(len - f.l3, v6 ? 1280 : 576);
+		CHECK_EQ(vtl_pkt_payload_len(&out), v6 ? 1232 : 548);
+		if (v6)
+			CHECK_EQ(len, VTL_PKT_ICMP_ERR_BUILD_MAX);
+		CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), len);
+		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
+			 -ENOSPC);
+		/* around the limit, to the byte */
+		for (d = -1; d <= 1; d++) {
+			o.payload = (v6 ? 1232 - 48 : 548 - 28) + d;
+			tf_build(&f, &o);
+			CHECK_EQ(parse_tf(&pkt, &f), 0);
+			len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf),
+							 &pkt);
+			check_unreach(buf, len, &f, f.len, &out);
+			CHECK_EQ(len - f.l3,
+				 (v6 ? 1280 : 576) + (d < 0 ? d : 0));
+		}
+		end("icmp unreachable: %s quote within %d bytes",
+		    v6 ? "ipv6" : "ipv4", v6 ? 1280 : 576);
+	}
+}
+
+/* Build for @f, changed by @at[0..n) = @val; expect @err, or success. */
+static void unreach_refused(struct tf *f, u32 at, const u8 *val, u32 n,
+			    int err)
+{
+	u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_pkt pkt;
+	int len;
+
+	memcpy(f->b + at, val, n);
+	CHECK_EQ(parse_tf(&pkt, f), 0);
+	len = vtl_pkt_build_icmp_unreach(NULL, 0, &pkt);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt), len);
+	if (err)
+		CHECK_EQ(len, err);
+	else
+		CHECK(len > 0);
+}
+
+static void test_icmp_unreach_refused(void)
+{
+	static const struct {
+		const char *name;
+		bool v6;
+		u32 off;	/* from the IP header, or -1 from the frame */
+		u8 val[4];
+		u32 n;
+		int err;
+	} cases[] = {
+		{ "ipv4 source 0.0.0.0", false, 12, { 0, 0, 0, 0 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 0.1.2.3", false, 12, { 0, 1, 2, 3 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 127.0.0.1", false, 12, { 127, 0, 0, 1 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 224.0.0.1", false, 12, { 224, 0, 0, 1 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 239.1.1.1", false, 12, { 239, 1, 1, 1 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 240.0.0.1", false, 12, { 240, 0, 0, 1 }, 4,
+		  -EINVAL },
+		{ "ipv4 source 255.255.255.255", false, 12,
+		  { 255, 255, 255, 255 }, 4, -EINVAL },
+		{ "ipv4 destination 224.0.0.251", false, 16,
+		  { 224, 0, 0, 251 }, 4, -EINVAL },
+		{ "ipv4 destination 255.255.255.255", false, 16,
+		  { 255, 255, 255, 255 }, 4, -EINVAL },
+		{ "ipv4 destination 10.0.0.255", false, 16,
+		  { 10, 0, 0, 255 }, 4, 0 },
+		{ "ipv6 source ::", true, 8, { 0, 0 }, 2, -EINVAL },
+		{ "ipv6 source ff02::1", true, 8, { 0xff, 2 }, 2, -EINVAL },
+		{ "ipv6 destination ff02::1", true, 24, { 0xff, 2 }, 2,
+		  -EINVAL },
+		{ "ipv6 destination fe80::2", true, 24, { 0xfe, 0x80 }, 2, 0 },
+	};
+	static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const u8 mcast[6] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
+	struct tf_opts o = { .proto = IPPROTO_UDP, .payload = 10 };
+	static u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_pkt pkt;
+	unsigned int i;
+	struct tf f;
+	int type;
+
+	begin();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o.v6 = cases[i].v6;
+		tf_build(&f, &o);
+		if (cases[i].v6 && cases[i].off == 8 && !cases[i].val[0])
+			memset(f.b + f.l3 + 8, 0, 16);
+		unreach_refused(&f, f.l3 + cases[i].off, cases[i].val,
+				cases[i].n, cases[i].err);
+		if (!cur_ok) {
+			printf("# %s\n", cases[i].name);
+			break;
+		}
+	}
+	end("icmp unreachable: source and destination addresses");
+
+	begin();
+	for (i = 0; i < 2; i++) {
+		o.v6 = i;
+		tf_build(&f, &o);
+		unreach_refused(&f, 0, bcast, 6, -EINVAL);
+		tf_build(&f, &o);
+		unreach_refused(&f, 0, mcast, 6, -EINVAL);
+		tf_build(&f, &o);
+		unreach_refused(&f, 6, mcast, 6, -EINVAL);
+	}
+	end("icmp unreachable: ethernet multicast and broadcast");
+
+	begin();
+	o.v6 = false;
+	o.proto = IPPROTO_ICMP;
+	for (type = 0; type < 256; type++) {
+		u8 t = type;
+		bool error = t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
+
+		tf_build(&f, &o);
+		unreach_refused(&f, f.l4, &t, 1, error ? -EINVAL : 0);
+	}
+	o.v6 = true;
+	o.proto = IPPROTO_ICMPV6;
+	for (type = 0; type < 256; type++) {
+		u8 t = type;
+
+		tf_build(&f, &o);
+		unreach_refused(&f, f.l4, &t, 1, t < 128 ? -EINVAL : 0);
+	}
+	end("icmp unreachable: never about an icmp error");
+
+	begin();
+	o.v6 = false;
+	o.proto = IPPROTO_UDP;
+	o.ip4_frag = 0x0001;		/* offset 8 */
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(pkt.flags & VTL_PKT_FRAG_LATER);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	o.ip4_frag = 0x2000;		/* MF: the first */
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	o.ip4_frag = 0;
+	o.v6 = true;
+	o.v6_ext = TF_EXT_FRAG;
+	tf_build(&f, &o);
+	wr16(f.b + f.l4 - 8 + 2, 0x0009);	/* offset 8, M */
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(pkt.flags & VTL_PKT_FRAG_LATER);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	wr16(f.b + f.l4 - 8 + 2, 0x0001);	/* offset 0, M */
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	end("icmp unreachable: not about a fragment other than the first");
+
+	begin();
+	o.v6_ext = TF_EXT_RT_LEFT;
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EOPNOTSUPP);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
+		 -EOPNOTSUPP);
+	o.v6_ext = TF_EXT_RT;
+	tf_build(&f, &o);
+	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	/* not IP */
+	CHECK_EQ(vtl_pkt_parse(&pkt, buf, arp_frame(buf, 1, 1), 60), 0);
+	CHECK(pkt.flags & VTL_PKT_ARP);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	wr16(buf + 12, 0x88b5);
+	CHECK_EQ(vtl_pkt_parse(&pkt, buf, 60, 60), 0);
+	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	end("icmp unreachable: routing header, not ip");
+}
+
+/* The quote of an ICMP error, parsed with the parser's own code. */
+static void test_icmp_quote(void)
+{
+	static const struct tf_opts pkts[] = {
+		{ .proto = IPPROTO_TCP, .ip4_optlen = 8, .payload = 50 },
+		{ .v6 = true, .proto = IPPROTO_UDP, .v6_ext = TF_EXT_HBH |
+		  TF_EXT_DST | TF_EXT_FRAG, .payload = 50 },
+	};
+	static u8 buf[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_pkt pkt, out, q;
+	unsigned int i;
+	u32 hl, cut, len, qend;
+	struct tf f;
+
+	for (i = 0; i < 2; i++) {
+		begin();
+		tf_build(&f, &pkts[i]);
+		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &pkt), -EINVAL);
+		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
+		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
+		hl = f.l4 - f.l3;
+		CHECK_EQ(q.flags & ~(VTL_PKT_FRAG), f.v6 ? VTL_PKT_IPV6 :
+							   VTL_PKT_IPV4);
+		CHECK(q.data == out.data);
+		CHECK_EQ(q.l3_off, out.payload_off);
+		CHECK_EQ(q.l4_off, out.payload_off + hl);
+		CHECK_EQ(q.payload_off, q.l4_off);
+		CHECK_EQ(q.l4_proto, f.proto);
+		CHECK_EQ(q.l3_end, out.payload_off + f.l3_end - f.l3);
+		CHECK_EQ(q.len, len);
+		CHECK_EQ(vtl_pkt_sport(&q), 0);	/* no L4 flags */
+		if (f.v6)
+			CHECK(!memcmp(vtl_pkt_ip6_saddr(&q), f.b + f.l3 + 8,
+				      16));
+		else
+			CHECK_EQ(vtl_pkt_ip4_saddr(&q),
+				 vtl_pkt_ip4_saddr(&pkt));
+
+		/* readable later: -ENODATA asks for just the headers */
+		qend = q.l4_off + 8;
+		for (cut = out.payload_off; cut < qend; cut++) {
+			CHECK_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
+			CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), -ENODATA);
+			CHECK(q.need > cut && q.need <= qend);
+		}
+		CHECK_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
+		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
+
+		/* cut short: -EPROTO; the IP length past the quote is fine */
+		for (cut = out.payload_off; cut <= qend; cut++) {
+			wr16(buf + out.l3_off + (f.v6 ? 4 : 2),
+			     cut - out.l3_off - (f.v6 ? 40 : 0));
+			CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+			CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out),
+				 cut < qend ? -EPROTO : 0);
+		}
+		end("icmp quote: %s", f.v6 ? "ipv6 with extension headers" :
+					     "ipv4 with options");
+	}
+}
+
 int main(void)
 {
 	struct vtl_pkt pkt;
@@ -1435,6 +1828,10 @@ int main(void)
 	test_build_tcp();
 	test_build_replies();
 	test_arp();
+	test_icmp_unreach();
+	test_icmp_unreach_big();
+	test_icmp_unreach_refused();
+	test_icmp_quote();
 
 	printf("1..%u\n", nr_test);
 	printf("%u passed, %u failed\n", nr_pass, nr_fail);
