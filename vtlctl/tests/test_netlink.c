@@ -30,6 +30,7 @@ static int fake_genl_ctrl_resolve(struct nl_sock *sk, const char *name);
 
 #include "port.h"
 #include "vtlctl.h"
+#include <arpa/inet.h>
 
 #define FAKE_FAMILY 0x42
 #define FAKE_QUEUE 32
@@ -163,6 +164,7 @@ struct fake_port {
 	const char *peer_name;
 	uint64_t base;		/* counters are base, base+1, ... */
 	bool stats;
+	bool fw;		/* with a VTL_PORT_A_FW nest */
 };
 
 static void put_stats(struct nl_msg *m, int type, uint64_t base)
@@ -175,12 +177,37 @@ static void put_stats(struct nl_msg *m, int type, uint64_t base)
 	nla_nest_end(m, nest);
 }
 
-static struct nl_msg *mk_port(const struct fake_port *p, int flags)
+/* A reply of the family to the last request, its attributes to come. */
+static struct nl_msg *mk_reply(uint8_t cmd, int flags)
 {
 	struct nl_msg *m = nlmsg_alloc();
 
-	genlmsg_put(m, 0, req_hdr()->nlmsg_seq, FAKE_FAMILY, 0, flags,
-		    VTL_CMD_PORT_GET, VTL_GENL_VERSION);
+	genlmsg_put(m, 0, req_hdr()->nlmsg_seq, FAKE_FAMILY, 0, flags, cmd,
+		    VTL_GENL_VERSION);
+	return m;
+}
+
+/* The firewall of a port: policies accept and drop, counters 50, 51... */
+static void put_fw(struct nl_msg *m)
+{
+	struct nlattr *nest = nla_nest_start(m, VTL_PORT_A_FW);
+	int i;
+
+	nla_put_u8(m, VTL_FW_PORT_A_POLICY_IN, VTL_FW_VERDICT_ACCEPT);
+	nla_put_u8(m, VTL_FW_PORT_A_POLICY_OUT, VTL_FW_VERDICT_DROP);
+	nla_put_u32(m, VTL_FW_PORT_A_RULES_IN, 2);
+	nla_put_u32(m, VTL_FW_PORT_A_RULES_OUT, 2);
+	for (i = VTL_FW_PORT_A_ACCEPTED; i <= VTL_FW_PORT_A_MAX; i++)
+		nla_put_u64(m, i, 50 + i - VTL_FW_PORT_A_ACCEPTED);
+	/* from a newer kernel, to be ignored */
+	nla_put_u32(m, VTL_FW_PORT_A_MAX + 1, 7);
+	nla_nest_end(m, nest);
+}
+
+static struct nl_msg *mk_port(const struct fake_port *p, int flags)
+{
+	struct nl_msg *m = mk_reply(VTL_CMD_PORT_GET, flags);
+
 	nla_put_u32(m, VTL_PORT_A_IFINDEX, p->ifindex);
 	nla_put_string(m, VTL_PORT_A_IFNAME, p->name);
 	nla_put_u32(m, VTL_PORT_A_MODE, p->mode);
@@ -193,13 +220,19 @@ static struct nl_msg *mk_port(const struct fake_port *p, int flags)
 		if (p->peer)
 			put_stats(m, VTL_PORT_A_PEER_STATS, p->base + 100);
 	}
+	if (p->fw)
+		put_fw(m);
 	/* an attribute from a newer kernel, to be ignored */
 	nla_put_u32(m, VTL_PORT_A_MAX + 1, 7);
 	return m;
 }
 
-/* NLMSG_ERROR as netlink_ack() builds it; @capped: no echoed payload. */
-static struct nl_msg *mk_err(int error, const char *extack, bool capped)
+/*
+ * NLMSG_ERROR as netlink_ack() builds it; @capped: no echoed payload;
+ * @offs: where in the request the error is (0: nowhere).
+ */
+static struct nl_msg *mk_err_at(int error, const char *extack, bool capped,
+				uint32_t offs)
 {
 	const struct nlmsghdr *req = req_hdr();
 	size_t payload = sizeof(struct nlmsgerr);
@@ -217,9 +250,16 @@ static struct nl_msg *mk_err(int error, const char *extack, bool capped)
 	if (extack) {
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		nla_put_string(m, NLMSGERR_ATTR_MSG, extack);
-		nla_put_u32(m, NLMSGERR_ATTR_OFFS, 20);
+		if (offs)
+			nla_put_u32(m, NLMSGERR_ATTR_OFFS, offs);
 	}
 	return m;
+}
+
+/* ... pointing at the request's first attribute, as a policy error does. */
+static struct nl_msg *mk_err(int error, const char *extack, bool capped)
+{
+	return mk_err_at(error, extack, capped, NLMSG_HDRLEN + GENL_HDRLEN);
 }
 
 static struct nl_msg *mk_done(int error, const char *extack, int flags)
@@ -238,9 +278,9 @@ static struct nl_msg *mk_done(int error, const char *extack, int flags)
 }
 
 static const struct fake_port ports[] = {
-	{ 3, "vmif0", VTL_PORT_MODE_STANDALONE, 4, "up0", 10, true },
-	{ 5, "vmif1", VTL_PORT_MODE_HOST_ONLY, 0, NULL, 20, true },
-	{ 6, "vmif2", VTL_PORT_MODE_BRIDGE, 0, NULL, 30, false },
+	{ 3, "vmif0", VTL_PORT_MODE_STANDALONE, 4, "up0", 10, true, false },
+	{ 5, "vmif1", VTL_PORT_MODE_HOST_ONLY, 0, NULL, 20, true, false },
+	{ 6, "vmif2", VTL_PORT_MODE_BRIDGE, 0, NULL, 30, false, false },
 };
 
 /* --- responders: one per behaviour of the kernel ------------------------ */
@@ -539,6 +579,30 @@ static void test_dump(void)
 	vtl_nl_close(nl);
 }
 
+/* vtlctl @opts @argv (an object's words), against the fake kernel. */
+static int run_cmd(int (*obj)(const struct vtl_opts *, int, char **),
+		   const struct vtl_opts *opts, char *argv[],
+		   void (*respond)(void), struct capture *out,
+		   struct capture *err)
+{
+	int argc = 0, ret;
+
+	while (argv[argc])
+		argc++;
+	drain();
+	fk.on = true;
+	fk.respond = respond;
+	fk.dumps = 0;
+	fk.requests = 0;
+	clearerr(stdout);	/* after the test of a full stdout */
+	capture_begin(err, 2);
+	capture_begin(out, 1);
+	ret = obj(opts, argc, argv);
+	capture_end(out);
+	capture_end(err);
+	return ret;
+}
+
 /* vtlctl [opts] port show [dev lo], against the fake kernel. */
 static int run_show(bool json, bool pretty, bool stats, bool dev,
 		    void (*respond)(void), struct capture *out,
@@ -548,18 +612,9 @@ static int run_show(bool json, bool pretty, bool stats, bool dev,
 				 .stats = stats };
 	char *argv_dev[] = { "port", "show", "dev", "lo", NULL };
 	char *argv_all[] = { "port", "show", NULL };
-	int ret;
 
-	drain();
-	fk.on = true;
-	fk.respond = respond;
-	fk.dumps = 0;
-	capture_begin(err, 2);
-	capture_begin(out, 1);
-	ret = port_main(&opts, dev ? 4 : 2, dev ? argv_dev : argv_all);
-	capture_end(out);
-	capture_end(err);
-	return ret;
+	return run_cmd(port_main, &opts, dev ? argv_dev : argv_all, respond,
+		       out, err);
 }
 
 static void test_show(void)
@@ -699,6 +754,517 @@ static void test_real_kernel(void)
 	vtl_nl_close(nl);
 }
 
+/* --- the firewall -------------------------------------------------------- */
+
+/* lo, which every test machine has, attached with a firewall. */
+static const struct fake_port fw_port = {
+	1, "lo", VTL_PORT_MODE_HOST_ONLY, 0, NULL, 40, true, true,
+};
+
+struct fake_rule {
+	uint32_t id;
+	uint8_t dir, family, proto;
+	const char *src, *dst;		/* NULL: none */
+	uint8_t src_len, dst_len;
+	uint16_t sport[2], dport[2];	/* {0, 0}: none */
+	uint8_t state, action;
+	uint64_t packets, bytes;
+};
+
+/* As the kernel returns them: family with ICMP too, "in" first. */
+static const struct fake_rule fw_rules[] = {
+	{ 1, VTL_FW_DIR_IN, 4, IPPROTO_TCP, "10.0.0.0", NULL, 8, 0,
+	  { 0, 0 }, { 22, 22 }, VTL_FW_CT_NEW | VTL_FW_CT_ESTABLISHED,
+	  VTL_FW_VERDICT_ACCEPT, 3, 180 },
+	{ 2, VTL_FW_DIR_IN, 4, IPPROTO_ICMP, NULL, NULL, 0, 0,
+	  { 0, 0 }, { 0, 0 }, 0, VTL_FW_VERDICT_ACCEPT, 0, 0 },
+	{ 5, VTL_FW_DIR_OUT, 6, IPPROTO_UDP, NULL, "2001:db8::", 0, 32,
+	  { 1024, 65535 }, { 0, 0 }, 0, VTL_FW_VERDICT_REJECT, 1, 90 },
+	{ 6, VTL_FW_DIR_OUT, 6, 99, NULL, NULL, 0, 0,
+	  { 0, 0 }, { 0, 0 }, 0, VTL_FW_VERDICT_DROP, 7, 700 },
+};
+
+static void put_addr(struct nl_msg *m, int attr, uint8_t family,
+		     const char *addr, uint8_t len)
+{
+	uint8_t buf[16];
+
+	if (!addr)
+		return;
+	inet_pton(family == 4 ? AF_INET : AF_INET6, addr, buf);
+	nla_put(m, attr, family == 4 ? 4 : 16, buf);
+	nla_put_u8(m, attr + 1, len);
+}
+
+static void put_ports(struct nl_msg *m, int attr, const uint16_t *ports)
+{
+	if (!ports[1])
+		return;
+	nla_put_u16(m, attr, ports[0]);
+	nla_put_u16(m, attr + 1, ports[1]);
+}
+
+static struct nl_msg *mk_rule(const struct fake_rule *r, int flags)
+{
+	struct nl_msg *m = mk_reply(VTL_CMD_FW_GET, flags);
+
+	nla_put_u32(m, VTL_FW_A_IFINDEX, 1);
+	nla_put_u8(m, VTL_FW_A_DIR, r->dir);
+	nla_put_u32(m, VTL_FW_A_ID, r->id);
+	if (r->family)
+		nla_put_u8(m, VTL_FW_A_FAMILY, r->family);
+	nla_put_u8(m, VTL_FW_A_PROTO, r->proto);
+	put_addr(m, VTL_FW_A_SRC, r->family, r->src, r->src_len);
+	put_addr(m, VTL_FW_A_DST, r->family, r->dst, r->dst_len);
+	put_ports(m, VTL_FW_A_SPORT_MIN, r->sport);
+	put_ports(m, VTL_FW_A_DPORT_MIN, r->dport);
+	if (r->state)
+		nla_put_u8(m, VTL_FW_A_CT_STATE, r->state);
+	nla_put_u8(m, VTL_FW_A_ACTION, r->action);
+	nla_put_u64(m, VTL_FW_A_PACKETS, r->packets);
+	nla_put_u64(m, VTL_FW_A_BYTES, r->bytes);
+	return m;
+}
+
+/* The attributes of the last request, as enum vtl_fw_attr. */
+static void req_fw(struct nlattr **tb)
+{
+	memset(tb, 0, (VTL_FW_A_MAX + 1) * sizeof(*tb));
+	genlmsg_parse((struct nlmsghdr *)fk.req, 0, tb, VTL_FW_A_MAX, NULL);
+}
+
+static bool has_u8(struct nlattr *a, uint8_t v)
+{
+	return a && nla_len(a) == 1 && nla_get_u8(a) == v;
+}
+
+static bool has_u16(struct nlattr *a, uint16_t v)
+{
+	return a && nla_len(a) == 2 && nla_get_u16(a) == v;
+}
+
+static bool has_u32(struct nlattr *a, uint32_t v)
+{
+	return a && nla_len(a) == 4 && nla_get_u32(a) == v;
+}
+
+static void fw_new_ok(void)
+{
+	struct nl_msg *m = mk_reply(VTL_CMD_FW_NEW, 0);
+
+	nla_put_u32(m, VTL_FW_A_ID, 7);
+	nla_put_u8(m, VTL_FW_A_DIR, VTL_FW_DIR_IN);
+	nla_put_u8(m, VTL_FW_A_ACTION, VTL_FW_VERDICT_ACCEPT);
+	add(m);
+	send_dgram();
+	ack_ok();
+}
+
+static void err_enodev(void)
+{
+	add(mk_err(-ENODEV, "device is not attached", true));
+	send_dgram();
+}
+
+/* "fw show": the port, then the dump of its rules. */
+static void fw_show_ok(void)
+{
+	size_t i;
+
+	if (fk.cmd == VTL_CMD_PORT_GET) {
+		add(mk_port(&fw_port, 0));
+		send_dgram();
+		ack_ok();
+		return;
+	}
+	fk.dumps++;
+	for (i = 0; i < ARRAY_SIZE(fw_rules); i++) {
+		add(mk_rule(&fw_rules[i], NLM_F_MULTI));
+		if (i == 1)
+			send_dgram();
+	}
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+/* The port is there, its rules are not what the contract says. */
+static void fw_show_malformed(void)
+{
+	struct nl_msg *m;
+
+	if (fk.cmd == VTL_CMD_PORT_GET) {
+		fw_show_ok();
+		return;
+	}
+	m = mk_reply(VTL_CMD_FW_GET, NLM_F_MULTI);
+	nla_put_u8(m, VTL_FW_A_DIR, VTL_FW_DIR_IN);	/* no id */
+	nla_put_u8(m, VTL_FW_A_ACTION, VTL_FW_VERDICT_ACCEPT);
+	add(m);
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+/* FW_LOAD refused, the extack pointing into the second rule's nest. */
+static void load_bad_rule(void)
+{
+	struct nlattr *tb[VTL_FW_A_MAX + 1], *rule;
+	uint32_t offs = 0;
+	int rem, i = 0;
+
+	req_fw(tb);
+	nla_for_each_nested(rule, tb[VTL_FW_A_RULES], rem) {
+		if (i++ == 1)
+			offs = (char *)nla_data(rule) - (char *)fk.req;
+	}
+	add(mk_err_at(-EINVAL, "a rule that can never match", true, offs));
+	send_dgram();
+}
+
+static void load_refused(void)
+{
+	add(mk_err_at(-E2BIG, "the rules take too much memory", true, 0));
+	send_dgram();
+}
+
+/* Write @text to a temporary file; its name, until the next call. */
+static const char *tmp_file(const char *text)
+{
+	static char path[] = "/tmp/vtlctl-test-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/vtlctl-test-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	return path;
+}
+
+static void test_fw_requests(void)
+{
+	char *add_argv[] = { "fw", "add", "dev", "lo", "dir", "in", "proto",
+			     "tcp", "src", "10.0.0.0/8", "dport", "22-23",
+			     "state", "new,established", "action", "accept",
+			     NULL };
+	char *add6_argv[] = { "fw", "add", "dev", "lo", "dir", "out", "dst",
+			      "2001:db8::/32", "action", "reject", NULL };
+	char *bad_argv[] = { "fw", "add", "dev", "lo", "dir", "in", "proto",
+			     "gre", "dport", "1", "action", "drop", NULL };
+	char *del_argv[] = { "fw", "del", "dev", "lo", "id", "9", NULL };
+	char *flush_argv[] = { "fw", "flush", "dev", "lo", NULL };
+	char *flush_out_argv[] = { "fw", "flush", "dev", "lo", "dir", "out",
+				   NULL };
+	char *policy_argv[] = { "fw", "policy", "dev", "lo", "dir", "in",
+				"drop", NULL };
+	static const uint8_t net10[4] = { 10 };
+	struct nlattr *tb[VTL_FW_A_MAX + 1];
+	struct vtl_opts opts = { 0 }, json = { .json = true };
+	struct capture out, err;
+	int ret;
+
+	ret = run_cmd(fw_main, &opts, add_argv, fw_new_ok, &out, &err);
+	CHECK(ret == 0 && !err.buf[0], "fw add: exit 0");
+	CHECK_STR(out.buf, "id 7\n", "fw add: prints the new rule's id");
+	req_fw(tb);
+	CHECK(fk.cmd == VTL_CMD_FW_NEW && (fk.flags & NLM_F_ACK) &&
+	      has_u32(tb[VTL_FW_A_IFINDEX], 1), "fw add: FW_NEW for lo");
+	CHECK(has_u8(tb[VTL_FW_A_DIR], VTL_FW_DIR_IN) &&
+	      has_u8(tb[VTL_FW_A_ACTION], VTL_FW_VERDICT_ACCEPT) &&
+	      has_u8(tb[VTL_FW_A_PROTO], IPPROTO_TCP) &&
+	      has_u8(tb[VTL_FW_A_CT_STATE],
+		     VTL_FW_CT_NEW | VTL_FW_CT_ESTABLISHED),
+	      "fw add: dir, action, proto, state");
+	CHECK(has_u8(tb[VTL_FW_A_FAMILY], 4) && tb[VTL_FW_A_SRC] &&
+	      nla_len(tb[VTL_FW_A_SRC]) == 4 &&
+	      !memcmp(nla_data(tb[VTL_FW_A_SRC]), net10, 4) &&
+	      has_u8(tb[VTL_FW_A_SRC_LEN], 8) && !tb[VTL_FW_A_DST] &&
+	      !tb[VTL_FW_A_DST_LEN], "fw add: family, src and its length");
+	CHECK(has_u16(tb[VTL_FW_A_DPORT_MIN], 22) &&
+	      has_u16(tb[VTL_FW_A_DPORT_MAX], 23) &&
+	      !tb[VTL_FW_A_SPORT_MIN] && !tb[VTL_FW_A_SPORT_MAX],
+	      "fw add: the dport range, no sport");
+	CHECK(!tb[VTL_FW_A_ID] && !tb[VTL_FW_A_PACKETS] &&
+	      !tb[VTL_FW_A_RULES], "fw add: nothing else");
+
+	ret = run_cmd(fw_main, &json, add6_argv, fw_new_ok, &out, &err);
+	CHECK(ret == 0, "fw add -j: exit 0");
+	CHECK_STR(out.buf, "{\"id\":7}\n", "fw add -j: {\"id\":7}");
+	req_fw(tb);
+	CHECK(has_u8(tb[VTL_FW_A_FAMILY], 6) && tb[VTL_FW_A_DST] &&
+	      nla_len(tb[VTL_FW_A_DST]) == 16 &&
+	      has_u8(tb[VTL_FW_A_DST_LEN], 32) && !tb[VTL_FW_A_PROTO] &&
+	      !tb[VTL_FW_A_CT_STATE] &&
+	      has_u8(tb[VTL_FW_A_ACTION], VTL_FW_VERDICT_REJECT),
+	      "fw add: IPv6 dst, nothing not given");
+
+	ret = run_cmd(fw_main, &opts, add_argv, err_enodev, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "fw add, not attached: exit 1, no id");
+	CHECK_STR(err.buf, "Error: lo: device is not attached.\n",
+		  "fw add, not attached: the kernel's words");
+	ret = run_cmd(fw_main, &opts, add_argv, get_nothing, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "fw add, no id: exit 1");
+	CHECK_STR(err.buf, "Error: lo: the kernel sent no rule id.\n",
+		  "fw add, no id: message");
+	ret = run_cmd(fw_main, &opts, bad_argv, fw_new_ok, &out, &err);
+	CHECK(ret == 2 && !fk.requests, "fw add, bad line: exit 2, nothing sent");
+	CHECK_STR(err.buf,
+		  "Error: ports need proto tcp, udp, udplite, sctp or dccp\n",
+		  "fw add, bad line: message");
+
+	ret = run_cmd(fw_main, &opts, del_argv, ack_ok, &out, &err);
+	req_fw(tb);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_FW_DEL &&
+	      has_u32(tb[VTL_FW_A_IFINDEX], 1) && has_u32(tb[VTL_FW_A_ID], 9) &&
+	      !tb[VTL_FW_A_DIR], "fw del: FW_DEL with ifindex and id, silent");
+	ret = run_cmd(fw_main, &opts, del_argv, err_enodev, &out, &err);
+	CHECK(ret == 1, "fw del, refused: exit 1");
+
+	ret = run_cmd(fw_main, &opts, flush_argv, ack_ok, &out, &err);
+	req_fw(tb);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_FW_FLUSH &&
+	      has_u32(tb[VTL_FW_A_IFINDEX], 1) && !tb[VTL_FW_A_DIR],
+	      "fw flush: both directions");
+	ret = run_cmd(fw_main, &opts, flush_out_argv, ack_ok, &out, &err);
+	req_fw(tb);
+	CHECK(ret == 0 && has_u8(tb[VTL_FW_A_DIR], VTL_FW_DIR_OUT),
+	      "fw flush dir out: the direction");
+
+	ret = run_cmd(fw_main, &opts, policy_argv, ack_ok, &out, &err);
+	req_fw(tb);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_FW_POLICY &&
+	      has_u32(tb[VTL_FW_A_IFINDEX], 1) &&
+	      has_u8(tb[VTL_FW_A_DIR], VTL_FW_DIR_IN) &&
+	      has_u8(tb[VTL_FW_A_POLICY], VTL_FW_VERDICT_DROP),
+	      "fw policy: FW_POLICY with dir and verdict");
+}
+
+static void test_fw_show(void)
+{
+	char *argv[] = { "fw", "show", "dev", "lo", NULL };
+	struct vtl_opts opts = { 0 }, stats = { .stats = 1 };
+	struct vtl_opts json = { .json = true };
+	struct vtl_opts json_stats = { .json = true, .stats = 1 };
+	struct capture out, err;
+	int ret;
+
+	ret = run_cmd(fw_main, &opts, argv, fw_show_ok, &out, &err);
+	CHECK(ret == 0 && !err.buf[0] && fk.requests == 2,
+	      "fw show: the port, then its rules");
+	CHECK(fk.cmd == VTL_CMD_FW_GET && (fk.flags & NLM_F_DUMP) &&
+	      fk.ifindex == 1, "fw show: a dump of lo's rules");
+	CHECK_STR(out.buf,
+		  "lo: policy in accept out drop rules in 2 out 2\n"
+		  "    id 1 dir in proto tcp src 10.0.0.0/8 dport 22 state new,established action accept\n"
+		  "    id 2 dir in proto icmp action accept\n"
+		  "    id 5 dir out proto udp dst 2001:db8::/32 sport 1024-65535 action reject\n"
+		  "    id 6 dir out family 6 proto 99 action drop\n",
+		  "fw show: text");
+
+	ret = run_cmd(fw_main, &stats, argv, fw_show_ok, &out, &err);
+	CHECK_STR(out.buf,
+		  "lo: policy in accept out drop rules in 2 out 2\n"
+		  "    accepted 50 dropped 51 rejected 52 policy-in 53 policy-out 54\n"
+		  "    id 1 dir in proto tcp src 10.0.0.0/8 dport 22 state new,established action accept packets 3 bytes 180\n"
+		  "    id 2 dir in proto icmp action accept packets 0 bytes 0\n"
+		  "    id 5 dir out proto udp dst 2001:db8::/32 sport 1024-65535 action reject packets 1 bytes 90\n"
+		  "    id 6 dir out family 6 proto 99 action drop packets 7 bytes 700\n",
+		  "fw show -s: text with counters");
+
+	ret = run_cmd(fw_main, &json, argv, fw_show_ok, &out, &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":1,\"dev\":\"lo\",\"policy_in\":\"accept\","
+		  "\"policy_out\":\"drop\",\"rules_in\":2,\"rules_out\":2,"
+		  "\"rules\":["
+		  "{\"id\":1,\"dir\":\"in\",\"family\":4,\"proto\":\"tcp\","
+		  "\"src\":\"10.0.0.0/8\",\"dport\":{\"min\":22,\"max\":22},"
+		  "\"state\":[\"new\",\"established\"],\"action\":\"accept\"},"
+		  "{\"id\":2,\"dir\":\"in\",\"family\":4,\"proto\":\"icmp\","
+		  "\"action\":\"accept\"},"
+		  "{\"id\":5,\"dir\":\"out\",\"family\":6,\"proto\":\"udp\","
+		  "\"dst\":\"2001:db8::/32\","
+		  "\"sport\":{\"min\":1024,\"max\":65535},"
+		  "\"action\":\"reject\"},"
+		  "{\"id\":6,\"dir\":\"out\",\"family\":6,\"proto\":\"99\","
+		  "\"action\":\"drop\"}]}]\n",
+		  "fw show -j: JSON");
+
+	ret = run_cmd(fw_main, &json_stats, argv, fw_show_ok, &out, &err);
+	CHECK(ret == 0 &&
+	      strstr(out.buf, "\"rules_out\":2,\"accepted\":50,\"dropped\":51,"
+			      "\"rejected\":52,\"policy_in_packets\":53,"
+			      "\"policy_out_packets\":54,\"rules\":[") &&
+	      strstr(out.buf, "\"action\":\"accept\",\"packets\":3,"
+			      "\"bytes\":180}"),
+	      "fw show -j -s: the port's and the rules' counters");
+
+	ret = run_cmd(fw_main, &json, argv, err_enodev, &out, &err);
+	CHECK(ret == 1 && !out.buf[0] && fk.requests == 1,
+	      "fw show, not attached: exit 1, no output, no dump");
+	CHECK_STR(err.buf, "Error: lo: device is not attached.\n",
+		  "fw show, not attached: message");
+
+	ret = run_cmd(fw_main, &json, argv, fw_show_malformed, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "fw show, malformed rule: exit 1");
+	CHECK_STR(err.buf, "Error: lo: the kernel's reply is malformed.\n",
+		  "fw show, malformed rule: message");
+}
+
+static void port_fw(void)
+{
+	add(mk_port(&fw_port, 0));
+	send_dgram();
+	ack_ok();
+}
+
+static void test_port_show_fw(void)
+{
+	char *argv[] = { "port", "show", "dev", "lo", NULL };
+	struct vtl_opts opts = { 0 }, stats = { .stats = 1 };
+	struct vtl_opts json_stats = { .json = true, .stats = 1 };
+	struct capture out, err;
+
+	run_cmd(port_main, &opts, argv, port_fw, &out, &err);
+	CHECK_STR(out.buf, "lo: mode host-only\n",
+		  "port show: the firewall with -s only");
+	run_cmd(port_main, &stats, argv, port_fw, &out, &err);
+	CHECK_STR(out.buf,
+		  "lo: mode host-only\n"
+		  "    fw: policy in accept out drop rules in 2 out 2\n"
+		  "    fw: accepted 50 dropped 51 rejected 52 policy-in 53 policy-out 54\n"
+		  "    RX: packets 40 bytes 41 dropped 44\n"
+		  "    TX: packets 42 bytes 43\n",
+		  "port show -s: the firewall's lines");
+	run_cmd(port_main, &json_stats, argv, port_fw, &out, &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":1,\"dev\":\"lo\",\"mode\":\"host-only\","
+		  "\"fw\":{\"policy_in\":\"accept\",\"policy_out\":\"drop\","
+		  "\"rules_in\":2,\"rules_out\":2,\"accepted\":50,"
+		  "\"dropped\":51,\"rejected\":52,\"policy_in_packets\":53,"
+		  "\"policy_out_packets\":54},"
+		  "\"stats\":{\"rx_packets\":40,\"rx_bytes\":41,\"dropped\":44,"
+		  "\"tx_packets\":42,\"tx_bytes\":43}}]\n",
+		  "port show -j -s: the firewall's object");
+}
+
+/* The VTL_FW_A_RULE nests of the last request. */
+static int req_rules(struct nlattr **first, struct nlattr **last)
+{
+	struct nlattr *tb[VTL_FW_A_MAX + 1], *rule;
+	int rem, n = 0;
+
+	req_fw(tb);
+	*first = *last = NULL;
+	if (!tb[VTL_FW_A_RULES])
+		return 0;
+	nla_for_each_nested(rule, tb[VTL_FW_A_RULES], rem) {
+		if (nla_type(rule) != VTL_FW_A_RULE)
+			return -1;
+		if (!n++)
+			*first = rule;
+		*last = rule;
+	}
+	return rem ? -1 : n;
+}
+
+/* A file of @n rules "dir in proto tcp dport N action accept". */
+static char *many_rules(int n)
+{
+	static const char *fmt = "dir in proto tcp dport %d action accept\n";
+	char *text = malloc(n * 48 + 1), *p = text;
+	int i;
+
+	*p = '\0';
+	for (i = 0; i < n; i++)
+		p += sprintf(p, fmt, i);
+	return text;
+}
+
+static void test_fw_load(void)
+{
+	char *argv[] = { "fw", "load", "dev", "lo", NULL, NULL };
+	struct nlattr *tb[VTL_FW_A_MAX + 1], *rtb[VTL_FW_A_MAX + 1];
+	struct nlattr *first, *last;
+	struct vtl_opts opts = { 0 };
+	struct capture out, err;
+	char want[256], *text;
+	int ret;
+
+	argv[4] = (char *)tmp_file("# two policies, three rules\n"
+				   "policy dir in drop\n"
+				   "policy dir out accept\n"
+				   "dir in proto tcp dport 22 state new action accept\n"
+				   "\n"
+				   "dir in proto icmp action accept  # ping\n"
+				   "dir out dst 2001:db8::/32 action reject\n");
+	ret = run_cmd(fw_main, &opts, argv, ack_ok, &out, &err);
+	CHECK(ret == 0 && !out.buf[0] && !err.buf[0], "fw load: exit 0, silent");
+	req_fw(tb);
+	CHECK(fk.cmd == VTL_CMD_FW_LOAD && fk.requests == 1 &&
+	      has_u32(tb[VTL_FW_A_IFINDEX], 1) &&
+	      has_u8(tb[VTL_FW_A_POLICY_IN], VTL_FW_VERDICT_DROP) &&
+	      has_u8(tb[VTL_FW_A_POLICY_OUT], VTL_FW_VERDICT_ACCEPT),
+	      "fw load: one FW_LOAD with the policies");
+	CHECK(req_rules(&first, &last) == 3, "fw load: three VTL_FW_A_RULE");
+	nla_parse_nested(rtb, VTL_FW_A_MAX, first, NULL);
+	CHECK(has_u8(rtb[VTL_FW_A_DIR], VTL_FW_DIR_IN) &&
+	      has_u8(rtb[VTL_FW_A_PROTO], IPPROTO_TCP) &&
+	      has_u16(rtb[VTL_FW_A_DPORT_MIN], 22) &&
+	      has_u8(rtb[VTL_FW_A_CT_STATE], VTL_FW_CT_NEW) &&
+	      has_u8(rtb[VTL_FW_A_ACTION], VTL_FW_VERDICT_ACCEPT) &&
+	      !rtb[VTL_FW_A_IFINDEX], "fw load: the first rule, in its nest");
+	nla_parse_nested(rtb, VTL_FW_A_MAX, last, NULL);
+	CHECK(has_u8(rtb[VTL_FW_A_DIR], VTL_FW_DIR_OUT) &&
+	      has_u8(rtb[VTL_FW_A_FAMILY], 6) &&
+	      has_u8(rtb[VTL_FW_A_DST_LEN], 32) &&
+	      has_u8(rtb[VTL_FW_A_ACTION], VTL_FW_VERDICT_REJECT),
+	      "fw load: the last rule");
+
+	ret = run_cmd(fw_main, &opts, argv, load_bad_rule, &out, &err);
+	snprintf(want, sizeof(want),
+		 "Error: %s:6: a rule that can never match.\n", argv[4]);
+	CHECK(ret == 1, "fw load, a rule refused: exit 1");
+	CHECK_STR(err.buf, want, "fw load, a rule refused: names its line");
+	ret = run_cmd(fw_main, &opts, argv, load_refused, &out, &err);
+	CHECK_STR(err.buf, "Error: lo: the rules take too much memory.\n",
+		  "fw load, refused as a whole: names the device");
+
+	argv[4] = (char *)tmp_file("");
+	ret = run_cmd(fw_main, &opts, argv, ack_ok, &out, &err);
+	req_fw(tb);
+	CHECK(ret == 0 && fk.cmd == VTL_CMD_FW_LOAD && !tb[VTL_FW_A_RULES] &&
+	      !tb[VTL_FW_A_POLICY_IN] && !tb[VTL_FW_A_POLICY_OUT],
+	      "fw load, empty file: no rules, policies unchanged");
+
+	argv[4] = (char *)tmp_file("dir in action accept\nfoo\n");
+	ret = run_cmd(fw_main, &opts, argv, ack_ok, &out, &err);
+	snprintf(want, sizeof(want), "Error: %s:2: unknown keyword \"foo\".\n",
+		 argv[4]);
+	CHECK(ret == 1 && !fk.requests, "fw load, bad file: exit 1, nothing sent");
+	CHECK_STR(err.buf, want, "fw load, bad file: FILE:LINE");
+
+	/* as many as fit in one VTL_FW_A_RULES nest: 44 bytes each */
+	text = many_rules(1489);
+	argv[4] = (char *)tmp_file(text);
+	free(text);
+	ret = run_cmd(fw_main, &opts, argv, ack_ok, &out, &err);
+	CHECK(ret == 0 && req_rules(&first, &last) == 1489 &&
+	      req_hdr()->nlmsg_len > 65000, "fw load: 1489 rules, %u bytes",
+	      req_hdr()->nlmsg_len);
+	nla_parse_nested(rtb, VTL_FW_A_MAX, last, NULL);
+	CHECK(has_u16(rtb[VTL_FW_A_DPORT_MIN], 1488), "fw load: in order");
+
+	/* the uapi's u16 nest length: 10,000 rules cannot be sent */
+	text = many_rules(10000);
+	argv[4] = (char *)tmp_file(text);
+	free(text);
+	ret = run_cmd(fw_main, &opts, argv, ack_ok, &out, &err);
+	CHECK(ret == 1 && !fk.requests, "fw load: 10000 rules: not sent");
+	CHECK_STR(err.buf,
+		  "Error: lo: 10000 rules take 440000 bytes, more than the 65531 one netlink attribute (VTL_FW_A_RULES) can hold.\n",
+		  "fw load: 10000 rules: why");
+	unlink(argv[4]);
+}
+
 int main(void)
 {
 	printf("# test_netlink\n");
@@ -708,6 +1274,10 @@ int main(void)
 	test_get();
 	test_dump();
 	test_show();
+	test_fw_requests();
+	test_fw_show();
+	test_port_show_fw();
+	test_fw_load();
 	test_real_kernel();
 	drain();
 	free(fk.req);
