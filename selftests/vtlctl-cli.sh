@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vtlctl's command line, checked without the vtl module: help at every
-# level, prefixes, the message and exit status of every wrong argument,
+# level, prefixes, the message and exit status of every wrong argument and
+# of a wrong firewall rule file,
 # -n, device lookup, the "not loaded" error, and that a failing show writes
 # no half JSON document.  What needs the module absent is skipped when it
 # is loaded; what needs root, ip(8) or valgrind is skipped without them.
@@ -130,6 +131,13 @@ expect_usage "vtlctl conn help" "$conn_usage" "$V" conn help
 expect_usage "vtlctl conn show help" "$conn_usage" "$V" conn show help
 expect_usage "vtlctl conn flush help" "$conn_usage" "$V" conn flush help
 expect_usage "vtlctl port set help" "$port_usage" "$V" port set help
+fw_usage="Usage: vtlctl [ OPTIONS ] fw add"
+expect_usage "vtlctl help fw" "$fw_usage" "$V" help fw
+expect_usage "vtlctl fw help" "$fw_usage" "$V" fw help
+expect_usage "vtlctl fw add help" "$fw_usage" "$V" fw add dev lo help
+expect_usage "vtlctl fw load help" "$fw_usage" "$V" fw load help
+expect_usage "vtlctl fw policy help" "$fw_usage" "$V" fw policy help
+expect_usage "prefixes: vtlctl f p h" "$fw_usage" "$V" f p h
 expect_usage "prefixes: vtlctl c f h" "$conn_usage" "$V" c f h
 expect_usage "vtlctl -V" "vtlctl 0" "$V" -V
 expect_usage "vtlctl -Version" "vtlctl 0" "$V" -Version
@@ -160,6 +168,66 @@ expect 2 'Error: unknown keyword "peer"' "conn show takes only dev" \
 	"$V" conn show peer lo
 expect 2 'Error: unknown command "foo", try "vtlctl conn help"' \
 	"conn: unknown command" "$V" conn foo
+
+# --- fw: wrong rules, exit 2; wrong rule files, exit 1 ----------------------
+expect 2 'Error: "dev" is required' "fw alone is fw show, which needs dev" \
+	"$V" fw
+expect 2 'Error: "action" is required' "fw add needs action" \
+	"$V" fw add dev lo dir in
+expect 2 'Error: "dir" is required' "fw add needs dir" \
+	"$V" fw add dev lo action drop
+expect 2 'Error: invalid src "10.0.0.1/8": host bits set (the prefix is 10.0.0.0/8)' \
+	"fw add: host bits set" "$V" fw add dev lo dir in src 10.0.0.1/8 action drop
+expect 2 'Error: invalid dst "::/129": the prefix length is at most 128' \
+	"fw add: prefix too long" "$V" fw add dev lo dir in dst ::/129 action drop
+expect 2 'Error: invalid src "nohost"' "fw add: bad address" \
+	"$V" fw add dev lo dir in src nohost action drop
+expect 2 'Error: src and dst must be of the same family' \
+	"fw add: two families" \
+	"$V" fw add dev lo dir in src 10.0.0.0/8 dst ::1 action drop
+expect 2 'Error: proto icmp needs IPv4 addresses' "fw add: icmp and IPv6" \
+	"$V" fw add dev lo dir in proto icmp dst ::1 action drop
+expect 2 'Error: ports need proto tcp, udp, udplite, sctp or dccp' \
+	"fw add: ports without proto" "$V" fw add dev lo dir in dport 22 action drop
+expect 2 'Error: invalid dport "30-20": the first port is above the last' \
+	"fw add: empty port range" \
+	"$V" fw add dev lo dir in proto tcp dport 30-20 action drop
+expect 2 'Error: invalid state "foo"' "fw add: unknown state" \
+	"$V" fw add dev lo dir in state new,foo action drop
+expect 2 'Error: invalid proto "300"' "fw add: proto number too big" \
+	"$V" fw add dev lo dir in proto 300 action drop
+expect 2 'Error: invalid action "allow"' "fw add: unknown action" \
+	"$V" fw add dev lo dir in action allow
+expect 2 'Error: "id" is required' "fw del needs id" "$V" fw del dev lo
+expect 2 'Error: invalid id "x"' "fw del: bad id" "$V" fw del dev lo id x
+expect 2 'Error: invalid policy "reject"' "fw policy: reject is no policy" \
+	"$V" fw policy dev lo dir in reject
+expect 2 'Error: "accept" or "drop" is required' "fw policy needs a verdict" \
+	"$V" fw policy dev lo dir in
+expect 2 'Error: invalid dir "up"' "fw flush: bad dir" \
+	"$V" fw flush dev lo dir up
+expect 2 'Error: a FILE is required' "fw load needs a file" "$V" fw load dev lo
+expect 1 'Error: cannot open "/nonexistent/rules": No such file or directory.' \
+	"fw load: missing file" "$V" fw load dev lo /nonexistent/rules
+printf '# rules\npolicy dir in drop\n\ndir in proto tcp dport 22 action accept\ndir in proto tcp dport x action accept\n' \
+	>"$tmp/rules"
+expect 1 "Error: $tmp/rules:5: invalid dport \"x\"." \
+	"fw load: a bad line names FILE:LINE" "$V" fw load dev lo "$tmp/rules"
+run "$V" fw load dev lo - <<<"dir in action drop
+policy dir out reject"
+if ((rc == 1)) && [[ $err == 'Error: <stdin>:2: invalid policy "reject".' ]]; then
+	ok "fw load -: reads stdin"
+else
+	not_ok "fw load -: reads stdin" "exit $rc" "stderr: $err"
+fi
+# the file is checked before the device is looked up
+expect 1 "Error: $tmp/rules:5: invalid dport \"x\"." \
+	"fw load: the file before the device" \
+	"$V" fw load dev nonexistent0 "$tmp/rules"
+expect 1 'Cannot find device "nonexistent0"' "fw add: nonexistent device" \
+	"$V" fw add dev nonexistent0 dir in action drop
+expect 1 'Cannot find device "nonexistent0"' "fw show: nonexistent device" \
+	"$V" -j fw show dev nonexistent0
 
 # --- wrong arguments: the message names them, exit 2 --------------------
 long=$(printf 'x%.0s' {1..5000})
@@ -235,6 +303,13 @@ if [[ -n $module_absent ]]; then
 	expect 1 "$NOT_LOADED" "not loaded: add with mode and peer" \
 		"$V" port add dev lo mode standalone peer lo
 	expect 1 "$NOT_LOADED" "not loaded: del" "$V" port del dev lo
+	expect 1 "$NOT_LOADED" "not loaded: fw add" \
+		"$V" fw add dev lo dir in proto tcp dport 22 action accept
+	expect 1 "$NOT_LOADED" "not loaded: fw show" "$V" -j fw show dev lo
+	printf 'policy dir in drop\ndir in proto tcp dport 22 action accept\n' \
+		>"$tmp/good.rules"
+	expect 1 "$NOT_LOADED" "not loaded: fw load" \
+		"$V" fw load dev lo "$tmp/good.rules"
 	expect 1 "$NOT_LOADED" "not loaded: -j -p -s show" \
 		"$V" -j -p -s port show
 	if [[ -z $out ]]; then
@@ -303,6 +378,12 @@ else
 		"${VG[@]}" "$V" port add dev lo foo bar
 	expect 2 'Error: invalid mode "x"' "valgrind: invalid mode" \
 		"${VG[@]}" "$V" port add dev lo mode x
+	expect 2 'Error: invalid src "10.0.0.1/8": host bits set (the prefix is 10.0.0.0/8)' \
+		"valgrind: fw add, host bits" \
+		"${VG[@]}" "$V" fw add dev lo dir in src 10.0.0.1/8 action drop
+	expect 1 "Error: $tmp/rules:5: invalid dport \"x\"." \
+		"valgrind: fw load, bad line" \
+		"${VG[@]}" "$V" fw load dev lo "$tmp/rules"
 	expect 1 'Cannot find device "nonexistent0"' \
 		"valgrind: nonexistent device" \
 		"${VG[@]}" "$V" port add dev nonexistent0
@@ -314,6 +395,11 @@ else
 			"${VG[@]}" "$V" -j -s port show
 		expect 1 "$NOT_LOADED" "valgrind: not loaded, add" \
 			"${VG[@]}" "$V" port add dev lo peer lo mode standalone
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, fw load" \
+			"${VG[@]}" "$V" fw load dev lo "$tmp/good.rules"
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, fw add" \
+			"${VG[@]}" "$V" fw add dev lo dir out proto udp \
+			src 2001:db8::/32 sport 1-2 state new,est action reject
 	fi
 fi
 
