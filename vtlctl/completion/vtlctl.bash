@@ -67,21 +67,22 @@ _vtlctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -stats -netns -Version -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "port conn help" -- "$cur"))
+			COMPREPLY=($(compgen -W "port conn fw help" -- "$cur"))
 		fi
 		return
 	fi
 
-	object=$(_vtlctl_expand "${words[i]}" port conn help)
+	object=$(_vtlctl_expand "${words[i]}" port conn fw help)
 	((i++))
 	if [[ $object == help ]]; then
-		((i == cword)) && COMPREPLY=($(compgen -W "port conn" -- "$cur"))
+		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw" -- "$cur"))
 		return
 	fi
-	local commands keys
+	local commands keys bare=
 	case $object in
 	port) commands="add set del delete show list help" ;;
 	conn) commands="show list flush help" ;;
+	fw) commands="add del delete show list flush policy load help" ;;
 	*) return ;;
 	esac
 
@@ -97,12 +98,33 @@ _vtlctl()
 	port:set) keys="dev max-conns" ;;
 	port:del | port:delete | port:show | port:list) keys="dev" ;;
 	conn:show | conn:list | conn:flush) keys="dev" ;;
+	fw:add) keys="dev dir proto src dst sport dport state action" ;;
+	fw:del | fw:delete) keys="dev id" ;;
+	fw:show | fw:list) keys="dev" ;;
+	fw:flush) keys="dev dir" ;;
+	fw:policy) keys="dev dir" bare="accept drop" ;;
+	fw:load) keys="dev" bare=file ;;
 	*) return ;;
 	esac
 
-	# a keyword's value, or the next keyword not given yet
-	if ((((cword - i) % 2) == 1)); then
-		case $(_vtlctl_expand "$prev" $keys) in
+	# walk the words given: a keyword and its value, or a bare word
+	local j=$i key= used=" " nbare=0
+	while ((j < cword)); do
+		key=$(_vtlctl_expand "${words[j]}" $keys)
+		# a word no keyword starts is bare, if the command takes one
+		if [[ -n $key || -z $bare ]]; then
+			used+="$key "
+			((j + 1 == cword)) && break
+			((j += 2))
+		else
+			key=
+			((nbare++, j++))
+		fi
+	done
+
+	# a keyword's value
+	if ((j < cword)); then
+		case $key in
 		dev | peer)
 			local devs
 			if [[ -n $netns ]]; then
@@ -116,17 +138,37 @@ _vtlctl()
 		mode)
 			COMPREPLY=($(compgen -W "host-only standalone bridge" -- "$cur"))
 			;;
+		dir)
+			COMPREPLY=($(compgen -W "in out" -- "$cur"))
+			;;
+		proto)
+			COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 udplite sctp dccp gre esp ah" -- "$cur"))
+			;;
+		action)
+			COMPREPLY=($(compgen -W "accept drop reject" -- "$cur"))
+			;;
+		state)
+			# a comma list: complete its last element
+			local done=${cur%,*} s
+			[[ $done == "$cur" ]] && done= || done+=,
+			COMPREPLY=($(for s in new established related invalid; do
+				[[ $s == "${cur##*,}"* ]] && printf '%s\n' "$done$s"
+			done))
+			compopt -o nospace
+			;;
 		esac
 		return
 	fi
-	local k j used=" "
-	for ((j = i; j < cword; j += 2)); do
-		used+="$(_vtlctl_expand "${words[j]}" $keys) "
-	done
-	local left=
+	# the next keyword not given yet, or the bare word still missing
+	local k left=
 	for k in $keys; do
 		[[ $used == *" $k "* ]] || left+="$k "
 	done
+	if ((nbare == 0)) && [[ $bare == file ]]; then
+		COMPREPLY=($(compgen -W "$left" -- "$cur") $(compgen -f -- "$cur"))
+		return
+	fi
+	((nbare == 0)) && left+="$bare"
 	COMPREPLY=($(compgen -W "$left" -- "$cur"))
 }
 
