@@ -25,9 +25,11 @@ fi
 
 VTL_KO=$ko "$top/selftests/netns.sh"
 rc=$?
-VTL_KO=$ko "$top/selftests/conn.sh"
 # 4 is kselftest's "skipped"
-case $? in 0 | 4) ;; *) rc=1 ;; esac
+for t in conn fw; do
+	VTL_KO=$ko "$top/selftests/$t.sh"
+	case $? in 0 | 4) ;; *) rc=1 ;; esac
+done
 grep -q '^vtl ' /proc/modules && ! rmmod vtl && {
 	echo "not ok - rmmod vtl"
 	rc=1
