@@ -27,7 +27,11 @@
  * - a built frame parses as TCP, its checksums verify, it matches the model
  *   from its endpoint, and its length is what a NULL buffer says;
  * - once the handshake is done, a pure ACK built from either endpoint is
- *   VALID and moves neither the state back nor snd_nxt.
+ *   VALID and moves neither the state back nor snd_nxt;
+ * - an ICMP error has no key of its own, and vtl_model_key_icmp_error()
+ *   gives it one of its family or none (a zeroed key); the ICMP port
+ *   unreachable answering a frame with a key has that key as the key of
+ *   the error, unless the frame's headers do not fit in its quote.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +82,51 @@ static int update(const struct vtl_pkt *pkt, bool from_vm, u64 now)
 	return v;
 }
 
+static bool key_zero(const struct vtl_flow_key *k)
+{
+	static const struct vtl_flow_key zero;
+
+	return !memcmp(k, &zero, sizeof(zero));
+}
+
+/*
+ * An ICMP error's key: of the quoted packet, never of the error itself.
+ * And the port unreachable answering a packet of a flow (a firewall's
+ * reject) is related to that flow, if it quotes its headers.
+ */
+static void icmp_error_keys(const struct vtl_pkt *pkt, bool from_vm)
+{
+	static u8 out[VTL_PKT_ICMP_ERR_BUILD_MAX];
+	struct vtl_flow_key key, want;
+	struct vtl_pkt err;
+	u32 max;
+	int n;
+
+	n = vtl_model_key_icmp_error(pkt, from_vm, &key);
+	FUZZ_ASSERT(n == 0 || n == -EINVAL);
+	if (n) {
+		FUZZ_ASSERT(key_zero(&key));
+	} else {
+		FUZZ_ASSERT(key.family == (pkt->flags & VTL_PKT_IPV4 ? 4 : 6));
+		FUZZ_ASSERT(vtl_model_key(pkt, from_vm, &want) ==
+			    -EPROTONOSUPPORT);
+		FUZZ_ASSERT(!vtl_model_starts(pkt));
+	}
+
+	if (vtl_model_key(pkt, from_vm, &want))
+		return;
+	n = vtl_pkt_build_icmp_unreach(out, sizeof(out), pkt);
+	if (n < 0)
+		return;
+	FUZZ_ASSERT(!vtl_pkt_parse(&err, out, n, n));
+	max = pkt->flags & VTL_PKT_IPV6 ? VTL_PKT_ICMP6_QUOTE_MAX :
+					  VTL_PKT_ICMP4_QUOTE_MAX;
+	if (pkt->l4_off - pkt->l3_off + VTL_PKT_QUOTE_L4_LEN > max)
+		return;
+	FUZZ_ASSERT(!vtl_model_key_icmp_error(&err, !from_vm, &key));
+	FUZZ_ASSERT(!memcmp(&key, &want, sizeof(key)));
+}
+
 static void frame(const u8 *body, u32 len, bool from_vm, u8 op, u64 now)
 {
 	struct vtl_flow_key key;
@@ -89,6 +138,7 @@ static void frame(const u8 *body, u32 len, bool from_vm, u8 op, u64 now)
 	memcpy(buf, body, len);
 	if (vtl_pkt_parse(&pkt, buf, len, len))
 		goto out;
+	icmp_error_keys(&pkt, from_vm);
 	if (vtl_model_key(&pkt, from_vm, &key)) {
 		FUZZ_ASSERT(!vtl_model_starts(&pkt));
 		FUZZ_ASSERT(!have_model ||

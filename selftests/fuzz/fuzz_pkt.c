@@ -15,7 +15,11 @@
  *   the input's checksums were right they must stay right, equal (up to
  *   the sign of zero) to checksums computed from scratch;
  * - every builder answers it, and what they write must parse and carry
- *   right checksums.
+ *   right checksums; the ICMP port unreachable also quotes it, and is the
+ *   same written over the frame;
+ * - an ICMP error's quote is parsed, whole and pulled from a short view
+ *   as the skb glue pulls it, with the same result; the quote of the
+ *   port unreachable parses as the frame did.
  * Any broken invariant aborts, which libFuzzer reports as a crash.
  */
 #include <stdio.h>
@@ -111,9 +115,13 @@ static void call_getters(const struct vtl_pkt *pkt)
 		FUZZ_ASSERT(pkt->l4_off >= pkt->l3_off);
 }
 
-/* Parse from a view of @view bytes, pulling as the skb glue does. */
-static int parse_pulling(struct vtl_pkt *pkt, const u8 *frame, u32 len,
-			 u32 view)
+/*
+ * Parse from a view of @view bytes, pulling as the skb glue does, for an
+ * ICMP error the headers of its quote too (*@qerr and @quote: how that
+ * parsed, with a dangling data pointer).
+ */
+static int parse_pulling(struct vtl_pkt *pkt, struct vtl_pkt *quote,
+			 int *qerr, const u8 *frame, u32 len, u32 view)
 {
 	u8 *buf;
 	int err;
@@ -122,12 +130,43 @@ static int parse_pulling(struct vtl_pkt *pkt, const u8 *frame, u32 len,
 		buf = malloc(view ? view : 1);
 		memcpy(buf, frame, view);
 		err = vtl_pkt_parse(pkt, buf, view, len);
+		*qerr = -EINVAL;
+		if (!err) {
+			*qerr = vtl_pkt_parse_icmp_quote(quote, pkt);
+			if (*qerr == -ENODATA) {
+				err = -ENODATA;
+				pkt->need = quote->need;
+			}
+		}
 		free(buf);
 		if (err != -ENODATA)
 			return err;
 		FUZZ_ASSERT(pkt->need > view && pkt->need <= len);
 		view = pkt->need;
 	}
+}
+
+/* The quote of an ICMP error: what the parser makes of its headers. */
+static int check_quote(const struct vtl_pkt *pkt, struct vtl_pkt *quote)
+{
+	int err = vtl_pkt_parse_icmp_quote(quote, pkt);
+
+	/* the whole frame is readable: never -ENODATA */
+	FUZZ_ASSERT(err == 0 || err == -EINVAL || err == -EPROTO ||
+		    err == -ELOOP);
+	if (err)
+		return err;
+	FUZZ_ASSERT(quote->data == pkt->data);
+	FUZZ_ASSERT(quote->l3_off == pkt->payload_off);
+	FUZZ_ASSERT(!(quote->flags & VTL_PKT_L4));
+	FUZZ_ASSERT((quote->flags & VTL_PKT_IP) == (pkt->flags & VTL_PKT_IP));
+	FUZZ_ASSERT(quote->len <= pkt->l4_end);
+	if (!(quote->flags & VTL_PKT_FRAG_LATER))
+		FUZZ_ASSERT(quote->l4_off + VTL_PKT_QUOTE_L4_LEN <=
+			    quote->len);
+	FUZZ_ASSERT(quote->payload_off == quote->l4_off);
+	call_getters(quote);
+	return 0;
 }
 
 /* Are the checksums of @pkt right as its mode has them? */
@@ -330,6 +369,80 @@ static void run_builder(const struct vtl_pkt *pkt, int kind)
 	free(buf);
 }
 
+/*
+ * The ICMP port unreachable answering the frame: its length is what a NULL
+ * buffer says, a byte less is -ENOSPC, it parses with right checksums and
+ * quotes the frame; written over a copy of the frame it is the same; and
+ * its quote parses as the frame did.
+ */
+static void run_icmp_unreach(const struct vtl_pkt *pkt)
+{
+	u32 hl, qlen, max, l3 = pkt->l3_off;
+	struct vtl_pkt out, quote, again;
+	u8 *buf, *copy;
+	int len, err;
+
+	len = vtl_pkt_build_icmp_unreach(NULL, 0, pkt);
+	if (len < 0) {
+		FUZZ_ASSERT(len == -EINVAL || len == -EOPNOTSUPP);
+		return;
+	}
+	hl = pkt->flags & VTL_PKT_IPV6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN;
+	max = pkt->flags & VTL_PKT_IPV6 ? VTL_PKT_ICMP6_QUOTE_MAX :
+					  VTL_PKT_ICMP4_QUOTE_MAX;
+	qlen = pkt->l3_end - l3;
+	if (qlen > max)
+		qlen = max;
+	FUZZ_ASSERT((u32)len == l3 + hl + VTL_PKT_ICMP_HLEN + qlen);
+	FUZZ_ASSERT(len <= VTL_PKT_ICMP_ERR_BUILD_MAX);
+
+	buf = malloc(len);
+	FUZZ_ASSERT(vtl_pkt_build_icmp_unreach(buf, len - 1, pkt) == -ENOSPC);
+	FUZZ_ASSERT(vtl_pkt_build_icmp_unreach(buf, len, pkt) == len);
+	FUZZ_ASSERT(!vtl_pkt_parse(&out, buf, len, len));
+	FUZZ_ASSERT(out.l3_end == (u32)len);
+	FUZZ_ASSERT(out.nr_vlan == pkt->nr_vlan);
+	FUZZ_ASSERT(!memcmp(buf, pkt->data + ETH_ALEN, ETH_ALEN));
+	if (pkt->flags & VTL_PKT_IPV4) {
+		FUZZ_ASSERT(out.flags & VTL_PKT_ICMP);
+		FUZZ_ASSERT(vtl_pkt_icmp_type(&out) == 3);
+		FUZZ_ASSERT(vtl_pkt_icmp_code(&out) == 3);
+		FUZZ_ASSERT(!vtl_pkt_ip4_csum_check(&out));
+		FUZZ_ASSERT(vtl_pkt_ip4_saddr(&out) == vtl_pkt_ip4_daddr(pkt));
+	} else {
+		FUZZ_ASSERT(out.flags & VTL_PKT_ICMPV6);
+		FUZZ_ASSERT(vtl_pkt_icmp_type(&out) == 1);
+		FUZZ_ASSERT(vtl_pkt_icmp_code(&out) == 4);
+		FUZZ_ASSERT(!memcmp(vtl_pkt_ip6_saddr(&out),
+				    vtl_pkt_ip6_daddr(pkt), 16));
+	}
+	FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&out));
+	FUZZ_ASSERT(vtl_pkt_payload_len(&out) == qlen);
+	FUZZ_ASSERT(!memcmp(buf + out.payload_off, pkt->data + l3, qlen));
+
+	/* The quote's headers parse as the frame's did, if all quoted. */
+	err = check_quote(&out, &quote);
+	FUZZ_ASSERT(err == 0 || err == -EPROTO);
+	if (!err) {
+		FUZZ_ASSERT(quote.l4_proto == pkt->l4_proto);
+		FUZZ_ASSERT(quote.l4_off - quote.l3_off == pkt->l4_off - l3);
+		FUZZ_ASSERT(!((quote.flags ^ pkt->flags) &
+			      (VTL_PKT_IP | VTL_PKT_FRAG | VTL_PKT_FRAG_LATER |
+			       VTL_PKT_RTHDR)));
+	} else {
+		FUZZ_ASSERT(qlen < pkt->l4_off - l3 + VTL_PKT_QUOTE_L4_LEN);
+	}
+
+	/* Over the frame itself. */
+	copy = malloc(pkt->len > (u32)len ? pkt->len : (u32)len);
+	memcpy(copy, pkt->data, pkt->len);
+	FUZZ_ASSERT(!vtl_pkt_parse(&again, copy, pkt->len, pkt->frame_len));
+	FUZZ_ASSERT(vtl_pkt_build_icmp_unreach(copy, len, &again) == len);
+	FUZZ_ASSERT(!memcmp(copy, buf, len));
+	free(copy);
+	free(buf);
+}
+
 /* A segment from explicit fields drawn from the input. */
 static void build_from_fields(const u8 *data, size_t size)
 {
@@ -366,9 +479,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	struct vtl_pkt pkt, pulled;
+	struct vtl_pkt pkt, pulled, quote, qpulled;
+	int err, err2, qerr, qerr2;
 	u32 len, view;
-	int err, err2;
 	u8 ctl, *buf;
 	int kind;
 
@@ -388,12 +501,18 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	FUZZ_ASSERT(err == 0 || err == -EINVAL || err == -EPROTO ||
 		    err == -ELOOP);
 
+	qerr = err ? -EINVAL : check_quote(&pkt, &quote);
+
 	view = (ctl >> 2) * len / 63;
 	if (view < len) {
-		err2 = parse_pulling(&pulled, data, len, view);
+		err2 = parse_pulling(&pulled, &qpulled, &qerr2, data, len,
+				     view);
 		FUZZ_ASSERT(err2 == err);
+		FUZZ_ASSERT(qerr2 == qerr);
 		if (!err)
 			same_parse(&pulled, &pkt);
+		if (!qerr)
+			same_parse(&qpulled, &quote);
 	}
 
 	if (!err) {
@@ -402,6 +521,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		call_getters(&pkt);
 		for (kind = 0; kind < 3; kind++)
 			run_builder(&pkt, kind);
+		run_icmp_unreach(&pkt);
 		/* in partial mode, start from a right seed */
 		if ((ctl & 1) && vtl_pkt_l4_csum_off(&pkt))
 			FUZZ_ASSERT(!vtl_pkt_l4_csum_fill(&pkt) ||

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Write the fuzzer's seed corpus: one file per frame, a control byte (see
- * fuzz_pkt.c) then the frame, built by the unit tests' frames.c.
+ * fuzz_pkt.c) then the frame, built by the unit tests' frames.c.  With
+ * MODEL_DIR, also fuzz_model's seeds of ICMP errors (the others there are
+ * kept as they are).
  *
- *	gen_corpus DIR
+ *	gen_corpus DIR [MODEL_DIR]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,62 @@ static void put(const char *dir, const char *name, u8 ctl, const u8 *frame,
 	    fclose(f)) {
 		perror(path);
 		exit(1);
+	}
+}
+
+/* fuzz_model's record header: a frame from the VM or not, operation 0. */
+static u32 model_record(u8 *p, const struct tf *f, bool from_vm)
+{
+	p[0] = (from_vm ? 0x80 : 0) | (f->len >> 8 & 7);
+	p[1] = f->len & 0xff;
+	memcpy(p + 2, f->b, f->len);
+	return 2 + f->len;
+}
+
+/*
+ * ICMP errors about a flow, as a router sends them: for fuzz_pkt, alone;
+ * for fuzz_model, after the packet that starts the flow.
+ */
+static void put_icmp_errors(const char *dir, const char *model_dir)
+{
+	static const struct {
+		const char *name;
+		struct tf_opts o;
+		u8 type;
+		u32 quote;
+		bool from_vm;
+	} errs[] = {
+		{ "ipv4-icmp-unreach-tcp-syn", { .proto = IPPROTO_TCP,
+		  .tcp_opts = true, .tcp_flags = VTL_TCP_SYN }, 3, 9999, true },
+		{ "ipv4-icmp-ttl-udp-ipopts-short", { .proto = IPPROTO_UDP,
+		  .ip4_optlen = 8, .payload = 30 }, 11, 36, false },
+		{ "ipv4-icmp-unreach-echo", { .proto = IPPROTO_ICMP,
+		  .payload = 56 }, 3, 9999, true },
+		{ "ipv6-icmpv6-unreach-udp-ext", { .v6 = true,
+		  .proto = IPPROTO_UDP, .v6_ext = TF_EXT_HBH | TF_EXT_DST |
+		  TF_EXT_FRAG, .payload = 20 }, 1, 9999, true },
+		{ "ipv6-icmpv6-toobig-tcp", { .v6 = true, .proto = IPPROTO_TCP,
+		  .tcp_flags = VTL_TCP_SYN, .payload = 40 }, 2, 9999, false },
+		{ "ipv6-icmpv6-ttl-echo", { .v6 = true,
+		  .proto = IPPROTO_ICMPV6, .payload = 8 }, 3, 48, true },
+	};
+	static u8 rec[2 * (2 + sizeof(((struct tf *)0)->b))];
+	struct tf f, e;
+	unsigned int i;
+	u32 n;
+
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		tf_build(&f, &errs[i].o);
+		tf_icmp_error(&e, &f, errs[i].o.v6, errs[i].type, 0,
+			      errs[i].quote);
+		put(dir, errs[i].name, 0x80, e.b, e.len);
+		if (!model_dir)
+			continue;
+		/* the flow's first packet, then the error going back */
+		n = model_record(rec, &f, errs[i].from_vm);
+		n += model_record(rec + n, &e, !errs[i].from_vm);
+		/* put() writes a first byte, then the rest */
+		put(model_dir, errs[i].name, rec[0], rec + 1, n - 1);
 	}
 }
 
@@ -61,8 +119,8 @@ int main(int argc, char **argv)
 	unsigned int i;
 	struct tf f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s DIR [MODEL_DIR]\n", argv[0]);
 		return 2;
 	}
 	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
@@ -73,5 +131,6 @@ int main(int argc, char **argv)
 		put(argv[1], name, 0x41, f.b, f.len);
 	}
 	put(argv[1], "arp-request", 0, arp, sizeof(arp));
+	put_icmp_errors(argv[1], argc == 3 ? argv[2] : NULL);
 	return 0;
 }
