@@ -117,34 +117,30 @@ static bool vtl_conntable_evict(struct vtl_conntable *t, u32 hash, u64 now)
 	return false;
 }
 
-static void vtl_conn_update(struct vtl_conn *c, const struct vtl_pkt *pkt,
-			    bool from_vm, u64 now)
-{
-	spin_lock_bh(&c->lock);
-	/* Its verdict is for the firewall; tracking applies what is valid. */
-	vtl_model_update(&c->m, pkt, from_vm, now);
-	spin_unlock_bh(&c->lock);
-}
-
 /* A flow the table does not know: add it, if there is room. */
-static void vtl_conntable_insert(struct vtl_conntable *t, u32 hash,
-				 const struct vtl_flow_key *key,
-				 const struct vtl_pkt *pkt, bool from_vm,
-				 u64 now)
+static void vtl_conntable_insert(struct vtl_conntable *t,
+				 const struct vtl_ct *ct,
+				 const struct vtl_pkt *pkt, bool from_vm)
 {
-	struct hlist_head *head = &t->buckets[hash & t->mask];
+	struct hlist_head *head = &t->buckets[ct->hash & t->mask];
+	u64 now = ktime_get_coarse_ns();
 	struct vtl_conn *c;
 
 	spin_lock_bh(&t->lock);
-	/* Another CPU may have added it since the lockless lookup. */
-	c = vtl_conn_find(t, head, key);
+	/*
+	 * Another CPU may have added it since the lockless lookup; the packet
+	 * was judged as a new connection's and is applied as such.
+	 */
+	c = vtl_conn_find(t, head, &ct->key);
 	if (c) {
 		spin_unlock_bh(&t->lock);
-		vtl_conn_update(c, pkt, from_vm, now);
+		spin_lock_bh(&c->lock);
+		vtl_model_update(&c->m, pkt, from_vm, now);
+		spin_unlock_bh(&c->lock);
 		return;
 	}
 	if (atomic_read(&t->count) >= READ_ONCE(t->max) &&
-	    !vtl_conntable_evict(t, hash, now))
+	    !vtl_conntable_evict(t, ct->hash, now))
 		goto err_dropped;
 	if (atomic_long_inc_return(&vtl_conn_total) > vtl_conn_global_max)
 		goto err_uncount;
@@ -165,38 +161,110 @@ err_dropped:
 	atomic64_inc(&t->dropped);
 }
 
+/* The state of an ICMP error: related to a connection of the table, or not. */
+static u8 vtl_conntable_classify_error(struct vtl_conntable *t,
+				       const struct vtl_pkt *pkt, bool from_vm)
+{
+	struct vtl_flow_key key;
+
+	if (vtl_model_key_icmp_error(pkt, from_vm, &key))
+		return 0;
+	if (vtl_conn_find(t, &t->buckets[vtl_conn_hash(t, &key) & t->mask],
+			  &key))
+		return VTL_FW_CT_RELATED;
+	return VTL_FW_CT_INVALID;
+}
+
 /**
- * vtl_conntable_track() - bring a table up to date with a packet
+ * vtl_conntable_classify() - a packet's connection state, and its update
+ * @t: the port's table
+ * @pkt: the parsed frame, with IP
+ * @from_vm: it came out of the VM's device (else it goes to the VM)
+ * @ct: filled in for vtl_conntable_confirm()
+ *
+ * A packet of a known connection updates its model at once, as conntrack
+ * does before any filtering: %VTL_FW_CT_ESTABLISHED once the connection
+ * has been answered, %VTL_FW_CT_NEW before, %VTL_FW_CT_INVALID (and no
+ * update) if the model finds it out of window or state.  A packet that may
+ * start a connection (vtl_model_starts()) is %VTL_FW_CT_NEW, and creates
+ * it only in vtl_conntable_confirm(), once no service dropped it.  An ICMP
+ * error about a known connection is %VTL_FW_CT_RELATED.  What VTL does not
+ * track (other protocols, ICMP other than echo and errors) is always
+ * %VTL_FW_CT_NEW; what it tracks but cannot place is %VTL_FW_CT_INVALID.
+ *
+ * Context: softirq, RCU read side.
+ * Return: one &enum vtl_fw_ct_state bit.
+ */
+u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
+			  bool from_vm, struct vtl_ct *ct)
+{
+	enum vtl_model_verdict verdict;
+	struct vtl_conn *c;
+	bool answered;
+	u8 state;
+
+	ct->insert = false;
+	if (vtl_model_key(pkt, from_vm, &ct->key)) {
+		state = vtl_conntable_classify_error(t, pkt, from_vm);
+		return state ?: VTL_FW_CT_NEW;
+	}
+	ct->hash = vtl_conn_hash(t, &ct->key);
+	c = vtl_conn_find(t, &t->buckets[ct->hash & t->mask], &ct->key);
+	if (likely(c)) {
+		spin_lock_bh(&c->lock);
+		verdict = vtl_model_update(&c->m, pkt, from_vm,
+					   ktime_get_coarse_ns());
+		answered = c->m.ep[!c->m.initiator].packets;
+		spin_unlock_bh(&c->lock);
+		if (verdict != VTL_MODEL_VALID)
+			return VTL_FW_CT_INVALID;
+		return answered ? VTL_FW_CT_ESTABLISHED : VTL_FW_CT_NEW;
+	}
+	if (!vtl_model_starts(pkt))
+		return VTL_FW_CT_INVALID;
+	ct->insert = READ_ONCE(t->max);
+	return VTL_FW_CT_NEW;
+}
+
+/**
+ * vtl_conntable_confirm() - create the connection a passed packet starts
+ * @t: the port's table
+ * @ct: as vtl_conntable_classify() left it for the packet
+ * @pkt: the packet
+ * @from_vm: its direction
+ *
+ * Never fails: a connection that cannot be tracked is counted in
+ * @t->dropped.
+ *
+ * Context: softirq, RCU read side.
+ */
+void vtl_conntable_confirm(struct vtl_conntable *t, const struct vtl_ct *ct,
+			   const struct vtl_pkt *pkt, bool from_vm)
+{
+	if (ct->insert)
+		vtl_conntable_insert(t, ct, pkt, from_vm);
+}
+
+/**
+ * vtl_conntable_track() - bring a table up to date with a packet VTL sends
  * @t: the port's table
  * @pkt: the parsed frame
- * @from_vm: it came out of the VM's device (else it goes to the VM)
+ * @from_vm: it goes out as if from the VM (else to the VM)
  *
- * Updates the packet's connection, or creates it if the packet may start
- * one (vtl_model_starts()).  Packets that are not TCP, UDP or ICMP, or
- * belong to nothing trackable, are ignored.  Never fails: a connection
- * that cannot be tracked is counted in @t->dropped.
+ * vtl_conntable_classify() and vtl_conntable_confirm() in one, for frames
+ * no service needs to judge.
  *
  * Context: softirq, RCU read side.
  */
 void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm)
 {
-	struct vtl_flow_key key;
-	struct vtl_conn *c;
-	u64 now;
-	u32 hash;
+	struct vtl_ct ct;
 
-	if (vtl_model_key(pkt, from_vm, &key))
+	if (!(pkt->flags & VTL_PKT_IP))
 		return;
-	hash = vtl_conn_hash(t, &key);
-	now = ktime_get_coarse_ns();
-	c = vtl_conn_find(t, &t->buckets[hash & t->mask], &key);
-	if (likely(c)) {
-		vtl_conn_update(c, pkt, from_vm, now);
-		return;
-	}
-	if (READ_ONCE(t->max) && vtl_model_starts(pkt))
-		vtl_conntable_insert(t, hash, &key, pkt, from_vm, now);
+	vtl_conntable_classify(t, pkt, from_vm, &ct);
+	vtl_conntable_confirm(t, &ct, pkt, from_vm);
 }
 
 /*

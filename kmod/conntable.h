@@ -10,6 +10,8 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include <uapi/linux/vtl.h>
+
 #include "model.h"
 
 /**
@@ -51,6 +53,18 @@ struct vtl_conntable {
 };
 
 /**
+ * struct vtl_ct - a packet's place in the table, from classify to confirm
+ * @key: its flow
+ * @hash: of @key in the table
+ * @insert: it starts a connection the table does not have yet
+ */
+struct vtl_ct {
+	struct vtl_flow_key key;
+	u32 hash;
+	bool insert;
+};
+
+/**
  * struct vtl_conntable_cursor - where a walk of a table stopped
  * @bucket: the bucket to go on with
  * @pos: entries of it already seen
@@ -68,6 +82,10 @@ void vtl_conntable_stop(struct vtl_conntable *t);
 void vtl_conntable_free(struct vtl_conntable *t);
 void vtl_conntable_set_max(struct vtl_conntable *t, u32 max);
 void vtl_conntable_flush(struct vtl_conntable *t);
+u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
+			  bool from_vm, struct vtl_ct *ct);
+void vtl_conntable_confirm(struct vtl_conntable *t, const struct vtl_ct *ct,
+			   const struct vtl_pkt *pkt, bool from_vm);
 void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm);
 int vtl_conntable_walk(struct vtl_conntable *t,

@@ -8,8 +8,10 @@
  * frames through netfilter bridge hooks registered in its namespace while it
  * has at least one bridge-mode port.
  *
- * Every TCP, UDP and ICMP frame through a port, either way, is tracked in
- * the port's connection table; tracking never drops or changes a frame.
+ * Every frame through a port, either way, is parsed once, its connection
+ * state taken from the port's table, and handed to the services
+ * (service.h), which may drop it; a frame they pass then creates the
+ * connection it starts.
  *
  * Everything here runs in softirq context under RCU and never sleeps.
  */
@@ -22,6 +24,7 @@
 #include "conntable.h"
 #include "datapath.h"
 #include "port.h"
+#include "service.h"
 #include "skb.h"
 
 /* Bytes of a frame as it is on the wire, from the Ethernet header on. */
@@ -33,18 +36,32 @@ static unsigned int vtl_frame_len(const struct sk_buff *skb)
 }
 
 /*
- * Track the frame's connection, if it has one.  @skb must not be shared:
+ * Run a frame through the port's pipeline: parse, connection state, the
+ * services, then the connection it starts.  @skb must not be shared:
  * parsing may pull headers into its linear area, which changes no byte of
  * the frame.
  */
-static void vtl_dp_track(const struct vtl_port *port, struct sk_buff *skb,
-			 bool from_vm)
+static enum vtl_verdict vtl_dp_process(struct vtl_port *port,
+				       struct sk_buff *skb, bool from_vm)
 {
-	struct vtl_pkt pkt;
+	struct vtl_frame f = {
+		.port = port,
+		.skb = skb,
+		.from_vm = from_vm,
+		.len = vtl_frame_len(skb),
+	};
+	enum vtl_verdict verdict;
+	struct vtl_ct ct;
 
-	if (vtl_skb_parse(skb, &pkt) || !(pkt.flags & VTL_PKT_L4))
-		return;
-	vtl_conntable_track(port->conns, &pkt, from_vm);
+	if (vtl_skb_parse(skb, &f.pkt))
+		f.pkt.flags = 0;
+	if (f.pkt.flags & VTL_PKT_IP)
+		f.ct_state = vtl_conntable_classify(port->conns, &f.pkt,
+						    from_vm, &ct);
+	verdict = vtl_services_frame(&f);
+	if (verdict == VTL_PASS && (f.pkt.flags & VTL_PKT_IP))
+		vtl_conntable_confirm(port->conns, &ct, &f.pkt, from_vm);
+	return verdict;
 }
 
 /*
@@ -100,7 +117,11 @@ static rx_handler_result_t vtl_dp_rx_handler(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 	/* From the uplink of a standalone port is to the VM. */
-	vtl_dp_track(port, skb, from_vm);
+	if (vtl_dp_process(port, skb, from_vm) == VTL_DROP) {
+		vtl_stats_drop(in_stats);
+		kfree_skb(skb);
+		return RX_HANDLER_CONSUMED;
+	}
 
 	switch (port->mode) {
 	case VTL_PORT_MODE_STANDALONE:
@@ -128,10 +149,14 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 {
 	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
 
-	if (port && port->dev == state->in) {
-		vtl_stats_rx(port->stats, vtl_frame_len(skb));
-		if (likely(!skb_shared(skb)))
-			vtl_dp_track(port, skb, true);
+	if (!port || port->dev != state->in)
+		return NF_ACCEPT;
+	vtl_stats_rx(port->stats, vtl_frame_len(skb));
+	/* The bridge unshares what it receives (br_handle_frame()). */
+	if (likely(!skb_shared(skb)) &&
+	    vtl_dp_process(port, skb, true) == VTL_DROP) {
+		vtl_stats_drop(port->stats);
+		return NF_DROP;
 	}
 	return NF_ACCEPT;
 }
@@ -142,11 +167,15 @@ static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 {
 	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
 
-	if (port && port->dev == state->out) {
-		vtl_stats_tx(port->stats, vtl_frame_len(skb));
-		if (likely(!skb_shared(skb)))
-			vtl_dp_track(port, skb, false);
+	if (!port || port->dev != state->out)
+		return NF_ACCEPT;
+	/* What the bridge sends each port is its own copy or clone. */
+	if (likely(!skb_shared(skb)) &&
+	    vtl_dp_process(port, skb, false) == VTL_DROP) {
+		vtl_stats_drop(port->stats);
+		return NF_DROP;
 	}
+	vtl_stats_tx(port->stats, vtl_frame_len(skb));
 	return NF_ACCEPT;
 }
 

@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
+#include "service.h"
 #include "skb.h"
 #include "version.h"
 
@@ -30,9 +31,12 @@ static int __init vtl_mod_init(void)
 	ret = vtl_conntable_init();
 	if (ret)
 		return ret;
-	ret = vtl_netns_init();
+	ret = vtl_services_init();
 	if (ret)
 		goto err_conntable;
+	ret = vtl_netns_init();
+	if (ret)
+		goto err_services;
 	ret = vtl_port_notifier_init();
 	if (ret)
 		goto err_netns;
@@ -47,9 +51,11 @@ err_notifier:
 	vtl_port_notifier_uninit();
 err_netns:
 	vtl_netns_uninit();
-err_conntable:
+err_services:
 	/* The failed steps may have freed ports: let them all go first. */
 	rcu_barrier();
+	vtl_services_uninit();
+err_conntable:
 	vtl_conntable_uninit();
 	return ret;
 }
@@ -60,8 +66,12 @@ static void __exit vtl_mod_exit(void)
 	/* Detaches every port of every namespace. */
 	vtl_port_notifier_uninit();
 	vtl_netns_uninit();
-	/* Ports and connections are freed by RCU callbacks: let them run. */
+	/*
+	 * Ports and connections are freed by RCU callbacks, and services'
+	 * state by work those queue: let them all run.
+	 */
 	rcu_barrier();
+	vtl_services_uninit();
 	vtl_conntable_uninit();
 	pr_info("VTL " VTL_VERSION " unloaded\n");
 }

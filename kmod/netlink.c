@@ -15,6 +15,9 @@
 #include "conntable.h"
 #include "netlink.h"
 #include "port.h"
+#include "service.h"
+
+#include "../services/firewall/firewall.h"
 
 static struct netlink_range_validation vtl_max_conns_range = {
 	.max = VTL_CONN_LIMIT_MAX,
@@ -52,6 +55,10 @@ static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "counters are read-only",
 	},
+	[VTL_PORT_A_FW] = {
+		.type = NLA_REJECT,
+		.reject_message = "the firewall is configured with VTL_CMD_FW_*",
+	},
 };
 
 static const struct nla_policy vtl_conn_policy[VTL_CONN_A_MAX + 1] = {
@@ -62,8 +69,6 @@ static const struct nla_policy vtl_conn_policy[VTL_CONN_A_MAX + 1] = {
 		.reject_message = "connections are returned, not taken: give only an ifindex",
 	},
 };
-
-static struct genl_family vtl_genl_family;
 
 static int vtl_nl_put_stats(struct sk_buff *skb, int attr,
 			    struct vtl_pcpu_stats __percpu *pcpu)
@@ -114,7 +119,8 @@ static int vtl_nl_fill_port(struct sk_buff *skb, const struct vtl_port *port,
 	    nla_put_u64_64bit(skb, VTL_PORT_A_CONN_DROPPED,
 			      vtl_conntable_dropped(port->conns),
 			      VTL_PORT_A_PAD) ||
-	    vtl_nl_put_stats(skb, VTL_PORT_A_STATS, port->stats))
+	    vtl_nl_put_stats(skb, VTL_PORT_A_STATS, port->stats) ||
+	    vtl_services_fill_port(skb, port))
 		goto err_cancel;
 	if (port->peer &&
 	    (nla_put_u32(skb, VTL_PORT_A_PEER_IFINDEX, port->peer->ifindex) ||
@@ -509,9 +515,52 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.maxattr = VTL_CONN_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = VTL_CMD_FW_NEW,
+		.doit = vtl_fw_nl_new,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_DEL,
+		.doit = vtl_fw_nl_del,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_GET,
+		.start = vtl_fw_nl_dump_start,
+		.dumpit = vtl_fw_nl_dump,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_FLUSH,
+		.doit = vtl_fw_nl_flush,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_POLICY,
+		.doit = vtl_fw_nl_policy_set,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_LOAD,
+		.doit = vtl_fw_nl_load,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
-static struct genl_family vtl_genl_family __ro_after_init = {
+struct genl_family vtl_genl_family __ro_after_init = {
 	.name = VTL_GENL_NAME,
 	.version = VTL_GENL_VERSION,
 	.netnsok = true,

@@ -151,6 +151,7 @@ static void vtl_port_free_rcu(struct rcu_head *rcu)
 
 	netdev_put(port->peer, &port->peer_tracker);
 	netdev_put(port->dev, &port->dev_tracker);
+	vtl_services_port_free(port);
 	vtl_conntable_free(port->conns);
 	free_percpu(port->peer_stats);
 	free_percpu(port->stats);
@@ -222,6 +223,9 @@ struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 		ret = PTR_ERR(port->conns);
 		goto err_free_peer_stats;
 	}
+	ret = vtl_services_port_init(port);
+	if (ret)
+		goto err_free_conns;
 	port->dev = dev;
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	port->peer = peer;
@@ -246,6 +250,8 @@ struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 err_put_devs:
 	netdev_put(peer, &port->peer_tracker);
 	netdev_put(dev, &port->dev_tracker);
+	vtl_services_port_free(port);
+err_free_conns:
 	vtl_conntable_stop(port->conns);
 	vtl_conntable_free(port->conns);
 err_free_peer_stats:

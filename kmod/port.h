@@ -11,6 +11,7 @@
 
 #include "conntable.h"
 #include "netns.h"
+#include "service.h"
 #include "stats.h"
 
 /**
@@ -26,12 +27,14 @@
  * @stats: counters of @dev
  * @peer_stats: counters of @peer (standalone only)
  * @conns: the connections through the port; fixed for the port's life
+ * @svc: each service's state of the port, by &enum vtl_svc_id; fixed for
+ *	the port's life
  * @rcu: the port is freed after a grace period, as the data path may
  *	still hold it
  *
  * The data path reaches a port through @dev's (and @peer's) rx_handler_data
  * or, in bridge mode, through @hnode; it reads @dev, @peer and @mode only,
- * all fixed for the port's life, the counters and @conns.
+ * all fixed for the port's life, the counters, @conns and @svc.
  */
 struct vtl_port {
 	struct list_head list;
@@ -45,8 +48,22 @@ struct vtl_port {
 	struct vtl_pcpu_stats __percpu *stats;
 	struct vtl_pcpu_stats __percpu *peer_stats;
 	struct vtl_conntable *conns;
+	void *svc[VTL_SVC_COUNT];
 	struct rcu_head rcu;
 };
+
+/* A service's state of @port: see service.h. */
+static inline void *vtl_port_svc(const struct vtl_port *port,
+				 enum vtl_svc_id id)
+{
+	return port->svc[id];
+}
+
+static inline void vtl_port_set_svc(struct vtl_port *port,
+				    enum vtl_svc_id id, void *state)
+{
+	port->svc[id] = state;
+}
 
 struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,
 				 struct net_device *peer,

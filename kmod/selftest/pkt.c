@@ -6,7 +6,7 @@
  * header before skb->data as in an rx_handler, non-linear skbs whose headers
  * must be pulled, cloned heads, CHECKSUM_PARTIAL completed by
  * skb_checksum_help(), CHECKSUM_COMPLETE, GSO, hardware-accelerated VLAN
- * tags and the skbs the builders allocate.
+ * tags, the skbs the builders allocate, and ICMP errors quoting paged data.
  */
 
 #include <linux/etherdevice.h>
@@ -364,6 +364,7 @@ static bool __init st_replies(u8 *frame, bool ipv6)
 	ST_CHECK(!vtl_skb_parse(skb, &pkt));
 	ST_CHECK(pkt.flags & VTL_PKT_ARP);
 	ST_CHECK(IS_ERR(vtl_skb_build_tcp_rst(skb, &pkt)));
+	ST_CHECK(PTR_ERR(vtl_skb_build_icmp_unreach(skb, &pkt)) == -EINVAL);
 	reply = vtl_skb_build_arp_reply(skb, &pkt, st_mac_gw);
 	ST_CHECK(!IS_ERR(reply));
 	if (!IS_ERR(reply)) {
@@ -377,6 +378,69 @@ static bool __init st_replies(u8 *frame, bool ipv6)
 		ST_CHECK(ether_addr_equal(vtl_pkt_eth_dst(&out), st_mac_vm));
 		kfree_skb(reply);
 	}
+	kfree_skb(skb);
+	return ok;
+}
+
+/*
+ * The ICMP port unreachable answering a non-linear segment with a hardware
+ * VLAN tag quotes all of it, paged data too; an skb of that error, parsed,
+ * has its quote's headers pulled.
+ */
+static bool __init st_icmp_unreach(u8 *frame, bool ipv6)
+{
+	int len = st_tcp_frame(frame, ipv6), hl = ipv6 ? 40 : 20;
+	struct sk_buff *skb, *reply;
+	struct vtl_pkt pkt, out, quote;
+	bool ok = true;
+
+	skb = st_skb(frame, len, ETH_HLEN);
+	if (!skb)
+		return false;
+	__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 42);
+	ST_CHECK(!vtl_skb_parse(skb, &pkt));
+	ST_CHECK(skb_headlen(skb) + ETH_HLEN < len);
+
+	reply = vtl_skb_build_icmp_unreach(skb, &pkt);
+	ST_CHECK(!IS_ERR(reply));
+	if (IS_ERR(reply)) {
+		kfree_skb(skb);
+		return false;
+	}
+	ST_CHECK(skb_vlan_tag_present(reply));
+	ST_CHECK(skb_vlan_tag_get(reply) == 42);
+	ST_CHECK(skb_mac_header(reply) == reply->data);
+	ST_CHECK(reply->protocol == htons(ipv6 ? ETH_P_IPV6 : ETH_P_IP));
+	ST_CHECK(reply->len == len + hl + 8);
+	ST_CHECK(!vtl_skb_parse(reply, &out));
+	ST_CHECK(skb_transport_offset(reply) == out.l4_off);
+	ST_CHECK(out.flags & (ipv6 ? VTL_PKT_ICMPV6 : VTL_PKT_ICMP));
+	ST_CHECK(vtl_pkt_icmp_type(&out) == (ipv6 ? 1 : 3));
+	ST_CHECK(vtl_pkt_icmp_code(&out) == (ipv6 ? 4 : 3));
+	ST_CHECK(ether_addr_equal(vtl_pkt_eth_dst(&out), st_mac_vm));
+	ST_CHECK(ether_addr_equal(vtl_pkt_eth_src(&out), st_mac_gw));
+	ST_CHECK(vtl_pkt_ip_ttl(&out) == 64);
+	if (!ipv6)
+		ST_CHECK(vtl_pkt_ip4_daddr(&out) == htonl(0x0a000002));
+	ST_CHECK(!memcmp(out.data + out.payload_off, frame + ETH_HLEN,
+			 len - ETH_HLEN));
+	ST_CHECK(st_csum_ok(reply));
+	ST_CHECK(!vtl_pkt_parse_icmp_quote(&quote, &out));
+	ST_CHECK(quote.l4_proto == IPPROTO_TCP);
+	ST_CHECK(IS_ERR(vtl_skb_build_icmp_unreach(reply, &out)));
+	kfree_skb(skb);
+
+	/* the error as it arrives: only its Ethernet header linear */
+	len = reply->len;
+	memcpy(frame, reply->data, len);
+	kfree_skb(reply);
+	skb = st_skb(frame, len, ETH_HLEN);
+	if (!skb)
+		return false;
+	ST_CHECK(!vtl_skb_parse(skb, &pkt));
+	ST_CHECK(!vtl_pkt_parse_icmp_quote(&quote, &pkt));
+	ST_CHECK(skb_headlen(skb) + ETH_HLEN ==
+		 quote.l4_off + VTL_PKT_QUOTE_L4_LEN);
 	kfree_skb(skb);
 	return ok;
 }
@@ -428,6 +492,7 @@ bool __init vtl_pkt_selftest(void)
 		ST_CHECK(st_partial(frame, v6, true));
 		ST_CHECK(st_complete(frame, v6));
 		ST_CHECK(st_replies(frame, v6));
+		ST_CHECK(st_icmp_unreach(frame, v6));
 	}
 	ST_CHECK(st_clone(frame));
 	ST_CHECK(st_bad(frame));

@@ -165,10 +165,17 @@ static bool fw_has_ports(u8 proto)
 	       proto == IPPROTO_DCCP;
 }
 
-static int fw_rule_check(const struct vtl_fw_rule *r)
+/**
+ * vtl_fw_rule_check - can a rule be compiled?
+ * @r: the rule
+ * @why: if not NULL, set to what is wrong with it (a string literal)
+ *
+ * Return: 0, or -EINVAL for a rule vtl_fw_compile() refuses.
+ */
+int vtl_fw_rule_check(const struct vtl_fw_rule *r, const char **why)
 {
+	const char *msg = NULL;
 	unsigned int max_len;
-	bool any_ports;
 
 	switch (r->family) {
 	case 0:
@@ -181,25 +188,42 @@ static int fw_rule_check(const struct vtl_fw_rule *r)
 		max_len = 128;
 		break;
 	default:
-		return -EINVAL;
+		msg = "family must be 4 or 6";
+		goto err;
 	}
-	/* A prefix with family "any", or ICMP of the other family: mismatch */
-	if (r->src_len > max_len || r->dst_len > max_len)
-		return -EINVAL;
+	if (r->src_len > max_len || r->dst_len > max_len) {
+		msg = r->family ? "prefix longer than the address" :
+				  "a prefix needs a family";
+		goto err;
+	}
 	if ((r->proto == IPPROTO_ICMP && r->family == 6) ||
-	    (r->proto == IPPROTO_ICMPV6 && r->family == 4))
-		return -EINVAL;
-	if (r->sport_lo > r->sport_hi || r->dport_lo > r->dport_hi)
-		return -EINVAL;
-	any_ports = !r->sport_lo && r->sport_hi == 0xffff &&
-		    !r->dport_lo && r->dport_hi == 0xffff;
-	if (!any_ports && !fw_has_ports(r->proto))
-		return -EINVAL;
-	if (r->state & ~VTL_FW_STATE_ALL)
-		return -EINVAL;
-	if (r->action < VTL_FW_ACCEPT || r->action > VTL_FW_REJECT)
-		return -EINVAL;
+	    (r->proto == IPPROTO_ICMPV6 && r->family == 4)) {
+		msg = "ICMP is IPv4 only and ICMPv6 IPv6 only";
+		goto err;
+	}
+	if (r->sport_lo > r->sport_hi || r->dport_lo > r->dport_hi) {
+		msg = "port range ends below its start";
+		goto err;
+	}
+	if ((r->sport_lo || r->sport_hi != 0xffff ||
+	     r->dport_lo || r->dport_hi != 0xffff) && !fw_has_ports(r->proto)) {
+		msg = "ports need proto tcp, udp, udplite, sctp or dccp";
+		goto err;
+	}
+	if (r->state & ~VTL_FW_STATE_ALL) {
+		msg = "unknown connection state";
+		goto err;
+	}
+	if (r->action < VTL_FW_ACCEPT || r->action > VTL_FW_REJECT) {
+		msg = "action must be accept, drop or reject";
+		goto err;
+	}
 	return 0;
+
+err:
+	if (why)
+		*why = msg;
+	return -EINVAL;
 }
 
 /* The largest value in table @t. */
@@ -412,7 +436,7 @@ struct vtl_fw_set *vtl_fw_compile(const struct vtl_fw_rule *rules, u32 n,
 	if (n && !rules)
 		goto err;
 	for (i = 0; i < n; i++) {
-		ret = fw_rule_check(&rules[i]);
+		ret = vtl_fw_rule_check(&rules[i], NULL);
 		if (ret)
 			goto err;
 	}

@@ -140,6 +140,7 @@ struct vtl_fw_match_key {
 
 struct vtl_fw_set;
 
+int vtl_fw_rule_check(const struct vtl_fw_rule *r, const char **why);
 struct vtl_fw_set *vtl_fw_compile(const struct vtl_fw_rule *rules, u32 n,
 				  int *err);
 const struct vtl_fw_rule *vtl_fw_lookup(const struct vtl_fw_set *set,

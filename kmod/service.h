@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The service API: what the framework offers the in-kernel services under
+ * services/, and what it asks of them.
+ *
+ * The data path hands each frame through a port, either way, to every
+ * service in turn as a &struct vtl_frame: parsed once (pkt.h), with its
+ * connection state from the port's table (conntable.h) already known.  A
+ * service may read the frame, answer it (vtl_frame_reply()) and pass or
+ * drop it; the first service that drops a frame ends its way.
+ *
+ * Each service keeps its per-port state in a slot of the port
+ * (vtl_port_svc()), set up when the port is created and freed after the
+ * port's last RCU grace period, so that the data path reads it without
+ * further locking.  Configuration runs under RTNL.
+ */
+#ifndef _VTL_SERVICE_H
+#define _VTL_SERVICE_H
+
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+
+#include "pkt.h"
+
+struct vtl_port;
+
+/* The services, in the order frames meet them. */
+enum vtl_svc_id {
+	VTL_SVC_FIREWALL,
+	VTL_SVC_COUNT
+};
+
+/**
+ * enum vtl_verdict - what a service makes of a frame
+ * @VTL_PASS: the frame goes on, to the next service and then its way
+ * @VTL_DROP: the frame is dropped (and counted by the caller)
+ */
+enum vtl_verdict {
+	VTL_PASS,
+	VTL_DROP,
+};
+
+/**
+ * struct vtl_frame - a frame on its way through a port
+ * @port: the port
+ * @skb: the frame, from the Ethernet header on (skb_mac_header()); not
+ *	shared, so a service may edit it through skb.h
+ * @pkt: the frame parsed; @pkt.flags is 0 if it did not parse
+ * @from_vm: it came out of the VM's device; else it goes to the VM
+ * @ct_state: its connection state, one &enum vtl_fw_ct_state bit; 0 for
+ *	a frame without IP
+ * @len: its length on the wire, from the Ethernet header on
+ */
+struct vtl_frame {
+	struct vtl_port *port;
+	struct sk_buff *skb;
+	struct vtl_pkt pkt;
+	bool from_vm;
+	u8 ct_state;
+	u32 len;
+};
+
+/**
+ * struct vtl_service - an in-kernel service
+ * @name: for messages
+ * @port_init: set up the service's state of a new port, in its slot;
+ *	process context, RTNL, before the data path sees the port
+ * @port_free: free that state; the data path is done with the port (an
+ *	RCU callback: must not sleep)
+ * @frame: the data path's call for each frame; softirq, RCU read side
+ * @fill_port: add the service's attributes to a port's netlink message
+ */
+struct vtl_service {
+	const char *name;
+	int (*port_init)(struct vtl_port *port);
+	void (*port_free)(struct vtl_port *port);
+	enum vtl_verdict (*frame)(struct vtl_frame *f);
+	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
+};
+
+/* The framework's workqueue, for services' deferred work (rcu_work). */
+extern struct workqueue_struct *vtl_wq;
+
+int vtl_services_port_init(struct vtl_port *port);
+void vtl_services_port_free(struct vtl_port *port);
+enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
+int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
+void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
+
+int vtl_services_init(void);
+void vtl_services_uninit(void);
+
+#endif /* _VTL_SERVICE_H */
