@@ -538,14 +538,17 @@ static const struct fw_field fw_counters[] = {
 	  " policy-out %" PRIu64 },
 };
 
-static void print_verdict(struct printer *p, const char *key,
-			  const char *fmt, uint8_t verdict)
+/*
+ * Print @name, or for a value without one (newer than this program, or a
+ * protocol known by its number only) @num in @unknown's format.
+ */
+static void print_name(struct printer *p, const char *key, const char *fmt,
+		       const char *name, unsigned int num, const char *unknown)
 {
-	const char *name = fw_verdict_name(verdict);
 	char buf[32];
 
 	if (!name) {
-		snprintf(buf, sizeof(buf), "unknown(%u)", verdict);
+		snprintf(buf, sizeof(buf), unknown, num);
 		name = buf;
 	}
 	print_string(p, PRINT_ANY, key, fmt, name);
@@ -561,7 +564,9 @@ static void print_fields(struct printer *p, const struct vtl_fw_port *fw,
 			continue;
 		if (f[i].attr == VTL_FW_PORT_A_POLICY_IN ||
 		    f[i].attr == VTL_FW_PORT_A_POLICY_OUT)
-			print_verdict(p, f[i].key, f[i].fmt, fw->val[f[i].attr]);
+			print_name(p, f[i].key, f[i].fmt,
+				   fw_verdict_name(fw->val[f[i].attr]),
+				   fw->val[f[i].attr], "unknown(%u)");
 		else
 			print_u64(p, PRINT_ANY, f[i].key, f[i].fmt,
 				  fw->val[f[i].attr]);
@@ -610,37 +615,19 @@ static void print_ports(struct printer *p, const char *key, uint16_t min,
 static void print_states(struct printer *p, uint8_t state)
 {
 	const char *sep = " state ";
-	char buf[16];
-	size_t i;
+	unsigned int i;
 
 	print_open_array(p, "state");
 	for (i = 0; i < 8; i++) {
-		const char *name;
-
 		if (!(state & (1u << i)))
 			continue;
-		name = word_name(fw_states, ARRAY_SIZE(fw_states), 1u << i);
-		if (!name) {
-			snprintf(buf, sizeof(buf), "unknown(%u)", 1u << i);
-			name = buf;
-		}
 		print_text(p, "%s", sep);
-		print_string(p, PRINT_ANY, NULL, "%s", name);
+		print_name(p, NULL, "%s",
+			   word_name(fw_states, ARRAY_SIZE(fw_states), 1u << i),
+			   1u << i, "unknown(%u)");
 		sep = ",";
 	}
 	print_close_array(p);
-}
-
-static void print_name(struct printer *p, const char *key, const char *fmt,
-		       const char *name, unsigned int num)
-{
-	char buf[32];
-
-	if (!name) {
-		snprintf(buf, sizeof(buf), "%u", num);
-		name = buf;
-	}
-	print_string(p, PRINT_ANY, key, fmt, name);
 }
 
 /*
@@ -656,13 +643,14 @@ static void print_rule(struct printer *p, const struct vtl_fw_rule *r,
 
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_ANY, "id", "    id %" PRIu64, r->id);
-	print_name(p, "dir", " dir %s", fw_dir_name(r->dir), r->dir);
+	print_name(p, "dir", " dir %s", fw_dir_name(r->dir), r->dir,
+		   "unknown(%u)");
 	if (r->family)
 		print_u64(p, implied ? PRINT_JSON : PRINT_ANY, "family",
 			  " family %" PRIu64, r->family);
 	if (r->has_proto)
 		print_name(p, "proto", " proto %s", fw_proto_name(r->proto),
-			   r->proto);
+			   r->proto, "%u");
 	if (r->has_src)
 		print_prefix(p, "src", r->family, r->src, r->src_len);
 	if (r->has_dst)
@@ -674,7 +662,7 @@ static void print_rule(struct printer *p, const struct vtl_fw_rule *r,
 	if (r->state)
 		print_states(p, r->state);
 	print_name(p, "action", " action %s", fw_verdict_name(r->action),
-		   r->action);
+		   r->action, "unknown(%u)");
 	if (stats && r->has_counters) {
 		print_u64(p, PRINT_ANY, "packets", " packets %" PRIu64,
 			  r->packets);
@@ -809,55 +797,63 @@ static int fw_add(const struct vtl_opts *opts, int argc, char *argv[])
 	return print_done(p);
 }
 
-static int fw_del(const struct vtl_opts *opts, int argc, char *argv[])
+/*
+ * A command that sends one request and prints nothing: parse the line
+ * (@takes, @needs), then @send() what it said to the port.
+ */
+static int request(const struct vtl_opts *opts, int argc, char *argv[],
+		   unsigned int takes, unsigned int needs,
+		   int (*send)(struct vtl_nl *nl, uint32_t ifindex,
+			       const struct fw_args *args))
 {
 	struct fw_args args;
 	struct vtl_nl *nl;
 	uint32_t ifindex;
 	int ret;
 
-	ret = parse_cmd(argc, argv, FW_KEY_DEV | FW_KEY_ID,
-			FW_KEY_DEV | FW_KEY_ID, &args);
+	ret = parse_cmd(argc, argv, takes, needs, &args);
 	if (ret >= 0)
 		return ret;
 	if (prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
-	return finish(nl, args.dev, vtl_nl_fw_del(nl, ifindex, args.id));
+	return finish(nl, args.dev, send(nl, ifindex, &args));
+}
+
+static int send_del(struct vtl_nl *nl, uint32_t ifindex,
+		    const struct fw_args *args)
+{
+	return vtl_nl_fw_del(nl, ifindex, args->id);
+}
+
+static int fw_del(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return request(opts, argc, argv, FW_KEY_DEV | FW_KEY_ID,
+		       FW_KEY_DEV | FW_KEY_ID, send_del);
+}
+
+static int send_flush(struct vtl_nl *nl, uint32_t ifindex,
+		      const struct fw_args *args)
+{
+	return vtl_nl_fw_flush(nl, ifindex, args->rule.dir);
 }
 
 static int fw_flush(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct fw_args args;
-	struct vtl_nl *nl;
-	uint32_t ifindex;
-	int ret;
+	return request(opts, argc, argv, FW_KEY_DEV | FW_KEY_DIR, FW_KEY_DEV,
+		       send_flush);
+}
 
-	ret = parse_cmd(argc, argv, FW_KEY_DEV | FW_KEY_DIR, FW_KEY_DEV,
-			&args);
-	if (ret >= 0)
-		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl))
-		return VTL_EXIT_ERROR;
-	return finish(nl, args.dev,
-		      vtl_nl_fw_flush(nl, ifindex, args.rule.dir));
+static int send_policy(struct vtl_nl *nl, uint32_t ifindex,
+		       const struct fw_args *args)
+{
+	return vtl_nl_fw_policy(nl, ifindex, args->rule.dir, args->policy);
 }
 
 static int fw_policy(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	unsigned int keys = FW_KEY_DEV | FW_KEY_DIR | FW_KEY_POLICY;
-	struct fw_args args;
-	struct vtl_nl *nl;
-	uint32_t ifindex;
-	int ret;
 
-	ret = parse_cmd(argc, argv, keys, keys, &args);
-	if (ret >= 0)
-		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl))
-		return VTL_EXIT_ERROR;
-	return finish(nl, args.dev, vtl_nl_fw_policy(nl, ifindex,
-						     args.rule.dir,
-						     args.policy));
+	return request(opts, argc, argv, keys, keys, send_policy);
 }
 
 static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])

@@ -84,12 +84,18 @@ static inline int vtl_grow(void **items, size_t *cap, size_t len,
 	return 0;
 }
 
+/* Free an array of @*len used and @*cap elements, and empty it. */
+static inline void vtl_array_free(void **items, size_t *len, size_t *cap)
+{
+	free(*items);
+	*items = NULL;
+	*len = 0;
+	*cap = 0;
+}
+
 static inline void vtl_port_list_free(struct vtl_port_list *list)
 {
-	free(list->ports);
-	list->ports = NULL;
-	list->len = 0;
-	list->cap = 0;
+	vtl_array_free((void **)&list->ports, &list->len, &list->cap);
 }
 
 /*
@@ -137,10 +143,7 @@ struct vtl_conn_list {
 
 static inline void vtl_conn_list_free(struct vtl_conn_list *list)
 {
-	free(list->conns);
-	list->conns = NULL;
-	list->len = 0;
-	list->cap = 0;
+	vtl_array_free((void **)&list->conns, &list->len, &list->cap);
 }
 
 /*
@@ -179,10 +182,7 @@ struct vtl_fw_rule_list {
 
 static inline void vtl_fw_rule_list_free(struct vtl_fw_rule_list *list)
 {
-	free(list->rules);
-	list->rules = NULL;
-	list->len = 0;
-	list->cap = 0;
+	vtl_array_free((void **)&list->rules, &list->len, &list->cap);
 }
 
 /* A VTL_CMD_FW_LOAD request: every rule, and the policies (0: unchanged). */

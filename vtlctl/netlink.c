@@ -254,34 +254,90 @@ static struct nl_msg *ifindex_msg(struct vtl_nl *nl, uint8_t cmd, int flags,
 }
 
 /*
+ * A list of the model (struct vtl_port_list, ...) that a dump fills, an
+ * element per reply, each parsed by @parse.
+ */
+struct dump_list {
+	void **items;
+	size_t *len;
+	size_t *cap;
+	size_t size;
+	int (*parse)(struct nl_msg *msg, void *item);
+};
+
+#define DUMP_LIST(list, field, fn) {					\
+	(void **)&(list)->field, &(list)->len, &(list)->cap,		\
+	sizeof(*(list)->field), fn					\
+}
+
+static int parse_list(struct nl_msg *msg, void *arg)
+{
+	struct dump_list *l = arg;
+
+	if (vtl_grow(l->items, l->cap, *l->len, l->size))
+		return -ENOMEM;
+	if (l->parse(msg, (char *)*l->items + *l->len * l->size))
+		return -EBADMSG;
+	(*l->len)++;
+	return 0;
+}
+
+/*
  * Dump @cmd (of the port @ifindex, in attribute @attr, if not 0) into
- * @list with @parse, redone from an emptied list (@reset) while the kernel
- * flags it NLM_F_DUMP_INTR; @what says what kept changing, if it always
- * does.
+ * @list, redone from an emptied list while the kernel flags it
+ * NLM_F_DUMP_INTR; @what says what kept changing, if it always does.
  */
 static int dump(struct vtl_nl *nl, uint8_t cmd, int attr, uint32_t ifindex,
-		int (*parse)(struct nl_msg *, void *), void *list,
-		void (*reset)(void *), const char *what)
+		struct dump_list *list, const char *what)
 {
 	struct nl_msg *msg;
 	bool intr;
 	int tries, err;
 
 	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
-		reset(list);
+		vtl_array_free(list->items, list->len, list->cap);
 		msg = ifindex_msg(nl, cmd, NLM_F_DUMP, attr, ifindex);
 		if (!msg)
 			return -ENOMEM;
-		err = transact(nl, msg, parse, list, &intr);
+		err = transact(nl, msg, parse_list, list, &intr);
 		nlmsg_free(msg);
 		if (err || !intr)
 			return err;
 	}
-	reset(list);
+	vtl_array_free(list->items, list->len, list->cap);
 	snprintf(nl->msg, sizeof(nl->msg),
 		 "the %s kept changing while they were listed, try again",
 		 what);
 	return -EAGAIN;
+}
+
+/*
+ * A nest of scalars (@max of them at most), each as wide as @policy says,
+ * into @val, indexed by attribute; bit n of @present set: val[n] came.
+ */
+static int parse_scalars(struct nlattr *nest, int max,
+			 const struct nla_policy *policy, uint64_t *val,
+			 uint32_t *present)
+{
+	struct nlattr *tb[max + 1];
+	int i;
+
+	if (nla_parse_nested(tb, max, nest, policy) < 0)
+		return -EBADMSG;
+	*present = 0;
+	for (i = 0; i <= max; i++) {
+		val[i] = 0;
+		if (!tb[i] || policy[i].type == NLA_UNSPEC)
+			continue;
+		if (policy[i].type == NLA_U8)
+			val[i] = nla_get_u8(tb[i]);
+		else if (policy[i].type == NLA_U32)
+			val[i] = nla_get_u32(tb[i]);
+		else
+			val[i] = nla_get_u64(tb[i]);
+		*present |= 1u << i;
+	}
+	return 0;
 }
 
 static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
@@ -293,19 +349,9 @@ static int parse_stats(struct nlattr *nest, struct vtl_stats *stats)
 		[VTL_STATS_A_TX_BYTES]		= { .type = NLA_U64 },
 		[VTL_STATS_A_DROPPED]		= { .type = NLA_U64 },
 	};
-	struct nlattr *tb[VTL_STATS_A_MAX + 1];
-	int i;
 
-	if (nla_parse_nested(tb, VTL_STATS_A_MAX, nest, policy) < 0)
-		return -EBADMSG;
-	memset(stats, 0, sizeof(*stats));
-	for (i = VTL_STATS_A_PAD + 1; i <= VTL_STATS_A_MAX; i++) {
-		if (!tb[i])
-			continue;
-		stats->counter[i] = nla_get_u64(tb[i]);
-		stats->present |= 1u << i;
-	}
-	return 0;
+	return parse_scalars(nest, VTL_STATS_A_MAX, policy, stats->counter,
+			     &stats->present);
 }
 
 /* VTL_PORT_A_FW: its scalars, each of the width the contract says. */
@@ -322,36 +368,16 @@ static int parse_fw_port(struct nlattr *nest, struct vtl_fw_port *fw)
 		[VTL_FW_PORT_A_POLICY_IN_PACKETS]  = { .type = NLA_U64 },
 		[VTL_FW_PORT_A_POLICY_OUT_PACKETS] = { .type = NLA_U64 },
 	};
-	struct nlattr *tb[VTL_FW_PORT_A_MAX + 1];
-	int i;
 
-	if (nla_parse_nested(tb, VTL_FW_PORT_A_MAX, nest, policy) < 0)
-		return -EBADMSG;
-	memset(fw, 0, sizeof(*fw));
-	for (i = VTL_FW_PORT_A_PAD + 1; i <= VTL_FW_PORT_A_MAX; i++) {
-		if (!tb[i])
-			continue;
-		switch (policy[i].type) {
-		case NLA_U8:
-			fw->val[i] = nla_get_u8(tb[i]);
-			break;
-		case NLA_U32:
-			fw->val[i] = nla_get_u32(tb[i]);
-			break;
-		default:
-			fw->val[i] = nla_get_u64(tb[i]);
-			break;
-		}
-		fw->present |= 1u << i;
-	}
-	return 0;
+	return parse_scalars(nest, VTL_FW_PORT_A_MAX, policy, fw->val,
+			     &fw->present);
 }
 
 /*
  * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
  * program are ignored; a known one of the wrong size is an error.
  */
-static int parse_port(struct nl_msg *msg, struct vtl_port *port)
+static int parse_port(struct nl_msg *msg, void *item)
 {
 	static const struct nla_policy policy[VTL_PORT_A_MAX + 1] = {
 		[VTL_PORT_A_IFINDEX]	  = { .type = NLA_U32 },
@@ -369,6 +395,7 @@ static int parse_port(struct nl_msg *msg, struct vtl_port *port)
 		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
+	struct vtl_port *port = item;
 
 	memset(port, 0, sizeof(*port));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_PORT_A_MAX, policy) < 0)
@@ -437,19 +464,6 @@ static int parse_one_port(struct nl_msg *msg, void *arg)
 	return err;
 }
 
-static int parse_port_list(struct nl_msg *msg, void *arg)
-{
-	struct vtl_port_list *list = arg;
-
-	if (vtl_grow((void **)&list->ports, &list->cap, list->len,
-		     sizeof(*list->ports)))
-		return -ENOMEM;
-	if (parse_port(msg, &list->ports[list->len]))
-		return -EBADMSG;
-	list->len++;
-	return 0;
-}
-
 /* Send a command that takes only the port's ifindex (and more, from @req). */
 static int port_request(struct vtl_nl *nl, uint8_t cmd,
 			const struct vtl_port_req *req,
@@ -503,16 +517,12 @@ int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
 	return err;
 }
 
-static void reset_port_list(void *list)
-{
-	vtl_port_list_free(list);
-}
-
 /* Every port of the namespace into @list (emptied first), consistently. */
 int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list)
 {
-	return dump(nl, VTL_CMD_PORT_GET, VTL_PORT_A_IFINDEX, 0,
-		    parse_port_list, list, reset_port_list, "ports");
+	struct dump_list dl = DUMP_LIST(list, ports, parse_port);
+
+	return dump(nl, VTL_CMD_PORT_GET, VTL_PORT_A_IFINDEX, 0, &dl, "ports");
 }
 
 int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req)
@@ -558,7 +568,7 @@ static int parse_addr(struct nlattr *attr, uint8_t family, uint8_t *addr)
 }
 
 /* One VTL_CMD_CONN_GET reply into @conn. */
-static int parse_conn(struct nl_msg *msg, struct vtl_conn *conn)
+static int parse_conn(struct nl_msg *msg, void *item)
 {
 	static const struct nla_policy policy[VTL_CONN_A_MAX + 1] = {
 		[VTL_CONN_A_IFINDEX]	= { .type = NLA_U32 },
@@ -575,6 +585,7 @@ static int parse_conn(struct nl_msg *msg, struct vtl_conn *conn)
 		[VTL_CONN_A_IDLE_MS]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_CONN_A_MAX + 1];
+	struct vtl_conn *conn = item;
 
 	memset(conn, 0, sizeof(*conn));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_CONN_A_MAX, policy) < 0)
@@ -604,24 +615,6 @@ static int parse_conn(struct nl_msg *msg, struct vtl_conn *conn)
 	return 0;
 }
 
-static int parse_conn_list(struct nl_msg *msg, void *arg)
-{
-	struct vtl_conn_list *list = arg;
-
-	if (vtl_grow((void **)&list->conns, &list->cap, list->len,
-		     sizeof(*list->conns)))
-		return -ENOMEM;
-	if (parse_conn(msg, &list->conns[list->len]))
-		return -EBADMSG;
-	list->len++;
-	return 0;
-}
-
-static void reset_conn_list(void *list)
-{
-	vtl_conn_list_free(list);
-}
-
 /*
  * The connections of one port (@ifindex) or all, into @list (emptied
  * first).  Connections change all the time; only a change of the ports
@@ -630,8 +623,10 @@ static void reset_conn_list(void *list)
 int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
 		     struct vtl_conn_list *list)
 {
-	return dump(nl, VTL_CMD_CONN_GET, VTL_CONN_A_IFINDEX, ifindex,
-		    parse_conn_list, list, reset_conn_list, "ports");
+	struct dump_list dl = DUMP_LIST(list, conns, parse_conn);
+
+	return dump(nl, VTL_CMD_CONN_GET, VTL_CONN_A_IFINDEX, ifindex, &dl,
+		    "ports");
 }
 
 /* Send @msg, which needs no answer but the ACK, and free it. */
@@ -734,7 +729,7 @@ static void get_range(struct nlattr *min, struct nlattr *max, bool *has,
 }
 
 /* One VTL_CMD_FW_GET (or _NEW) reply into @r. */
-static int parse_rule(struct nl_msg *msg, struct vtl_fw_rule *r)
+static int parse_rule(struct nl_msg *msg, void *item)
 {
 	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
 		[VTL_FW_A_IFINDEX]	= { .type = NLA_U32 },
@@ -756,6 +751,7 @@ static int parse_rule(struct nl_msg *msg, struct vtl_fw_rule *r)
 		[VTL_FW_A_BYTES]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_FW_A_MAX + 1];
+	struct vtl_fw_rule *r = item;
 
 	memset(r, 0, sizeof(*r));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0)
@@ -791,24 +787,6 @@ static int parse_rule(struct nl_msg *msg, struct vtl_fw_rule *r)
 	if (tb[VTL_FW_A_BYTES])
 		r->bytes = nla_get_u64(tb[VTL_FW_A_BYTES]);
 	return 0;
-}
-
-static int parse_rule_list(struct nl_msg *msg, void *arg)
-{
-	struct vtl_fw_rule_list *list = arg;
-
-	if (vtl_grow((void **)&list->rules, &list->cap, list->len,
-		     sizeof(*list->rules)))
-		return -ENOMEM;
-	if (parse_rule(msg, &list->rules[list->len]))
-		return -EBADMSG;
-	list->len++;
-	return 0;
-}
-
-static void reset_rule_list(void *list)
-{
-	vtl_fw_rule_list_free(list);
 }
 
 struct new_id {
@@ -873,8 +851,10 @@ int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id)
 int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
 		   struct vtl_fw_rule_list *list)
 {
-	return dump(nl, VTL_CMD_FW_GET, VTL_FW_A_IFINDEX, ifindex,
-		    parse_rule_list, list, reset_rule_list, "rules");
+	struct dump_list dl = DUMP_LIST(list, rules, parse_rule);
+
+	return dump(nl, VTL_CMD_FW_GET, VTL_FW_A_IFINDEX, ifindex, &dl,
+		    "rules");
 }
 
 /* Delete the rules of direction @dir of the port, or (0) of both. */

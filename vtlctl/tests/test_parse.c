@@ -203,28 +203,41 @@ static void test_mode_names(void)
 #define FW_ADD (FW_KEY_DEV | FW_KEYS_RULE)
 #define FW_ADD_NEEDS (FW_KEY_DEV | FW_KEY_DIR | FW_KEY_ACTION)
 
-/* fw_parse() of @line as "fw add" takes it; @err: the expected stderr. */
-static int fw_add(const char *line, struct fw_args *a, const char *err)
+/* fw_parse() of @line for a command; @err: the expected stderr. */
+static int fw_cmd(const char *line, unsigned int takes, unsigned int needs,
+		  struct fw_args *a, const char *err)
 {
 	char *argv[32];
 	int argc = split(line, argv), ret;
 	struct capture cap;
 
 	capture_begin(&cap, 2);
-	ret = fw_parse(argc, argv, FW_ADD, FW_ADD_NEEDS, a);
-	CHECK_STR(capture_end(&cap), err, "fw add %s: message", line);
+	ret = fw_parse(argc, argv, takes, needs, a);
+	CHECK_STR(capture_end(&cap), err, "fw %s: message", line);
 	return ret;
 }
 
-/* A line "fw add" must refuse with "Error: @err\n". */
-static void fw_add_bad(const char *line, const char *err)
+/* A line the command must refuse with "Error: @err\n". */
+static void fw_bad(const char *line, unsigned int takes, unsigned int needs,
+		   const char *err)
 {
 	char want[256];
 	struct fw_args a;
 
 	snprintf(want, sizeof(want), "Error: %s\n", err);
-	CHECK(fw_add(line, &a, want) == VTL_PARSE_ERROR,
-	      "fw add %s: refused", line);
+	CHECK(fw_cmd(line, takes, needs, &a, want) == VTL_PARSE_ERROR,
+	      "fw %s: refused", line);
+}
+
+/* The same for "fw add". */
+static int fw_add(const char *line, struct fw_args *a, const char *err)
+{
+	return fw_cmd(line, FW_ADD, FW_ADD_NEEDS, a, err);
+}
+
+static void fw_add_bad(const char *line, const char *err)
+{
+	fw_bad(line, FW_ADD, FW_ADD_NEEDS, err);
 }
 
 static void test_fw_rule(void)
@@ -406,20 +419,6 @@ static void test_fw_rule(void)
 		   "invalid state \"\"");
 }
 
-/* fw_parse() of @line for another command; @err: the expected stderr. */
-static int fw_cmd(const char *line, unsigned int takes, unsigned int needs,
-		  struct fw_args *a, const char *err)
-{
-	char *argv[32];
-	int argc = split(line, argv), ret;
-	struct capture cap;
-
-	capture_begin(&cap, 2);
-	ret = fw_parse(argc, argv, takes, needs, a);
-	CHECK_STR(capture_end(&cap), err, "fw %s: message", line);
-	return ret;
-}
-
 static void test_fw_commands(void)
 {
 	unsigned int policy = FW_KEY_DEV | FW_KEY_DIR | FW_KEY_POLICY;
@@ -433,16 +432,12 @@ static void test_fw_commands(void)
 	ret = fw_cmd("dev v id 0", del, del, &a, "");
 	CHECK(ret == VTL_PARSE_OK && a.has_id && a.id == 0,
 	      "fw del: id 0 is the kernel's to refuse");
-	ret = fw_cmd("dev v", del, del, &a, "Error: \"id\" is required\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw del: id required");
-	ret = fw_cmd("dev v id x", del, del, &a, "Error: invalid id \"x\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw del: invalid id");
-	ret = fw_cmd("dev v id 4294967296", del, del, &a,
-		     "Error: invalid id \"4294967296\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw del: id too big");
-	ret = fw_cmd("dev v id 1 dir in", del, del, &a,
-		     "Error: unknown keyword \"dir\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw del: takes no dir");
+	fw_bad("dev v", del, del, "\"id\" is required");
+	fw_bad("dev v id x", del, del, "invalid id \"x\"");
+	fw_bad("dev v id 4294967296", del, del,
+	       "invalid id \"4294967296\"");
+	fw_bad("dev v id 1 dir in", del, del,
+	       "unknown keyword \"dir\"");
 
 	ret = fw_cmd("dev v", FW_KEY_DEV | FW_KEY_DIR, FW_KEY_DEV, &a, "");
 	CHECK(ret == VTL_PARSE_OK && !a.rule.dir, "fw flush: both directions");
@@ -458,18 +453,14 @@ static void test_fw_commands(void)
 	CHECK(ret == VTL_PARSE_OK && a.rule.dir == VTL_FW_DIR_OUT &&
 	      a.policy == VTL_FW_VERDICT_ACCEPT,
 	      "fw policy: a prefix, anywhere");
-	ret = fw_cmd("dev v dir in reject", policy, policy, &a,
-		     "Error: invalid policy \"reject\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw policy: reject is no policy");
-	ret = fw_cmd("dev v dir in", policy, policy, &a,
-		     "Error: \"accept\" or \"drop\" is required\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw policy: verdict required");
-	ret = fw_cmd("dev v accept", policy, policy, &a,
-		     "Error: \"dir\" is required\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw policy: dir required");
-	ret = fw_cmd("dev v dir in accept drop", policy, policy, &a,
-		     "Error: duplicate policy \"drop\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw policy: two verdicts");
+	fw_bad("dev v dir in reject", policy, policy,
+	       "invalid policy \"reject\"");
+	fw_bad("dev v dir in", policy, policy,
+	       "\"accept\" or \"drop\" is required");
+	fw_bad("dev v accept", policy, policy,
+	       "\"dir\" is required");
+	fw_bad("dev v dir in accept drop", policy, policy,
+	       "duplicate policy \"drop\"");
 
 	ret = fw_cmd("dev v rules.txt", load, load, &a, "");
 	CHECK(ret == VTL_PARSE_OK && !strcmp(a.file, "rules.txt"),
@@ -477,18 +468,14 @@ static void test_fw_commands(void)
 	ret = fw_cmd("- dev v", load, load, &a, "");
 	CHECK(ret == VTL_PARSE_OK && !strcmp(a.file, "-"),
 	      "fw load: stdin, first");
-	ret = fw_cmd("dev v", load, load, &a,
-		     "Error: a FILE is required\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw load: file required");
-	ret = fw_cmd("dev v a b", load, load, &a,
-		     "Error: unknown keyword \"b\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw load: one file");
-	ret = fw_cmd("dev v x", FW_KEY_DEV, FW_KEY_DEV, &a,
-		     "Error: unknown keyword \"x\"\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw show: takes no bare word");
-	ret = fw_cmd("", FW_KEY_DEV, FW_KEY_DEV, &a,
-		     "Error: \"dev\" is required\n");
-	CHECK(ret == VTL_PARSE_ERROR, "fw show: dev required");
+	fw_bad("dev v", load, load,
+	       "a FILE is required");
+	fw_bad("dev v a b", load, load,
+	       "unknown keyword \"b\"");
+	fw_bad("dev v x", FW_KEY_DEV, FW_KEY_DEV,
+	       "unknown keyword \"x\"");
+	fw_bad("", FW_KEY_DEV, FW_KEY_DEV,
+	       "\"dev\" is required");
 }
 
 /* fw_parse_file() of @text as FILE; @err: the expected stderr. */
@@ -504,6 +491,17 @@ static int fw_file(const char *text, struct vtl_fw_load *load,
 	CHECK_STR(capture_end(&cap), err, "fw file, %s: message", what);
 	fclose(f);
 	return ret;
+}
+
+/* A file fw_parse_file() must refuse with "Error: FILE:@err\n". */
+static void fw_file_bad(const char *text, const char *err, const char *what)
+{
+	struct vtl_fw_load load = { 0 };
+	char want[256];
+
+	snprintf(want, sizeof(want), "Error: FILE:%s\n", err);
+	CHECK(fw_file(text, &load, want, what) == -EINVAL && !load.list.len,
+	      "fw file, %s: refused, no rule kept", what);
 }
 
 static void test_fw_file(void)
@@ -537,43 +535,28 @@ static void test_fw_file(void)
 	CHECK(ret == 0 && !load.list.len && !load.policy_in &&
 	      !load.policy_out, "fw file: empty: no rule, policies unchanged");
 
-	ret = fw_file("dir in action drop\n\ndir in proto tcp dport 2-1 action drop\n",
-		      &load,
-		      "Error: FILE:3: invalid dport \"2-1\": the first port is above the last.\n",
-		      "bad line");
-	CHECK(ret == -EINVAL && !load.list.len,
-	      "fw file: a bad line fails the whole file");
-	ret = fw_file("policy dir in drop\npolicy dir in accept\n", &load,
-		      "Error: FILE:2: a second policy for dir in.\n",
-		      "two policies");
-	CHECK(ret == -EINVAL, "fw file: a second policy for a direction");
-	ret = fw_file("policy dir in reject\n", &load,
-		      "Error: FILE:1: invalid policy \"reject\".\n",
-		      "policy reject");
-	CHECK(ret == -EINVAL, "fw file: policy reject");
-	ret = fw_file("policy drop\n", &load,
-		      "Error: FILE:1: \"dir\" is required.\n", "policy no dir");
-	CHECK(ret == -EINVAL, "fw file: policy without dir");
-	ret = fw_file("policy dir in action drop\n", &load,
-		      "Error: FILE:1: unknown keyword \"action\".\n",
-		      "policy with action");
-	CHECK(ret == -EINVAL, "fw file: a policy is no rule");
-	ret = fw_file("dev v dir in action drop\n", &load,
-		      "Error: FILE:1: unknown keyword \"dev\".\n", "dev");
-	CHECK(ret == -EINVAL, "fw file: no dev in a rule");
-	ret = fw_file("dir in action drop help\n", &load,
-		      "Error: FILE:1: unexpected \"help\".\n", "help");
-	CHECK(ret == -EINVAL, "fw file: no help in a file");
-	ret = fw_file("dir in\n", &load,
-		      "Error: FILE:1: \"action\" is required.\n", "no action");
-	CHECK(ret == -EINVAL, "fw file: rule without action");
-	ret = fw_file("dir in dir in dir in dir in dir in dir in dir in dir in "
+	fw_file_bad("dir in action drop\n\ndir in proto tcp dport 2-1 action drop\n",
+		    "3: invalid dport \"2-1\": the first port is above the last.",
+		    "bad line");
+	fw_file_bad("policy dir in drop\npolicy dir in accept\n",
+		    "2: a second policy for dir in.", "two policies");
+	fw_file_bad("policy dir in reject\n",
+		    "1: invalid policy \"reject\".", "policy reject");
+	fw_file_bad("policy drop\n",
+		    "1: \"dir\" is required.", "policy no dir");
+	fw_file_bad("policy dir in action drop\n",
+		    "1: unknown keyword \"action\".", "policy with action");
+	fw_file_bad("dev v dir in action drop\n",
+		    "1: unknown keyword \"dev\".", "dev");
+	fw_file_bad("dir in action drop help\n",
+		    "1: unexpected \"help\".", "help");
+	fw_file_bad("dir in\n",
+		    "1: \"action\" is required.", "no action");
+	fw_file_bad("dir in dir in dir in dir in dir in dir in dir in dir in "
 		      "dir in dir in dir in dir in dir in dir in dir in dir in "
 		      "dir in dir in dir in dir in dir in dir in dir in dir in "
 		      "dir in dir in dir in dir in dir in dir in dir in dir in x\n",
-		      &load, "Error: FILE:1: more than 64 words.\n",
-		      "too many words");
-	CHECK(ret == -EINVAL, "fw file: too many words");
+		    "1: more than 64 words.", "too many words");
 
 	big = malloc(n * strlen(rule) + 1);
 	for (i = 0; i < n; i++)
