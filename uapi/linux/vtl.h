@@ -86,6 +86,34 @@
  *	packet sees either the old rules and policies or the new ones.  A bad
  *	rule fails the whole request, changes nothing, and the extended ACK
  *	points at its nest.  Rules get new ids in order; counters start at 0.
+ * @VTL_CMD_REWRITE_NEW: add a rewrite rule to a port: frames from its VM
+ *	to an address in %VTL_REWRITE_A_DST/%VTL_REWRITE_A_DST_LEN get the
+ *	destination MAC %VTL_REWRITE_A_DMAC (required) and optionally a new
+ *	source MAC, new IP addresses (checksums fixed) and a way straight out
+ *	of another attached port of the namespace (%VTL_REWRITE_A_OUT_IFINDEX),
+ *	into that port's VM.  Takes &enum vtl_rewrite_attr.  The longest
+ *	matching prefix wins.  EEXIST for a prefix the port already has
+ *	("conflicting rule"); ENODEV for an unattached device or out port;
+ *	EINVAL for an out port that is the port itself or for addresses of
+ *	another family than the prefix.
+ * @VTL_CMD_REWRITE_DEL: delete the rule of %VTL_REWRITE_A_IFINDEX with the
+ *	prefix %VTL_REWRITE_A_DST/%VTL_REWRITE_A_DST_LEN; ENOENT if none.
+ * @VTL_CMD_REWRITE_GET: dump only: the rewrite rules of every port, or of
+ *	the port %VTL_REWRITE_A_IFINDEX, with their counters.
+ * @VTL_CMD_REWRITE_FLUSH: delete every rewrite rule of the port
+ *	%VTL_REWRITE_A_IFINDEX, or of every port of the namespace without it
+ *	(automatic shortcuts included).
+ * @VTL_CMD_TUNNEL_SET: turn automatic subnet tunneling of the namespace on
+ *	or off (%VTL_TUNNEL_A_AUTO).  While on, VTL learns each port's VM
+ *	addresses from the frames it sends and, when a VM sends a frame to a
+ *	learned address of another port's VM through a gateway (the frame's
+ *	destination MAC is not that VM's), installs the rewrite rule that
+ *	sends such frames straight to that VM (flagged automatic), and
+ *	removes it when that VM's port goes or its address moves.  Turning
+ *	it off removes every automatic rule.
+ * @VTL_CMD_TUNNEL_GET: the namespace's %VTL_TUNNEL_A_AUTO; as a dump, the
+ *	learned VM addresses (&enum vtl_tunnel_attr: %VTL_TUNNEL_A_IFINDEX,
+ *	%VTL_TUNNEL_A_ADDR, %VTL_TUNNEL_A_MAC, %VTL_TUNNEL_A_AGE_MS).
  * @__VTL_CMD_MAX: sentinel
  */
 enum vtl_cmd {
@@ -102,6 +130,12 @@ enum vtl_cmd {
 	VTL_CMD_FW_FLUSH,
 	VTL_CMD_FW_POLICY,
 	VTL_CMD_FW_LOAD,
+	VTL_CMD_REWRITE_NEW,
+	VTL_CMD_REWRITE_DEL,
+	VTL_CMD_REWRITE_GET,
+	VTL_CMD_REWRITE_FLUSH,
+	VTL_CMD_TUNNEL_SET,
+	VTL_CMD_TUNNEL_GET,
 	__VTL_CMD_MAX
 };
 
@@ -161,6 +195,8 @@ enum vtl_port_mode {
  *	Returned; rejected in requests.
  * @VTL_PORT_A_FW: nest of &enum vtl_fw_port_attr: the port's firewall
  *	policies, rule counts and counters.  Returned; rejected in requests.
+ * @VTL_PORT_A_REWRITE: nest of &enum vtl_rewrite_port_attr: the port's
+ *	rewrite rules and counters.  Returned; rejected in requests.
  * @__VTL_PORT_A_MAX: sentinel
  */
 enum vtl_port_attr {
@@ -177,6 +213,7 @@ enum vtl_port_attr {
 	VTL_PORT_A_CONNS,
 	VTL_PORT_A_CONN_DROPPED,
 	VTL_PORT_A_FW,
+	VTL_PORT_A_REWRITE,
 	__VTL_PORT_A_MAX
 };
 
@@ -447,5 +484,99 @@ enum vtl_fw_port_attr {
 };
 
 #define VTL_FW_PORT_A_MAX (__VTL_FW_PORT_A_MAX - 1)
+
+/**
+ * enum vtl_rewrite_attr - attributes of %VTL_CMD_REWRITE_* messages
+ * @VTL_REWRITE_A_UNSPEC: invalid
+ * @VTL_REWRITE_A_PAD: padding for 64-bit attributes; ignored
+ * @VTL_REWRITE_A_IFINDEX: u32, ifindex of the port's VM-side device
+ * @VTL_REWRITE_A_DST: binary, the destination prefix matched: 4 bytes
+ *	(IPv4) or 16 (IPv6); bits past the length must be zero
+ * @VTL_REWRITE_A_DST_LEN: u8, its length (default: the whole address)
+ * @VTL_REWRITE_A_DMAC: binary, 6 bytes: the new destination MAC
+ * @VTL_REWRITE_A_SMAC: binary, 6 bytes: the new source MAC (optional)
+ * @VTL_REWRITE_A_SADDR: binary, the new source IP address, of the
+ *	prefix's family (optional)
+ * @VTL_REWRITE_A_DADDR: binary, the new destination IP address (optional)
+ * @VTL_REWRITE_A_OUT_IFINDEX: u32, an attached port of the namespace to
+ *	send rewritten frames straight into (optional).  Frames enter that
+ *	port as frames to its VM: its firewall and tracking see them.  While
+ *	that port is not there, matching frames go their normal way.
+ * @VTL_REWRITE_A_AUTO: u8, 1 for a rule tunnel auto installed; returned
+ * @VTL_REWRITE_A_PACKETS: u64, frames the rule rewrote; returned
+ * @VTL_REWRITE_A_BYTES: u64, their bytes; returned
+ * @__VTL_REWRITE_A_MAX: sentinel
+ */
+enum vtl_rewrite_attr {
+	VTL_REWRITE_A_UNSPEC,
+	VTL_REWRITE_A_PAD,
+	VTL_REWRITE_A_IFINDEX,
+	VTL_REWRITE_A_DST,
+	VTL_REWRITE_A_DST_LEN,
+	VTL_REWRITE_A_DMAC,
+	VTL_REWRITE_A_SMAC,
+	VTL_REWRITE_A_SADDR,
+	VTL_REWRITE_A_DADDR,
+	VTL_REWRITE_A_OUT_IFINDEX,
+	VTL_REWRITE_A_AUTO,
+	VTL_REWRITE_A_PACKETS,
+	VTL_REWRITE_A_BYTES,
+	__VTL_REWRITE_A_MAX
+};
+
+#define VTL_REWRITE_A_MAX (__VTL_REWRITE_A_MAX - 1)
+
+/* Rewrite rules per port, at most. */
+#define VTL_REWRITE_MAX_RULES	4096
+
+/**
+ * enum vtl_rewrite_port_attr - a port's rewriting, in %VTL_PORT_A_REWRITE
+ * @VTL_REWRITE_PORT_A_UNSPEC: invalid
+ * @VTL_REWRITE_PORT_A_PAD: padding; ignored
+ * @VTL_REWRITE_PORT_A_RULES: u32, rewrite rules of the port
+ * @VTL_REWRITE_PORT_A_REWRITTEN: u64, frames rewritten
+ * @VTL_REWRITE_PORT_A_FORWARDED: u64, of those, frames sent straight out
+ *	of another port
+ * @VTL_REWRITE_PORT_A_FAILED: u64, frames a rule matched but that went
+ *	their normal way (out port gone, frame not rewritable) or were lost
+ *	on their way out of the other port
+ * @__VTL_REWRITE_PORT_A_MAX: sentinel
+ */
+enum vtl_rewrite_port_attr {
+	VTL_REWRITE_PORT_A_UNSPEC,
+	VTL_REWRITE_PORT_A_PAD,
+	VTL_REWRITE_PORT_A_RULES,
+	VTL_REWRITE_PORT_A_REWRITTEN,
+	VTL_REWRITE_PORT_A_FORWARDED,
+	VTL_REWRITE_PORT_A_FAILED,
+	__VTL_REWRITE_PORT_A_MAX
+};
+
+#define VTL_REWRITE_PORT_A_MAX (__VTL_REWRITE_PORT_A_MAX - 1)
+
+/**
+ * enum vtl_tunnel_attr - attributes of %VTL_CMD_TUNNEL_* messages
+ * @VTL_TUNNEL_A_UNSPEC: invalid
+ * @VTL_TUNNEL_A_PAD: padding; ignored
+ * @VTL_TUNNEL_A_AUTO: u8, 0 or 1: automatic tunneling off or on
+ * @VTL_TUNNEL_A_IFINDEX: u32, a learned address's port; returned
+ * @VTL_TUNNEL_A_ADDR: binary, 4 or 16 bytes, the VM's address; returned
+ * @VTL_TUNNEL_A_MAC: binary, 6 bytes, the VM's MAC; returned
+ * @VTL_TUNNEL_A_AGE_MS: u64, milliseconds since the VM last sent from
+ *	that address; returned
+ * @__VTL_TUNNEL_A_MAX: sentinel
+ */
+enum vtl_tunnel_attr {
+	VTL_TUNNEL_A_UNSPEC,
+	VTL_TUNNEL_A_PAD,
+	VTL_TUNNEL_A_AUTO,
+	VTL_TUNNEL_A_IFINDEX,
+	VTL_TUNNEL_A_ADDR,
+	VTL_TUNNEL_A_MAC,
+	VTL_TUNNEL_A_AGE_MS,
+	__VTL_TUNNEL_A_MAX
+};
+
+#define VTL_TUNNEL_A_MAX (__VTL_TUNNEL_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
