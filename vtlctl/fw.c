@@ -138,6 +138,12 @@ static int parse_proto(const char *arg, struct vtl_fw_rule *r)
 		vtl_err("invalid proto \"%s\"", arg);
 		return -EINVAL;
 	}
+	/* VTL's rules take protocol 0 (IPv6 hop-by-hop) as "any" */
+	if (!num) {
+		vtl_err("invalid proto \"%s\": 0 matches any protocol, leave proto out",
+			arg);
+		return -EINVAL;
+	}
 	r->has_proto = true;
 	r->proto = num;
 	return 0;

@@ -1265,6 +1265,29 @@ static void test_fw_load(void)
 	unlink(argv[4]);
 }
 
+/* A real socket's send buffer grows to what a large fw load needs. */
+static void test_sndbuf(void)
+{
+	struct vtl_nl nl = { 0 };
+	socklen_t len = sizeof(int);
+	int size = 0;
+
+	nl.sk = nl_socket_alloc();
+	if (genl_connect(nl.sk) < 0) {
+		printf("ok %d - # SKIP no generic netlink here\n", ++tap_count);
+		nl_socket_free(nl.sk);
+		return;
+	}
+	fit_sndbuf(&nl, 4 << 20);
+	getsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_SNDBUF, &size, &len);
+	if (size < 4 << 20 && geteuid())
+		printf("ok %d - # SKIP SO_SNDBUFFORCE needs CAP_NET_ADMIN\n",
+		       ++tap_count);
+	else
+		CHECK(size >= 4 << 20, "sndbuf: raised for 4 MiB (%d)", size);
+	nl_socket_free(nl.sk);
+}
+
 int main(void)
 {
 	printf("# test_netlink\n");
@@ -1278,6 +1301,7 @@ int main(void)
 	test_fw_show();
 	test_port_show_fw();
 	test_fw_load();
+	test_sndbuf();
 	test_real_kernel();
 	drain();
 	free(fk.req);

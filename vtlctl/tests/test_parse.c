@@ -312,9 +312,11 @@ static void test_fw_rule(void)
 	CHECK(ret == VTL_PARSE_OK && r->proto == IPPROTO_AH, "fw add: ah");
 	ret = fw_add("dev v dir in proto 47 action accept", &a, "");
 	CHECK(ret == VTL_PARSE_OK && r->proto == 47, "fw add: proto number");
-	ret = fw_add("dev v dir in proto 0 action accept", &a, "");
-	CHECK(ret == VTL_PARSE_OK && r->has_proto && r->proto == 0,
-	      "fw add: proto 0 is given, not absent");
+	fw_add_bad("dev v dir in proto 0 action accept",
+		   "invalid proto \"0\": 0 matches any protocol, leave proto out");
+	ret = fw_add("dev v dir in proto 1 action accept", &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->has_proto && r->proto == 1,
+	      "fw add: proto 1");
 	ret = fw_add("dev v dir in proto 255 action accept", &a, "");
 	CHECK(ret == VTL_PARSE_OK && r->proto == 255, "fw add: proto 255");
 
