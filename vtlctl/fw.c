@@ -347,6 +347,7 @@ static int fw_bare(void *ctx, const char *arg)
 			vtl_err("duplicate policy \"%s\"", arg);
 			return -EINVAL;
 		}
+		/* accept and drop, the first two verdicts: not reject */
 		if (parse_word("policy", arg, fw_verdicts, 2, &verdict))
 			return -EINVAL;
 		a->policy = verdict;
