@@ -1655,21 +1655,18 @@ int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt)
 		pkt_put16(p + 4, VTL_PKT_ICMP_HLEN + qlen);
 		p[6] = IPPROTO_ICMPV6;
 		p[7] = PKT_DEFAULT_TTL;
-		memcpy(p + 8, saddr, 16);
-		memcpy(p + 24, daddr, 16);
-		buf[l4] = PKT_ICMPV6_DEST_UNREACH;
-		buf[l4 + 1] = PKT_ICMPV6_PORT_UNREACH;
 	} else {
+		/* ID 0 and DF clear: the flags and offset stay zero */
 		p[0] = 0x45;
 		p[1] = tos;
 		pkt_put16(p + 2, total - l3);
 		p[8] = PKT_DEFAULT_TTL;
 		p[9] = IPPROTO_ICMP;
-		memcpy(p + 12, saddr, 4);
-		memcpy(p + 16, daddr, 4);
-		buf[l4] = PKT_ICMP_DEST_UNREACH;
-		buf[l4 + 1] = PKT_ICMP_PORT_UNREACH;
 	}
+	memcpy(p + (v6 ? 8 : 12), saddr, alen);
+	memcpy(p + (v6 ? 24 : 16), daddr, alen);
+	buf[l4] = v6 ? PKT_ICMPV6_DEST_UNREACH : PKT_ICMP_DEST_UNREACH;
+	buf[l4 + 1] = v6 ? PKT_ICMPV6_PORT_UNREACH : PKT_ICMP_PORT_UNREACH;
 
 	err = vtl_pkt_parse(&out, buf, total, total);
 	if (err)

@@ -311,6 +311,26 @@ static bool __init st_clone(u8 *frame)
 	return ok;
 }
 
+/*
+ * A segment to answer: only its Ethernet header linear, a hardware VLAN tag
+ * 42, parsed into @pkt.
+ */
+static struct sk_buff *__init st_tagged_skb(const u8 *frame, int len,
+					    struct vtl_pkt *pkt)
+{
+	struct sk_buff *skb = st_skb(frame, len, ETH_HLEN);
+
+	if (!skb)
+		return NULL;
+	__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 42);
+	if (vtl_skb_parse(skb, pkt)) {
+		pr_err("packet self-test %s: parse: FAIL\n", __func__);
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
 /* The builders' skbs, answering a segment with a hardware VLAN tag. */
 static bool __init st_replies(u8 *frame, bool ipv6)
 {
@@ -319,11 +339,9 @@ static bool __init st_replies(u8 *frame, bool ipv6)
 	struct vtl_pkt pkt, out;
 	bool ok = true;
 
-	skb = st_skb(frame, len, ETH_HLEN);
+	skb = st_tagged_skb(frame, len, &pkt);
 	if (!skb)
 		return false;
-	__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 42);
-	ST_CHECK(!vtl_skb_parse(skb, &pkt));
 
 	reply = vtl_skb_build_tcp_ack(skb, &pkt, 1000, 555);
 	ST_CHECK(!IS_ERR(reply));
@@ -394,11 +412,9 @@ static bool __init st_icmp_unreach(u8 *frame, bool ipv6)
 	struct vtl_pkt pkt, out, quote;
 	bool ok = true;
 
-	skb = st_skb(frame, len, ETH_HLEN);
+	skb = st_tagged_skb(frame, len, &pkt);
 	if (!skb)
 		return false;
-	__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 42);
-	ST_CHECK(!vtl_skb_parse(skb, &pkt));
 	ST_CHECK(skb_headlen(skb) + ETH_HLEN < len);
 
 	reply = vtl_skb_build_icmp_unreach(skb, &pkt);

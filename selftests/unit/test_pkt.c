@@ -1032,6 +1032,24 @@ static void test_gso(void)
 	end("gso: SYN and RST are refused, FIN is fine");
 }
 
+/*
+ * A built frame, parsed as @out, as a struct tf for frames.c's reference
+ * checksums: its L4 protocol @proto, its checksum @check bytes into L4.
+ */
+static void tf_of_built(struct tf *f, const u8 *buf, int len,
+			const struct vtl_pkt *out, u8 proto, u32 check)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, buf, len);
+	f->len = len;
+	f->l3 = out->l3_off;
+	f->l4 = out->l4_off;
+	f->l3_end = out->l3_end;
+	f->check = out->l4_off + check;
+	f->v6 = out->flags & VTL_PKT_IPV6;
+	f->proto = proto;
+}
+
 /* Parse a built frame and check what every builder guarantees. */
 static void check_built(u8 *buf, int len, struct vtl_pkt *out)
 {
@@ -1044,15 +1062,7 @@ static void check_built(u8 *buf, int len, struct vtl_pkt *out)
 	if (!(out->flags & VTL_PKT_TCP))
 		return;
 	/* check against the reference, through a struct tf */
-	memset(&f, 0, sizeof(f));
-	memcpy(f.b, buf, len);
-	f.len = len;
-	f.l3 = out->l3_off;
-	f.l4 = out->l4_off;
-	f.l3_end = out->l3_end;
-	f.check = out->l4_off + 16;
-	f.v6 = out->flags & VTL_PKT_IPV6;
-	f.proto = IPPROTO_TCP;
+	tf_of_built(&f, buf, len, out, IPPROTO_TCP, 16);
 	CHECK_EQ(rd16(f.b + f.check), ref_l4_csum(&f));
 	if (!f.v6) {
 		CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
@@ -1458,15 +1468,8 @@ static void check_unreach(const u8 *buf, int len, const struct tf *f,
 	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
 
 	/* and against the reference */
-	memset(&r, 0, sizeof(r));
-	memcpy(r.b, buf, len);
-	r.len = len;
-	r.l3 = out->l3_off;
-	r.l4 = out->l4_off;
-	r.l3_end = out->l3_end;
-	r.check = out->l4_off + 2;
-	r.v6 = f->v6;
-	r.proto = f->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	tf_of_built(&r, buf, len, out, f->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+		    2);
 	CHECK_EQ(rd16(r.b + r.check), ref_l4_csum(&r));
 	if (!r.v6)
 		CHECK_EQ(rd16(r.b + r.l3 + 10), ref_ip4_csum(&r));
@@ -1601,7 +1604,7 @@ static void test_icmp_unreach_refused(void)
 	static const struct {
 		const char *name;
 		bool v6;
-		u32 off;	/* from the IP header, or -1 from the frame */
+		u32 off;	/* from the IP header */
 		u8 val[4];
 		u32 n;
 		int err;
