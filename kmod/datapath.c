@@ -59,15 +59,15 @@ static enum vtl_verdict vtl_dp_process(struct vtl_port *port,
 		f.ct_state = vtl_conntable_classify(port->conns, &f.pkt,
 						    from_vm, &ct);
 	verdict = vtl_services_frame(&f);
-	if (verdict == VTL_PASS && (f.pkt.flags & VTL_PKT_IP))
+	if (verdict != VTL_DROP && (f.pkt.flags & VTL_PKT_IP))
 		vtl_conntable_confirm(port->conns, &ct, &f.pkt, from_vm);
 	return verdict;
 }
 
 /*
  * Send a frame VTL took in from @in (counted in @in_stats) out of @out: the
- * patch cable of a standalone port.  skb->data is at the network header, as
- * an rx_handler gets it.
+ * patch cable of a standalone port, or a service's redirect.  skb->data is
+ * at the Ethernet header.
  */
 static void vtl_dp_forward(struct sk_buff *skb, struct net_device *out,
 			   struct vtl_pcpu_stats __percpu *in_stats,
@@ -78,7 +78,6 @@ static void vtl_dp_forward(struct sk_buff *skb, struct net_device *out,
 
 	if (unlikely(!netif_running(out) || !netif_carrier_ok(out)))
 		goto drop;
-	skb_push(skb, skb->mac_len);
 	if (unlikely(!is_skb_forwardable(out, skb)))
 		goto drop;
 	skb_forward_csum(skb);
@@ -117,11 +116,17 @@ static rx_handler_result_t vtl_dp_rx_handler(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 	/* From the uplink of a standalone port is to the VM. */
-	if (vtl_dp_process(port, skb, from_vm) == VTL_DROP) {
+	switch (vtl_dp_process(port, skb, from_vm)) {
+	case VTL_PASS:
+		break;
+	case VTL_DROP:
 		vtl_stats_drop(in_stats);
 		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;
+	case VTL_STOLEN:
+		return RX_HANDLER_CONSUMED;
 	}
+	skb_push(skb, skb->mac_len);
 
 	switch (port->mode) {
 	case VTL_PORT_MODE_STANDALONE:
@@ -143,6 +148,33 @@ static rx_handler_result_t vtl_dp_rx_handler(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
+/**
+ * vtl_dp_deliver() - send a frame into a port's VM through its pipeline
+ * @port: the port
+ * @skb: a whole frame, not shared, its MAC header set at or before
+ *	skb->data; consumed
+ *
+ * The frame meets @port's services and table as a frame to the VM, then
+ * leaves through @port's device, counted there (or dropped, and counted).
+ *
+ * Context: softirq, RCU read side.
+ */
+void vtl_dp_deliver(struct vtl_port *port, struct sk_buff *skb)
+{
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	switch (vtl_dp_process(port, skb, false)) {
+	case VTL_PASS:
+		vtl_dp_forward(skb, port->dev, port->stats, port->stats);
+		break;
+	case VTL_DROP:
+		vtl_stats_drop(port->stats);
+		kfree_skb(skb);
+		break;
+	case VTL_STOLEN:
+		break;
+	}
+}
+
 /* A frame from a bridge-mode port's VM, entering the bridge. */
 static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
@@ -153,12 +185,17 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	vtl_stats_rx(port->stats, vtl_frame_len(skb));
 	/* The bridge unshares what it receives (br_handle_frame()). */
-	if (likely(!skb_shared(skb)) &&
-	    vtl_dp_process(port, skb, true) == VTL_DROP) {
+	if (unlikely(skb_shared(skb)))
+		return NF_ACCEPT;
+	switch (vtl_dp_process(port, skb, true)) {
+	case VTL_DROP:
 		vtl_stats_drop(port->stats);
 		return NF_DROP;
+	case VTL_STOLEN:
+		return NF_STOLEN;
+	default:
+		return NF_ACCEPT;
 	}
-	return NF_ACCEPT;
 }
 
 /* A frame the bridge sends out of a bridge-mode port, to its VM. */
@@ -170,10 +207,16 @@ static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 	if (!port || port->dev != state->out)
 		return NF_ACCEPT;
 	/* What the bridge sends each port is its own copy or clone. */
-	if (likely(!skb_shared(skb)) &&
-	    vtl_dp_process(port, skb, false) == VTL_DROP) {
-		vtl_stats_drop(port->stats);
-		return NF_DROP;
+	if (likely(!skb_shared(skb))) {
+		switch (vtl_dp_process(port, skb, false)) {
+		case VTL_DROP:
+			vtl_stats_drop(port->stats);
+			return NF_DROP;
+		case VTL_STOLEN:
+			return NF_STOLEN;
+		default:
+			break;
+		}
 	}
 	vtl_stats_tx(port->stats, vtl_frame_len(skb));
 	return NF_ACCEPT;

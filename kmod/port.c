@@ -279,6 +279,7 @@ void vtl_port_destroy(struct vtl_port *port)
 	hash_del_rcu(&port->hnode);
 	vn->genid++;
 	vtl_dp_detach(port);
+	vtl_services_port_uninit(port);
 	vtl_conntable_stop(port->conns);
 	netdev_info(port->dev, "vtl: detached\n");
 	call_rcu(&port->rcu, vtl_port_free_rcu);

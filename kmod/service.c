@@ -7,6 +7,7 @@
 #include <linux/netdevice.h>
 
 #include "conntable.h"
+#include "datapath.h"
 #include "port.h"
 #include "service.h"
 #include "skb.h"
@@ -44,6 +45,21 @@ err:
 }
 
 /**
+ * vtl_services_port_uninit() - tell every service a port is going
+ * @port: the port, detached from the data path
+ *
+ * Context: process, RTNL.
+ */
+void vtl_services_port_uninit(struct vtl_port *port)
+{
+	int i;
+
+	for (i = VTL_SVC_COUNT - 1; i >= 0; i--)
+		if (vtl_services[i]->port_uninit)
+			vtl_services[i]->port_uninit(port);
+}
+
+/**
  * vtl_services_port_free() - free every service's state of a port
  * @port: the port, which the data path no longer holds
  *
@@ -62,15 +78,18 @@ void vtl_services_port_free(struct vtl_port *port)
  * @f: the frame
  *
  * Context: softirq, RCU read side.
- * Return: %VTL_DROP as soon as one service drops it, else %VTL_PASS.
+ * Return: the first verdict other than %VTL_PASS, else %VTL_PASS.
  */
 enum vtl_verdict vtl_services_frame(struct vtl_frame *f)
 {
+	enum vtl_verdict v;
 	int i;
 
-	for (i = 0; i < VTL_SVC_COUNT; i++)
-		if (vtl_services[i]->frame(f) == VTL_DROP)
-			return VTL_DROP;
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		v = vtl_services[i]->frame(f);
+		if (v != VTL_PASS)
+			return v;
+	}
 	return VTL_PASS;
 }
 
@@ -140,6 +159,28 @@ void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply)
 		vtl_frame_xmit(reply, port->dev, port->stats);
 	else
 		vtl_frame_xmit(reply, port->peer, port->peer_stats);
+}
+
+/**
+ * vtl_frame_redirect() - send a frame into another port's VM
+ * @f: the frame, from @f->port's VM
+ * @out: another port of the namespace
+ *
+ * The frame enters @out as a frame to its VM: @out's services and
+ * connection table see it, then it goes out of @out's device.  On success
+ * the frame is gone and the caller returns %VTL_STOLEN.
+ *
+ * Context: softirq, RCU read side.
+ * Return: true if the frame was taken (sent, or dropped by @out's
+ * services or on the way out and counted there); false if @out cannot take
+ * it (its device is down), and the frame is still the caller's.
+ */
+bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out)
+{
+	if (unlikely(!netif_running(out->dev) || !netif_carrier_ok(out->dev)))
+		return false;
+	vtl_dp_deliver(out, f->skb);
+	return true;
 }
 
 int __init vtl_services_init(void)

@@ -35,10 +35,12 @@ enum vtl_svc_id {
  * enum vtl_verdict - what a service makes of a frame
  * @VTL_PASS: the frame goes on, to the next service and then its way
  * @VTL_DROP: the frame is dropped (and counted by the caller)
+ * @VTL_STOLEN: the service took the frame (and sent or freed it)
  */
 enum vtl_verdict {
 	VTL_PASS,
 	VTL_DROP,
+	VTL_STOLEN,
 };
 
 /**
@@ -66,6 +68,9 @@ struct vtl_frame {
  * @name: for messages
  * @port_init: set up the service's state of a new port, in its slot;
  *	process context, RTNL, before the data path sees the port
+ * @port_uninit: the port is being destroyed and the data path no longer
+ *	starts on it (RTNL): let go of references other ports' state holds
+ *	to it; may be NULL
  * @port_free: free that state; the data path is done with the port (an
  *	RCU callback: must not sleep)
  * @frame: the data path's call for each frame; softirq, RCU read side
@@ -74,6 +79,7 @@ struct vtl_frame {
 struct vtl_service {
 	const char *name;
 	int (*port_init)(struct vtl_port *port);
+	void (*port_uninit)(struct vtl_port *port);
 	void (*port_free)(struct vtl_port *port);
 	enum vtl_verdict (*frame)(struct vtl_frame *f);
 	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
@@ -83,10 +89,12 @@ struct vtl_service {
 extern struct workqueue_struct *vtl_wq;
 
 int vtl_services_port_init(struct vtl_port *port);
+void vtl_services_port_uninit(struct vtl_port *port);
 void vtl_services_port_free(struct vtl_port *port);
 enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
 int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
+bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);
 
 int vtl_services_init(void);
 void vtl_services_uninit(void);

@@ -57,3 +57,50 @@ void vtl_stats_read(struct vtl_pcpu_stats __percpu *stats,
 		sum->dropped += drop;
 	}
 }
+
+/**
+ * vtl_hits_alloc() - allocate zeroed per-CPU hit counters
+ *
+ * Return: the counters, or NULL when out of memory.
+ */
+struct vtl_pcpu_hits __percpu *vtl_hits_alloc(void)
+{
+	struct vtl_pcpu_hits __percpu *hits;
+	int cpu;
+
+	hits = alloc_percpu_gfp(struct vtl_pcpu_hits,
+				GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!hits)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(hits, cpu)->syncp);
+	return hits;
+}
+
+/**
+ * vtl_hits_read() - sum hit counters over every CPU
+ * @hits: the per-CPU counters
+ * @packets: set to the packets
+ * @bytes: set to their bytes
+ */
+void vtl_hits_read(struct vtl_pcpu_hits __percpu *hits, u64 *packets,
+		   u64 *bytes)
+{
+	unsigned int start;
+	u64 p, b;
+	int cpu;
+
+	*packets = 0;
+	*bytes = 0;
+	for_each_possible_cpu(cpu) {
+		const struct vtl_pcpu_hits *h = per_cpu_ptr(hits, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&h->syncp);
+			p = u64_stats_read(&h->packets);
+			b = u64_stats_read(&h->bytes);
+		} while (u64_stats_fetch_retry(&h->syncp, start));
+		*packets += p;
+		*bytes += b;
+	}
+}

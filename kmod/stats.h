@@ -57,7 +57,28 @@ static inline void vtl_stats_drop(struct vtl_pcpu_stats __percpu *stats)
 	u64_stats_update_end(&s->syncp);
 }
 
+/* Packets and bytes something (a service's rule, say) matched, per CPU. */
+struct vtl_pcpu_hits {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+static inline void vtl_hits_add(struct vtl_pcpu_hits __percpu *hits,
+				unsigned int len)
+{
+	struct vtl_pcpu_hits *h = this_cpu_ptr(hits);
+
+	u64_stats_update_begin(&h->syncp);
+	u64_stats_inc(&h->packets);
+	u64_stats_add(&h->bytes, len);
+	u64_stats_update_end(&h->syncp);
+}
+
 struct vtl_pcpu_stats __percpu *vtl_stats_alloc(void);
+struct vtl_pcpu_hits __percpu *vtl_hits_alloc(void);
+void vtl_hits_read(struct vtl_pcpu_hits __percpu *hits, u64 *packets,
+		   u64 *bytes);
 void vtl_stats_read(struct vtl_pcpu_stats __percpu *stats,
 		    struct vtl_stats *sum);
 

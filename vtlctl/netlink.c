@@ -915,7 +915,7 @@ static int put_load(struct nl_msg *msg, uint32_t ifindex,
 		    const struct vtl_fw_load *load, uint32_t *offs)
 {
 	const struct vtl_fw_rule_list *list = &load->list;
-	struct nlattr *rules, *rule;
+	struct nlattr *rule;
 	size_t i;
 
 	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) < 0 ||
@@ -924,9 +924,7 @@ static int put_load(struct nl_msg *msg, uint32_t ifindex,
 	    (load->policy_out &&
 	     nla_put_u8(msg, VTL_FW_A_POLICY_OUT, load->policy_out) < 0))
 		return -EMSGSIZE;
-	rules = nla_nest_start(msg, VTL_FW_A_RULES);
-	if (!rules)
-		return -EMSGSIZE;
+	/* top-level nests: one nest's 16-bit length holds too few rules */
 	for (i = 0; i < list->len; i++) {
 		offs[i] = tail_offset(msg);
 		rule = nla_nest_start(msg, VTL_FW_A_RULE);
@@ -935,8 +933,7 @@ static int put_load(struct nl_msg *msg, uint32_t ifindex,
 			return -EMSGSIZE;
 	}
 	offs[i] = tail_offset(msg);
-	/* no rule: no VTL_FW_A_RULES, which the kernel takes as none */
-	return nla_nest_end(msg, rules) < 0 ? -E2BIG : 0;
+	return 0;
 }
 
 /*
@@ -965,10 +962,6 @@ int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
 		return -ENOMEM;
 	}
 	err = put_load(msg, ifindex, load, offs);
-	if (err == -E2BIG)
-		snprintf(nl->msg, sizeof(nl->msg),
-			 "%zu rules take %" PRIu32 " bytes, more than the %u one netlink attribute (VTL_FW_A_RULES) can hold",
-			 n, offs[n] - offs[0], USHRT_MAX - NLA_HDRLEN);
 	if (!err) {
 		fit_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
 		err = transact(nl, msg, NULL, NULL, NULL);

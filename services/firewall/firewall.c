@@ -98,16 +98,6 @@ static void vtl_fw_key(const struct vtl_frame *f,
 	vtl_fw_ports(pkt, key);
 }
 
-static void vtl_fw_hit(struct vtl_fw_hits __percpu *hits, u32 len)
-{
-	struct vtl_fw_hits *h = this_cpu_ptr(hits);
-
-	u64_stats_update_begin(&h->syncp);
-	u64_stats_inc(&h->packets);
-	u64_stats_add(&h->bytes, len);
-	u64_stats_update_end(&h->syncp);
-}
-
 static void vtl_fw_tally(struct vtl_fw_port *fp, u8 action, bool policy,
 			 unsigned int di)
 {
@@ -165,7 +155,7 @@ static enum vtl_verdict vtl_fw_frame(struct vtl_frame *f)
 		rule = vtl_fw_lookup(chain->cls, &key, &idx);
 	}
 	if (rule) {
-		vtl_fw_hit(chain->e[idx]->hits, f->len);
+		vtl_hits_add(chain->e[idx]->hits, f->len);
 		action = rule->action;
 	} else {
 		action = conf->policy[di];

@@ -57,21 +57,17 @@ static const struct nla_policy vtl_fw_rule_policy[VTL_FW_A_MAX + 1] = {
 	},
 };
 
-static const struct nla_policy vtl_fw_rules_policy[VTL_FW_A_MAX + 1] = {
-	[VTL_FW_A_RULE] = NLA_POLICY_NESTED(vtl_fw_rule_policy),
-};
-
 const struct nla_policy vtl_fw_nl_policy[VTL_FW_A_MAX + 1] = {
 	VTL_FW_RULE_POLICY,
 	[VTL_FW_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_FW_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_FW_A_POLICY] = NLA_POLICY_RANGE(NLA_U8, VTL_FW_VERDICT_ACCEPT,
 					     VTL_FW_VERDICT_DROP),
-	[VTL_FW_A_RULES] = NLA_POLICY_NESTED(vtl_fw_rules_policy),
-	[VTL_FW_A_RULE] = {
+	[VTL_FW_A_RULES] = {
 		.type = NLA_REJECT,
-		.reject_message = "rules to load go in VTL_FW_A_RULES",
+		.reject_message = "give each rule as a top-level VTL_FW_A_RULE",
 	},
+	[VTL_FW_A_RULE] = NLA_POLICY_NESTED(vtl_fw_rule_policy),
 	[VTL_FW_A_POLICY_IN] = NLA_POLICY_RANGE(NLA_U8, VTL_FW_VERDICT_ACCEPT,
 						VTL_FW_VERDICT_DROP),
 	[VTL_FW_A_POLICY_OUT] = NLA_POLICY_RANGE(NLA_U8, VTL_FW_VERDICT_ACCEPT,
@@ -259,7 +255,7 @@ static int vtl_fw_nl_put_rule(struct sk_buff *msg, int ifindex,
 	unsigned int alen = r->family == 6 ? 16 : 4;
 	u64 packets, bytes;
 
-	vtl_fw_entry_hits(e, &packets, &bytes);
+	vtl_hits_read(e->hits, &packets, &bytes);
 	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) ||
 	    nla_put_u8(msg, VTL_FW_A_DIR, e->dir) ||
 	    nla_put_u32(msg, VTL_FW_A_ID, r->id) ||
@@ -408,30 +404,34 @@ int vtl_fw_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* The rules of a %VTL_FW_A_RULES nest, in a kvmalloc()ed array. */
-static struct vtl_fw_spec *vtl_fw_nl_parse_rules(struct nlattr *rules, u32 *n,
-						 struct netlink_ext_ack *extack)
+/* The %VTL_FW_A_RULE nests of a request, in a kvmalloc()ed array. */
+static struct vtl_fw_spec *vtl_fw_nl_parse_rules(struct genl_info *info,
+						 u32 *n)
 {
 	struct nlattr *tb[VTL_FW_A_MAX + 1];
 	struct vtl_fw_spec *specs;
-	struct nlattr *nest;
+	struct nlattr *nla;
 	int rem, ret;
 	u32 i = 0;
 
 	*n = 0;
-	nla_for_each_nested(nest, rules, rem)
-		(*n)++;
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(nla) == VTL_FW_A_RULE)
+			(*n)++;
 	if (*n > VTL_FW_MAX_RULES) {
-		NL_SET_ERR_MSG_ATTR(extack, rules, "too many rules for one port");
+		NL_SET_ERR_MSG(info->extack, "too many rules for one port");
 		return ERR_PTR(-E2BIG);
 	}
 	specs = kvmalloc_array(*n, sizeof(*specs), GFP_KERNEL);
 	if (!specs)
 		return ERR_PTR(-ENOMEM);
-	nla_for_each_nested(nest, rules, rem) {
-		ret = nla_parse_nested(tb, VTL_FW_A_MAX, nest,
-				       vtl_fw_rule_policy, extack) ?:
-		      vtl_fw_nl_parse_rule(tb, nest, &specs[i++], extack);
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != VTL_FW_A_RULE)
+			continue;
+		/* Validated with the request: this only splits it up. */
+		ret = nla_parse_nested(tb, VTL_FW_A_MAX, nla,
+				       vtl_fw_rule_policy, info->extack) ?:
+		      vtl_fw_nl_parse_rule(tb, nla, &specs[i++], info->extack);
 		if (ret) {
 			kvfree(specs);
 			return ERR_PTR(ret);
@@ -446,10 +446,10 @@ int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
 	struct vtl_fw_spec *specs;
 	struct vtl_port *port;
 	int ret = -ENODEV;
-	u32 n = 0;
+	u32 n;
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_FW_A_IFINDEX) ||
-	    vtl_fw_nl_only(info, BIT(VTL_FW_A_IFINDEX) | BIT(VTL_FW_A_RULES) |
+	    vtl_fw_nl_only(info, BIT(VTL_FW_A_IFINDEX) | BIT(VTL_FW_A_RULE) |
 				 BIT(VTL_FW_A_POLICY_IN) |
 				 BIT(VTL_FW_A_POLICY_OUT)))
 		return -EINVAL;
@@ -459,13 +459,9 @@ int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[VTL_FW_A_POLICY_OUT])
 		policy[VTL_FW_DIR_OUT - 1] =
 			nla_get_u8(info->attrs[VTL_FW_A_POLICY_OUT]);
-	specs = NULL;
-	if (info->attrs[VTL_FW_A_RULES]) {
-		specs = vtl_fw_nl_parse_rules(info->attrs[VTL_FW_A_RULES], &n,
-					      info->extack);
-		if (IS_ERR(specs))
-			return PTR_ERR(specs);
-	}
+	specs = vtl_fw_nl_parse_rules(info, &n);
+	if (IS_ERR(specs))
+		return PTR_ERR(specs);
 	rtnl_lock();
 	port = vtl_fw_nl_port(info);
 	if (port)

@@ -25,19 +25,15 @@ static struct vtl_fw_entry *vtl_fw_entry_new(const struct vtl_fw_spec *spec,
 					     u32 id)
 {
 	struct vtl_fw_entry *e;
-	int cpu;
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return NULL;
-	e->hits = alloc_percpu_gfp(struct vtl_fw_hits,
-				   GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	e->hits = vtl_hits_alloc();
 	if (!e->hits) {
 		kfree(e);
 		return NULL;
 	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(e->hits, cpu)->syncp);
 	e->rule = spec->rule;
 	e->rule.id = id;
 	e->dir = spec->dir;
@@ -177,34 +173,6 @@ u8 vtl_fw_conf_policy(const struct vtl_fw_conf *conf, u8 dir)
 u32 vtl_fw_conf_rules(const struct vtl_fw_conf *conf, u8 dir)
 {
 	return conf && conf->chain[dir - 1] ? conf->chain[dir - 1]->n : 0;
-}
-
-/**
- * vtl_fw_entry_hits() - a rule's counters, summed over the CPUs
- * @e: the rule
- * @packets: packets it matched
- * @bytes: their bytes
- */
-void vtl_fw_entry_hits(const struct vtl_fw_entry *e, u64 *packets,
-		       u64 *bytes)
-{
-	unsigned int start;
-	u64 p, b;
-	int cpu;
-
-	*packets = 0;
-	*bytes = 0;
-	for_each_possible_cpu(cpu) {
-		const struct vtl_fw_hits *h = per_cpu_ptr(e->hits, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&h->syncp);
-			p = u64_stats_read(&h->packets);
-			b = u64_stats_read(&h->bytes);
-		} while (u64_stats_fetch_retry(&h->syncp, start));
-		*packets += p;
-		*bytes += b;
-	}
 }
 
 /* Publish the current configuration with @dir's rules replaced by @e. */

@@ -12,17 +12,12 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/vtl.h>
 
+#include "stats.h"
+
 #include "fwclass.h"
 
 /* Directions, as indexes: enum vtl_fw_dir - 1. */
 #define VTL_FW_NDIR	2
-
-/* Hit counters of one rule, per CPU. */
-struct vtl_fw_hits {
-	u64_stats_t packets;
-	u64_stats_t bytes;
-	struct u64_stats_sync syncp;
-};
 
 /**
  * struct vtl_fw_entry - one configured rule
@@ -35,7 +30,7 @@ struct vtl_fw_entry {
 	struct vtl_fw_rule rule;
 	u8 dir;
 	refcount_t ref;
-	struct vtl_fw_hits __percpu *hits;
+	struct vtl_pcpu_hits __percpu *hits;
 };
 
 /**
@@ -109,8 +104,6 @@ struct vtl_fw_spec {
 void vtl_fw_conf_release(struct vtl_fw_conf *conf);
 u8 vtl_fw_conf_policy(const struct vtl_fw_conf *conf, u8 dir);
 u32 vtl_fw_conf_rules(const struct vtl_fw_conf *conf, u8 dir);
-void vtl_fw_entry_hits(const struct vtl_fw_entry *e, u64 *packets,
-		       u64 *bytes);
 void vtl_fw_read_stats(const struct vtl_fw_port *fp, struct vtl_fw_stats *sum);
 
 int vtl_fw_rule_add(struct vtl_fw_port *fp, const struct vtl_fw_spec *spec,

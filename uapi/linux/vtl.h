@@ -81,11 +81,14 @@
  *	drop) of direction %VTL_FW_A_DIR of the port %VTL_FW_A_IFINDEX: what
  *	happens to a packet no rule matches.  The default is accept.
  * @VTL_CMD_FW_LOAD: replace every rule of the port %VTL_FW_A_IFINDEX, both
- *	directions, by %VTL_FW_A_RULES (absent: none), and optionally the
- *	policies (%VTL_FW_A_POLICY_IN, %VTL_FW_A_POLICY_OUT), in one step: a
- *	packet sees either the old rules and policies or the new ones.  A bad
- *	rule fails the whole request, changes nothing, and the extended ACK
- *	points at its nest.  Rules get new ids in order; counters start at 0.
+ *	directions, by the %VTL_FW_A_RULE nests of the request, in order
+ *	(none: no rules), and optionally the policies (%VTL_FW_A_POLICY_IN,
+ *	%VTL_FW_A_POLICY_OUT), in one step: a packet sees either the old rules
+ *	and policies or the new ones.  The rules are top-level attributes, as
+ *	many as the message holds, not one nest, whose 16-bit length would
+ *	hold about a thousand.  A bad rule fails the whole request, changes
+ *	nothing, and the extended ACK points at its nest.  Rules get new ids
+ *	in order; counters start at 0.
  * @VTL_CMD_REWRITE_NEW: add a rewrite rule to a port: frames from its VM
  *	to an address in %VTL_REWRITE_A_DST/%VTL_REWRITE_A_DST_LEN get the
  *	destination MAC %VTL_REWRITE_A_DMAC (required) and optionally a new
@@ -386,7 +389,11 @@ enum vtl_fw_ct_state {
  *
  * A rule matches a packet when each of its match attributes does; an
  * absent one matches anything.  Packets that are not IP (ARP, say) are not
- * filtered.
+ * filtered.  %VTL_CMD_FW_GET returns one message per rule, of the
+ * attributes %VTL_CMD_FW_NEW takes plus %VTL_FW_A_ID, %VTL_FW_A_PACKETS
+ * and %VTL_FW_A_BYTES; %VTL_CMD_FW_NEW's reply is the same message for
+ * the new rule.  %VTL_FW_A_FAMILY is returned whenever the rule has one
+ * (given, or implied by a prefix or ICMP).
  *
  * @VTL_FW_A_UNSPEC: invalid
  * @VTL_FW_A_PAD: padding for 64-bit attributes; ignored
@@ -396,7 +403,7 @@ enum vtl_fw_ct_state {
  *	by %VTL_CMD_FW_DEL
  * @VTL_FW_A_FAMILY: u8, 4 or 6; needed with an address prefix, implied by
  *	ICMP (4) and ICMPv6 (6)
- * @VTL_FW_A_PROTO: u8, IPPROTO_*
+ * @VTL_FW_A_PROTO: u8, IPPROTO_*; 0, like its absence, is any protocol
  * @VTL_FW_A_SRC: binary, source address prefix: 4 bytes for family 4, 16
  *	for 6; bits past %VTL_FW_A_SRC_LEN must be zero
  * @VTL_FW_A_SRC_LEN: u8, its length in bits (default: the whole address)
@@ -414,8 +421,8 @@ enum vtl_fw_ct_state {
  * @VTL_FW_A_BYTES: u64, their bytes, from the Ethernet header; returned
  * @VTL_FW_A_POLICY: u8, &enum vtl_fw_verdict (accept or drop), for
  *	%VTL_CMD_FW_POLICY
- * @VTL_FW_A_RULES: nest of %VTL_FW_A_RULE, for %VTL_CMD_FW_LOAD
- * @VTL_FW_A_RULE: nest of &enum vtl_fw_attr: one rule of %VTL_FW_A_RULES,
+ * @VTL_FW_A_RULES: unused, rejected (see %VTL_CMD_FW_LOAD)
+ * @VTL_FW_A_RULE: nest of &enum vtl_fw_attr: one rule of %VTL_CMD_FW_LOAD,
  *	with %VTL_FW_A_DIR, %VTL_FW_A_ACTION and match attributes only
  * @VTL_FW_A_POLICY_IN: u8, for %VTL_CMD_FW_LOAD: the new "in" policy
  * @VTL_FW_A_POLICY_OUT: u8, the new "out" policy
