@@ -434,7 +434,8 @@ static bool pkt_icmp_quotes(const struct vtl_pkt *pkt)
  * (RFC 792): no L4 flag is set and @quote->payload_off is @quote->l4_off,
  * but unless %VTL_PKT_FRAG_LATER is set, those first bytes are readable.
  * @quote->l3_end and @quote->l4_end come from the quoted IP length, which
- * may run past the quote's end: only @quote->len bytes are readable.
+ * may run past the quote's end (@quote->frame_len is ~0: no IP length is
+ * too long): only @quote->len bytes are readable.
  *
  * Return: 0; -EINVAL if @pkt is not such an ICMP error, or a quoted header
  * field is invalid (as vtl_pkt_parse()); -EPROTO if the quote ends before
