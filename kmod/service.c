@@ -117,9 +117,12 @@ static void vtl_frame_xmit(struct sk_buff *skb, struct net_device *dev,
 			   struct vtl_pcpu_stats __percpu *stats)
 {
 	unsigned int len = skb->len;
+	int ret;
 
 	skb->dev = dev;
-	if (net_xmit_eval(dev_queue_xmit(skb)) == NET_XMIT_SUCCESS)
+	/* net_xmit_eval() evaluates its argument twice. */
+	ret = dev_queue_xmit(skb);
+	if (net_xmit_eval(ret) == NET_XMIT_SUCCESS)
 		vtl_stats_tx(stats, len);
 }
 
