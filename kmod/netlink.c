@@ -18,6 +18,7 @@
 #include "service.h"
 
 #include "../services/firewall/firewall.h"
+#include "../services/rewrite/rewrite.h"
 
 static struct netlink_range_validation vtl_max_conns_range = {
 	.max = VTL_CONN_LIMIT_MAX,
@@ -58,6 +59,10 @@ static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 	[VTL_PORT_A_FW] = {
 		.type = NLA_REJECT,
 		.reject_message = "the firewall is configured with VTL_CMD_FW_*",
+	},
+	[VTL_PORT_A_REWRITE] = {
+		.type = NLA_REJECT,
+		.reject_message = "rewriting is configured with VTL_CMD_REWRITE_*",
 	},
 };
 
@@ -556,6 +561,50 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.doit = vtl_fw_nl_load,
 		.policy = vtl_fw_nl_policy,
 		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_NEW,
+		.doit = vtl_rw_nl_new,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_DEL,
+		.doit = vtl_rw_nl_del,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_GET,
+		.start = vtl_rw_nl_dump_start,
+		.dumpit = vtl_rw_nl_dump,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_FLUSH,
+		.doit = vtl_rw_nl_flush,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_TUNNEL_SET,
+		.doit = vtl_tunnel_nl_set,
+		.policy = vtl_tunnel_nl_policy,
+		.maxattr = VTL_TUNNEL_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_TUNNEL_GET,
+		.doit = vtl_tunnel_nl_get,
+		.dumpit = vtl_tunnel_nl_dump,
+		.policy = vtl_tunnel_nl_policy,
+		.maxattr = VTL_TUNNEL_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -20,7 +20,7 @@ static int __net_init vtl_net_init(struct net *net)
 	vn->net = net;
 	INIT_LIST_HEAD(&vn->ports);
 	hash_init(vn->port_hash);
-	return 0;
+	return vtl_services_net_init(vn);
 }
 
 static void __net_exit vtl_net_exit(struct net *net)
@@ -31,6 +31,7 @@ static void __net_exit vtl_net_exit(struct net *net)
 	vtl_port_destroy_all(vn);
 	rtnl_unlock();
 	WARN_ON(vn->nbridge || vn->br_ops);
+	vtl_services_net_exit(vn);
 }
 
 static struct pernet_operations vtl_net_ops = {

@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 
 #include "constants.h"
+#include "service.h"
 
 /**
  * struct vtl_net - the VTL instance of one network namespace
@@ -24,6 +25,8 @@
  * @nbridge: how many bridge-mode ports use @br_ops; RTNL
  * @br_ops: this namespace's copy of the bridge hooks (their priv is this
  *	instance), registered while @nbridge is non-zero
+ * @svc: each service's state of the namespace, by &enum vtl_svc_id, or
+ *	NULL; fixed for the instance's life
  */
 struct vtl_net {
 	struct net *net;
@@ -32,6 +35,7 @@ struct vtl_net {
 	u32 genid;
 	unsigned int nbridge;
 	struct nf_hook_ops *br_ops;
+	void *svc[VTL_SVC_COUNT];
 };
 
 extern unsigned int vtl_net_id;

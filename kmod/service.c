@@ -13,12 +13,53 @@
 #include "skb.h"
 
 #include "../services/firewall/firewall.h"
+#include "../services/rewrite/rewrite.h"
 
 struct workqueue_struct *vtl_wq __read_mostly;
 
 static const struct vtl_service * const vtl_services[VTL_SVC_COUNT] = {
 	[VTL_SVC_FIREWALL] = &vtl_firewall_service,
+	[VTL_SVC_REWRITE] = &vtl_rewrite_service,
 };
+
+/**
+ * vtl_services_net_init() - set up every service's state of a namespace
+ * @vn: the new instance
+ *
+ * Return: 0 or a negative errno, after undoing what was done.
+ */
+int vtl_services_net_init(struct vtl_net *vn)
+{
+	int i, ret;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		if (!vtl_services[i]->net_init)
+			continue;
+		ret = vtl_services[i]->net_init(vn);
+		if (ret)
+			goto err;
+	}
+	return 0;
+
+err:
+	while (i--)
+		if (vtl_services[i]->net_exit)
+			vtl_services[i]->net_exit(vn);
+	return ret;
+}
+
+/**
+ * vtl_services_net_exit() - free every service's state of a namespace
+ * @vn: the instance, without ports
+ */
+void vtl_services_net_exit(struct vtl_net *vn)
+{
+	int i;
+
+	for (i = VTL_SVC_COUNT - 1; i >= 0; i--)
+		if (vtl_services[i]->net_exit)
+			vtl_services[i]->net_exit(vn);
+}
 
 /**
  * vtl_services_port_init() - set up every service's state of a new port
@@ -132,12 +173,12 @@ static void vtl_frame_xmit(struct sk_buff *skb, struct net_device *dev,
  * @reply: a whole Ethernet frame at skb->data (as skb.h's builders make
  *	them), addressed to @f's sender; consumed
  *
- * To the VM, @reply goes out of the port's device.  To the network it goes
- * out of a standalone port's uplink or, in bridge mode, into the bridge as
- * if the VM had sent it, so the bridge delivers it wherever @f came from,
- * the host included.  In host-only mode nothing reaches the VM from the
- * network, so nothing is answered that way.  A reply sent directly is
- * tracked like a frame passing the port; one handed to the bridge is
+ * To the VM, @reply goes out of the port's device; to the network, out of
+ * a standalone port's uplink or, in bridge mode, into the bridge as if the
+ * VM had sent it, so the bridge delivers it wherever @f came from, the
+ * host included.  In host-only mode nothing reaches the VM from the
+ * network, so nothing is answered that way.  A reply sent out of a device
+ * is tracked like a frame passing the port; one handed to the bridge is
  * tracked on its way in.
  *
  * Context: softirq, RCU read side.

@@ -23,11 +23,13 @@
 
 #include "pkt.h"
 
+struct vtl_net;
 struct vtl_port;
 
 /* The services, in the order frames meet them. */
 enum vtl_svc_id {
 	VTL_SVC_FIREWALL,
+	VTL_SVC_REWRITE,
 	VTL_SVC_COUNT
 };
 
@@ -73,6 +75,9 @@ struct vtl_frame {
  *	to it; may be NULL
  * @port_free: free that state; the data path is done with the port (an
  *	RCU callback: must not sleep)
+ * @net_init: set up the service's state of a new namespace instance, in
+ *	its slot; may be NULL
+ * @net_exit: free it, once the instance has no ports; may be NULL
  * @frame: the data path's call for each frame; softirq, RCU read side
  * @fill_port: add the service's attributes to a port's netlink message
  */
@@ -81,6 +86,8 @@ struct vtl_service {
 	int (*port_init)(struct vtl_port *port);
 	void (*port_uninit)(struct vtl_port *port);
 	void (*port_free)(struct vtl_port *port);
+	int (*net_init)(struct vtl_net *vn);
+	void (*net_exit)(struct vtl_net *vn);
 	enum vtl_verdict (*frame)(struct vtl_frame *f);
 	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
 };
@@ -88,6 +95,8 @@ struct vtl_service {
 /* The framework's workqueue, for services' deferred work (rcu_work). */
 extern struct workqueue_struct *vtl_wq;
 
+int vtl_services_net_init(struct vtl_net *vn);
+void vtl_services_net_exit(struct vtl_net *vn);
 int vtl_services_port_init(struct vtl_port *port);
 void vtl_services_port_uninit(struct vtl_port *port);
 void vtl_services_port_free(struct vtl_port *port);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rewrite and subnet tunneling (the paper's section 3.2): frames a VM
+ * sends to a destination prefix get new MAC (and optionally IP) addresses
+ * and may go straight into another port's VM, skipping the routed path.
+ * Its netlink commands are VTL_CMD_REWRITE_* and VTL_CMD_TUNNEL_*.
+ */
+#ifndef _VTL_REWRITE_H
+#define _VTL_REWRITE_H
+
+#include <net/genetlink.h>
+#include <uapi/linux/vtl.h>
+
+#include "service.h"
+
+extern const struct vtl_service vtl_rewrite_service;
+extern const struct nla_policy vtl_rw_nl_policy[VTL_REWRITE_A_MAX + 1];
+extern const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1];
+
+int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info);
+int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info);
+int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info);
+int vtl_rw_nl_dump_start(struct netlink_callback *cb);
+int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vtl_tunnel_nl_set(struct sk_buff *skb, struct genl_info *info);
+int vtl_tunnel_nl_get(struct sk_buff *skb, struct genl_info *info);
+int vtl_tunnel_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _VTL_REWRITE_H */

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rewrite's and tunnel auto's netlink commands: VTL_CMD_REWRITE_* and
+ * VTL_CMD_TUNNEL_*.
+ */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+
+#include "netlink.h"
+#include "port.h"
+
+#include "rewrite.h"
+#include "rw_rules.h"
+#include "tunnel.h"
+
+const struct nla_policy vtl_rw_nl_policy[VTL_REWRITE_A_MAX + 1] = {
+	[VTL_REWRITE_A_PAD] = { .type = NLA_REJECT },
+	[VTL_REWRITE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VTL_REWRITE_A_DST] = { .type = NLA_BINARY, .len = 16 },
+	[VTL_REWRITE_A_DST_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VTL_REWRITE_A_DMAC] = NLA_POLICY_ETH_ADDR,
+	[VTL_REWRITE_A_SMAC] = NLA_POLICY_ETH_ADDR,
+	[VTL_REWRITE_A_SADDR] = { .type = NLA_BINARY, .len = 16 },
+	[VTL_REWRITE_A_DADDR] = { .type = NLA_BINARY, .len = 16 },
+	[VTL_REWRITE_A_OUT_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VTL_REWRITE_A_AUTO ... VTL_REWRITE_A_BYTES] = {
+		.type = NLA_REJECT,
+		.reject_message = "returned, not taken",
+	},
+};
+
+const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1] = {
+	[VTL_TUNNEL_A_PAD] = { .type = NLA_REJECT },
+	[VTL_TUNNEL_A_AUTO] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTL_TUNNEL_A_IFINDEX ... VTL_TUNNEL_A_AGE_MS] = {
+		.type = NLA_REJECT,
+		.reject_message = "returned, not taken",
+	},
+};
+
+static void vtl_rw_nl_err(struct netlink_ext_ack *extack,
+			  const struct nlattr *attr, const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
+
+static struct vtl_rw_port *vtl_rw_nl_rw(const struct vtl_port *port)
+{
+	return vtl_port_svc(port, VTL_SVC_REWRITE);
+}
+
+/* The port of @attr.  Context: RTNL. */
+static struct vtl_port *vtl_rw_nl_port(struct genl_info *info,
+				       struct nlattr *attr, const char *msg)
+{
+	struct vtl_port *port;
+
+	port = vtl_port_find(vtl_net(genl_info_net(info)), nla_get_u32(attr));
+	if (!port)
+		vtl_rw_nl_err(info->extack, attr, msg);
+	return port;
+}
+
+/* The rule's prefix: family, 16 bytes, length; 0 or -EINVAL. */
+static int vtl_rw_nl_prefix(struct genl_info *info, struct vtl_rw_rule *r)
+{
+	struct nlattr *a = info->attrs[VTL_REWRITE_A_DST];
+	struct nlattr *l = info->attrs[VTL_REWRITE_A_DST_LEN];
+	unsigned int alen, i;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_DST))
+		return -EINVAL;
+	alen = nla_len(a);
+	if (alen != 4 && alen != 16) {
+		vtl_rw_nl_err(info->extack, a,
+			      "an address is 4 bytes (IPv4) or 16 (IPv6)");
+		return -EINVAL;
+	}
+	r->family = alen == 4 ? 4 : 6;
+	r->dst_len = l ? nla_get_u8(l) : alen * 8;
+	if (r->dst_len > alen * 8) {
+		vtl_rw_nl_err(info->extack, l, "prefix longer than the address");
+		return -EINVAL;
+	}
+	memcpy(r->dst, nla_data(a), alen);
+	for (i = r->dst_len; i < alen * 8; i++) {
+		if (r->dst[i / 8] & (0x80 >> (i % 8))) {
+			vtl_rw_nl_err(info->extack, a,
+				      "address has bits set past its prefix length");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int vtl_rw_nl_addr(struct genl_info *info, int type, u8 family,
+			  u8 *addr, u8 *flags, u8 flag)
+{
+	struct nlattr *a = info->attrs[type];
+
+	if (!a)
+		return 0;
+	if (nla_len(a) != (family == 4 ? 4 : 16)) {
+		vtl_rw_nl_err(info->extack, a,
+			      "the new address is of another family than the prefix");
+		return -EINVAL;
+	}
+	memcpy(addr, nla_data(a), nla_len(a));
+	*flags |= flag;
+	return 0;
+}
+
+static int vtl_rw_nl_mac(struct genl_info *info, int type, u8 *mac)
+{
+	struct nlattr *a = info->attrs[type];
+
+	memcpy(mac, nla_data(a), ETH_ALEN);
+	if (!is_valid_ether_addr(mac)) {
+		vtl_rw_nl_err(info->extack, a,
+			      "not a unicast MAC address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *out = info->attrs[VTL_REWRITE_A_OUT_IFINDEX];
+	struct vtl_rw_rule r = {};
+	struct vtl_port *port;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_IFINDEX) ||
+	    GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_DMAC))
+		return -EINVAL;
+	ret = vtl_rw_nl_prefix(info, &r) ?:
+	      vtl_rw_nl_mac(info, VTL_REWRITE_A_DMAC, r.dmac) ?:
+	      vtl_rw_nl_addr(info, VTL_REWRITE_A_SADDR, r.family, r.saddr,
+			     &r.flags, VTL_RW_SADDR) ?:
+	      vtl_rw_nl_addr(info, VTL_REWRITE_A_DADDR, r.family, r.daddr,
+			     &r.flags, VTL_RW_DADDR);
+	if (!ret && info->attrs[VTL_REWRITE_A_SMAC]) {
+		ret = vtl_rw_nl_mac(info, VTL_REWRITE_A_SMAC, r.smac);
+		r.flags |= VTL_RW_SMAC;
+	}
+	if (ret)
+		return ret;
+
+	rtnl_lock();
+	ret = -ENODEV;
+	port = vtl_rw_nl_port(info, info->attrs[VTL_REWRITE_A_IFINDEX],
+			      "device is not attached");
+	if (!port)
+		goto out;
+	if (out) {
+		if (!vtl_rw_nl_port(info, out, "out device is not attached"))
+			goto out;
+		ret = -EINVAL;
+		if (nla_get_u32(out) == port->dev->ifindex) {
+			vtl_rw_nl_err(info->extack, out,
+				      "out device is the port itself");
+			goto out;
+		}
+		r.out_ifindex = nla_get_u32(out);
+	}
+	ret = vtl_rw_rule_add(vtl_rw_nl_rw(port), &r, info->extack);
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vtl_rw_rule r = {};
+	struct vtl_port *port;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_IFINDEX))
+		return -EINVAL;
+	ret = vtl_rw_nl_prefix(info, &r);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	ret = -ENODEV;
+	port = vtl_rw_nl_port(info, info->attrs[VTL_REWRITE_A_IFINDEX],
+			      "device is not attached");
+	if (port) {
+		ret = vtl_rw_rule_del(vtl_rw_nl_rw(port), r.family, r.dst,
+				      r.dst_len, false);
+		if (ret == -ENOENT)
+			vtl_rw_nl_err(info->extack,
+				      info->attrs[VTL_REWRITE_A_DST],
+				      "the port has no rule for this prefix");
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[VTL_REWRITE_A_IFINDEX];
+	struct vtl_net *vn = vtl_net(genl_info_net(info));
+	struct vtl_port *port;
+	int ret = 0;
+
+	rtnl_lock();
+	if (attr) {
+		port = vtl_rw_nl_port(info, attr, "device is not attached");
+		ret = port ? vtl_rw_rules_flush(vtl_rw_nl_rw(port), false, 0) :
+			     -ENODEV;
+	} else {
+		list_for_each_entry(port, &vn->ports, list)
+			ret = min(ret, vtl_rw_rules_flush(vtl_rw_nl_rw(port),
+							  false, 0));
+	}
+	rtnl_unlock();
+	return min(ret, 0);
+}
+
+static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
+			      const struct vtl_rw_rule *r)
+{
+	unsigned int alen = r->family == 4 ? 4 : 16;
+	u64 packets, bytes;
+
+	vtl_hits_read(r->hits, &packets, &bytes);
+	if (nla_put_u32(msg, VTL_REWRITE_A_IFINDEX, ifindex) ||
+	    nla_put(msg, VTL_REWRITE_A_DST, alen, r->dst) ||
+	    nla_put_u8(msg, VTL_REWRITE_A_DST_LEN, r->dst_len) ||
+	    nla_put(msg, VTL_REWRITE_A_DMAC, ETH_ALEN, r->dmac) ||
+	    ((r->flags & VTL_RW_SMAC) &&
+	     nla_put(msg, VTL_REWRITE_A_SMAC, ETH_ALEN, r->smac)) ||
+	    ((r->flags & VTL_RW_SADDR) &&
+	     nla_put(msg, VTL_REWRITE_A_SADDR, alen, r->saddr)) ||
+	    ((r->flags & VTL_RW_DADDR) &&
+	     nla_put(msg, VTL_REWRITE_A_DADDR, alen, r->daddr)) ||
+	    (r->out_ifindex &&
+	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex)) ||
+	    nla_put_u8(msg, VTL_REWRITE_A_AUTO, !!(r->flags & VTL_RW_AUTO)) ||
+	    nla_put_u64_64bit(msg, VTL_REWRITE_A_PACKETS, packets,
+			      VTL_REWRITE_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_REWRITE_A_BYTES, bytes,
+			      VTL_REWRITE_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int vtl_rw_nl_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
+	int ret;
+
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, VTL_REWRITE_A_MAX,
+			  vtl_rw_nl_policy, cb->extack);
+	if (!ret && tb[VTL_REWRITE_A_IFINDEX])
+		cb->args[0] = nla_get_u32(tb[VTL_REWRITE_A_IFINDEX]);
+	return ret;
+}
+
+/*
+ * The cursor: cb->args[0] the ifindex asked for (0: every port), [1] the
+ * ports done, [2] the rules of the current one done.
+ */
+int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
+	const struct vtl_rw_conf *conf;
+	unsigned long idx = 0;
+	struct vtl_port *port;
+	bool found = false;
+	int ret = 0;
+	void *hdr;
+
+	rtnl_lock();
+	cb->seq = vn->genid;
+	list_for_each_entry(port, &vn->ports, list) {
+		if (cb->args[0] && port->dev->ifindex != cb->args[0])
+			continue;
+		found = true;
+		if (idx++ < cb->args[1])
+			continue;
+		conf = rtnl_dereference(vtl_rw_nl_rw(port)->conf);
+		for (; conf && cb->args[2] < conf->n; cb->args[2]++) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vtl_genl_family,
+					  NLM_F_MULTI, VTL_CMD_REWRITE_GET);
+			if (!hdr) {
+				ret = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			ret = vtl_rw_nl_put_rule(skb, port->dev->ifindex,
+						 conf->r[cb->args[2]]);
+			if (ret) {
+				genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (ret) {
+			idx--;
+			break;
+		}
+		cb->args[2] = 0;
+	}
+	rtnl_unlock();
+	if (cb->args[0] && !found) {
+		NL_SET_ERR_MSG(cb->extack, "device is not attached");
+		return -ENODEV;
+	}
+	cb->args[1] = idx;
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+int vtl_tunnel_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, VTL_TUNNEL_A_AUTO))
+		return -EINVAL;
+	rtnl_lock();
+	ret = vtl_tunnel_set_auto(vtl_net(genl_info_net(info)),
+				  nla_get_u8(info->attrs[VTL_TUNNEL_A_AUTO]));
+	rtnl_unlock();
+	return ret;
+}
+
+int vtl_tunnel_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vtl_genl_family, 0,
+				VTL_CMD_TUNNEL_GET);
+	if (!hdr ||
+	    nla_put_u8(msg, VTL_TUNNEL_A_AUTO,
+		       vtl_tunnel_auto(vtl_net(genl_info_net(info))))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+struct vtl_tunnel_nl_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int vtl_tunnel_nl_fill(int ifindex, u8 family, const u8 *addr,
+			      const u8 *mac, u64 age_ms, void *arg)
+{
+	struct vtl_tunnel_nl_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &vtl_genl_family,
+			  NLM_F_MULTI, VTL_CMD_TUNNEL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(d->skb, VTL_TUNNEL_A_IFINDEX, ifindex) ||
+	    nla_put(d->skb, VTL_TUNNEL_A_ADDR, family == 4 ? 4 : 16, addr) ||
+	    nla_put(d->skb, VTL_TUNNEL_A_MAC, ETH_ALEN, mac) ||
+	    nla_put_u64_64bit(d->skb, VTL_TUNNEL_A_AGE_MS, age_ms,
+			      VTL_TUNNEL_A_PAD)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: learned addresses already returned. */
+int vtl_tunnel_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vtl_tunnel_nl_dump d = { .skb = skb, .cb = cb };
+	int ret;
+
+	ret = vtl_tunnel_walk(vtl_net(sock_net(skb->sk)), &cb->args[0],
+			      vtl_tunnel_nl_fill, &d);
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
