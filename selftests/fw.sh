@@ -27,12 +27,15 @@
 # or nothing ("timeout").
 #
 # Environment: see lib.sh.  FW_TIMEOUT: seconds a probe waits for an
-# answer that a drop withholds (default 2).
+# answer that a drop withholds (default 2).  FW_QUICK=1 (for slow debug
+# kernels): bridge mode only for TCP, UDP, ICMP and states, 2 loads under
+# the flow instead of 6, 3 rounds of churn instead of 10.
 
 NS_TAG=f
 . "$(dirname "$0")/lib.sh"
 
 FW_TIMEOUT=${FW_TIMEOUT:-2}
+FW_QUICK=${FW_QUICK:-0}
 mode=standalone
 
 # ---- the peers, in Python -------------------------------------------------
@@ -52,6 +55,19 @@ T = float(os.environ.get("FW_TIMEOUT", "2"))
 def fam(a):
     return socket.AF_INET6 if ":" in a else socket.AF_INET
 
+IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
+
+# A UDP answer from the address the question went to, not the one routing
+# would pick (the remote has several).
+def answer(s, d, anc, a):
+    out = []
+    for lvl, typ, data in anc:
+        if lvl == socket.IPPROTO_IP and typ == IP_PKTINFO:
+            out = [(lvl, typ, struct.pack("I4s4s", 0, data[8:12], bytes(4)))]
+        elif lvl == socket.IPPROTO_IPV6 and typ == socket.IPV6_PKTINFO:
+            out = [(lvl, typ, data[:16] + struct.pack("I", 0))]
+    s.sendmsg([d], out, 0, a)
+
 def serve(ports):
     socks = []
     for p in ports:
@@ -61,6 +77,11 @@ def serve(ports):
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 if f == socket.AF_INET6:
                     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                    if t == socket.SOCK_DGRAM:
+                        s.setsockopt(socket.IPPROTO_IPV6,
+                                     socket.IPV6_RECVPKTINFO, 1)
+                elif t == socket.SOCK_DGRAM:
+                    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
                 s.bind((a, p))
                 if t == socket.SOCK_STREAM:
                     s.listen(64)
@@ -84,8 +105,8 @@ def serve(ports):
                     c, _ = s.accept()
                     threading.Thread(target=echo, args=(c,), daemon=True).start()
                 else:
-                    d, a = s.recvfrom(65536)
-                    s.sendto(d, a)
+                    d, anc, _, a = s.recvmsg(65536, 256)
+                    answer(s, d, anc, a)
             except OSError:
                 pass
 
@@ -178,8 +199,9 @@ serve() {
 
 	shift
 	rm -f "$tmp/served-$1"
-	ip netns exec "$ns" env FW_TIMEOUT="$FW_TIMEOUT" \
-		python3 "$tmp/peer.py" serve "$@" </dev/null >/dev/null 2>&1 &
+	# In a subshell, so that cleanup_ns's kill -9 is not reported.
+	(ip netns exec "$ns" env FW_TIMEOUT="$FW_TIMEOUT" \
+		python3 "$tmp/peer.py" serve "$@" </dev/null >/dev/null 2>&1 &)
 	busywait 30000 test -e "$tmp/served-$1"
 }
 
@@ -263,6 +285,16 @@ hits() {
 fwstat() {
 	vtlctl -j -s port show |
 		jq -r --arg k "$1" '(map(select(.dev == "vmif"))[0].fw[$k]) // -1'
+}
+
+# cleanup_ns_pids: stop what runs in the namespaces (floods, servers).
+cleanup_ns_pids() {
+	local ns
+
+	for ns in "$vm" "$remote"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
+	return 0
 }
 
 # Predicates for busywait.
@@ -638,7 +670,7 @@ test_del_flush() {
 	add dir out proto udp dport 6001 action reject &&
 	add dir out proto udp dport 6002 action reject &&
 	add dir in proto udp sport 6002 action drop || { fail "del: fw add"; return; }
-	mapfile -t ids < <(rules | jq -r '.[].id')
+	read -r -a ids <<<"$(rules | jq -r 'map(.id) | join(" ")')"
 	[ "${#ids[@]}" = 4 ] && rules_are 'map(.id) | unique | length == 4' &&
 	rules_are '.[0].dir == "in" and .[1].dir == "out"' &&
 	rules_are 'map(select(.dir == "out") | .dport.min) == [6000, 6001, 6002]' &&
@@ -690,7 +722,7 @@ gen_rules() {
 # a UDP flow that both sets allow (the policies drop everything else) runs
 # without losing a packet; a bad file names its line and changes nothing.
 test_load() {
-	local i res t0 t1 n
+	local i res t0 t1 n loads sent lost
 
 	topo || { fail "load: topology"; return; }
 	serve "$remote" 6000 || { fail "load: servers"; return; }
@@ -723,7 +755,9 @@ test_load() {
 		return
 	fi
 	res=0
-	for i in 1 2 3 4 5 6; do
+	loads=6
+	[ "$FW_QUICK" = 1 ] && loads=2
+	for i in $(seq $loads); do
 		if [ $((i % 2)) = 1 ]; then
 			fw load dev vmif "$tmp/setB" || res=1
 		else
@@ -734,8 +768,8 @@ test_load() {
 	wait
 	read -r sent lost <"$tmp/flow"
 	[ "$res" = 0 ] && [ "${lost:-x}" = 0 ] && [ "${sent:-0}" -gt 10 ] &&
-		ok "load: 6 loads under a flow: $sent exchanges, none lost" ||
-		fail "load: 6 loads under a flow: $(cat "$tmp/flow"), loads ok: $res"
+		ok "load: $loads loads under a flow: $sent exchanges, none lost" ||
+		fail "load: $loads loads under a flow: $(cat "$tmp/flow"), loads ok: $res"
 	rules_are 'length == 10002 and (map(.id) | unique | length) == 10002' &&
 		ok "load: the last set is there, each rule with its own id" ||
 		fail "load: the last set is there ($(nrules) rules)"
@@ -847,7 +881,7 @@ test_errors() {
 		fw add dev vmif dir sideways action drop
 	expect_fw_err "errors: policy reject" "reject|accept.*drop" \
 		fw policy dev vmif dir in reject
-	expect_fw_err "errors: del of a missing id" "99999|no such|not found|ENOENT" \
+	expect_fw_err "errors: del of a missing id" "no rule|no such|not found|99999" \
 		fw del dev vmif id 99999
 	expect_fw_err "errors: load of a missing file" "nosuchfile" \
 		fw load dev vmif "$tmp/nosuchfile"
@@ -916,14 +950,16 @@ test_port_del() {
 # policies flipped, over and over (the VM harness fails on any kernel
 # report); then the port still works.
 test_churn() {
-	local m=$1 i
+	local m=$1 i rounds
 
 	topo "$m" || { fail "$m churn: topology"; return; }
 	gen_rules "$tmp/churn" 2000 last
-	ip netns exec "$vm" ping -f -q 10.9.0.2 </dev/null >/dev/null 2>&1 &
-	ip netns exec "$remote" ping -f -q fd00::1 </dev/null >/dev/null 2>&1 &
+	(ip netns exec "$vm" ping -f -q 10.9.0.2 </dev/null >/dev/null 2>&1 &)
+	(ip netns exec "$remote" ping -f -q fd00::1 </dev/null >/dev/null 2>&1 &)
 	busywait 10000 rx_above 100 || fail "$m churn: no traffic through VTL"
-	for i in $(seq 10); do
+	rounds=10
+	[ "$FW_QUICK" = 1 ] && rounds=3
+	for i in $(seq $rounds); do
 		fw load dev vmif "$tmp/churn" &&
 		fw policy dev vmif dir out drop &&
 		add dir in proto icmpv6 action reject &&
@@ -933,11 +969,10 @@ test_churn() {
 		add dir out proto icmp action drop &&
 		fw flush dev vmif || break
 	done
-	[ "$i" = 10 ] && ok "$m churn: 10 rounds of load, edit, flush under floods" ||
+	[ "$i" = $rounds ] &&
+		ok "$m churn: $rounds rounds of load, edit, flush under floods" ||
 		fail "$m churn: round $i failed"
-	ip netns pids "$vm" | xargs -r kill
-	ip netns pids "$remote" | xargs -r kill
-	wait
+	cleanup_ns_pids
 	rules_are 'length == 0' && [ "$(ping_from "$vm" 10.9.0.2)" = ok ] &&
 		ok "$m churn: the port works afterwards" ||
 		fail "$m churn: the port works afterwards"
@@ -952,14 +987,14 @@ test_unload() {
 	gen_rules "$tmp/setA" 10000 last
 	fw load dev vmif "$tmp/setA" && fw policy dev vmif dir in drop &&
 	[ "$(nrules)" = 10002 ] || { fail "unload: fw load"; return; }
-	ip netns exec "$vm" ping -f -q 10.9.0.2 </dev/null >/dev/null 2>&1 &
+	(ip netns exec "$vm" ping -f -q 10.9.0.2 </dev/null >/dev/null 2>&1 &)
+	busywait 10000 rx_above 100 || fail "unload: no traffic through VTL"
 	if rmmod vtl; then
 		ok "unload: rmmod with 10,002 rules under traffic"
 	else
 		fail "unload: rmmod with 10,002 rules under traffic"
 	fi
-	ip netns pids "$vm" | xargs -r kill
-	wait
+	cleanup_ns_pids
 	insmod "$VTL_KO" && vtlctl port add dev vmif peer up0 &&
 		rules_are 'length == 0' &&
 		ok "unload: reloaded, the port starts without rules" ||
@@ -967,6 +1002,15 @@ test_unload() {
 }
 
 # ---- main -----------------------------------------------------------------
+
+# run TEST [ARGS]: the test, and how long it took.
+run() {
+	local t0=$SECONDS
+
+	"$@"
+	echo "# $*: $((SECONDS - t0)) s"
+}
+
 
 tap_start
 if ! command -v python3 >/dev/null || ! command -v jq >/dev/null; then
@@ -987,24 +1031,25 @@ if ! "$VTLCTL" -n "$other" -j -s port show | jq -e '.[0].fw' >/dev/null; then
 fi
 ip netns del "$other"
 for m in standalone bridge; do
-	test_tcp $m
-	test_udp $m
-	test_icmp $m
-	test_state $m
-	test_policy $m
-	test_counters $m
+	run test_tcp $m
+	run test_udp $m
+	run test_icmp $m
+	run test_state $m
+	[ "$FW_QUICK" = 1 ] && [ $m = bridge ] && continue
+	run test_policy $m
+	run test_counters $m
 done
-test_ranges
-test_prefixes
-test_related
-test_invalid
-test_del_flush
-test_load
-test_errors
-test_guest
-test_port_del
-test_churn standalone
-test_churn bridge
+run test_ranges
+run test_prefixes
+run test_related
+run test_invalid
+run test_del_flush
+run test_load
+run test_errors
+run test_guest
+run test_port_del
+run test_churn standalone
+run test_churn bridge
 cleanup_ns
-test_unload
+run test_unload
 tap_done

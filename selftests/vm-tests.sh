@@ -25,6 +25,8 @@ fi
 
 VTL_KO=$ko "$top/selftests/netns.sh"
 rc=$?
+# The debug kernel (KASAN, lockdep) is several times slower: fewer rounds.
+dmesg | grep -q 'KernelAddressSanitizer initialized' && export FW_QUICK=1
 # 4 is kselftest's "skipped"
 for t in conn fw; do
 	VTL_KO=$ko "$top/selftests/$t.sh"
