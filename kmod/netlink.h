@@ -9,6 +9,21 @@
 
 extern struct genl_family vtl_genl_family;
 
+/*
+ * NL_SET_ERR_MSG_ATTR() for a message chosen at run time; @msg must still
+ * be a string literal (or have static storage), as extack keeps the
+ * pointer.
+ */
+static inline void vtl_nl_err(struct netlink_ext_ack *extack,
+			      const struct nlattr *attr, const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
+
 int vtl_genl_init(void);
 void vtl_genl_uninit(void);
 

@@ -85,17 +85,6 @@ const struct nla_policy vtl_fw_nl_policy[VTL_FW_A_MAX + 1] = {
 				 BIT(VTL_FW_A_DPORT_MAX) | \
 				 BIT(VTL_FW_A_CT_STATE) | BIT(VTL_FW_A_ACTION))
 
-/* An error message chosen at run time; @msg must be a string literal. */
-static void vtl_fw_nl_err(struct netlink_ext_ack *extack,
-			  const struct nlattr *attr, const char *msg)
-{
-	do_trace_netlink_extack(msg);
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = attr;
-	}
-}
-
 /* Refuse the attributes a command does not take. */
 static int vtl_fw_nl_only(struct genl_info *info, u32 allowed)
 {
@@ -140,37 +129,37 @@ static int vtl_fw_nl_prefix(struct nlattr **tb, int addr_attr, int len_attr,
 
 	if (!a) {
 		if (tb[len_attr]) {
-			vtl_fw_nl_err(extack, tb[len_attr],
-				      "a prefix length needs its address");
+			vtl_nl_err(extack, tb[len_attr],
+				   "a prefix length needs its address");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	alen = nla_len(a);
 	if (alen != 4 && alen != 16) {
-		vtl_fw_nl_err(extack, a,
-			      "an address is 4 bytes (IPv4) or 16 (IPv6)");
+		vtl_nl_err(extack, a,
+			   "an address is 4 bytes (IPv4) or 16 (IPv6)");
 		return -EINVAL;
 	}
 	fam = alen == 4 ? 4 : 6;
 	if (*family && *family != fam) {
-		vtl_fw_nl_err(extack, a,
-			      "address family differs from the rule's family");
+		vtl_nl_err(extack, a,
+			   "address family differs from the rule's family");
 		return -EINVAL;
 	}
 	*family = fam;
 	*plen = tb[len_attr] ? nla_get_u8(tb[len_attr]) : alen * 8;
 	if (*plen > alen * 8) {
-		vtl_fw_nl_err(extack, tb[len_attr],
-			      "prefix longer than the address");
+		vtl_nl_err(extack, tb[len_attr],
+			   "prefix longer than the address");
 		return -EINVAL;
 	}
 	memcpy(addr, nla_data(a), alen);
 	for (i = *plen; i < alen * 8; i += bits) {
 		bits = 8 - i % 8;
 		if (addr[i / 8] & (0xff >> (i % 8))) {
-			vtl_fw_nl_err(extack, a,
-				      "address has bits set past its prefix length");
+			vtl_nl_err(extack, a,
+				   "address has bits set past its prefix length");
 			return -EINVAL;
 		}
 	}
@@ -184,8 +173,8 @@ static int vtl_fw_nl_ports(struct nlattr **tb, int min_attr, int max_attr,
 	*hi = 0xffff;
 	if (!tb[min_attr]) {
 		if (tb[max_attr]) {
-			vtl_fw_nl_err(extack, tb[max_attr],
-				      "a port range needs its lowest port");
+			vtl_nl_err(extack, tb[max_attr],
+				   "a port range needs its lowest port");
 			return -EINVAL;
 		}
 		return 0;
@@ -216,8 +205,8 @@ static int vtl_fw_nl_parse_rule(struct nlattr **tb, struct nlattr *nest,
 	if (tb[VTL_FW_A_FAMILY]) {
 		r->family = nla_get_u8(tb[VTL_FW_A_FAMILY]);
 		if (r->family != 4 && r->family != 6) {
-			vtl_fw_nl_err(extack, tb[VTL_FW_A_FAMILY],
-				      "family must be 4 or 6");
+			vtl_nl_err(extack, tb[VTL_FW_A_FAMILY],
+				   "family must be 4 or 6");
 			return -EINVAL;
 		}
 	}
@@ -241,7 +230,7 @@ static int vtl_fw_nl_parse_rule(struct nlattr **tb, struct nlattr *nest,
 	if (!r->family && r->proto == IPPROTO_ICMPV6)
 		r->family = 6;
 	if (vtl_fw_rule_check(r, &why)) {
-		vtl_fw_nl_err(extack, nest, why);
+		vtl_nl_err(extack, nest, why);
 		return -EINVAL;
 	}
 	return 0;

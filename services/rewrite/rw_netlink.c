@@ -39,16 +39,6 @@ const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1] = {
 	},
 };
 
-static void vtl_rw_nl_err(struct netlink_ext_ack *extack,
-			  const struct nlattr *attr, const char *msg)
-{
-	do_trace_netlink_extack(msg);
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = attr;
-	}
-}
-
 static struct vtl_rw_port *vtl_rw_nl_rw(const struct vtl_port *port)
 {
 	return vtl_port_svc(port, VTL_SVC_REWRITE);
@@ -62,7 +52,7 @@ static struct vtl_port *vtl_rw_nl_port(struct genl_info *info,
 
 	port = vtl_port_find(vtl_net(genl_info_net(info)), nla_get_u32(attr));
 	if (!port)
-		vtl_rw_nl_err(info->extack, attr, msg);
+		vtl_nl_err(info->extack, attr, msg);
 	return port;
 }
 
@@ -77,21 +67,21 @@ static int vtl_rw_nl_prefix(struct genl_info *info, struct vtl_rw_rule *r)
 		return -EINVAL;
 	alen = nla_len(a);
 	if (alen != 4 && alen != 16) {
-		vtl_rw_nl_err(info->extack, a,
-			      "an address is 4 bytes (IPv4) or 16 (IPv6)");
+		vtl_nl_err(info->extack, a,
+			   "an address is 4 bytes (IPv4) or 16 (IPv6)");
 		return -EINVAL;
 	}
 	r->family = alen == 4 ? 4 : 6;
 	r->dst_len = l ? nla_get_u8(l) : alen * 8;
 	if (r->dst_len > alen * 8) {
-		vtl_rw_nl_err(info->extack, l, "prefix longer than the address");
+		vtl_nl_err(info->extack, l, "prefix longer than the address");
 		return -EINVAL;
 	}
 	memcpy(r->dst, nla_data(a), alen);
 	for (i = r->dst_len; i < alen * 8; i++) {
 		if (r->dst[i / 8] & (0x80 >> (i % 8))) {
-			vtl_rw_nl_err(info->extack, a,
-				      "address has bits set past its prefix length");
+			vtl_nl_err(info->extack, a,
+				   "address has bits set past its prefix length");
 			return -EINVAL;
 		}
 	}
@@ -106,8 +96,8 @@ static int vtl_rw_nl_addr(struct genl_info *info, int type, u8 family,
 	if (!a)
 		return 0;
 	if (nla_len(a) != (family == 4 ? 4 : 16)) {
-		vtl_rw_nl_err(info->extack, a,
-			      "the new address is of another family than the prefix");
+		vtl_nl_err(info->extack, a,
+			   "the new address is of another family than the prefix");
 		return -EINVAL;
 	}
 	memcpy(addr, nla_data(a), nla_len(a));
@@ -121,8 +111,8 @@ static int vtl_rw_nl_mac(struct genl_info *info, int type, u8 *mac)
 
 	memcpy(mac, nla_data(a), ETH_ALEN);
 	if (!is_valid_ether_addr(mac)) {
-		vtl_rw_nl_err(info->extack, a,
-			      "not a unicast MAC address");
+		vtl_nl_err(info->extack, a,
+			   "not a unicast MAC address");
 		return -EINVAL;
 	}
 	return 0;
@@ -162,8 +152,8 @@ int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		ret = -EINVAL;
 		if (nla_get_u32(out) == port->dev->ifindex) {
-			vtl_rw_nl_err(info->extack, out,
-				      "out device is the port itself");
+			vtl_nl_err(info->extack, out,
+				   "out device is the port itself");
 			goto out;
 		}
 		r.out_ifindex = nla_get_u32(out);
@@ -193,9 +183,9 @@ int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info)
 		ret = vtl_rw_rule_del(vtl_rw_nl_rw(port), r.family, r.dst,
 				      r.dst_len, false);
 		if (ret == -ENOENT)
-			vtl_rw_nl_err(info->extack,
-				      info->attrs[VTL_REWRITE_A_DST],
-				      "the port has no rule for this prefix");
+			vtl_nl_err(info->extack,
+				   info->attrs[VTL_REWRITE_A_DST],
+				   "the port has no rule for this prefix");
 	}
 	rtnl_unlock();
 	return ret;
