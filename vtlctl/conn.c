@@ -16,6 +16,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "cmd.h"
 #include "conn.h"
 #include "model.h"
 #include "netlink.h"
@@ -66,23 +67,6 @@ static int conn_parse(int argc, char *argv[], struct port_args *args)
 		return VTL_EXIT_OK;
 	}
 	return VTL_EXIT_USAGE;
-}
-
-/* Enter the namespace, then look up @dev if given (0: every port). */
-static int prepare(const struct vtl_opts *opts, const char *dev,
-		   uint32_t *ifindex)
-{
-	*ifindex = 0;
-	if (vtl_netns_enter(opts->netns))
-		return -EINVAL;
-	if (dev) {
-		*ifindex = if_nametoindex(dev);
-		if (!*ifindex) {
-			fprintf(stderr, "Cannot find device \"%s\"\n", dev);
-			return -ENODEV;
-		}
-	}
-	return 0;
 }
 
 static void print_ep(struct printer *p, const char *key, const char *who,
@@ -153,25 +137,16 @@ static void print_conn(struct printer *p, const struct vtl_conn *c)
 static int print_conns(const struct vtl_opts *opts,
 		       const struct vtl_conn_list *list)
 {
-	struct printer *p = printer_new(opts->json, opts->pretty);
+	struct printer *p = vtl_cmd_printer(opts);
 	size_t i;
-	int err;
 
-	if (!p) {
-		vtl_err("%s.", strerror(ENOMEM));
+	if (!p)
 		return VTL_EXIT_ERROR;
-	}
 	print_open_array(p, NULL);
 	for (i = 0; i < list->len; i++)
 		print_conn(p, &list->conns[i]);
 	print_close_array(p);
-	err = printer_finish(p);
-	printer_free(p);
-	if (err) {
-		vtl_err("cannot write the output: %s.", strerror(-err));
-		return VTL_EXIT_ERROR;
-	}
-	return VTL_EXIT_OK;
+	return vtl_cmd_print_done(p);
 }
 
 static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
@@ -185,7 +160,7 @@ static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = conn_parse(argc - 1, argv + 1, &args);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex) || vtl_nl_open(&nl))
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_conn_dump(nl, ifindex, &list);
 	/* print only a complete answer, and nothing after an error */
@@ -208,13 +183,9 @@ static int conn_flush(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = conn_parse(argc - 1, argv + 1, &args);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex) || vtl_nl_open(&nl))
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
-	ret = vtl_nl_conn_flush(nl, ifindex);
-	if (ret)
-		vtl_nl_perror(nl, args.dev, ret);
-	vtl_nl_close(nl);
-	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+	return vtl_cmd_finish(nl, args.dev, vtl_nl_conn_flush(nl, ifindex));
 }
 
 static int conn_help(const struct vtl_opts *opts, int argc, char *argv[])

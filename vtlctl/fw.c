@@ -27,6 +27,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "addr.h"
+#include "cmd.h"
 #include "fw.h"
 #include "netlink.h"
 #include "port.h"
@@ -149,73 +151,12 @@ static int parse_proto(const char *arg, struct vtl_fw_rule *r)
 	return 0;
 }
 
-/* Whether an address has a bit set past its first @len. */
-static bool host_bits(const uint8_t *addr, int bytes, int len)
-{
-	int i;
-
-	for (i = len / 8; i < bytes; i++) {
-		if (addr[i] & (i == len / 8 ? 0xff >> (len % 8) : 0xff))
-			return true;
-	}
-	return false;
-}
-
-static void mask(uint8_t *addr, int bytes, int len)
-{
-	int i;
-
-	for (i = len / 8; i < bytes; i++)
-		addr[i] &= i == len / 8 ? ~(0xff >> (len % 8)) : 0;
-}
-
-/* "ADDRESS[/LEN]" into a family, an address and a length; reported. */
-static int parse_prefix(const char *key, const char *arg, uint8_t *family,
-			uint8_t *addr, uint8_t *len)
-{
-	char buf[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN];
-	const char *slash = strchr(arg, '/');
-	uint32_t bits, max;
-	int af;
-
-	if (strlen(arg) >= sizeof(buf))
-		goto invalid;
-	snprintf(buf, sizeof(buf), "%.*s",
-		 (int)(slash ? slash - arg : (int)strlen(arg)), arg);
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		af = AF_INET, *family = 4, max = 32;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		af = AF_INET6, *family = 6, max = 128;
-	else
-		goto invalid;
-	bits = max;
-	if (slash && port_parse_u32(slash + 1, &bits))
-		goto invalid;
-	if (bits > max) {
-		vtl_err("invalid %s \"%s\": the prefix length is at most %" PRIu32,
-			key, arg, max);
-		return -EINVAL;
-	}
-	if (host_bits(addr, max / 8, bits)) {
-		mask(addr, max / 8, bits);
-		inet_ntop(af, addr, net, sizeof(net));
-		vtl_err("invalid %s \"%s\": host bits set (the prefix is %s/%" PRIu32 ")",
-			key, arg, net, bits);
-		return -EINVAL;
-	}
-	*len = bits;
-	return 0;
-invalid:
-	vtl_err("invalid %s \"%s\"", key, arg);
-	return -EINVAL;
-}
-
 static int parse_addr(const char *key, const char *arg, struct vtl_fw_rule *r,
 		      uint8_t *addr, uint8_t *len, bool *has)
 {
 	uint8_t family;
 
-	if (parse_prefix(key, arg, &family, addr, len))
+	if (vtl_parse_prefix(key, arg, &family, addr, len))
 		return -EINVAL;
 	if (r->family && r->family != family) {
 		vtl_err("src and dst must be of the same family");
@@ -595,16 +536,11 @@ void fw_print_counters(struct printer *p, const struct vtl_fw_port *fw)
 static void print_prefix(struct printer *p, const char *key, uint8_t family,
 			 const uint8_t *addr, uint8_t len)
 {
-	char buf[INET6_ADDRSTRLEN + 8], fmt[16];
-	int af = family == 4 ? AF_INET : AF_INET6;
-	size_t n;
+	char buf[VTL_ADDR_STRLEN], fmt[16];
 
-	inet_ntop(af, addr, buf, INET6_ADDRSTRLEN);
-	n = strlen(buf);
-	if (len != (family == 4 ? 32 : 128))
-		snprintf(buf + n, sizeof(buf) - n, "/%u", len);
 	snprintf(fmt, sizeof(fmt), " %s %%s", key);
-	print_string(p, PRINT_ANY, key, fmt, buf);
+	print_string(p, PRINT_ANY, key, fmt,
+		     vtl_format_prefix(buf, family, addr, len, false));
 }
 
 static void print_ports(struct printer *p, const char *key, uint16_t min,
@@ -690,13 +626,11 @@ static void print_fw(struct printer *p, const struct vtl_opts *opts,
 	char buf[IF_NAMESIZE];
 	size_t i;
 
-	if (!*port->ifname && !if_indextoname(port->ifindex, buf))
-		snprintf(buf, sizeof(buf), "if%" PRIu32, port->ifindex);
 	print_open_array(p, NULL);
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     *port->ifname ? port->ifname : buf);
+		     vtl_cmd_dev_name(port->ifname, port->ifindex, buf));
 	if (port->has_fw)
 		fw_print_config(p, &port->fw);
 	if (port->has_fw && opts->stats) {
@@ -731,51 +665,6 @@ static int parse_cmd(int argc, char *argv[], unsigned int takes,
 	return VTL_EXIT_USAGE;
 }
 
-/* Enter the namespace, look up @dev, connect; reports its failures. */
-static int prepare(const struct vtl_opts *opts, const char *dev,
-		   uint32_t *ifindex, struct vtl_nl **nl)
-{
-	if (vtl_netns_enter(opts->netns))
-		return -EINVAL;
-	*ifindex = if_nametoindex(dev);
-	if (!*ifindex) {
-		fprintf(stderr, "Cannot find device \"%s\"\n", dev);
-		return -ENODEV;
-	}
-	return vtl_nl_open(nl);
-}
-
-/* The exit status after a request for @dev; reports a failure. */
-static int finish(struct vtl_nl *nl, const char *dev, int err)
-{
-	if (err)
-		vtl_nl_perror(nl, dev, err);
-	vtl_nl_close(nl);
-	return err ? VTL_EXIT_ERROR : VTL_EXIT_OK;
-}
-
-/* Print a document of @opts' form; an exit status. */
-static int print_done(struct printer *p)
-{
-	int err = printer_finish(p);
-
-	printer_free(p);
-	if (err) {
-		vtl_err("cannot write the output: %s.", strerror(-err));
-		return VTL_EXIT_ERROR;
-	}
-	return VTL_EXIT_OK;
-}
-
-static struct printer *new_printer(const struct vtl_opts *opts)
-{
-	struct printer *p = printer_new(opts->json, opts->pretty);
-
-	if (!p)
-		vtl_err("%s.", strerror(ENOMEM));
-	return p;
-}
-
 /* Prints the new rule's id: "id 7", or {"id":7}; scripts need it. */
 static int fw_add(const struct vtl_opts *opts, int argc, char *argv[])
 {
@@ -789,19 +678,19 @@ static int fw_add(const struct vtl_opts *opts, int argc, char *argv[])
 			FW_KEY_DEV | FW_KEY_DIR | FW_KEY_ACTION, &args);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl))
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_fw_new(nl, ifindex, &args.rule, &id);
-	ret = finish(nl, args.dev, ret);
+	ret = vtl_cmd_finish(nl, args.dev, ret);
 	if (ret)
 		return ret;
-	p = new_printer(opts);
+	p = vtl_cmd_printer(opts);
 	if (!p)
 		return VTL_EXIT_ERROR;
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_ANY, "id", "id %" PRIu64 "\n", id);
 	print_close_object(p);
-	return print_done(p);
+	return vtl_cmd_print_done(p);
 }
 
 /*
@@ -821,9 +710,9 @@ static int request(const struct vtl_opts *opts, int argc, char *argv[],
 	ret = parse_cmd(argc, argv, takes, needs, &args);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl))
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
-	return finish(nl, args.dev, send(nl, ifindex, &args));
+	return vtl_cmd_finish(nl, args.dev, send(nl, ifindex, &args));
 }
 
 static int send_del(struct vtl_nl *nl, uint32_t ifindex,
@@ -876,19 +765,19 @@ static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = parse_cmd(argc, argv, FW_KEY_DEV, FW_KEY_DEV, &args);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl))
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
 	/* the policies and counters, then the rules */
 	ret = vtl_nl_port_get(nl, ifindex, &port);
 	if (!ret)
 		ret = vtl_nl_fw_dump(nl, ifindex, &list);
-	ret = finish(nl, args.dev, ret);
+	ret = vtl_cmd_finish(nl, args.dev, ret);
 	/* print only a complete answer, and nothing after an error */
 	if (!ret) {
-		p = new_printer(opts);
+		p = vtl_cmd_printer(opts);
 		if (p)
 			print_fw(p, opts, &port, &list);
-		ret = p ? print_done(p) : VTL_EXIT_ERROR;
+		ret = p ? vtl_cmd_print_done(p) : VTL_EXIT_ERROR;
 	}
 	vtl_fw_rule_list_free(&list);
 	return ret;
@@ -931,7 +820,7 @@ static int fw_load(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = read_rules(args.file, &name, &load);
 	if (ret >= 0)
 		return ret;
-	if (prepare(opts, args.dev, &ifindex, &nl)) {
+	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl)) {
 		ret = VTL_EXIT_ERROR;
 		goto out;
 	}
@@ -940,9 +829,9 @@ static int fw_load(const struct vtl_opts *opts, int argc, char *argv[])
 	if (ret && bad < load.list.len) {
 		snprintf(where, sizeof(where), "%s:%u", name,
 			 load.list.rules[bad].line);
-		ret = finish(nl, where, ret);
+		ret = vtl_cmd_finish(nl, where, ret);
 	} else {
-		ret = finish(nl, args.dev, ret);
+		ret = vtl_cmd_finish(nl, args.dev, ret);
 	}
 out:
 	vtl_fw_rule_list_free(&load.list);

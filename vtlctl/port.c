@@ -18,6 +18,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "cmd.h"
 #include "fw.h"
 #include "model.h"
 #include "netlink.h"
@@ -149,18 +150,6 @@ static int parse_status(int ret)
 	return VTL_EXIT_USAGE;
 }
 
-static int resolve(const char *name, uint32_t *ifindex)
-{
-	unsigned int idx = if_nametoindex(name);
-
-	if (!idx) {
-		fprintf(stderr, "Cannot find device \"%s\"\n", name);
-		return -ENODEV;
-	}
-	*ifindex = idx;
-	return 0;
-}
-
 /* Enter the namespace, then look up @dev (and @peer, if given). */
 static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 		   struct vtl_port_req *req)
@@ -168,9 +157,9 @@ static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 	memset(req, 0, sizeof(*req));
 	if (vtl_netns_enter(opts->netns))
 		return -EINVAL;
-	if (args->dev && resolve(args->dev, &req->ifindex))
+	if (args->dev && vtl_cmd_lookup(args->dev, &req->ifindex))
 		return -ENODEV;
-	if (args->peer && resolve(args->peer, &req->peer_ifindex))
+	if (args->peer && vtl_cmd_lookup(args->peer, &req->peer_ifindex))
 		return -ENODEV;
 	req->mode = args->mode;
 	req->has_max_conns = args->has_max_conns;
@@ -239,18 +228,6 @@ static int port_del(const struct vtl_opts *opts, int argc, char *argv[])
 	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
 }
 
-/* A device's name: as the kernel gave it, else as known here, else if%u. */
-static const char *dev_name(const char *name, uint32_t ifindex,
-			    char buf[IF_NAMESIZE])
-{
-	if (*name)
-		return name;
-	if (ifindex && if_indextoname(ifindex, buf))
-		return buf;
-	snprintf(buf, IF_NAMESIZE, "if%" PRIu32, ifindex);
-	return buf;
-}
-
 struct counter {
 	int attr;		/* enum vtl_stats_attr */
 	const char *key;	/* JSON */
@@ -315,14 +292,14 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     dev_name(port->ifname, port->ifindex, buf));
+		     vtl_cmd_dev_name(port->ifname, port->ifindex, buf));
 	print_string(p, PRINT_ANY, "mode", " mode %s", mode);
 	if (port->has_peer) {
 		if (port->peer_ifindex)
 			print_u64(p, PRINT_JSON, "peer_ifindex", NULL,
 				  port->peer_ifindex);
 		print_string(p, PRINT_ANY, "peer", " peer %s",
-			     dev_name(port->peer_ifname, port->peer_ifindex,
+			     vtl_cmd_dev_name(port->peer_ifname, port->peer_ifindex,
 				      peer_buf));
 	}
 	if (port->has_max_conns)
