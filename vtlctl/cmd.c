@@ -25,19 +25,23 @@ int vtl_cmd_lookup(const char *dev, uint32_t *ifindex)
 	return 0;
 }
 
-/*
- * Enter the namespace, look up @dev (NULL: none, @ifindex 0), connect.
- * 0 or a negative errno, reported.
- */
-int vtl_cmd_prepare(const struct vtl_opts *opts, const char *dev,
-		    uint32_t *ifindex, struct vtl_nl **nl)
+/* Enter the namespace, look up @dev (NULL: none, @ifindex 0); reported. */
+int vtl_cmd_enter(const struct vtl_opts *opts, const char *dev,
+		  uint32_t *ifindex)
 {
 	*ifindex = 0;
 	if (vtl_netns_enter(opts->netns))
 		return -EINVAL;
 	if (dev && vtl_cmd_lookup(dev, ifindex))
 		return -ENODEV;
-	return vtl_nl_open(nl);
+	return 0;
+}
+
+/* vtl_cmd_enter(), then connect.  0 or a negative errno, reported. */
+int vtl_cmd_prepare(const struct vtl_opts *opts, const char *dev,
+		    uint32_t *ifindex, struct vtl_nl **nl)
+{
+	return vtl_cmd_enter(opts, dev, ifindex) ?: vtl_nl_open(nl);
 }
 
 /* The exit status after a request about @dev (or NULL); reports @err. */

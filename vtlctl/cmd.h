@@ -14,6 +14,8 @@
 #include "print.h"
 #include "vtlctl.h"
 
+int vtl_cmd_enter(const struct vtl_opts *opts, const char *dev,
+		  uint32_t *ifindex);
 int vtl_cmd_prepare(const struct vtl_opts *opts, const char *dev,
 		    uint32_t *ifindex, struct vtl_nl **nl);
 int vtl_cmd_lookup(const char *dev, uint32_t *ifindex);

@@ -25,6 +25,9 @@ static const struct vtl_command objects[] = {
 	{ "port", port_main, "VTL on a VM's device: attach, detach, show" },
 	{ "conn", conn_main, "the connections VTL tracks: show, flush" },
 	{ "fw",   fw_main,   "a port's firewall: rules, policies, counters" },
+	{ "rewrite", rewrite_main,
+	  "rewrite rules: MACs, addresses, a shortcut to another VM" },
+	{ "tunnel", tunnel_main, "automatic subnet tunneling between local VMs" },
 	{ "help", help_main, "show this help, or that of an OBJECT" },
 };
 
@@ -51,7 +54,7 @@ static void usage(FILE *f)
 		"             -V[ersion] | -h[elp] }\n"
 		"Objects:\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
-		fprintf(f, "  %-6s %s\n", objects[i].name, objects[i].help);
+		fprintf(f, "  %-7s %s\n", objects[i].name, objects[i].help);
 	fprintf(f, "Try \"vtlctl OBJECT help\" for the commands of an object.\n");
 }
 

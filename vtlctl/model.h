@@ -37,6 +37,12 @@ static inline bool vtl_fw_port_has(const struct vtl_fw_port *fw, int attr)
 	return fw->present & (1u << attr);
 }
 
+/* A port's rewriting, indexed by enum vtl_rewrite_port_attr. */
+struct vtl_rw_port {
+	uint64_t val[VTL_REWRITE_PORT_A_MAX + 1];
+	uint32_t present;	/* bit n set: val[n] was returned */
+};
+
 struct vtl_port {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];	/* "" if not returned */
@@ -56,6 +62,8 @@ struct vtl_port {
 	uint64_t conn_dropped;
 	bool has_fw;
 	struct vtl_fw_port fw;
+	bool has_rewrite;
+	struct vtl_rw_port rewrite;
 };
 
 struct vtl_port_list {
@@ -191,5 +199,59 @@ struct vtl_fw_load {
 	uint8_t policy_in;
 	uint8_t policy_out;
 };
+
+/*
+ * A rewrite rule, as enum vtl_rewrite_attr says: frames from the VM of
+ * port @ifindex to @dst/@dst_len get @dmac, and what has_* says.
+ */
+struct vtl_rw_rule {
+	uint32_t ifindex;
+	uint8_t family;		/* 4 or 6: of @dst, @saddr and @daddr */
+	uint8_t dst_len;
+	uint8_t dst[16];	/* network order; bits past the length are 0 */
+	uint8_t dmac[6];
+	bool has_smac;
+	uint8_t smac[6];
+	bool has_saddr;
+	uint8_t saddr[16];
+	bool has_daddr;
+	uint8_t daddr[16];
+	uint32_t out_ifindex;	/* 0: none */
+	bool is_auto;		/* installed by tunnel auto */
+	bool has_counters;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+struct vtl_rw_rule_list {
+	struct vtl_rw_rule *rules;
+	size_t len;
+	size_t cap;
+};
+
+static inline void vtl_rw_rule_list_free(struct vtl_rw_rule_list *list)
+{
+	vtl_array_free((void **)&list->rules, &list->len, &list->cap);
+}
+
+/* A VM's address tunnel auto learned, as enum vtl_tunnel_attr says. */
+struct vtl_tunnel_host {
+	uint32_t ifindex;
+	uint8_t family;		/* 4 or 6 */
+	uint8_t addr[16];
+	uint8_t mac[6];
+	uint64_t age_ms;
+};
+
+struct vtl_tunnel_host_list {
+	struct vtl_tunnel_host *hosts;
+	size_t len;
+	size_t cap;
+};
+
+static inline void vtl_tunnel_host_list_free(struct vtl_tunnel_host_list *l)
+{
+	vtl_array_free((void **)&l->hosts, &l->len, &l->cap);
+}
 
 #endif /* VTLCTL_MODEL_H */

@@ -373,6 +373,20 @@ static int parse_fw_port(struct nlattr *nest, struct vtl_fw_port *fw)
 			     &fw->present);
 }
 
+/* VTL_PORT_A_REWRITE: the number of rules, then 64-bit counters. */
+static int parse_rw_port(struct nlattr *nest, struct vtl_rw_port *rw)
+{
+	static const struct nla_policy policy[VTL_REWRITE_PORT_A_MAX + 1] = {
+		[VTL_REWRITE_PORT_A_RULES]	= { .type = NLA_U32 },
+		[VTL_REWRITE_PORT_A_REWRITTEN]	= { .type = NLA_U64 },
+		[VTL_REWRITE_PORT_A_FORWARDED]	= { .type = NLA_U64 },
+		[VTL_REWRITE_PORT_A_FAILED]	= { .type = NLA_U64 },
+	};
+
+	return parse_scalars(nest, VTL_REWRITE_PORT_A_MAX, policy, rw->val,
+			     &rw->present);
+}
+
 /*
  * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
  * program are ignored; a known one of the wrong size is an error.
@@ -393,6 +407,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
 		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
+		[VTL_PORT_A_REWRITE]	  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
 	struct vtl_port *port = item;
@@ -442,6 +457,11 @@ static int parse_port(struct nl_msg *msg, void *item)
 		if (parse_fw_port(tb[VTL_PORT_A_FW], &port->fw))
 			return -EBADMSG;
 		port->has_fw = true;
+	}
+	if (tb[VTL_PORT_A_REWRITE]) {
+		if (parse_rw_port(tb[VTL_PORT_A_REWRITE], &port->rewrite))
+			return -EBADMSG;
+		port->has_rewrite = true;
 	}
 	return 0;
 }
@@ -975,6 +995,243 @@ int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
 	return err;
 }
 
+/* --- rewriting and tunnel auto ----------------------------------------- */
+
+/* The port and prefix of @r; with @all, what the rule sets too. */
+static int put_rw_rule(struct nl_msg *msg, const struct vtl_rw_rule *r,
+		       bool all)
+{
+	int alen = r->family == 4 ? 4 : 16;
+
+	if (nla_put_u32(msg, VTL_REWRITE_A_IFINDEX, r->ifindex) < 0 ||
+	    put_prefix(msg, VTL_REWRITE_A_DST, VTL_REWRITE_A_DST_LEN,
+		       r->family, r->dst, r->dst_len))
+		return -EMSGSIZE;
+	if (!all)
+		return 0;
+	if (nla_put(msg, VTL_REWRITE_A_DMAC, 6, r->dmac) < 0 ||
+	    (r->has_smac && nla_put(msg, VTL_REWRITE_A_SMAC, 6, r->smac) < 0) ||
+	    (r->has_saddr &&
+	     nla_put(msg, VTL_REWRITE_A_SADDR, alen, r->saddr) < 0) ||
+	    (r->has_daddr &&
+	     nla_put(msg, VTL_REWRITE_A_DADDR, alen, r->daddr) < 0) ||
+	    (r->out_ifindex &&
+	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex) < 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int rw_request(struct vtl_nl *nl, uint8_t cmd,
+		      const struct vtl_rw_rule *rule, bool all)
+{
+	struct nl_msg *msg = vtl_msg(nl, cmd, 0);
+
+	if (msg && put_rw_rule(msg, rule, all)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+/* Add @rule to its port (@rule->ifindex). */
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+{
+	return rw_request(nl, VTL_CMD_REWRITE_NEW, rule, true);
+}
+
+/* Delete the rule of @rule's port with @rule's prefix. */
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+{
+	return rw_request(nl, VTL_CMD_REWRITE_DEL, rule, false);
+}
+
+/* A MAC address the kernel returned, if @attr: 6 bytes exactly. */
+static int get_mac(struct nlattr *attr, bool *has, uint8_t *mac)
+{
+	if (!attr)
+		return 0;
+	if (nla_len(attr) != 6)
+		return -EBADMSG;
+	memcpy(mac, nla_data(attr), 6);
+	*has = true;
+	return 0;
+}
+
+/* An IP address of @family, if @attr. */
+static int get_ip(struct nlattr *attr, uint8_t family, bool *has,
+		  uint8_t *addr)
+{
+	if (!attr)
+		return 0;
+	if (parse_addr(attr, family, addr))
+		return -EBADMSG;
+	*has = true;
+	return 0;
+}
+
+/* The family of a 4- or 16-byte address, or 0. */
+static uint8_t addr_family(struct nlattr *attr)
+{
+	if (!attr)
+		return 0;
+	return nla_len(attr) == 4 ? 4 : nla_len(attr) == 16 ? 6 : 0;
+}
+
+/* One VTL_CMD_REWRITE_GET reply into @r. */
+static int parse_rw_rule(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_REWRITE_A_MAX + 1] = {
+		[VTL_REWRITE_A_IFINDEX]	    = { .type = NLA_U32 },
+		[VTL_REWRITE_A_DST]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_DST_LEN]	    = { .type = NLA_U8 },
+		[VTL_REWRITE_A_DMAC]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_SMAC]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_SADDR]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_DADDR]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_OUT_IFINDEX] = { .type = NLA_U32 },
+		[VTL_REWRITE_A_AUTO]	    = { .type = NLA_U8 },
+		[VTL_REWRITE_A_PACKETS]	    = { .type = NLA_U64 },
+		[VTL_REWRITE_A_BYTES]	    = { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
+	struct vtl_rw_rule *r = item;
+	bool has_dst = false, has_dmac = false;
+
+	memset(r, 0, sizeof(*r));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_REWRITE_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_REWRITE_A_IFINDEX])
+		return -EBADMSG;
+	r->ifindex = nla_get_u32(tb[VTL_REWRITE_A_IFINDEX]);
+	r->family = addr_family(tb[VTL_REWRITE_A_DST]);
+	if (get_prefix(tb[VTL_REWRITE_A_DST], tb[VTL_REWRITE_A_DST_LEN],
+		       r->family, &has_dst, r->dst, &r->dst_len) ||
+	    get_mac(tb[VTL_REWRITE_A_DMAC], &has_dmac, r->dmac) ||
+	    get_mac(tb[VTL_REWRITE_A_SMAC], &r->has_smac, r->smac) ||
+	    get_ip(tb[VTL_REWRITE_A_SADDR], r->family, &r->has_saddr,
+		   r->saddr) ||
+	    get_ip(tb[VTL_REWRITE_A_DADDR], r->family, &r->has_daddr,
+		   r->daddr) ||
+	    !has_dst || !has_dmac)
+		return -EBADMSG;
+	if (tb[VTL_REWRITE_A_OUT_IFINDEX])
+		r->out_ifindex = nla_get_u32(tb[VTL_REWRITE_A_OUT_IFINDEX]);
+	if (tb[VTL_REWRITE_A_AUTO])
+		r->is_auto = nla_get_u8(tb[VTL_REWRITE_A_AUTO]);
+	r->has_counters = tb[VTL_REWRITE_A_PACKETS] || tb[VTL_REWRITE_A_BYTES];
+	if (tb[VTL_REWRITE_A_PACKETS])
+		r->packets = nla_get_u64(tb[VTL_REWRITE_A_PACKETS]);
+	if (tb[VTL_REWRITE_A_BYTES])
+		r->bytes = nla_get_u64(tb[VTL_REWRITE_A_BYTES]);
+	return 0;
+}
+
+/* The rewrite rules of the port @ifindex, or (0) of every port. */
+int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_rw_rule_list *list)
+{
+	struct dump_list dl = DUMP_LIST(list, rules, parse_rw_rule);
+
+	return dump(nl, VTL_CMD_REWRITE_GET, VTL_REWRITE_A_IFINDEX, ifindex,
+		    &dl, "ports");
+}
+
+/* Delete the rewrite rules of the port @ifindex, or (0) of every port. */
+int vtl_nl_rw_flush(struct vtl_nl *nl, uint32_t ifindex)
+{
+	return simple_request(nl, ifindex_msg(nl, VTL_CMD_REWRITE_FLUSH, 0,
+					      VTL_REWRITE_A_IFINDEX, ifindex));
+}
+
+/* Turn tunnel auto of the namespace on or off. */
+int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on)
+{
+	struct nl_msg *msg = vtl_msg(nl, VTL_CMD_TUNNEL_SET, 0);
+
+	if (msg && nla_put_u8(msg, VTL_TUNNEL_A_AUTO, on) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+struct tunnel_auto {
+	bool on;
+	bool found;
+};
+
+/* The reply to a VTL_CMD_TUNNEL_GET doit: VTL_TUNNEL_A_AUTO. */
+static int parse_tunnel_auto(struct nl_msg *msg, void *arg)
+{
+	static const struct nla_policy policy[VTL_TUNNEL_A_MAX + 1] = {
+		[VTL_TUNNEL_A_AUTO] = { .type = NLA_U8 },
+	};
+	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
+	struct tunnel_auto *a = arg;
+
+	if (a->found ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_TUNNEL_A_MAX, policy) < 0 ||
+	    !tb[VTL_TUNNEL_A_AUTO])
+		return -EBADMSG;
+	a->on = nla_get_u8(tb[VTL_TUNNEL_A_AUTO]);
+	a->found = true;
+	return 0;
+}
+
+/* Whether tunnel auto of the namespace is on. */
+int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on)
+{
+	struct nl_msg *msg = vtl_msg(nl, VTL_CMD_TUNNEL_GET, 0);
+	struct tunnel_auto a = { 0 };
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = transact(nl, msg, parse_tunnel_auto, &a, NULL);
+	nlmsg_free(msg);
+	if (!err && !a.found) {
+		set_msg(nl, "the kernel did not say whether tunnel auto is on");
+		err = -EBADMSG;
+	}
+	*on = a.on;
+	return err;
+}
+
+/* One reply of a VTL_CMD_TUNNEL_GET dump into @h. */
+static int parse_tunnel_host(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_TUNNEL_A_MAX + 1] = {
+		[VTL_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_TUNNEL_A_ADDR]	= { .type = NLA_UNSPEC },
+		[VTL_TUNNEL_A_MAC]	= { .type = NLA_UNSPEC },
+		[VTL_TUNNEL_A_AGE_MS]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
+	struct vtl_tunnel_host *h = item;
+	bool has_addr = false, has_mac = false;
+
+	memset(h, 0, sizeof(*h));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_TUNNEL_A_MAX, policy) < 0 ||
+	    !tb[VTL_TUNNEL_A_IFINDEX])
+		return -EBADMSG;
+	h->ifindex = nla_get_u32(tb[VTL_TUNNEL_A_IFINDEX]);
+	h->family = addr_family(tb[VTL_TUNNEL_A_ADDR]);
+	if (!h->family ||
+	    get_ip(tb[VTL_TUNNEL_A_ADDR], h->family, &has_addr, h->addr) ||
+	    get_mac(tb[VTL_TUNNEL_A_MAC], &has_mac, h->mac) || !has_mac)
+		return -EBADMSG;
+	if (tb[VTL_TUNNEL_A_AGE_MS])
+		h->age_ms = nla_get_u64(tb[VTL_TUNNEL_A_AGE_MS]);
+	return 0;
+}
+
+/* The VM addresses tunnel auto has learned, into @list. */
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list)
+{
+	struct dump_list dl = DUMP_LIST(list, hosts, parse_tunnel_host);
+
+	return dump(nl, VTL_CMD_TUNNEL_GET, 0, 0, &dl, "learned addresses");
+}
 
 /* Print "Error: [@what: ]<why>." for a failure of a request. */
 void vtl_nl_perror(const struct vtl_nl *nl, const char *what, int err)

@@ -8,6 +8,7 @@
 #ifndef VTLCTL_NETLINK_H
 #define VTLCTL_NETLINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "model.h"
@@ -40,5 +41,14 @@ int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
 		     uint8_t verdict);
 int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
 		   const struct vtl_fw_load *load, size_t *bad);
+
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
+int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_rw_rule_list *list);
+int vtl_nl_rw_flush(struct vtl_nl *nl, uint32_t ifindex);
+int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on);
+int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on);
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list);
 
 #endif /* VTLCTL_NETLINK_H */

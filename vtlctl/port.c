@@ -25,6 +25,7 @@
 #include "parse.h"
 #include "port.h"
 #include "print.h"
+#include "rewrite.h"
 #include "vtlctl.h"
 
 static const struct vtl_word port_modes[] = {
@@ -321,6 +322,8 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 		fw_print_counters(p, &port->fw);
 		print_close_object(p);
 	}
+	if (opts->stats && port->has_rewrite)
+		rw_print_port(p, &port->rewrite);
 	if (opts->stats && port->has_stats)
 		print_stats(p, "stats", "", &port->stats);
 	if (opts->stats && port->has_peer_stats)

@@ -156,6 +156,16 @@ void print_u64(struct printer *p, enum print_kind kind, const char *key,
 		printf(fmt, value);
 }
 
+/* A JSON boolean; in text, @fmt (a flag word) if @value is true. */
+void print_bool(struct printer *p, enum print_kind kind, const char *key,
+		const char *fmt, bool value)
+{
+	if (wants_json(p, kind))
+		attach(p, key, json_object_new_boolean(value));
+	else if (wants_text(p, kind) && value)
+		printf("%s", fmt);
+}
+
 void print_text(struct printer *p, const char *fmt, ...)
 {
 	va_list ap;

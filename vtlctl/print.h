@@ -38,6 +38,8 @@ void print_string(struct printer *p, enum print_kind kind, const char *key,
 		  const char *fmt, const char *value);
 void print_u64(struct printer *p, enum print_kind kind, const char *key,
 	       const char *fmt, uint64_t value);
+void print_bool(struct printer *p, enum print_kind kind, const char *key,
+		const char *fmt, bool value);
 void print_text(struct printer *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

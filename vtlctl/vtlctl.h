@@ -38,6 +38,8 @@ struct vtl_command {
 int port_main(const struct vtl_opts *opts, int argc, char *argv[]);
 int conn_main(const struct vtl_opts *opts, int argc, char *argv[]);
 int fw_main(const struct vtl_opts *opts, int argc, char *argv[]);
+int rewrite_main(const struct vtl_opts *opts, int argc, char *argv[]);
+int tunnel_main(const struct vtl_opts *opts, int argc, char *argv[]);
 
 /* netns.c */
 int vtl_netns_enter(const char *name);

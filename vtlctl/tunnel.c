@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tunnel object: automatic subnet tunneling of the namespace.  While
+ * on, VTL learns each VM's addresses and, when a VM sends to another local
+ * VM through a gateway, installs the rewrite rule that sends such frames
+ * straight to it (shown by "rewrite show" as "auto").
+ *
+ *   vtlctl tunnel auto { on | off }
+ *   vtlctl tunnel show
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+
+#include "addr.h"
+#include "cmd.h"
+#include "netlink.h"
+#include "rewrite.h"
+#include "vtlctl.h"
+
+enum { TUNNEL_KEY_HELP = 1 << 0 };
+
+static const struct vtl_word tunnel_keys[] = {
+	{ "help",	TUNNEL_KEY_HELP },
+};
+
+static const struct vtl_word tunnel_onoff[] = {
+	{ "on",		1 },
+	{ "off",	0 },
+};
+
+static int tunnel_bare(void *ctx, const char *arg)
+{
+	struct tunnel_args *a = ctx;
+	int i;
+
+	if (!a) {
+		vtl_err_match(VTL_MATCH_NONE, "keyword", arg, NULL);
+		return -EINVAL;
+	}
+	if (a->has_auto) {
+		vtl_err("duplicate auto \"%s\"", arg);
+		return -EINVAL;
+	}
+	i = vtl_match(arg, tunnel_onoff, ARRAY_SIZE(tunnel_onoff));
+	if (i < 0) {
+		vtl_err("invalid auto \"%s\"", arg);
+		return -EINVAL;
+	}
+	a->has_auto = true;
+	a->on = tunnel_onoff[i].id;
+	return 0;
+}
+
+static const struct vtl_keys tunnel_grammar = {
+	.words = tunnel_keys,
+	.n = ARRAY_SIZE(tunnel_keys),
+	.help = TUNNEL_KEY_HELP,
+	.bare = tunnel_bare,
+};
+
+/*
+ * "on" or "off", and nothing else, into @args; or (@args NULL) nothing
+ * at all but "help".  A VTL_PARSE_* value.
+ */
+int tunnel_parse_auto(int argc, char *argv[], struct tunnel_args *args)
+{
+	int ret;
+
+	if (args)
+		memset(args, 0, sizeof(*args));
+	ret = vtl_parse_keys(&tunnel_grammar, argc, argv, 0, 0, args);
+	if (ret == VTL_PARSE_OK && args && !args->has_auto) {
+		vtl_err("\"on\" or \"off\" is required");
+		return VTL_PARSE_ERROR;
+	}
+	return ret;
+}
+
+static void tunnel_usage(FILE *f);
+
+/* tunnel_parse_auto() for a command; an exit status, or -1 to go on. */
+static int parse_cmd(int argc, char *argv[], struct tunnel_args *args)
+{
+	int ret = tunnel_parse_auto(argc - 1, argv + 1, args);
+
+	if (ret == VTL_PARSE_OK)
+		return -1;
+	if (ret == VTL_PARSE_HELP) {
+		tunnel_usage(stdout);
+		return VTL_EXIT_OK;
+	}
+	return VTL_EXIT_USAGE;
+}
+
+static int tunnel_auto(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct tunnel_args args;
+	struct vtl_nl *nl;
+	uint32_t ifindex;
+	int ret;
+
+	ret = parse_cmd(argc, argv, &args);
+	if (ret >= 0)
+		return ret;
+	if (vtl_cmd_prepare(opts, NULL, &ifindex, &nl))
+		return VTL_EXIT_ERROR;
+	return vtl_cmd_finish(nl, NULL, vtl_nl_tunnel_set(nl, args.on));
+}
+
+/* "dev vmA addr 10.1.0.2 mac 02:00:00:00:00:01 age 12s" */
+static void print_host(struct printer *p, const struct vtl_tunnel_host *h)
+{
+	char dev[IF_NAMESIZE], buf[VTL_ADDR_STRLEN];
+
+	print_open_object(p, NULL);
+	print_string(p, PRINT_ANY, "dev", "dev %s",
+		     vtl_cmd_dev_name(NULL, h->ifindex, dev));
+	print_u64(p, PRINT_JSON, "ifindex", NULL, h->ifindex);
+	print_string(p, PRINT_ANY, "addr", " addr %s",
+		     vtl_format_ip(buf, h->family, h->addr));
+	print_string(p, PRINT_ANY, "mac", " mac %s",
+		     vtl_format_mac(buf, h->mac));
+	print_u64(p, PRINT_JSON, "age_ms", NULL, h->age_ms);
+	print_u64(p, PRINT_TEXT, NULL, " age %" PRIu64 "s\n",
+		  h->age_ms / 1000);
+	print_close_object(p);
+}
+
+/* "auto on", then a line per learned address; {"auto":..,"hosts":[..]} */
+static int tunnel_show(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	struct vtl_tunnel_host_list list = { 0 };
+	struct printer *p;
+	struct vtl_nl *nl;
+	uint32_t ifindex;
+	bool on = false;
+	size_t i;
+	int ret;
+
+	ret = parse_cmd(argc, argv, NULL);
+	if (ret >= 0)
+		return ret;
+	if (vtl_cmd_prepare(opts, NULL, &ifindex, &nl))
+		return VTL_EXIT_ERROR;
+	ret = vtl_nl_tunnel_get(nl, &on);
+	if (!ret)
+		ret = vtl_nl_tunnel_dump(nl, &list);
+	ret = vtl_cmd_finish(nl, NULL, ret);
+	if (!ret) {
+		p = vtl_cmd_printer(opts);
+		if (p) {
+			print_open_object(p, NULL);
+			print_bool(p, PRINT_JSON, "auto", NULL, on);
+			print_text(p, "auto %s\n", on ? "on" : "off");
+			print_open_array(p, "hosts");
+			for (i = 0; i < list.len; i++)
+				print_host(p, &list.hosts[i]);
+			print_close_array(p);
+			print_close_object(p);
+		}
+		ret = p ? vtl_cmd_print_done(p) : VTL_EXIT_ERROR;
+	}
+	vtl_tunnel_host_list_free(&list);
+	return ret;
+}
+
+static int tunnel_help(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	(void)opts;
+	(void)argc;
+	(void)argv;
+	tunnel_usage(stdout);
+	return VTL_EXIT_OK;
+}
+
+static const struct vtl_command tunnel_commands[] = {
+	{ "auto",	tunnel_auto,	"turn automatic tunneling on or off" },
+	{ "show",	tunnel_show,	"show whether it is on, and the VM addresses learned" },
+	{ "list",	tunnel_show,	NULL },
+	{ "help",	tunnel_help,	"show this help" },
+};
+
+static const size_t tunnel_ncommands = ARRAY_SIZE(tunnel_commands);
+
+static void tunnel_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: vtlctl [ OPTIONS ] tunnel auto { on | off }\n"
+		"       vtlctl [ OPTIONS ] tunnel show\n"
+		"       vtlctl tunnel help\n"
+		"Commands:\n");
+	for (i = 0; i < tunnel_ncommands; i++) {
+		if (tunnel_commands[i].help)
+			fprintf(f, "  %-6s %s\n", tunnel_commands[i].name,
+				tunnel_commands[i].help);
+	}
+}
+
+/* vtlctl tunnel COMMAND ... */
+int tunnel_main(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return vtl_dispatch(opts, argc, argv, tunnel_commands,
+			    tunnel_ncommands);
+}
