@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <netinet/in.h>
 
+#include "addr.h"
 #include "conn.h"
 #include "fw.h"
 #include "parse.h"
 #include "port.h"
+#include "rewrite.h"
 #include "tap.h"
 
 enum { A_ADD = 1, A_DEL };
@@ -592,6 +594,242 @@ static void test_fw_names(void)
 	CHECK(!fw_verdict_name(9), "verdict 9 has no name");
 }
 
+#define RW_ADD (RW_KEY_DEV | RW_KEYS_RULE)
+#define RW_ADD_NEEDS (RW_KEY_DEV | RW_KEY_DST | RW_KEY_DMAC)
+#define RW_DEL (RW_KEY_DEV | RW_KEY_MATCH | RW_KEY_DST)
+#define RW_DEL_NEEDS (RW_KEY_DEV | RW_KEY_DST)
+
+/* rw_parse() of @line for a command; @err: the expected stderr. */
+static int rw_cmd(const char *line, unsigned int takes, unsigned int needs,
+		  struct rw_args *a, const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = rw_parse(argc, argv, takes, needs, a);
+	CHECK_STR(capture_end(&cap), err, "rewrite %s: message", line);
+	return ret;
+}
+
+/* A line the command must refuse with "Error: @err\n". */
+static void rw_bad(const char *line, unsigned int takes, unsigned int needs,
+		   const char *err)
+{
+	char want[256];
+	struct rw_args a;
+
+	snprintf(want, sizeof(want), "Error: %s\n", err);
+	CHECK(rw_cmd(line, takes, needs, &a, want) == VTL_PARSE_ERROR,
+	      "rewrite %s: refused", line);
+}
+
+static void rw_add_bad(const char *line, const char *err)
+{
+	rw_bad(line, RW_ADD, RW_ADD_NEEDS, err);
+}
+
+static void test_rw_parse(void)
+{
+	static const uint8_t net[4] = { 10, 2 }, mac[6] = { 2, 0, 0, 0, 0, 0xb };
+	static const uint8_t smac[6] = { 0x02, 0xab, 0xcd, 0xef, 0x01, 0x23 };
+	static const uint8_t sa[4] = { 10, 1, 0, 1 }, da[4] = { 10, 2, 0, 9 };
+	static const uint8_t db8[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2 };
+	struct vtl_rw_rule *r;
+	struct rw_args a;
+	int ret;
+
+	r = &a.rule;
+	ret = rw_cmd("dev vmA match dst 10.2.0.0/24 set dmac 02:00:00:00:00:0b",
+		     RW_ADD, RW_ADD_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !strcmp(a.dev, "vmA") && !a.out &&
+	      r->family == 4 && r->dst_len == 24 && !memcmp(r->dst, net, 4) &&
+	      !memcmp(r->dmac, mac, 6) && !r->has_smac && !r->has_saddr &&
+	      !r->has_daddr && !r->out_ifindex,
+	      "rewrite add: prefix and dmac, nothing else");
+	ret = rw_cmd("dev vmA match dst 10.2.0.9 set dmac 2:0:0:0:0:b "
+		     "smac 02:AB:cd:ef:01:23 saddr 10.1.0.1 daddr 10.2.0.9 out vmB",
+		     RW_ADD, RW_ADD_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->dst_len == 32 &&
+	      !memcmp(r->dmac, mac, 6) && r->has_smac &&
+	      !memcmp(r->smac, smac, 6) && r->has_saddr &&
+	      !memcmp(r->saddr, sa, 4) && r->has_daddr &&
+	      !memcmp(r->daddr, da, 4) && !strcmp(a.out, "vmB"),
+	      "rewrite add: everything, a host's prefix of full length");
+	ret = rw_cmd("out vmB set daddr 2001:db8:0:2::9 dmac 2:0:0:0:0:b "
+		     "match dst 2001:db8:0:2::/64 dev vmA",
+		     RW_ADD, RW_ADD_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->family == 6 && r->dst_len == 64 &&
+	      !memcmp(r->dst, db8, 16) && r->has_daddr && !r->has_saddr,
+	      "rewrite add: IPv6, parts in any order");
+	ret = rw_cmd("d vmA m ds 10.2.0.0/24 se dm 2:0:0:0:0:b sm 2:0:0:0:0:c "
+		     "sa 10.1.0.1 da 10.2.0.9 o vmB", RW_ADD, RW_ADD_NEEDS, &a,
+		     "Error: ambiguous keyword \"d\"\n");
+	CHECK(ret == VTL_PARSE_ERROR, "rewrite add: \"d\" is ambiguous");
+	ret = rw_cmd("de vmA m ds 10.2.0.0/24 se dm 2:0:0:0:0:b sm 2:0:0:0:0:c "
+		     "sa 10.1.0.1 da 10.2.0.9 o vmB", RW_ADD, RW_ADD_NEEDS, &a,
+		     "");
+	CHECK(ret == VTL_PARSE_OK && r->has_smac && r->has_saddr &&
+	      r->has_daddr && !strcmp(a.out, "vmB"),
+	      "rewrite add: prefixes of every word");
+	ret = rw_cmd("dev v match dst 0.0.0.0/0 set dmac 2:0:0:0:0:b",
+		     RW_ADD, RW_ADD_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !r->dst_len, "rewrite add: /0");
+	ret = rw_cmd("dev v match help", RW_ADD, RW_ADD_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_HELP, "rewrite add: help");
+
+	/* every mistake, with its message */
+	rw_add_bad("match dst 10.0.0.0/8 set dmac 2:0:0:0:0:1",
+		   "\"dev\" is required");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1", "\"match dst\" is required");
+	rw_add_bad("dev v match set dmac 2:0:0:0:0:1",
+		   "\"match dst\" is required");
+	rw_add_bad("dev v match dst 10.0.0.0/8", "\"set dmac\" is required");
+	rw_add_bad("dev v match dst 10.0.0.0/8 set smac 2:0:0:0:0:1",
+		   "\"set dmac\" is required");
+	rw_add_bad("dev v dst 10.0.0.0/8 set dmac 2:0:0:0:0:1",
+		   "\"dst\" comes after \"match\"");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1 dst 10.0.0.0/8",
+		   "\"dst\" comes after \"match\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 dmac 2:0:0:0:0:1",
+		   "\"dmac\" comes after \"set\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 smac 2:0:0:0:0:1",
+		   "\"smac\" comes after \"set\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 saddr 10.0.0.1",
+		   "\"saddr\" comes after \"set\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 daddr 10.0.0.1",
+		   "\"daddr\" comes after \"set\"");
+	rw_add_bad("dev v match match", "duplicate \"match\"");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1 set", "duplicate \"set\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 dst 10.0.0.0/9",
+		   "duplicate \"dst\"");
+	rw_add_bad("dev v match dst", "\"dst\" needs a value");
+	rw_add_bad("dev v match dst 10.0.0.0/8 set dmac 2:0:0:0:0:1 foo",
+		   "unknown keyword \"foo\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 s dmac 2:0:0:0:0:1",
+		   "ambiguous keyword \"s\"");
+	rw_add_bad("dev v id 1", "unknown keyword \"id\"");
+	rw_add_bad("dev a/b", "invalid device name \"a/b\"");
+	rw_add_bad("dev v out a/b", "invalid device name \"a/b\"");
+	rw_add_bad("dev v match dst foo", "invalid dst \"foo\"");
+	rw_add_bad("dev v match dst 10.0.0.0/", "invalid dst \"10.0.0.0/\"");
+	rw_add_bad("dev v match dst 10.0.0.0/33",
+		   "invalid dst \"10.0.0.0/33\": the prefix length is at most 32");
+	rw_add_bad("dev v match dst ::/129",
+		   "invalid dst \"::/129\": the prefix length is at most 128");
+	rw_add_bad("dev v match dst 10.2.0.1/24",
+		   "invalid dst \"10.2.0.1/24\": host bits set (the prefix is 10.2.0.0/24)");
+	rw_add_bad("dev v match dst 2001:db8::1/64",
+		   "invalid dst \"2001:db8::1/64\": host bits set (the prefix is 2001:db8::/64)");
+	rw_add_bad("dev v set dmac 02:00:00:00:00",
+		   "invalid dmac \"02:00:00:00:00\"");
+	rw_add_bad("dev v set dmac 02:00:00:00:00:00:00",
+		   "invalid dmac \"02:00:00:00:00:00:00\"");
+	rw_add_bad("dev v set dmac 02:00:00:00:00:100",
+		   "invalid dmac \"02:00:00:00:00:100\"");
+	rw_add_bad("dev v set dmac 02:00:00:00::01",
+		   "invalid dmac \"02:00:00:00::01\"");
+	rw_add_bad("dev v set dmac 02-00-00-00-00-01",
+		   "invalid dmac \"02-00-00-00-00-01\"");
+	rw_add_bad("dev v set dmac g2:00:00:00:00:01",
+		   "invalid dmac \"g2:00:00:00:00:01\"");
+	rw_add_bad("dev v set dmac 01:00:5e:00:00:01",
+		   "invalid dmac \"01:00:5e:00:00:01\": a multicast address, not a unicast one");
+	rw_add_bad("dev v set dmac ff:ff:ff:ff:ff:ff",
+		   "invalid dmac \"ff:ff:ff:ff:ff:ff\": a multicast address, not a unicast one");
+	rw_add_bad("dev v set dmac 0:0:0:0:0:0",
+		   "invalid dmac \"0:0:0:0:0:0\": the zero address, not a unicast one");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1 smac 33:33:00:00:00:01",
+		   "invalid smac \"33:33:00:00:00:01\": a multicast address, not a unicast one");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1 saddr 10.0.0.0/8",
+		   "invalid saddr \"10.0.0.0/8\"");
+	rw_add_bad("dev v set dmac 2:0:0:0:0:1 daddr foo",
+		   "invalid daddr \"foo\"");
+	rw_add_bad("dev v match dst 10.0.0.0/8 set dmac 2:0:0:0:0:1 saddr ::1",
+		   "saddr and dst must be of the same family");
+	rw_add_bad("dev v match dst ::/0 set dmac 2:0:0:0:0:1 daddr 10.0.0.1",
+		   "daddr and dst must be of the same family");
+	rw_add_bad("dev v match dst 10.0.0.0/8 set dmac 2:0:0:0:0:1 out v",
+		   "out device is the port itself");
+
+	ret = rw_cmd("dev v match dst 10.2.0.0/24", RW_DEL, RW_DEL_NEEDS, &a, "");
+	CHECK(ret == VTL_PARSE_OK && r->family == 4 && r->dst_len == 24 &&
+	      !a.has_dmac, "rewrite del: the prefix");
+	rw_bad("dev v", RW_DEL, RW_DEL_NEEDS, "\"match dst\" is required");
+	rw_bad("match dst 10.0.0.0/8", RW_DEL, RW_DEL_NEEDS,
+	       "\"dev\" is required");
+	rw_bad("dev v match dst 10.0.0.0/8 set dmac 2:0:0:0:0:1", RW_DEL,
+	       RW_DEL_NEEDS, "unknown keyword \"set\"");
+	rw_bad("dev v match dst 10.0.0.0/8 out w", RW_DEL, RW_DEL_NEEDS,
+	       "unknown keyword \"out\"");
+	ret = rw_cmd("", RW_KEY_DEV, 0, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !a.dev, "rewrite show/flush: every port");
+	ret = rw_cmd("dev v", RW_KEY_DEV, 0, &a, "");
+	CHECK(ret == VTL_PARSE_OK && !strcmp(a.dev, "v"),
+	      "rewrite show/flush: one port");
+	rw_bad("dev v match dst 10.0.0.0/8", RW_KEY_DEV, 0,
+	       "unknown keyword \"match\"");
+	rw_bad("dst 10.0.0.0/8", RW_KEY_DEV, 0, "unknown keyword \"dst\"");
+}
+
+/* tunnel_parse_auto() of @line; @err: the expected stderr. */
+static int tunnel_cmd(const char *line, struct tunnel_args *a,
+		      const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = tunnel_parse_auto(argc, argv, a);
+	CHECK_STR(capture_end(&cap), err, "tunnel \"%s\": message", line);
+	return ret;
+}
+
+static void test_tunnel_parse(void)
+{
+	struct tunnel_args a;
+
+	CHECK(tunnel_cmd("on", &a, "") == VTL_PARSE_OK && a.has_auto && a.on,
+	      "tunnel auto on");
+	CHECK(tunnel_cmd("off", &a, "") == VTL_PARSE_OK && a.has_auto && !a.on,
+	      "tunnel auto off");
+	CHECK(tunnel_cmd("of", &a, "") == VTL_PARSE_OK && !a.on,
+	      "tunnel auto of: a prefix");
+	CHECK(tunnel_cmd("help", &a, "") == VTL_PARSE_HELP, "tunnel auto help");
+	CHECK(tunnel_cmd("", &a, "Error: \"on\" or \"off\" is required\n") ==
+	      VTL_PARSE_ERROR, "tunnel auto: refused without on or off");
+	CHECK(tunnel_cmd("o", &a, "Error: invalid auto \"o\"\n") ==
+	      VTL_PARSE_ERROR, "tunnel auto o: ambiguous, refused");
+	CHECK(tunnel_cmd("yes", &a, "Error: invalid auto \"yes\"\n") ==
+	      VTL_PARSE_ERROR, "tunnel auto yes: refused");
+	CHECK(tunnel_cmd("on off", &a, "Error: duplicate auto \"off\"\n") ==
+	      VTL_PARSE_ERROR, "tunnel auto on off: refused");
+	CHECK(tunnel_cmd("", NULL, "") == VTL_PARSE_OK,
+	      "tunnel show: takes nothing");
+	CHECK(tunnel_cmd("on", NULL, "Error: unknown keyword \"on\"\n") ==
+	      VTL_PARSE_ERROR, "tunnel show on: refused");
+}
+
+static void test_addr_format(void)
+{
+	static const uint8_t mac[6] = { 0x02, 0xab, 0, 0x0c, 0xd, 0xff };
+	static const uint8_t a4[4] = { 10, 2 }, a6[16] = { 0x20, 0x01, 0xd, 0xb8 };
+	char buf[VTL_ADDR_STRLEN];
+
+	CHECK_STR(vtl_format_mac(buf, mac), "02:ab:00:0c:0d:ff", "MAC text");
+	CHECK_STR(vtl_format_prefix(buf, 4, a4, 16, false), "10.2.0.0/16",
+		  "IPv4 prefix");
+	CHECK_STR(vtl_format_prefix(buf, 4, a4, 32, false), "10.2.0.0",
+		  "IPv4 host, no /32");
+	CHECK_STR(vtl_format_prefix(buf, 4, a4, 32, true), "10.2.0.0/32",
+		  "IPv4 host, /32 asked for");
+	CHECK_STR(vtl_format_prefix(buf, 6, a6, 128, true), "2001:db8::/128",
+		  "IPv6 host, /128 asked for");
+	CHECK_STR(vtl_format_ip(buf, 6, a6), "2001:db8::", "IPv6 address");
+}
+
 int main(void)
 {
 	printf("# test_parse\n");
@@ -605,5 +843,8 @@ int main(void)
 	test_fw_commands();
 	test_fw_file();
 	test_fw_names();
+	test_rw_parse();
+	test_tunnel_parse();
+	test_addr_format();
 	return tap_done();
 }
