@@ -827,10 +827,15 @@ static struct nl_msg *mk_rule(const struct fake_rule *r, int flags)
 }
 
 /* The attributes of the last request, as enum vtl_fw_attr. */
+static void req_attrs(struct nlattr **tb, int max)
+{
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	genlmsg_parse((struct nlmsghdr *)fk.req, 0, tb, max, NULL);
+}
+
 static void req_fw(struct nlattr **tb)
 {
-	memset(tb, 0, (VTL_FW_A_MAX + 1) * sizeof(*tb));
-	genlmsg_parse((struct nlmsghdr *)fk.req, 0, tb, VTL_FW_A_MAX, NULL);
+	req_attrs(tb, VTL_FW_A_MAX);
 }
 
 static bool has_u8(struct nlattr *a, uint8_t v)
@@ -1252,6 +1257,489 @@ static void test_fw_load(void)
 	unlink(argv[4]);
 }
 
+/* --- rewriting and tunnel auto ---------------------------------------- */
+
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const uint8_t mac_c[6] = { 0x02, 0, 0, 0, 0, 0x0c };
+
+/* A rewrite rule of lo as the kernel returns it. */
+struct fake_rw {
+	uint8_t family;
+	const char *dst;
+	uint8_t len;
+	const uint8_t *smac;		/* NULL: none */
+	const char *saddr, *daddr;	/* NULL: none */
+	uint32_t out;
+	bool is_auto;
+	uint64_t packets, bytes;
+};
+
+static const struct fake_rw rw_rules[] = {
+	{ 4, "10.2.0.0", 24, mac_c, "10.1.0.1", "10.2.0.9", 1, false, 3, 300 },
+	{ 4, "10.3.0.7", 32, NULL, NULL, NULL, 4000000, true, 0, 0 },
+	{ 6, "2001:db8::", 32, NULL, NULL, "2001:db8::9", 0, false, 1, 100 },
+};
+
+static void put_ip(struct nl_msg *m, int attr, uint8_t family,
+		   const char *addr)
+{
+	uint8_t buf[16];
+
+	inet_pton(family == 4 ? AF_INET : AF_INET6, addr, buf);
+	nla_put(m, attr, family == 4 ? 4 : 16, buf);
+}
+
+static struct nl_msg *mk_rw(const struct fake_rw *r, int flags)
+{
+	struct nl_msg *m = mk_reply(VTL_CMD_REWRITE_GET, flags);
+
+	nla_put_u32(m, VTL_REWRITE_A_IFINDEX, 1);
+	put_ip(m, VTL_REWRITE_A_DST, r->family, r->dst);
+	nla_put_u8(m, VTL_REWRITE_A_DST_LEN, r->len);
+	nla_put(m, VTL_REWRITE_A_DMAC, 6, mac_b);
+	if (r->smac)
+		nla_put(m, VTL_REWRITE_A_SMAC, 6, r->smac);
+	if (r->saddr)
+		put_ip(m, VTL_REWRITE_A_SADDR, r->family, r->saddr);
+	if (r->daddr)
+		put_ip(m, VTL_REWRITE_A_DADDR, r->family, r->daddr);
+	if (r->out)
+		nla_put_u32(m, VTL_REWRITE_A_OUT_IFINDEX, r->out);
+	nla_put_u8(m, VTL_REWRITE_A_AUTO, r->is_auto);
+	nla_put_u64(m, VTL_REWRITE_A_PACKETS, r->packets);
+	nla_put_u64(m, VTL_REWRITE_A_BYTES, r->bytes);
+	/* from a newer kernel, to be ignored */
+	nla_put_u32(m, VTL_REWRITE_A_MAX + 1, 7);
+	return m;
+}
+
+static void rw_dump_ok(void)
+{
+	size_t i;
+
+	fk.dumps++;
+	for (i = 0; i < ARRAY_SIZE(rw_rules); i++)
+		add(mk_rw(&rw_rules[i], NLM_F_MULTI));
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+/* A rule without its dmac. */
+static void rw_dump_malformed(void)
+{
+	struct nl_msg *m = mk_reply(VTL_CMD_REWRITE_GET, NLM_F_MULTI);
+
+	nla_put_u32(m, VTL_REWRITE_A_IFINDEX, 1);
+	put_ip(m, VTL_REWRITE_A_DST, 4, "10.0.0.0");
+	add(m);
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+static void rw_dump_enodev(void)
+{
+	add(mk_done(-ENODEV, "device is not attached", 0));
+	send_dgram();
+}
+
+static void rw_eexist(void)
+{
+	add(mk_err(-EEXIST,
+		   "conflicting rule: the port has a rule for this prefix",
+		   true));
+	send_dgram();
+}
+
+static void rw_out_enodev(void)
+{
+	add(mk_err(-ENODEV, "out device is not attached", true));
+	send_dgram();
+}
+
+static void rw_enoent(void)
+{
+	add(mk_err(-ENOENT, "the port has no rule for this prefix", true));
+	send_dgram();
+}
+
+static bool has_bytes(struct nlattr *a, const void *v, int len)
+{
+	return a && nla_len(a) == len && !memcmp(nla_data(a), v, len);
+}
+
+static void test_rw_requests(void)
+{
+	char *add_argv[] = { "rewrite", "add", "dev", "lo", "match", "dst",
+			     "10.2.0.0/24", "set", "dmac", "02:00:00:00:00:0b",
+			     "smac", "2:0:0:0:0:c", "saddr", "10.1.0.1",
+			     "daddr", "10.2.0.9", NULL };
+	char *add6_argv[] = { "rewrite", "add", "dev", "lo", "match", "dst",
+			      "2001:db8::9", "set", "dmac", "2:0:0:0:0:b",
+			      NULL };
+	char *out_argv[] = { "rewrite", "add", "dev", "lo", "match", "dst",
+			     "10.0.0.0/8", "set", "dmac", "2:0:0:0:0:b", "out",
+			     "nonexistent0", NULL };
+	char *bad_argv[] = { "rewrite", "add", "dev", "lo", "match", "dst",
+			     "10.0.0.0/8", "set", "dmac", "ff:ff:ff:ff:ff:ff",
+			     NULL };
+	char *del_argv[] = { "rewrite", "del", "dev", "lo", "match", "dst",
+			     "10.2.0.0/24", NULL };
+	char *flush_argv[] = { "rewrite", "flush", "dev", "lo", NULL };
+	char *flush_all_argv[] = { "rewrite", "flush", NULL };
+	static const uint8_t net[4] = { 10, 2 }, sa[4] = { 10, 1, 0, 1 };
+	static const uint8_t da[4] = { 10, 2, 0, 9 };
+	uint8_t host6[16];
+	struct vtl_rw_rule rule = { .ifindex = 3, .family = 4, .dst_len = 8,
+				    .dst = { 10 }, .dmac = { 2, 0, 0, 0, 0, 1 },
+				    .out_ifindex = 7 };
+	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
+	struct vtl_opts opts = { 0 };
+	struct capture out, err;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = run_cmd(rewrite_main, &opts, add_argv, ack_ok, &out, &err);
+	CHECK(ret == 0 && !out.buf[0] && !err.buf[0],
+	      "rewrite add: exit 0, silent");
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	CHECK(fk.cmd == VTL_CMD_REWRITE_NEW && (fk.flags & NLM_F_ACK) &&
+	      fk.requests == 1 && has_u32(tb[VTL_REWRITE_A_IFINDEX], 1),
+	      "rewrite add: one REWRITE_NEW for lo");
+	CHECK(has_bytes(tb[VTL_REWRITE_A_DST], net, 4) &&
+	      has_u8(tb[VTL_REWRITE_A_DST_LEN], 24) &&
+	      has_bytes(tb[VTL_REWRITE_A_DMAC], mac_b, 6) &&
+	      has_bytes(tb[VTL_REWRITE_A_SMAC], mac_c, 6) &&
+	      has_bytes(tb[VTL_REWRITE_A_SADDR], sa, 4) &&
+	      has_bytes(tb[VTL_REWRITE_A_DADDR], da, 4),
+	      "rewrite add: prefix, MACs, addresses");
+	CHECK(!tb[VTL_REWRITE_A_OUT_IFINDEX] && !tb[VTL_REWRITE_A_AUTO] &&
+	      !tb[VTL_REWRITE_A_PACKETS], "rewrite add: nothing else");
+
+	ret = run_cmd(rewrite_main, &opts, add6_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	inet_pton(AF_INET6, "2001:db8::9", host6);
+	CHECK(ret == 0 && has_bytes(tb[VTL_REWRITE_A_DST], host6, 16) &&
+	      has_u8(tb[VTL_REWRITE_A_DST_LEN], 128) &&
+	      !tb[VTL_REWRITE_A_SMAC] && !tb[VTL_REWRITE_A_SADDR] &&
+	      !tb[VTL_REWRITE_A_DADDR],
+	      "rewrite add: an IPv6 host, nothing not given");
+
+	ret = run_cmd(rewrite_main, &opts, add_argv, rw_eexist, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "rewrite add, EEXIST: exit 1");
+	CHECK_STR(err.buf,
+		  "Error: lo: conflicting rule: the port has a rule for this prefix.\n",
+		  "rewrite add, EEXIST: the kernel's words");
+	ret = run_cmd(rewrite_main, &opts, add_argv, err_enodev, &out, &err);
+	CHECK(ret == 1, "rewrite add, not attached: exit 1");
+	CHECK_STR(err.buf, "Error: lo: device is not attached.\n",
+		  "rewrite add, not attached: message");
+	ret = run_cmd(rewrite_main, &opts, add_argv, rw_out_enodev, &out, &err);
+	CHECK(ret == 1, "rewrite add, out not attached: exit 1");
+	CHECK_STR(err.buf, "Error: lo: out device is not attached.\n",
+		  "rewrite add, out not attached: message");
+	ret = run_cmd(rewrite_main, &opts, out_argv, ack_ok, &out, &err);
+	CHECK(ret == 1 && !fk.requests,
+	      "rewrite add, no out device: exit 1, nothing sent");
+	CHECK_STR(err.buf, "Cannot find device \"nonexistent0\"\n",
+		  "rewrite add, no out device: message");
+	ret = run_cmd(rewrite_main, &opts, bad_argv, ack_ok, &out, &err);
+	CHECK(ret == 2 && !fk.requests,
+	      "rewrite add, bad line: exit 2, nothing sent");
+	CHECK_STR(err.buf,
+		  "Error: invalid dmac \"ff:ff:ff:ff:ff:ff\": a multicast address, not a unicast one\n",
+		  "rewrite add, bad line: message");
+
+	/* out: the request, as the command would send it after its lookup */
+	nl = open_fake(ack_ok);
+	ret = vtl_nl_rw_new(nl, &rule);
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	CHECK(!ret && has_u32(tb[VTL_REWRITE_A_IFINDEX], 3) &&
+	      has_u32(tb[VTL_REWRITE_A_OUT_IFINDEX], 7) &&
+	      has_u8(tb[VTL_REWRITE_A_DST_LEN], 8),
+	      "rewrite add out: OUT_IFINDEX");
+	vtl_nl_close(nl);
+
+	ret = run_cmd(rewrite_main, &opts, del_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_REWRITE_DEL &&
+	      has_u32(tb[VTL_REWRITE_A_IFINDEX], 1) &&
+	      has_bytes(tb[VTL_REWRITE_A_DST], net, 4) &&
+	      has_u8(tb[VTL_REWRITE_A_DST_LEN], 24) &&
+	      !tb[VTL_REWRITE_A_DMAC],
+	      "rewrite del: REWRITE_DEL with the port and prefix only");
+	ret = run_cmd(rewrite_main, &opts, del_argv, rw_enoent, &out, &err);
+	CHECK(ret == 1, "rewrite del, no such rule: exit 1");
+	CHECK_STR(err.buf, "Error: lo: the port has no rule for this prefix.\n",
+		  "rewrite del, no such rule: message");
+
+	ret = run_cmd(rewrite_main, &opts, flush_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_REWRITE_FLUSH &&
+	      has_u32(tb[VTL_REWRITE_A_IFINDEX], 1),
+	      "rewrite flush dev: REWRITE_FLUSH of lo");
+	ret = run_cmd(rewrite_main, &opts, flush_all_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_REWRITE_A_MAX);
+	CHECK(ret == 0 && fk.cmd == VTL_CMD_REWRITE_FLUSH &&
+	      !tb[VTL_REWRITE_A_IFINDEX], "rewrite flush: every port");
+	ret = run_cmd(rewrite_main, &opts, flush_all_argv, err_eperm, &out,
+		      &err);
+	CHECK(ret == 1, "rewrite flush, refused: exit 1");
+	CHECK_STR(err.buf, "Error: Operation not permitted.\n",
+		  "rewrite flush, refused: no device to name");
+}
+
+static void test_rw_show(void)
+{
+	char *argv[] = { "rewrite", "show", "dev", "lo", NULL };
+	char *all_argv[] = { "rewrite", NULL };
+	struct vtl_opts opts = { 0 }, stats = { .stats = 1 };
+	struct vtl_opts json = { .json = true };
+	struct vtl_opts json_stats = { .json = true, .stats = 1 };
+	struct capture out, err;
+	int ret;
+
+	ret = run_cmd(rewrite_main, &opts, argv, rw_dump_ok, &out, &err);
+	CHECK(ret == 0 && !err.buf[0] && fk.requests == 1 &&
+	      fk.cmd == VTL_CMD_REWRITE_GET && (fk.flags & NLM_F_DUMP) &&
+	      fk.ifindex == 1, "rewrite show dev lo: a dump of lo's rules");
+	CHECK_STR(out.buf,
+		  "lo: match dst 10.2.0.0/24 set dmac 02:00:00:00:00:0b smac 02:00:00:00:00:0c saddr 10.1.0.1 daddr 10.2.0.9 out lo\n"
+		  "lo: match dst 10.3.0.7/32 set dmac 02:00:00:00:00:0b out if4000000 auto\n"
+		  "lo: match dst 2001:db8::/32 set dmac 02:00:00:00:00:0b daddr 2001:db8::9\n",
+		  "rewrite show: text");
+	ret = run_cmd(rewrite_main, &stats, all_argv, rw_dump_ok, &out, &err);
+	CHECK(ret == 0 && fk.cmd == VTL_CMD_REWRITE_GET && !fk.ifindex,
+	      "rewrite: shows every port's rules");
+	CHECK_STR(out.buf,
+		  "lo: match dst 10.2.0.0/24 set dmac 02:00:00:00:00:0b smac 02:00:00:00:00:0c saddr 10.1.0.1 daddr 10.2.0.9 out lo packets 3 bytes 300\n"
+		  "lo: match dst 10.3.0.7/32 set dmac 02:00:00:00:00:0b out if4000000 auto packets 0 bytes 0\n"
+		  "lo: match dst 2001:db8::/32 set dmac 02:00:00:00:00:0b daddr 2001:db8::9 packets 1 bytes 100\n",
+		  "rewrite show -s: text with counters");
+	ret = run_cmd(rewrite_main, &json, argv, rw_dump_ok, &out, &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":1,\"dev\":\"lo\",\"dst\":\"10.2.0.0/24\","
+		  "\"dmac\":\"02:00:00:00:00:0b\",\"smac\":\"02:00:00:00:00:0c\","
+		  "\"saddr\":\"10.1.0.1\",\"daddr\":\"10.2.0.9\",\"out\":\"lo\","
+		  "\"out_ifindex\":1,\"auto\":false},"
+		  "{\"ifindex\":1,\"dev\":\"lo\",\"dst\":\"10.3.0.7/32\","
+		  "\"dmac\":\"02:00:00:00:00:0b\",\"out\":\"if4000000\","
+		  "\"out_ifindex\":4000000,\"auto\":true},"
+		  "{\"ifindex\":1,\"dev\":\"lo\",\"dst\":\"2001:db8::/32\","
+		  "\"dmac\":\"02:00:00:00:00:0b\",\"daddr\":\"2001:db8::9\","
+		  "\"auto\":false}]\n",
+		  "rewrite show -j: JSON");
+	ret = run_cmd(rewrite_main, &json_stats, argv, rw_dump_ok, &out, &err);
+	CHECK(ret == 0 &&
+	      strstr(out.buf, "\"auto\":false,\"packets\":3,\"bytes\":300}") &&
+	      strstr(out.buf, "\"auto\":true,\"packets\":0,\"bytes\":0}"),
+	      "rewrite show -j -s: the rules' counters");
+	ret = run_cmd(rewrite_main, &json, argv, dump_empty, &out, &err);
+	CHECK(ret == 0 && !strcmp(out.buf, "[]\n"), "rewrite show -j: []");
+	ret = run_cmd(rewrite_main, &opts, argv, dump_empty, &out, &err);
+	CHECK(ret == 0 && !out.buf[0], "rewrite show: no rule, no line");
+
+	ret = run_cmd(rewrite_main, &json, argv, rw_dump_enodev, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "rewrite show, not attached: exit 1");
+	CHECK_STR(err.buf, "Error: lo: device is not attached.\n",
+		  "rewrite show, not attached: message");
+	ret = run_cmd(rewrite_main, &json, argv, rw_dump_malformed, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "rewrite show, malformed rule: exit 1");
+	CHECK_STR(err.buf, "Error: lo: the kernel's reply is malformed.\n",
+		  "rewrite show, malformed rule: message");
+}
+
+/* "tunnel show": auto on, then the dump of two learned addresses. */
+static void tunnel_show_ok(void)
+{
+	static const uint8_t a4[4] = { 10, 1, 0, 2 };
+	uint8_t a6[16];
+	struct nl_msg *m;
+
+	if (!(fk.flags & NLM_F_DUMP)) {
+		m = mk_reply(VTL_CMD_TUNNEL_GET, 0);
+		nla_put_u8(m, VTL_TUNNEL_A_AUTO, 1);
+		add(m);
+		send_dgram();
+		ack_ok();
+		return;
+	}
+	fk.dumps++;
+	m = mk_reply(VTL_CMD_TUNNEL_GET, NLM_F_MULTI);
+	nla_put_u32(m, VTL_TUNNEL_A_IFINDEX, 1);
+	nla_put(m, VTL_TUNNEL_A_ADDR, 4, a4);
+	nla_put(m, VTL_TUNNEL_A_MAC, 6, mac_b);
+	nla_put_u64(m, VTL_TUNNEL_A_AGE_MS, 12345);
+	add(m);
+	inet_pton(AF_INET6, "fd00::2", a6);
+	m = mk_reply(VTL_CMD_TUNNEL_GET, NLM_F_MULTI);
+	nla_put_u32(m, VTL_TUNNEL_A_IFINDEX, 4000000);
+	nla_put(m, VTL_TUNNEL_A_ADDR, 16, a6);
+	nla_put(m, VTL_TUNNEL_A_MAC, 6, mac_c);
+	nla_put_u64(m, VTL_TUNNEL_A_AGE_MS, 999);
+	add(m);
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+/* Off, and nothing learned. */
+static void tunnel_show_off(void)
+{
+	struct nl_msg *m;
+
+	if (fk.flags & NLM_F_DUMP) {
+		dump_empty();
+		return;
+	}
+	m = mk_reply(VTL_CMD_TUNNEL_GET, 0);
+	nla_put_u8(m, VTL_TUNNEL_A_AUTO, 0);
+	add(m);
+	send_dgram();
+	ack_ok();
+}
+
+/* A learned address of 5 bytes. */
+static void tunnel_show_malformed(void)
+{
+	struct nl_msg *m;
+
+	if (!(fk.flags & NLM_F_DUMP)) {
+		tunnel_show_ok();
+		return;
+	}
+	m = mk_reply(VTL_CMD_TUNNEL_GET, NLM_F_MULTI);
+	nla_put_u32(m, VTL_TUNNEL_A_IFINDEX, 1);
+	nla_put(m, VTL_TUNNEL_A_ADDR, 5, "abcde");
+	nla_put(m, VTL_TUNNEL_A_MAC, 6, mac_b);
+	add(m);
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+static void test_tunnel(void)
+{
+	char *on_argv[] = { "tunnel", "auto", "on", NULL };
+	char *off_argv[] = { "tunnel", "auto", "off", NULL };
+	char *show_argv[] = { "tunnel", NULL };
+	struct vtl_opts opts = { 0 }, json = { .json = true };
+	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
+	struct capture out, err;
+	int ret;
+
+	ret = run_cmd(tunnel_main, &opts, on_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_TUNNEL_A_MAX);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_TUNNEL_SET &&
+	      (fk.flags & NLM_F_ACK) && has_u8(tb[VTL_TUNNEL_A_AUTO], 1) &&
+	      !tb[VTL_TUNNEL_A_IFINDEX], "tunnel auto on: TUNNEL_SET, AUTO 1");
+	ret = run_cmd(tunnel_main, &opts, off_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_TUNNEL_A_MAX);
+	CHECK(ret == 0 && has_u8(tb[VTL_TUNNEL_A_AUTO], 0),
+	      "tunnel auto off: AUTO 0");
+	ret = run_cmd(tunnel_main, &opts, off_argv, err_eperm, &out, &err);
+	CHECK(ret == 1, "tunnel auto, refused: exit 1");
+	CHECK_STR(err.buf, "Error: Operation not permitted.\n",
+		  "tunnel auto, refused: message");
+
+	ret = run_cmd(tunnel_main, &opts, show_argv, tunnel_show_ok, &out,
+		      &err);
+	CHECK(ret == 0 && !err.buf[0] && fk.requests == 2 && fk.dumps == 1 &&
+	      fk.cmd == VTL_CMD_TUNNEL_GET,
+	      "tunnel show: a TUNNEL_GET doit, then its dump");
+	CHECK_STR(out.buf,
+		  "auto on\n"
+		  "dev lo addr 10.1.0.2 mac 02:00:00:00:00:0b age 12s\n"
+		  "dev if4000000 addr fd00::2 mac 02:00:00:00:00:0c age 0s\n",
+		  "tunnel show: text");
+	ret = run_cmd(tunnel_main, &json, show_argv, tunnel_show_ok, &out,
+		      &err);
+	CHECK_STR(out.buf,
+		  "{\"auto\":true,\"hosts\":["
+		  "{\"dev\":\"lo\",\"ifindex\":1,\"addr\":\"10.1.0.2\","
+		  "\"mac\":\"02:00:00:00:00:0b\",\"age_ms\":12345},"
+		  "{\"dev\":\"if4000000\",\"ifindex\":4000000,"
+		  "\"addr\":\"fd00::2\",\"mac\":\"02:00:00:00:00:0c\","
+		  "\"age_ms\":999}]}\n", "tunnel show -j: JSON");
+	ret = run_cmd(tunnel_main, &opts, show_argv, tunnel_show_off, &out,
+		      &err);
+	CHECK(ret == 0, "tunnel show, off: exit 0");
+	CHECK_STR(out.buf, "auto off\n", "tunnel show, off: text");
+	ret = run_cmd(tunnel_main, &json, show_argv, tunnel_show_off, &out,
+		      &err);
+	CHECK_STR(out.buf, "{\"auto\":false,\"hosts\":[]}\n",
+		  "tunnel show -j, off: JSON");
+	ret = run_cmd(tunnel_main, &json, show_argv, get_nothing, &out, &err);
+	CHECK(ret == 1 && !out.buf[0] && fk.requests == 1,
+	      "tunnel show, no AUTO: exit 1, no dump");
+	CHECK_STR(err.buf,
+		  "Error: the kernel did not say whether tunnel auto is on.\n",
+		  "tunnel show, no AUTO: message");
+	ret = run_cmd(tunnel_main, &json, show_argv, tunnel_show_malformed,
+		      &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "tunnel show, malformed: exit 1");
+	CHECK_STR(err.buf, "Error: the kernel's reply is malformed.\n",
+		  "tunnel show, malformed: message");
+	ret = run_cmd(tunnel_main, &json, show_argv, err_eperm, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "tunnel show, refused: exit 1");
+}
+
+/* lo with its rewrite counters: 3 rules, 100, 40 and 2 frames. */
+static void port_rw(void)
+{
+	struct nl_msg *m = mk_port(&ports[2], 0);
+	struct nlattr *nest = nla_nest_start(m, VTL_PORT_A_REWRITE);
+
+	nla_put_u32(m, VTL_REWRITE_PORT_A_RULES, 3);
+	nla_put_u64(m, VTL_REWRITE_PORT_A_REWRITTEN, 100);
+	nla_put_u64(m, VTL_REWRITE_PORT_A_FORWARDED, 40);
+	nla_put_u64(m, VTL_REWRITE_PORT_A_FAILED, 2);
+	nla_put_u64(m, VTL_REWRITE_PORT_A_MAX + 1, 9);	/* newer: ignored */
+	nla_nest_end(m, nest);
+	add(m);
+	send_dgram();
+	ack_ok();
+}
+
+/* The same nest, its rule count a u16 instead of the contract's u32. */
+static void port_rw_malformed(void)
+{
+	struct nl_msg *m = mk_port(&ports[2], 0);
+	struct nlattr *nest = nla_nest_start(m, VTL_PORT_A_REWRITE);
+
+	nla_put_u16(m, VTL_REWRITE_PORT_A_RULES, 3);
+	nla_nest_end(m, nest);
+	add(m);
+	send_dgram();
+	ack_ok();
+}
+
+static void test_port_show_rw(void)
+{
+	char *argv[] = { "port", "show", "dev", "lo", NULL };
+	struct vtl_opts opts = { 0 }, stats = { .stats = 1 };
+	struct vtl_opts json = { .json = true };
+	struct vtl_opts json_stats = { .json = true, .stats = 1 };
+	struct capture out, err;
+	int ret;
+
+	run_cmd(port_main, &opts, argv, port_rw, &out, &err);
+	CHECK_STR(out.buf, "vmif2: mode bridge\n",
+		  "port show: the rewrite counters with -s only");
+	run_cmd(port_main, &json, argv, port_rw, &out, &err);
+	CHECK(!strstr(out.buf, "rewrite"), "port show -j: no rewrite without -s");
+	run_cmd(port_main, &stats, argv, port_rw, &out, &err);
+	CHECK_STR(out.buf,
+		  "vmif2: mode bridge\n"
+		  "    rewrite: rules 3 rewritten 100 forwarded 40 failed 2\n",
+		  "port show -s: the rewrite line");
+	run_cmd(port_main, &json_stats, argv, port_rw, &out, &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":6,\"dev\":\"vmif2\",\"mode\":\"bridge\","
+		  "\"rewrite\":{\"rules\":3,\"rewritten\":100,\"forwarded\":40,"
+		  "\"failed\":2}}]\n", "port show -j -s: the rewrite object");
+	ret = run_cmd(port_main, &json_stats, argv, port_rw_malformed, &out,
+		      &err);
+	CHECK(ret == 1 && !out.buf[0], "port show, malformed rewrite: exit 1");
+}
+
 /* A real socket's send buffer grows to what a large fw load needs. */
 static void test_sndbuf(void)
 {
@@ -1288,6 +1776,10 @@ int main(void)
 	test_fw_show();
 	test_port_show_fw();
 	test_fw_load();
+	test_rw_requests();
+	test_rw_show();
+	test_tunnel();
+	test_port_show_rw();
 	test_sndbuf();
 	test_real_kernel();
 	drain();
