@@ -3,7 +3,7 @@
 #
 # vtlctl's command line, checked without the vtl module: help at every
 # level, prefixes, the message and exit status of every wrong argument and
-# of a wrong firewall rule file,
+# of a wrong firewall rule file, of a wrong rewrite rule,
 # -n, device lookup, the "not loaded" error, and that a failing show writes
 # no half JSON document.  What needs the module absent is skipped when it
 # is loaded; what needs root, ip(8) or valgrind is skipped without them.
@@ -139,6 +139,21 @@ expect_usage "vtlctl fw load help" "$fw_usage" "$V" fw load help
 expect_usage "vtlctl fw policy help" "$fw_usage" "$V" fw policy help
 expect_usage "prefixes: vtlctl f p h" "$fw_usage" "$V" f p h
 expect_usage "prefixes: vtlctl c f h" "$conn_usage" "$V" c f h
+rw_usage="Usage: vtlctl [ OPTIONS ] rewrite add"
+expect_usage "vtlctl help rewrite" "$rw_usage" "$V" help rewrite
+expect_usage "vtlctl rewrite help" "$rw_usage" "$V" rewrite help
+expect_usage "vtlctl rewrite add help" "$rw_usage" \
+	"$V" rewrite add dev lo match help
+expect_usage "vtlctl rewrite del help" "$rw_usage" "$V" rewrite del help
+expect_usage "vtlctl rewrite show help" "$rw_usage" "$V" rewrite show help
+expect_usage "vtlctl rewrite flush help" "$rw_usage" "$V" rewrite flush help
+tunnel_usage="Usage: vtlctl [ OPTIONS ] tunnel auto"
+expect_usage "vtlctl help tunnel" "$tunnel_usage" "$V" help tunnel
+expect_usage "vtlctl tunnel help" "$tunnel_usage" "$V" tunnel help
+expect_usage "vtlctl tunnel auto help" "$tunnel_usage" "$V" tunnel auto help
+expect_usage "vtlctl tunnel show help" "$tunnel_usage" "$V" tunnel show help
+expect_usage "prefixes: vtlctl r a h" "$rw_usage" "$V" r a h
+expect_usage "prefixes: vtlctl t a h" "$tunnel_usage" "$V" t a h
 expect_usage "vtlctl -V" "vtlctl 0" "$V" -V
 expect_usage "vtlctl -Version" "vtlctl 0" "$V" -Version
 run "$V"
@@ -229,6 +244,78 @@ expect 1 'Cannot find device "nonexistent0"' "fw add: nonexistent device" \
 expect 1 'Cannot find device "nonexistent0"' "fw show: nonexistent device" \
 	"$V" -j fw show dev nonexistent0
 
+# --- rewrite and tunnel: wrong lines, exit 2, nothing looked up -------------
+mac=02:00:00:00:00:0b
+expect 2 'Error: "dev" is required' "rewrite add needs dev" \
+	"$V" rewrite add match dst 10.0.0.0/8 set dmac $mac
+expect 2 'Error: "match dst" is required' "rewrite add needs match dst" \
+	"$V" rewrite add dev lo set dmac $mac
+expect 2 'Error: "set dmac" is required' "rewrite add needs set dmac" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8
+expect 2 'Error: "set dmac" is required' "rewrite add: smac is no dmac" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set smac $mac
+expect 2 'Error: "dst" comes after "match"' "rewrite add: dst without match" \
+	"$V" rewrite add dev lo dst 10.0.0.0/8 set dmac $mac
+expect 2 'Error: "dmac" comes after "set"' "rewrite add: dmac without set" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 dmac $mac
+expect 2 'Error: invalid dst "10.2.0.1/24": host bits set (the prefix is 10.2.0.0/24)' \
+	"rewrite add: host bits set" \
+	"$V" rewrite add dev lo match dst 10.2.0.1/24 set dmac $mac
+expect 2 'Error: invalid dst "10.0.0.0/33": the prefix length is at most 32' \
+	"rewrite add: prefix too long" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/33 set dmac $mac
+expect 2 'Error: invalid dst "vmB"' "rewrite add: bad prefix" \
+	"$V" rewrite add dev lo match dst vmB set dmac $mac
+expect 2 'Error: invalid dmac "02:00:00:00:0b"' "rewrite add: malformed MAC" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac 02:00:00:00:0b
+expect 2 'Error: invalid dmac "ff:ff:ff:ff:ff:ff": a multicast address, not a unicast one' \
+	"rewrite add: broadcast MAC" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac ff:ff:ff:ff:ff:ff
+expect 2 'Error: invalid smac "0:0:0:0:0:0": the zero address, not a unicast one' \
+	"rewrite add: zero smac" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac smac 0:0:0:0:0:0
+expect 2 'Error: saddr and dst must be of the same family' \
+	"rewrite add: saddr of another family" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac saddr ::1
+expect 2 'Error: daddr and dst must be of the same family' \
+	"rewrite add: daddr of another family" \
+	"$V" rewrite add dev lo match dst 2001:db8::/32 set dmac $mac daddr 10.0.0.1
+expect 2 'Error: invalid daddr "10.0.0.0/8"' "rewrite add: daddr is no prefix" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac daddr 10.0.0.0/8
+expect 2 'Error: out device is the port itself' "rewrite add: out is dev" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac out lo
+expect 2 'Error: duplicate "set"' "rewrite add: set twice" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac set
+expect 2 'Error: ambiguous keyword "s"' "rewrite add: s is ambiguous" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set s $mac
+expect 2 'Error: "match dst" is required' "rewrite del needs match dst" \
+	"$V" rewrite del dev lo
+expect 2 'Error: unknown keyword "set"' "rewrite del takes no set" \
+	"$V" rewrite del dev lo match dst 10.0.0.0/8 set dmac $mac
+expect 2 'Error: unknown keyword "match"' "rewrite show takes only dev" \
+	"$V" rewrite show match dst 10.0.0.0/8
+expect 2 'Error: unknown keyword "out"' "rewrite flush takes only dev" \
+	"$V" rewrite flush out lo
+expect 2 'Error: unknown command "foo", try "vtlctl rewrite help"' \
+	"rewrite: unknown command" "$V" rewrite foo
+expect 2 'Error: "on" or "off" is required' "tunnel auto needs on or off" \
+	"$V" tunnel auto
+expect 2 'Error: invalid auto "yes"' "tunnel auto: yes is no on" \
+	"$V" tunnel auto yes
+expect 2 'Error: duplicate auto "off"' "tunnel auto on off" \
+	"$V" tunnel auto on off
+expect 2 'Error: unknown keyword "dev"' "tunnel show takes nothing" \
+	"$V" tunnel show dev lo
+expect 2 'Error: unknown command "foo", try "vtlctl tunnel help"' \
+	"tunnel: unknown command" "$V" tunnel foo
+expect 1 'Cannot find device "nonexistent0"' "rewrite add: nonexistent device" \
+	"$V" rewrite add dev nonexistent0 match dst 10.0.0.0/8 set dmac $mac
+expect 1 'Cannot find device "nonexistent0"' \
+	"rewrite add: nonexistent out device, before the module" \
+	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac out nonexistent0
+expect 1 'Cannot find device "nonexistent0"' "rewrite show: nonexistent device" \
+	"$V" -j rewrite show dev nonexistent0
+
 # --- wrong arguments: the message names them, exit 2 --------------------
 long=$(printf 'x%.0s' {1..5000})
 expect 2 'Error: unknown object "foo", try "vtlctl help"' \
@@ -310,6 +397,21 @@ if [[ -n $module_absent ]]; then
 		>"$tmp/good.rules"
 	expect 1 "$NOT_LOADED" "not loaded: fw load" \
 		"$V" fw load dev lo "$tmp/good.rules"
+	expect 1 "$NOT_LOADED" "not loaded: rewrite add" \
+		"$V" rewrite add dev lo match dst 10.2.0.0/24 set dmac $mac
+	expect 1 "$NOT_LOADED" "not loaded: rewrite del" \
+		"$V" rewrite del dev lo match dst 10.2.0.0/24
+	expect 1 "$NOT_LOADED" "not loaded: rewrite flush" "$V" rewrite flush
+	expect 1 "$NOT_LOADED" "not loaded: rewrite" "$V" -j rewrite
+	expect 1 "$NOT_LOADED" "not loaded: tunnel auto on" \
+		"$V" tunnel auto on
+	expect 1 "$NOT_LOADED" "not loaded: tunnel" "$V" -j tunnel
+	if [[ -z $out ]]; then
+		ok "failing -j tunnel show writes nothing to stdout"
+	else
+		not_ok "failing -j tunnel show writes nothing to stdout" \
+			"stdout: $out"
+	fi
 	expect 1 "$NOT_LOADED" "not loaded: -j -p -s show" \
 		"$V" -j -p -s port show
 	if [[ -z $out ]]; then
@@ -384,6 +486,12 @@ else
 	expect 1 "Error: $tmp/rules:5: invalid dport \"x\"." \
 		"valgrind: fw load, bad line" \
 		"${VG[@]}" "$V" fw load dev lo "$tmp/rules"
+	expect 2 'Error: invalid dmac "01:00:5e:00:00:01": a multicast address, not a unicast one' \
+		"valgrind: rewrite add, multicast MAC" \
+		"${VG[@]}" "$V" rewrite add dev lo match dst 10.0.0.0/8 \
+		set dmac 01:00:5e:00:00:01
+	expect 2 'Error: invalid auto "x"' "valgrind: tunnel auto x" \
+		"${VG[@]}" "$V" tunnel auto x
 	expect 1 'Cannot find device "nonexistent0"' \
 		"valgrind: nonexistent device" \
 		"${VG[@]}" "$V" port add dev nonexistent0
@@ -397,6 +505,13 @@ else
 			"${VG[@]}" "$V" port add dev lo peer lo mode standalone
 		expect 1 "$NOT_LOADED" "valgrind: not loaded, fw load" \
 			"${VG[@]}" "$V" fw load dev lo "$tmp/good.rules"
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, rewrite add" \
+			"${VG[@]}" "$V" rewrite add dev lo match dst \
+			2001:db8::/32 set dmac $mac smac $mac daddr 2001:db8::9
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, -j -s rewrite" \
+			"${VG[@]}" "$V" -j -s rewrite
+		expect 1 "$NOT_LOADED" "valgrind: not loaded, -j tunnel" \
+			"${VG[@]}" "$V" -j tunnel
 		expect 1 "$NOT_LOADED" "valgrind: not loaded, fw add" \
 			"${VG[@]}" "$V" fw add dev lo dir out proto udp \
 			src 2001:db8::/32 sport 1-2 state new,est action reject
