@@ -67,22 +67,24 @@ _vtlctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -stats -netns -Version -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "port conn fw help" -- "$cur"))
+			COMPREPLY=($(compgen -W "port conn fw rewrite tunnel help" -- "$cur"))
 		fi
 		return
 	fi
 
-	object=$(_vtlctl_expand "${words[i]}" port conn fw help)
+	object=$(_vtlctl_expand "${words[i]}" port conn fw rewrite tunnel help)
 	((i++))
 	if [[ $object == help ]]; then
-		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw" -- "$cur"))
+		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw rewrite tunnel" -- "$cur"))
 		return
 	fi
-	local commands keys bare=
+	local commands keys bare= once=
 	case $object in
 	port) commands="add set del delete show list help" ;;
 	conn) commands="show list flush help" ;;
 	fw) commands="add del delete show list flush policy load help" ;;
+	rewrite) commands="add del delete show list flush help" ;;
+	tunnel) commands="auto show list help" ;;
 	*) return ;;
 	esac
 
@@ -104,6 +106,12 @@ _vtlctl()
 	fw:flush) keys="dev dir" ;;
 	fw:policy) keys="dev dir" bare="accept drop" ;;
 	fw:load) keys="dev" bare=file ;;
+	# "match" and "set" start the parts of a rule, once each
+	rewrite:add) keys="dev dst dmac smac saddr daddr out" once="match set" ;;
+	rewrite:del | rewrite:delete) keys="dev dst" once="match" ;;
+	rewrite:show | rewrite:list | rewrite:flush) keys="dev" ;;
+	tunnel:auto) keys= bare="on off" ;;
+	tunnel:show | tunnel:list) keys= ;;
 	*) return ;;
 	esac
 
@@ -111,6 +119,11 @@ _vtlctl()
 	local j=$i key= used=" " nbare=0
 	while ((j < cword)); do
 		key=$(_vtlctl_expand "${words[j]}" $keys)
+		if [[ -z $key && -n $once ]]; then
+			used+="$(_vtlctl_expand "${words[j]}" $once) "
+			((j++))
+			continue
+		fi
 		# a word no keyword starts is bare, if the command takes one
 		if [[ -n $key || -z $bare ]]; then
 			used+="$key "
@@ -125,7 +138,7 @@ _vtlctl()
 	# a keyword's value
 	if ((j < cword)); then
 		case $key in
-		dev | peer)
+		dev | peer | out)
 			local devs
 			if [[ -n $netns ]]; then
 				devs=$(ip -n "$netns" -o link show 2>/dev/null |
@@ -161,8 +174,15 @@ _vtlctl()
 	fi
 	# the next keyword not given yet, or the bare word still missing
 	local k left=
-	for k in $keys; do
-		[[ $used == *" $k "* ]] || left+="$k "
+	for k in $keys $once; do
+		[[ $used == *" $k "* ]] && continue
+		# a rule's dst follows "match", what it sets follows "set"
+		if [[ $object == rewrite ]]; then
+			[[ $k == dst && $used != *" match "* ]] && continue
+			[[ $k == [ds]mac || $k == [sd]addr ]] &&
+				[[ $used != *" set "* ]] && continue
+		fi
+		left+="$k "
 	done
 	if ((nbare == 0)) && [[ $bare == file ]]; then
 		COMPREPLY=($(compgen -W "$left" -- "$cur") $(compgen -f -- "$cur"))
