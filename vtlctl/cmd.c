@@ -53,19 +53,24 @@ int vtl_cmd_finish(struct vtl_nl *nl, const char *dev, int err)
 	return err ? VTL_EXIT_ERROR : VTL_EXIT_OK;
 }
 
-struct printer *vtl_cmd_printer(const struct vtl_opts *opts)
+/*
+ * Print @data with @print, in a document of @opts' form, and write it
+ * whole; an exit status.
+ */
+int vtl_cmd_print(const struct vtl_opts *opts,
+		  void (*print)(struct printer *p, const struct vtl_opts *opts,
+				const void *data),
+		  const void *data)
 {
 	struct printer *p = printer_new(opts->json, opts->pretty);
+	int err;
 
-	if (!p)
+	if (!p) {
 		vtl_err("%s.", strerror(ENOMEM));
-	return p;
-}
-
-/* Print the document @p holds and free it; an exit status. */
-int vtl_cmd_print_done(struct printer *p)
-{
-	int err = printer_finish(p);
+		return VTL_EXIT_ERROR;
+	}
+	print(p, opts, data);
+	err = printer_finish(p);
 
 	printer_free(p);
 	if (err) {

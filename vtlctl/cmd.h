@@ -20,8 +20,10 @@ int vtl_cmd_prepare(const struct vtl_opts *opts, const char *dev,
 		    uint32_t *ifindex, struct vtl_nl **nl);
 int vtl_cmd_lookup(const char *dev, uint32_t *ifindex);
 int vtl_cmd_finish(struct vtl_nl *nl, const char *dev, int err);
-struct printer *vtl_cmd_printer(const struct vtl_opts *opts);
-int vtl_cmd_print_done(struct printer *p);
+int vtl_cmd_print(const struct vtl_opts *opts,
+		  void (*print)(struct printer *p, const struct vtl_opts *opts,
+				const void *data),
+		  const void *data);
 const char *vtl_cmd_dev_name(const char *name, uint32_t ifindex,
 			     char buf[IF_NAMESIZE]);
 

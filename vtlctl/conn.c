@@ -58,15 +58,8 @@ static void conn_usage(FILE *f);
 /* port_parse() with only "dev"; an exit status, or -1 to go on. */
 static int conn_parse(int argc, char *argv[], struct port_args *args)
 {
-	int ret = port_parse(argc, argv, PORT_KEY_DEV, 0, args);
-
-	if (ret == PORT_PARSE_OK)
-		return -1;
-	if (ret == PORT_PARSE_HELP) {
-		conn_usage(stdout);
-		return VTL_EXIT_OK;
-	}
-	return VTL_EXIT_USAGE;
+	return vtl_parse_status(port_parse(argc, argv, PORT_KEY_DEV, 0, args),
+				conn_usage);
 }
 
 static void print_ep(struct printer *p, const char *key, const char *who,
@@ -134,19 +127,17 @@ static void print_conn(struct printer *p, const struct vtl_conn *c)
 	print_close_object(p);
 }
 
-static int print_conns(const struct vtl_opts *opts,
-		       const struct vtl_conn_list *list)
+static void print_conns(struct printer *p, const struct vtl_opts *opts,
+			const void *data)
 {
-	struct printer *p = vtl_cmd_printer(opts);
+	const struct vtl_conn_list *list = data;
 	size_t i;
 
-	if (!p)
-		return VTL_EXIT_ERROR;
+	(void)opts;
 	print_open_array(p, NULL);
 	for (i = 0; i < list->len; i++)
 		print_conn(p, &list->conns[i]);
 	print_close_array(p);
-	return vtl_cmd_print_done(p);
 }
 
 static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
@@ -167,7 +158,7 @@ static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
 	if (ret)
 		vtl_nl_perror(nl, args.dev, ret);
 	else
-		ret = print_conns(opts, &list);
+		ret = vtl_cmd_print(opts, print_conns, &list);
 	vtl_conn_list_free(&list);
 	vtl_nl_close(nl);
 	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
@@ -208,18 +199,11 @@ static const size_t conn_ncommands = ARRAY_SIZE(conn_commands);
 
 static void conn_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] conn show [ dev VMIF ]\n"
 		"       vtlctl [ OPTIONS ] conn flush [ dev VMIF ]\n"
-		"       vtlctl conn help\n"
-		"Commands:\n");
-	for (i = 0; i < conn_ncommands; i++) {
-		if (conn_commands[i].help)
-			fprintf(f, "  %-6s %s\n", conn_commands[i].name,
-				conn_commands[i].help);
-	}
+		"       vtlctl conn help\n");
+	vtl_usage_commands(f, conn_commands, conn_ncommands);
 }
 
 /* vtlctl conn COMMAND ... */

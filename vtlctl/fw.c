@@ -619,10 +619,17 @@ static void print_rule(struct printer *p, const struct vtl_fw_rule *r,
  * "vmif0: policy in accept out drop rules in 1 out 0", with -s a line of
  * counters, then a line per rule.  In JSON, an array of one object.
  */
+struct fw_shown {
+	const struct vtl_port *port;
+	const struct vtl_fw_rule_list *list;
+};
+
 static void print_fw(struct printer *p, const struct vtl_opts *opts,
-		     const struct vtl_port *port,
-		     const struct vtl_fw_rule_list *list)
+		     const void *data)
 {
+	const struct fw_shown *shown = data;
+	const struct vtl_port *port = shown->port;
+	const struct vtl_fw_rule_list *list = shown->list;
 	char buf[IF_NAMESIZE];
 	size_t i;
 
@@ -654,22 +661,24 @@ static void fw_usage(FILE *f);
 static int parse_cmd(int argc, char *argv[], unsigned int takes,
 		     unsigned int needs, struct fw_args *args)
 {
-	int ret = fw_parse(argc - 1, argv + 1, takes, needs, args);
+	return vtl_parse_status(fw_parse(argc - 1, argv + 1, takes, needs,
+					 args), fw_usage);
+}
 
-	if (ret == VTL_PARSE_OK)
-		return -1;
-	if (ret == VTL_PARSE_HELP) {
-		fw_usage(stdout);
-		return VTL_EXIT_OK;
-	}
-	return VTL_EXIT_USAGE;
+static void print_id(struct printer *p, const struct vtl_opts *opts,
+		     const void *data)
+{
+	(void)opts;
+	print_open_object(p, NULL);
+	print_u64(p, PRINT_ANY, "id", "id %" PRIu64 "\n",
+		  *(const uint32_t *)data);
+	print_close_object(p);
 }
 
 /* Prints the new rule's id: "id 7", or {"id":7}; scripts need it. */
 static int fw_add(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	struct fw_args args;
-	struct printer *p;
 	struct vtl_nl *nl;
 	uint32_t ifindex, id;
 	int ret;
@@ -682,15 +691,7 @@ static int fw_add(const struct vtl_opts *opts, int argc, char *argv[])
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_fw_new(nl, ifindex, &args.rule, &id);
 	ret = vtl_cmd_finish(nl, args.dev, ret);
-	if (ret)
-		return ret;
-	p = vtl_cmd_printer(opts);
-	if (!p)
-		return VTL_EXIT_ERROR;
-	print_open_object(p, NULL);
-	print_u64(p, PRINT_ANY, "id", "id %" PRIu64 "\n", id);
-	print_close_object(p);
-	return vtl_cmd_print_done(p);
+	return ret ? ret : vtl_cmd_print(opts, print_id, &id);
 }
 
 /*
@@ -757,7 +758,7 @@ static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])
 	struct vtl_fw_rule_list list = { 0 };
 	struct vtl_port port;
 	struct fw_args args;
-	struct printer *p;
+	struct fw_shown shown;
 	struct vtl_nl *nl;
 	uint32_t ifindex;
 	int ret;
@@ -774,10 +775,9 @@ static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = vtl_cmd_finish(nl, args.dev, ret);
 	/* print only a complete answer, and nothing after an error */
 	if (!ret) {
-		p = vtl_cmd_printer(opts);
-		if (p)
-			print_fw(p, opts, &port, &list);
-		ret = p ? vtl_cmd_print_done(p) : VTL_EXIT_ERROR;
+		shown.port = &port;
+		shown.list = &list;
+		ret = vtl_cmd_print(opts, print_fw, &shown);
 	}
 	vtl_fw_rule_list_free(&list);
 	return ret;
@@ -863,8 +863,6 @@ static const size_t fw_ncommands = ARRAY_SIZE(fw_commands);
 
 static void fw_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] fw add dev VMIF RULE\n"
 		"       vtlctl [ OPTIONS ] fw del dev VMIF id ID\n"
@@ -882,13 +880,8 @@ static void fw_usage(FILE *f)
 		"PREFIX := { IPV4ADDR | IPV6ADDR }[/LEN]   PORTS := PORT[-PORT]\n"
 		"STATE := { new | established | related | invalid }\n"
 		"FILE: a RULE or \"policy dir DIR { accept | drop }\" a line, '#' comments;\n"
-		"      - is standard input\n"
-		"Commands:\n");
-	for (i = 0; i < fw_ncommands; i++) {
-		if (fw_commands[i].help)
-			fprintf(f, "  %-6s %s\n", fw_commands[i].name,
-				fw_commands[i].help);
-	}
+		"      - is standard input\n");
+	vtl_usage_commands(f, fw_commands, fw_ncommands);
 }
 
 /* vtlctl fw COMMAND ... */

@@ -311,6 +311,16 @@ static int dump(struct vtl_nl *nl, uint8_t cmd, int attr, uint32_t ifindex,
 	return -EAGAIN;
 }
 
+/* An attribute of type @type (NLA_U8, NLA_U32 or NLA_U64, validated). */
+static uint64_t get_scalar(struct nlattr *attr, int type)
+{
+	if (type == NLA_U8)
+		return nla_get_u8(attr);
+	if (type == NLA_U32)
+		return nla_get_u32(attr);
+	return nla_get_u64(attr);
+}
+
 /*
  * A nest of scalars (@max of them at most), each as wide as @policy says,
  * into @val, indexed by attribute; bit n of @present set: val[n] came.
@@ -329,12 +339,7 @@ static int parse_scalars(struct nlattr *nest, int max,
 		val[i] = 0;
 		if (!tb[i] || policy[i].type == NLA_UNSPEC)
 			continue;
-		if (policy[i].type == NLA_U8)
-			val[i] = nla_get_u8(tb[i]);
-		else if (policy[i].type == NLA_U32)
-			val[i] = nla_get_u32(tb[i]);
-		else
-			val[i] = nla_get_u64(tb[i]);
+		val[i] = get_scalar(tb[i], policy[i].type);
 		*present |= 1u << i;
 	}
 	return 0;
@@ -809,49 +814,66 @@ static int parse_rule(struct nl_msg *msg, void *item)
 	return 0;
 }
 
-struct new_id {
-	uint32_t id;
+/* A doit's reply of which one scalar attribute matters. */
+struct one_scalar {
+	int max;			/* of the command's attributes */
+	int attr;
+	const struct nla_policy *policy; /* of @attr: its width */
+	uint64_t val;
 	bool found;
 };
 
-/* The reply to VTL_CMD_FW_NEW: only its id matters here. */
-static int parse_new_id(struct nl_msg *msg, void *arg)
+static int parse_one_scalar(struct nl_msg *msg, void *arg)
 {
-	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
-		[VTL_FW_A_ID] = { .type = NLA_U32 },
-	};
-	struct nlattr *tb[VTL_FW_A_MAX + 1];
-	struct new_id *new = arg;
+	struct one_scalar *one = arg;
+	struct nlattr *tb[one->max + 1];
 
-	if (new->found ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0 ||
-	    !tb[VTL_FW_A_ID])
+	/* a doit answers once */
+	if (one->found ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, one->max, one->policy) < 0 ||
+	    !tb[one->attr])
 		return -EBADMSG;
-	new->id = nla_get_u32(tb[VTL_FW_A_ID]);
-	new->found = true;
+	one->val = get_scalar(tb[one->attr], one->policy[one->attr].type);
+	one->found = true;
 	return 0;
+}
+
+/* Send @msg (and free it), whose answer is @one; @missing: if it is not. */
+static int transact_one(struct vtl_nl *nl, struct nl_msg *msg,
+			struct one_scalar *one, const char *missing)
+{
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = transact(nl, msg, parse_one_scalar, one, NULL);
+	nlmsg_free(msg);
+	if (!err && !one->found) {
+		set_msg(nl, missing);
+		err = -EBADMSG;
+	}
+	return err;
 }
 
 /* Append @rule to its direction of the port @ifindex; its new id in @id. */
 int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
 		  const struct vtl_fw_rule *rule, uint32_t *id)
 {
+	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
+		[VTL_FW_A_ID] = { .type = NLA_U32 },
+	};
 	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_FW_NEW, 0,
 					 VTL_FW_A_IFINDEX, ifindex);
-	struct new_id new = { 0 };
+	struct one_scalar one = { .max = VTL_FW_A_MAX, .attr = VTL_FW_A_ID,
+				  .policy = policy };
 	int err;
 
-	if (!msg)
-		return -ENOMEM;
-	err = put_rule(msg, rule);
-	if (!err)
-		err = transact(nl, msg, parse_new_id, &new, NULL);
-	nlmsg_free(msg);
-	if (!err && !new.found) {
-		set_msg(nl, "the kernel sent no rule id");
-		err = -EBADMSG;
+	if (msg && put_rule(msg, rule)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
 	}
-	*id = new.id;
+	err = transact_one(nl, msg, &one, "the kernel sent no rule id");
+	*id = one.val;
 	return err;
 }
 
@@ -1155,45 +1177,19 @@ int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on)
 	return simple_request(nl, msg);
 }
 
-struct tunnel_auto {
-	bool on;
-	bool found;
-};
-
-/* The reply to a VTL_CMD_TUNNEL_GET doit: VTL_TUNNEL_A_AUTO. */
-static int parse_tunnel_auto(struct nl_msg *msg, void *arg)
+/* Whether tunnel auto of the namespace is on. */
+int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on)
 {
 	static const struct nla_policy policy[VTL_TUNNEL_A_MAX + 1] = {
 		[VTL_TUNNEL_A_AUTO] = { .type = NLA_U8 },
 	};
-	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
-	struct tunnel_auto *a = arg;
-
-	if (a->found ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_TUNNEL_A_MAX, policy) < 0 ||
-	    !tb[VTL_TUNNEL_A_AUTO])
-		return -EBADMSG;
-	a->on = nla_get_u8(tb[VTL_TUNNEL_A_AUTO]);
-	a->found = true;
-	return 0;
-}
-
-/* Whether tunnel auto of the namespace is on. */
-int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on)
-{
-	struct nl_msg *msg = vtl_msg(nl, VTL_CMD_TUNNEL_GET, 0);
-	struct tunnel_auto a = { 0 };
+	struct one_scalar one = { .max = VTL_TUNNEL_A_MAX,
+				  .attr = VTL_TUNNEL_A_AUTO, .policy = policy };
 	int err;
 
-	if (!msg)
-		return -ENOMEM;
-	err = transact(nl, msg, parse_tunnel_auto, &a, NULL);
-	nlmsg_free(msg);
-	if (!err && !a.found) {
-		set_msg(nl, "the kernel did not say whether tunnel auto is on");
-		err = -EBADMSG;
-	}
-	*on = a.on;
+	err = transact_one(nl, vtl_msg(nl, VTL_CMD_TUNNEL_GET, 0), &one,
+			   "the kernel did not say whether tunnel auto is on");
+	*on = one.val;
 	return err;
 }
 

@@ -153,6 +153,34 @@ int vtl_parse_keys(const struct vtl_keys *keys, int argc, char *argv[],
 	return VTL_PARSE_OK;
 }
 
+/*
+ * What a command does after parsing its line (@ret, a VTL_PARSE_* value):
+ * go on (-1), or exit with the status returned, after printing @usage if
+ * help was asked for.
+ */
+int vtl_parse_status(int ret, void (*usage)(FILE *f))
+{
+	if (ret == VTL_PARSE_OK)
+		return -1;
+	if (ret == VTL_PARSE_HELP) {
+		usage(stdout);
+		return VTL_EXIT_OK;
+	}
+	return VTL_EXIT_USAGE;
+}
+
+/* The "Commands:" part of an object's usage: those with a help text. */
+void vtl_usage_commands(FILE *f, const struct vtl_command *cmds, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "Commands:\n");
+	for (i = 0; i < n; i++) {
+		if (cmds[i].help)
+			fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+	}
+}
+
 /* The kernel's dev_valid_name(), so a bad name is refused by name. */
 bool vtl_ifname_valid(const char *name)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "vtlctl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -56,6 +57,8 @@ enum {
 
 int vtl_parse_keys(const struct vtl_keys *keys, int argc, char *argv[],
 		   unsigned int takes, unsigned int needs, void *ctx);
+int vtl_parse_status(int ret, void (*usage)(FILE *f));
+void vtl_usage_commands(FILE *f, const struct vtl_command *cmds, size_t n);
 
 bool vtl_ifname_valid(const char *name);
 

@@ -141,16 +141,6 @@ int port_parse(int argc, char *argv[], unsigned int takes,
 
 static void port_usage(FILE *f);
 
-/* What port_parse() returned, as an exit status (after help, if asked). */
-static int parse_status(int ret)
-{
-	if (ret == PORT_PARSE_HELP) {
-		port_usage(stdout);
-		return VTL_EXIT_OK;
-	}
-	return VTL_EXIT_USAGE;
-}
-
 /* Enter the namespace, then look up @dev (and @peer, if given). */
 static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 		   struct vtl_port_req *req)
@@ -179,7 +169,7 @@ static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
 			 PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE |
 			 PORT_KEY_MAX_CONNS, PORT_KEY_DEV, &args);
 	if (ret != PORT_PARSE_OK)
-		return parse_status(ret);
+		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_port_new(nl, &req);
@@ -199,7 +189,7 @@ static int port_set(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV | PORT_KEY_MAX_CONNS,
 			 PORT_KEY_DEV | PORT_KEY_MAX_CONNS, &args);
 	if (ret != PORT_PARSE_OK)
-		return parse_status(ret);
+		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_port_set(nl, &req);
@@ -219,7 +209,7 @@ static int port_del(const struct vtl_opts *opts, int argc, char *argv[])
 	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, PORT_KEY_DEV,
 			 &args);
 	if (ret != PORT_PARSE_OK)
-		return parse_status(ret);
+		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
 	ret = vtl_nl_port_del(nl, req.ifindex);
@@ -332,17 +322,12 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	print_close_object(p);
 }
 
-static int print_ports(const struct vtl_opts *opts,
-		       const struct vtl_port_list *list)
+static void print_ports(struct printer *p, const struct vtl_opts *opts,
+			const void *data)
 {
-	struct printer *p = printer_new(opts->json, opts->pretty);
+	const struct vtl_port_list *list = data;
 	size_t i;
-	int err;
 
-	if (!p) {
-		vtl_err("%s.", strerror(ENOMEM));
-		return VTL_EXIT_ERROR;
-	}
 	print_open_array(p, NULL);
 	for (i = 0; i < list->len; i++) {
 		/* with counters, a port takes lines: set them apart */
@@ -351,13 +336,6 @@ static int print_ports(const struct vtl_opts *opts,
 		print_port(p, opts, &list->ports[i]);
 	}
 	print_close_array(p);
-	err = printer_finish(p);
-	printer_free(p);
-	if (err) {
-		vtl_err("cannot write the output: %s.", strerror(-err));
-		return VTL_EXIT_ERROR;
-	}
-	return VTL_EXIT_OK;
 }
 
 static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
@@ -371,7 +349,7 @@ static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
 
 	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, 0, &args);
 	if (ret != PORT_PARSE_OK)
-		return parse_status(ret);
+		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
 	if (args.dev) {
@@ -385,7 +363,7 @@ static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
 	if (ret)
 		vtl_nl_perror(nl, args.dev, ret);
 	else
-		ret = print_ports(opts, &list);
+		ret = vtl_cmd_print(opts, print_ports, &list);
 	if (!args.dev)
 		vtl_port_list_free(&list);
 	vtl_nl_close(nl);
@@ -415,8 +393,6 @@ static const size_t port_ncommands = ARRAY_SIZE(port_commands);
 
 static void port_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] port add dev VMIF [ peer UPIF ] [ mode MODE ]\n"
 		"                                   [ max-conns N ]\n"
@@ -424,13 +400,8 @@ static void port_usage(FILE *f)
 		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
 		"       vtlctl port help\n"
-		"MODE := { host-only | standalone | bridge }\n"
-		"Commands:\n");
-	for (i = 0; i < port_ncommands; i++) {
-		if (port_commands[i].help)
-			fprintf(f, "  %-6s %s\n", port_commands[i].name,
-				port_commands[i].help);
-	}
+		"MODE := { host-only | standalone | bridge }\n");
+	vtl_usage_commands(f, port_commands, port_ncommands);
 }
 
 /* vtlctl port COMMAND ... */

@@ -269,6 +269,18 @@ static void print_rule(struct printer *p, const struct vtl_rw_rule *r,
 	print_close_object(p);
 }
 
+static void print_rules(struct printer *p, const struct vtl_opts *opts,
+			const void *data)
+{
+	const struct vtl_rw_rule_list *list = data;
+	size_t i;
+
+	print_open_array(p, NULL);
+	for (i = 0; i < list->len; i++)
+		print_rule(p, &list->rules[i], opts->stats);
+	print_close_array(p);
+}
+
 /* --- commands ----------------------------------------------------------- */
 
 static void rw_usage(FILE *f);
@@ -277,57 +289,61 @@ static void rw_usage(FILE *f);
 static int parse_cmd(int argc, char *argv[], unsigned int takes,
 		     unsigned int needs, struct rw_args *args)
 {
-	int ret = rw_parse(argc - 1, argv + 1, takes, needs, args);
-
-	if (ret == VTL_PARSE_OK)
-		return -1;
-	if (ret == VTL_PARSE_HELP) {
-		rw_usage(stdout);
-		return VTL_EXIT_OK;
-	}
-	return VTL_EXIT_USAGE;
+	return vtl_parse_status(rw_parse(argc - 1, argv + 1, takes, needs,
+					 args), rw_usage);
 }
 
-static int rw_add(const struct vtl_opts *opts, int argc, char *argv[])
+/*
+ * A command that sends one request and prints nothing: parse the line
+ * (@takes, @needs), look up its devices, then @send() the rule it said
+ * (of every port, for a line without dev).
+ */
+static int request(const struct vtl_opts *opts, int argc, char *argv[],
+		   unsigned int takes, unsigned int needs,
+		   int (*send)(struct vtl_nl *nl, const struct vtl_rw_rule *r))
 {
 	struct rw_args args;
 	struct vtl_nl *nl;
 	int ret;
 
-	ret = parse_cmd(argc, argv, RW_KEY_DEV | RW_KEYS_RULE,
-			RW_KEY_DEV | RW_KEY_DST | RW_KEY_DMAC, &args);
+	ret = parse_cmd(argc, argv, takes, needs, &args);
 	if (ret >= 0)
 		return ret;
 	if (vtl_cmd_enter(opts, args.dev, &args.rule.ifindex) ||
 	    (args.out && vtl_cmd_lookup(args.out, &args.rule.out_ifindex)) ||
 	    vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
-	return vtl_cmd_finish(nl, args.dev, vtl_nl_rw_new(nl, &args.rule));
+	return vtl_cmd_finish(nl, args.dev, send(nl, &args.rule));
+}
+
+static int rw_add(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return request(opts, argc, argv, RW_KEY_DEV | RW_KEYS_RULE,
+		       RW_KEY_DEV | RW_KEY_DST | RW_KEY_DMAC, vtl_nl_rw_new);
 }
 
 static int rw_del(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct rw_args args;
-	struct vtl_nl *nl;
-	int ret;
+	return request(opts, argc, argv, RW_KEY_DEV | RW_KEY_MATCH | RW_KEY_DST,
+		       RW_KEY_DEV | RW_KEY_DST, vtl_nl_rw_del);
+}
 
-	ret = parse_cmd(argc, argv, RW_KEY_DEV | RW_KEY_MATCH | RW_KEY_DST,
-			RW_KEY_DEV | RW_KEY_DST, &args);
-	if (ret >= 0)
-		return ret;
-	if (vtl_cmd_prepare(opts, args.dev, &args.rule.ifindex, &nl))
-		return VTL_EXIT_ERROR;
-	return vtl_cmd_finish(nl, args.dev, vtl_nl_rw_del(nl, &args.rule));
+static int send_flush(struct vtl_nl *nl, const struct vtl_rw_rule *r)
+{
+	return vtl_nl_rw_flush(nl, r->ifindex);
+}
+
+static int rw_flush(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return request(opts, argc, argv, RW_KEY_DEV, 0, send_flush);
 }
 
 static int rw_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	struct vtl_rw_rule_list list = { 0 };
 	struct rw_args args;
-	struct printer *p;
 	struct vtl_nl *nl;
 	uint32_t ifindex;
-	size_t i;
 	int ret;
 
 	ret = parse_cmd(argc, argv, RW_KEY_DEV, 0, &args);
@@ -337,33 +353,10 @@ static int rw_show(const struct vtl_opts *opts, int argc, char *argv[])
 		return VTL_EXIT_ERROR;
 	ret = vtl_cmd_finish(nl, args.dev, vtl_nl_rw_dump(nl, ifindex, &list));
 	/* print only a complete answer, and nothing after an error */
-	if (!ret) {
-		p = vtl_cmd_printer(opts);
-		if (p) {
-			print_open_array(p, NULL);
-			for (i = 0; i < list.len; i++)
-				print_rule(p, &list.rules[i], opts->stats);
-			print_close_array(p);
-		}
-		ret = p ? vtl_cmd_print_done(p) : VTL_EXIT_ERROR;
-	}
+	if (!ret)
+		ret = vtl_cmd_print(opts, print_rules, &list);
 	vtl_rw_rule_list_free(&list);
 	return ret;
-}
-
-static int rw_flush(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	struct rw_args args;
-	struct vtl_nl *nl;
-	uint32_t ifindex;
-	int ret;
-
-	ret = parse_cmd(argc, argv, RW_KEY_DEV, 0, &args);
-	if (ret >= 0)
-		return ret;
-	if (vtl_cmd_prepare(opts, args.dev, &ifindex, &nl))
-		return VTL_EXIT_ERROR;
-	return vtl_cmd_finish(nl, args.dev, vtl_nl_rw_flush(nl, ifindex));
 }
 
 static int rw_help(const struct vtl_opts *opts, int argc, char *argv[])
@@ -389,8 +382,6 @@ static const size_t rw_ncommands = ARRAY_SIZE(rw_commands);
 
 static void rw_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] rewrite add dev VMIF match dst PREFIX\n"
 		"                          set dmac MAC [ smac MAC ] [ saddr ADDR ] [ daddr ADDR ]\n"
@@ -401,13 +392,8 @@ static void rw_usage(FILE *f)
 		"       vtlctl rewrite help\n"
 		"PREFIX := { IPV4ADDR | IPV6ADDR }[/LEN]   ADDR: an address of PREFIX's family\n"
 		"MAC := a unicast MAC address, XX:XX:XX:XX:XX:XX\n"
-		"out: send the frames straight into the VM of the port VMIF2\n"
-		"Commands:\n");
-	for (i = 0; i < rw_ncommands; i++) {
-		if (rw_commands[i].help)
-			fprintf(f, "  %-6s %s\n", rw_commands[i].name,
-				rw_commands[i].help);
-	}
+		"out: send the frames straight into the VM of the port VMIF2\n");
+	vtl_usage_commands(f, rw_commands, rw_ncommands);
 }
 
 /* vtlctl rewrite COMMAND ... */

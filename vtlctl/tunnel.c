@@ -84,15 +84,8 @@ static void tunnel_usage(FILE *f);
 /* tunnel_parse_auto() for a command; an exit status, or -1 to go on. */
 static int parse_cmd(int argc, char *argv[], struct tunnel_args *args)
 {
-	int ret = tunnel_parse_auto(argc - 1, argv + 1, args);
-
-	if (ret == VTL_PARSE_OK)
-		return -1;
-	if (ret == VTL_PARSE_HELP) {
-		tunnel_usage(stdout);
-		return VTL_EXIT_OK;
-	}
-	return VTL_EXIT_USAGE;
+	return vtl_parse_status(tunnel_parse_auto(argc - 1, argv + 1, args),
+				tunnel_usage);
 }
 
 static int tunnel_auto(const struct vtl_opts *opts, int argc, char *argv[])
@@ -129,15 +122,35 @@ static void print_host(struct printer *p, const struct vtl_tunnel_host *h)
 	print_close_object(p);
 }
 
+struct tunnel_shown {
+	bool on;
+	const struct vtl_tunnel_host_list *list;
+};
+
 /* "auto on", then a line per learned address; {"auto":..,"hosts":[..]} */
+static void print_tunnel(struct printer *p, const struct vtl_opts *opts,
+			 const void *data)
+{
+	const struct tunnel_shown *shown = data;
+	size_t i;
+
+	(void)opts;
+	print_open_object(p, NULL);
+	print_bool(p, PRINT_JSON, "auto", NULL, shown->on);
+	print_text(p, "auto %s\n", shown->on ? "on" : "off");
+	print_open_array(p, "hosts");
+	for (i = 0; i < shown->list->len; i++)
+		print_host(p, &shown->list->hosts[i]);
+	print_close_array(p);
+	print_close_object(p);
+}
+
 static int tunnel_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	struct vtl_tunnel_host_list list = { 0 };
-	struct printer *p;
+	struct tunnel_shown shown = { .list = &list };
 	struct vtl_nl *nl;
 	uint32_t ifindex;
-	bool on = false;
-	size_t i;
 	int ret;
 
 	ret = parse_cmd(argc, argv, NULL);
@@ -145,24 +158,12 @@ static int tunnel_show(const struct vtl_opts *opts, int argc, char *argv[])
 		return ret;
 	if (vtl_cmd_prepare(opts, NULL, &ifindex, &nl))
 		return VTL_EXIT_ERROR;
-	ret = vtl_nl_tunnel_get(nl, &on);
+	ret = vtl_nl_tunnel_get(nl, &shown.on);
 	if (!ret)
 		ret = vtl_nl_tunnel_dump(nl, &list);
 	ret = vtl_cmd_finish(nl, NULL, ret);
-	if (!ret) {
-		p = vtl_cmd_printer(opts);
-		if (p) {
-			print_open_object(p, NULL);
-			print_bool(p, PRINT_JSON, "auto", NULL, on);
-			print_text(p, "auto %s\n", on ? "on" : "off");
-			print_open_array(p, "hosts");
-			for (i = 0; i < list.len; i++)
-				print_host(p, &list.hosts[i]);
-			print_close_array(p);
-			print_close_object(p);
-		}
-		ret = p ? vtl_cmd_print_done(p) : VTL_EXIT_ERROR;
-	}
+	if (!ret)
+		ret = vtl_cmd_print(opts, print_tunnel, &shown);
 	vtl_tunnel_host_list_free(&list);
 	return ret;
 }
@@ -187,18 +188,11 @@ static const size_t tunnel_ncommands = ARRAY_SIZE(tunnel_commands);
 
 static void tunnel_usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] tunnel auto { on | off }\n"
 		"       vtlctl [ OPTIONS ] tunnel show\n"
-		"       vtlctl tunnel help\n"
-		"Commands:\n");
-	for (i = 0; i < tunnel_ncommands; i++) {
-		if (tunnel_commands[i].help)
-			fprintf(f, "  %-6s %s\n", tunnel_commands[i].name,
-				tunnel_commands[i].help);
-	}
+		"       vtlctl tunnel help\n");
+	vtl_usage_commands(f, tunnel_commands, tunnel_ncommands);
 }
 
 /* vtlctl tunnel COMMAND ... */
