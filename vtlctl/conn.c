@@ -179,20 +179,11 @@ static int conn_flush(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_cmd_finish(nl, args.dev, vtl_nl_conn_flush(nl, ifindex));
 }
 
-static int conn_help(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	(void)opts;
-	(void)argc;
-	(void)argv;
-	conn_usage(stdout);
-	return VTL_EXIT_OK;
-}
-
 static const struct vtl_command conn_commands[] = {
 	{ "show",	conn_show,	"show the tracked connections" },
 	{ "list",	conn_show,	NULL },
 	{ "flush",	conn_flush,	"forget the tracked connections" },
-	{ "help",	conn_help,	"show this help" },
+	{ "help",	NULL,		"show this help" },
 };
 
 static const size_t conn_ncommands = ARRAY_SIZE(conn_commands);
@@ -209,5 +200,6 @@ static void conn_usage(FILE *f)
 /* vtlctl conn COMMAND ... */
 int conn_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return vtl_dispatch(opts, argc, argv, conn_commands, conn_ncommands);
+	return vtl_dispatch(opts, argc, argv, conn_commands, conn_ncommands,
+			    conn_usage);
 }

@@ -838,15 +838,6 @@ out:
 	return ret;
 }
 
-static int fw_help(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	(void)opts;
-	(void)argc;
-	(void)argv;
-	fw_usage(stdout);
-	return VTL_EXIT_OK;
-}
-
 static const struct vtl_command fw_commands[] = {
 	{ "add",	fw_add,		"append a rule to a port's firewall" },
 	{ "del",	fw_del,		"delete a rule" },
@@ -856,7 +847,7 @@ static const struct vtl_command fw_commands[] = {
 	{ "flush",	fw_flush,	"delete the rules of a port" },
 	{ "policy",	fw_policy,	"set what a packet no rule matches gets" },
 	{ "load",	fw_load,	"replace every rule (and policy) from a file" },
-	{ "help",	fw_help,	"show this help" },
+	{ "help",	NULL,		"show this help" },
 };
 
 static const size_t fw_ncommands = ARRAY_SIZE(fw_commands);
@@ -887,5 +878,6 @@ static void fw_usage(FILE *f)
 /* vtlctl fw COMMAND ... */
 int fw_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return vtl_dispatch(opts, argc, argv, fw_commands, fw_ncommands);
+	return vtl_dispatch(opts, argc, argv, fw_commands, fw_ncommands,
+			    fw_usage);
 }

@@ -65,10 +65,12 @@ int vtl_match_command(const char *arg, const struct vtl_command *cmds,
 
 /*
  * vtl OBJECT COMMAND ...: argv[0] is the object; run the command it names,
- * or "show" when it names none.
+ * or "show" when it names none.  A command without a function is "help":
+ * the object's @usage.
  */
 int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
-		 const struct vtl_command *cmds, size_t n)
+		 const struct vtl_command *cmds, size_t n,
+		 void (*usage)(FILE *f))
 {
 	static char *show[] = { "show", NULL };
 	char hint[64];
@@ -83,6 +85,10 @@ int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
 		snprintf(hint, sizeof(hint), "\"vtlctl %s help\"", argv[0]);
 		vtl_err_match(i, "command", argv[1], hint);
 		return VTL_EXIT_USAGE;
+	}
+	if (!cmds[i].fn) {
+		usage(stdout);
+		return VTL_EXIT_OK;
 	}
 	return cmds[i].fn(opts, argc - 1, argv + 1);
 }

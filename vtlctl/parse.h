@@ -32,7 +32,8 @@ int vtl_match_command(const char *arg, const struct vtl_command *cmds,
 void vtl_err_match(int rc, const char *what, const char *arg,
 		   const char *hint);
 int vtl_dispatch(const struct vtl_opts *opts, int argc, char *argv[],
-		 const struct vtl_command *cmds, size_t n);
+		 const struct vtl_command *cmds, size_t n,
+		 void (*usage)(FILE *f));
 
 /*
  * The keyword grammar of a command: "keyword value" pairs in any order,

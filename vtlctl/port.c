@@ -370,15 +370,6 @@ static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
 	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
 }
 
-static int port_help(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	(void)opts;
-	(void)argc;
-	(void)argv;
-	port_usage(stdout);
-	return VTL_EXIT_OK;
-}
-
 static const struct vtl_command port_commands[] = {
 	{ "add",	port_add,	"attach VTL to a device" },
 	{ "set",	port_set,	"change a port's settings" },
@@ -386,7 +377,7 @@ static const struct vtl_command port_commands[] = {
 	{ "delete",	port_del,	NULL },
 	{ "show",	port_show,	"show one port, or all of them" },
 	{ "list",	port_show,	NULL },
-	{ "help",	port_help,	"show this help" },
+	{ "help",	NULL,		"show this help" },
 };
 
 static const size_t port_ncommands = ARRAY_SIZE(port_commands);
@@ -407,5 +398,6 @@ static void port_usage(FILE *f)
 /* vtlctl port COMMAND ... */
 int port_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return vtl_dispatch(opts, argc, argv, port_commands, port_ncommands);
+	return vtl_dispatch(opts, argc, argv, port_commands, port_ncommands,
+			    port_usage);
 }

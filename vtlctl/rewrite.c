@@ -359,15 +359,6 @@ static int rw_show(const struct vtl_opts *opts, int argc, char *argv[])
 	return ret;
 }
 
-static int rw_help(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	(void)opts;
-	(void)argc;
-	(void)argv;
-	rw_usage(stdout);
-	return VTL_EXIT_OK;
-}
-
 static const struct vtl_command rw_commands[] = {
 	{ "add",	rw_add,		"add a rule to a port" },
 	{ "del",	rw_del,		"delete the rule of a prefix" },
@@ -375,7 +366,7 @@ static const struct vtl_command rw_commands[] = {
 	{ "show",	rw_show,	"show the rules of a port, or of all" },
 	{ "list",	rw_show,	NULL },
 	{ "flush",	rw_flush,	"delete the rules of a port, or of all" },
-	{ "help",	rw_help,	"show this help" },
+	{ "help",	NULL,		"show this help" },
 };
 
 static const size_t rw_ncommands = ARRAY_SIZE(rw_commands);
@@ -399,5 +390,6 @@ static void rw_usage(FILE *f)
 /* vtlctl rewrite COMMAND ... */
 int rewrite_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return vtl_dispatch(opts, argc, argv, rw_commands, rw_ncommands);
+	return vtl_dispatch(opts, argc, argv, rw_commands, rw_ncommands,
+			    rw_usage);
 }

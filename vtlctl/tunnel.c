@@ -168,20 +168,11 @@ static int tunnel_show(const struct vtl_opts *opts, int argc, char *argv[])
 	return ret;
 }
 
-static int tunnel_help(const struct vtl_opts *opts, int argc, char *argv[])
-{
-	(void)opts;
-	(void)argc;
-	(void)argv;
-	tunnel_usage(stdout);
-	return VTL_EXIT_OK;
-}
-
 static const struct vtl_command tunnel_commands[] = {
 	{ "auto",	tunnel_auto,	"turn automatic tunneling on or off" },
 	{ "show",	tunnel_show,	"show whether it is on, and the VM addresses learned" },
 	{ "list",	tunnel_show,	NULL },
-	{ "help",	tunnel_help,	"show this help" },
+	{ "help",	NULL,		"show this help" },
 };
 
 static const size_t tunnel_ncommands = ARRAY_SIZE(tunnel_commands);
@@ -199,5 +190,5 @@ static void tunnel_usage(FILE *f)
 int tunnel_main(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	return vtl_dispatch(opts, argc, argv, tunnel_commands,
-			    tunnel_ncommands);
+			    tunnel_ncommands, tunnel_usage);
 }

@@ -27,6 +27,7 @@ struct vtl_opts {
  * An object ("port", later "fw", "conn", ...) or one of its commands.
  * @fn gets argv[0] = its own name.  Entries with the same @fn are aliases
  * of each other; an alias has a NULL @help and is left out of help texts.
+ * A command's @fn is NULL for "help", which vtl_dispatch() answers.
  */
 struct vtl_command {
 	const char *name;
