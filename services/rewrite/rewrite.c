@@ -157,6 +157,7 @@ static int vtl_rw_port_init(struct vtl_port *port)
 	}
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(rp->stats, cpu)->syncp);
+	rp->genid = vtl_tunnel_genid(port->vn);
 	vtl_port_set_svc(port, VTL_SVC_REWRITE, rp);
 	return 0;
 }

@@ -267,7 +267,8 @@ int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	rtnl_lock();
-	cb->seq = vn->genid;
+	/* Flagged NLM_F_DUMP_INTR if ports or rules changed in between. */
+	cb->seq = vn->genid + *vtl_tunnel_genid(vn);
 	list_for_each_entry(port, &vn->ports, list) {
 		if (cb->args[0] && port->dev->ifindex != cb->args[0])
 			continue;

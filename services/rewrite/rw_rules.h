@@ -66,10 +66,12 @@ struct vtl_rw_pcpu {
 /**
  * struct vtl_rw_port - a port's rewriting
  * @conf: its rules; NULL for none.  RTNL for writers, RCU for readers.
+ * @genid: the namespace's count of rule changes, bumped with each; RTNL
  * @stats: its counters
  */
 struct vtl_rw_port {
 	struct vtl_rw_conf __rcu *conf;
+	u32 *genid;
 	struct vtl_rw_pcpu __percpu *stats;
 };
 

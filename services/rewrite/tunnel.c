@@ -71,6 +71,8 @@ struct vtl_tunnel_req {
  * @lock: for @hosts' writers and @req (softirq-safe)
  * @hosts: learned addresses; RCU for readers
  * @nhosts: how many
+ * @genid: bumped by every change of any port's rewrite rules (RTNL), so a
+ *	rule dump can tell it changed underneath
  * @work: applies @req
  * @nreq: requests in @req
  * @req: what to do
@@ -81,6 +83,7 @@ struct vtl_tunnel {
 	spinlock_t lock;	/* @hosts' writers, @req */
 	DECLARE_HASHTABLE(hosts, VTL_TUNNEL_HASH_BITS);
 	u32 nhosts;
+	u32 genid;
 	struct work_struct work;
 	u32 nreq;
 	struct vtl_tunnel_req req[VTL_TUNNEL_NR_REQ];
@@ -356,6 +359,17 @@ bool vtl_tunnel_auto(const struct vtl_net *vn)
 }
 
 /**
+ * vtl_tunnel_genid() - the namespace's count of rewrite rule changes
+ * @vn: the namespace instance
+ *
+ * Return: where it is kept (RTNL).
+ */
+u32 *vtl_tunnel_genid(const struct vtl_net *vn)
+{
+	return &vtl_tunnel(vn)->genid;
+}
+
+/**
  * vtl_tunnel_set_auto() - turn automatic tunneling on or off
  * @vn: the namespace instance
  * @on: on
@@ -391,6 +405,9 @@ int vtl_tunnel_set_auto(struct vtl_net *vn, bool on)
  * @pos: where to start (0 first); where to go on after @fn failed
  * @fn: gets the address; non-zero stops the walk there
  * @arg: for @fn
+ *
+ * The table changes with the traffic: a walk in several parts may miss or
+ * repeat an address learned or forgotten in between.
  *
  * Context: process; @fn runs under RCU.
  * Return: 0 at the end, else what @fn returned.

@@ -18,6 +18,7 @@ void vtl_tunnel_learn(const struct vtl_frame *f);
 void vtl_tunnel_detect(const struct vtl_frame *f);
 void vtl_tunnel_forget_port(struct vtl_port *port);
 bool vtl_tunnel_auto(const struct vtl_net *vn);
+u32 *vtl_tunnel_genid(const struct vtl_net *vn);
 int vtl_tunnel_set_auto(struct vtl_net *vn, bool on);
 int vtl_tunnel_walk(struct vtl_net *vn, unsigned long *pos,
 		    int (*fn)(int ifindex, u8 family, const u8 *addr,
