@@ -30,7 +30,8 @@
 # answer that a drop withholds (default 2).  FW_QUICK=1 (for slow debug
 # kernels): bridge mode only for TCP and UDP; no policy, counter, range,
 # prefix and error tests; 2 loads under the flow instead of 6, 3 rounds of
-# churn instead of 10: every kernel path, fewer repeats.
+# churn instead of 10: every kernel path, fewer repeats.  FW_ONLY: run only
+# these tests, e.g. FW_ONLY="test_tcp:bridge test_load".
 
 NS_TAG=f
 . "$(dirname "$0")/lib.sh"
@@ -1041,6 +1042,13 @@ if ! "$VTLCTL" -n "$other" -j -s port show | jq -e '.[0].fw' >/dev/null; then
 	exit 4
 fi
 ip netns del "$other"
+if [ -n "${FW_ONLY:-}" ]; then
+	for t in $FW_ONLY; do
+		run ${t//:/ }
+	done
+	tap_done
+	exit
+fi
 for m in standalone bridge; do
 	run test_tcp $m
 	run test_udp $m
