@@ -83,3 +83,22 @@ tap_done() {
 	echo "# $npass passed, $nfail failed, $nskip skipped"
 	[ "$nfail" = 0 ]
 }
+
+# todo WHAT WHY CMD...: a check that a known bug makes fail, as a TAP TODO:
+# "not ok N WHAT # TODO WHY" is not counted as a failure; "ok N WHAT # TODO
+# WHY" says the bug may be gone (then make it a plain check).  Returns
+# CMD's status.
+todo() {
+	local what=$1 why=$2 rc=0
+
+	shift 2
+	ntest=$((ntest + 1))
+	"$@" || rc=$?
+	if [ "$rc" = 0 ]; then
+		npass=$((npass + 1))
+		echo "ok $ntest $what # TODO $why"
+	else
+		echo "not ok $ntest $what # TODO $why"
+	fi
+	return "$rc"
+}

@@ -8,7 +8,7 @@ set -u
 
 ko=${1:?usage: vm-tests.sh vtl.ko [TEST...]}
 shift
-tests=${*:-netns conn fw}
+tests=${*:-netns conn fw rewrite}
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 # Load what the tests use up front, so that a missing module shows here
