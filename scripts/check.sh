@@ -72,9 +72,10 @@ elif stage "build the debug kernel (cached)" \
 	if stage "build vtl.ko for the debug kernel" \
 		build_ko "$kdir" build/debug VTL_SELFTEST=y; then
 		# KASAN and lockdep under emulation: everything is slower.
+		# rewrite.sh is left to the release kernels for CI time.
 		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
 			--timeout 2400 --env FW_QUICK=1 \
-			-- selftests/vm-tests.sh build/debug/vtl.ko
+			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw
 	fi
 fi
 make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \
