@@ -82,7 +82,8 @@ make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build"
 	M="$top" clean >/dev/null 2>&1
 
 pass=$(grep -cE '^ok\b' "$log")
-fail=$(grep -cE '^not ok\b' "$log")
+# kselftest: a "not ok ... # TODO" is a known bug, not a failure.
+fail=$(grep -E '^not ok\b' "$log" | grep -cv '# TODO')
 skipped=$(grep -cE '^ok\b.*# SKIP' "$log")
 echo "$((pass - skipped)) passed, $fail failed, $skipped skipped"
 [ "$fail" = 0 ] && [ "$failed_stages" = 0 ]

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Inside the test VM: load vtl.ko and run the kernel selftests against it.
 # Usage: selftests/vm-tests.sh PATH/TO/vtl.ko [TEST...]
-# TEST: netns, conn or fw (selftests/TEST.sh); all three by default, in
+# TEST: netns, conn, fw or rewrite (selftests/TEST.sh); all four by default, in
 # that order.  Naming them lets a caller give each its own VM and time limit.
 set -u
 

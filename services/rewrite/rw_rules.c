@@ -129,9 +129,10 @@ int vtl_rw_rule_add(struct vtl_rw_port *rp, const struct vtl_rw_rule *tmpl,
 		    struct netlink_ext_ack *extack)
 {
 	const struct vtl_rw_conf *old = rtnl_dereference(rp->conf);
-	u32 n = old ? old->n : 0, i, j, pos, replace = U32_MAX;
+	u32 n = old ? old->n : 0, i, j, replace = U32_MAX;
 	struct vtl_rw_conf *conf;
 	struct vtl_rw_rule *r;
+	bool placed = false;
 
 	for (i = 0; i < n; i++) {
 		if (!vtl_rw_same_prefix(old->r[i], tmpl->family, tmpl->dst,
@@ -162,18 +163,18 @@ int vtl_rw_rule_add(struct vtl_rw_port *rp, const struct vtl_rw_rule *tmpl,
 		return -ENOMEM;
 	}
 	refcount_set(&r->ref, 1);
-	/* After every longer prefix, before every shorter one. */
-	for (pos = 0; pos < n && old->r[pos]->dst_len >= r->dst_len; pos++)
-		;
+	/* After every longer (or equal) prefix, before every shorter one. */
 	for (i = 0, j = 0; i < n; i++) {
 		if (i == replace)
 			continue;
-		if (j == pos)
+		if (!placed && old->r[i]->dst_len < r->dst_len) {
 			conf->r[j++] = r;
+			placed = true;
+		}
 		refcount_inc(&old->r[i]->ref);
 		conf->r[j++] = old->r[i];
 	}
-	if (j < conf->n)
+	if (!placed)
 		conf->r[j] = r;
 	vtl_rw_publish(rp, conf);
 	return 0;
