@@ -175,19 +175,17 @@ void vtl_dp_deliver(struct vtl_port *port, struct sk_buff *skb)
 	}
 }
 
-/* A frame from a bridge-mode port's VM, entering the bridge. */
-static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
+/*
+ * Run a frame of a bridge-mode port through its pipeline: the netfilter
+ * verdict.  The bridge hands each port an skb of its own (it unshares what
+ * it receives and clones what it floods); a shared one is let through.
+ */
+static unsigned int vtl_dp_br_process(struct vtl_port *port,
+				      struct sk_buff *skb, bool from_vm)
 {
-	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
-
-	if (!port || port->dev != state->in)
-		return NF_ACCEPT;
-	vtl_stats_rx(port->stats, vtl_frame_len(skb));
-	/* The bridge unshares what it receives (br_handle_frame()). */
 	if (unlikely(skb_shared(skb)))
 		return NF_ACCEPT;
-	switch (vtl_dp_process(port, skb, true)) {
+	switch (vtl_dp_process(port, skb, from_vm)) {
 	case VTL_DROP:
 		vtl_stats_drop(port->stats);
 		return NF_DROP;
@@ -198,28 +196,31 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 	}
 }
 
+/* A frame from a bridge-mode port's VM, entering the bridge. */
+static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
+
+	if (!port || port->dev != state->in)
+		return NF_ACCEPT;
+	vtl_stats_rx(port->stats, vtl_frame_len(skb));
+	return vtl_dp_br_process(port, skb, true);
+}
+
 /* A frame the bridge sends out of a bridge-mode port, to its VM. */
 static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
+	unsigned int verdict;
 
 	if (!port || port->dev != state->out)
 		return NF_ACCEPT;
-	/* What the bridge sends each port is its own copy or clone. */
-	if (likely(!skb_shared(skb))) {
-		switch (vtl_dp_process(port, skb, false)) {
-		case VTL_DROP:
-			vtl_stats_drop(port->stats);
-			return NF_DROP;
-		case VTL_STOLEN:
-			return NF_STOLEN;
-		default:
-			break;
-		}
-	}
-	vtl_stats_tx(port->stats, vtl_frame_len(skb));
-	return NF_ACCEPT;
+	verdict = vtl_dp_br_process(port, skb, false);
+	if (verdict == NF_ACCEPT)
+		vtl_stats_tx(port->stats, vtl_frame_len(skb));
+	return verdict;
 }
 
 static const struct nf_hook_ops vtl_dp_br_ops[] = {

@@ -75,6 +75,51 @@ static const struct nla_policy vtl_conn_policy[VTL_CONN_A_MAX + 1] = {
 	},
 };
 
+/**
+ * vtl_nl_prefix() - an address prefix from its attributes
+ * @addr: binary, 4 bytes (IPv4) or 16 (IPv6), bits past the length zero
+ * @len: u8, its length in bits, or NULL for the whole address
+ * @family: 0, or the family the prefix must have; set to 4 or 6
+ * @prefix: set to the address (16 bytes, IPv4 in the first 4)
+ * @plen: set to the length
+ * @extack: for the reason of a failure, pointing at the attribute
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vtl_nl_prefix(const struct nlattr *addr, const struct nlattr *len,
+		  u8 *family, u8 *prefix, u8 *plen,
+		  struct netlink_ext_ack *extack)
+{
+	unsigned int alen = nla_len(addr), i;
+	u8 fam = alen == 4 ? 4 : 6;
+
+	if (alen != 4 && alen != 16) {
+		vtl_nl_err(extack, addr,
+			   "an address is 4 bytes (IPv4) or 16 (IPv6)");
+		return -EINVAL;
+	}
+	if (*family && *family != fam) {
+		vtl_nl_err(extack, addr,
+			   "address family differs from the rule's family");
+		return -EINVAL;
+	}
+	*plen = len ? nla_get_u8(len) : alen * 8;
+	if (*plen > alen * 8) {
+		vtl_nl_err(extack, len, "prefix longer than the address");
+		return -EINVAL;
+	}
+	for (i = *plen; i < alen * 8; i++) {
+		if (((const u8 *)nla_data(addr))[i / 8] & (0x80 >> (i % 8))) {
+			vtl_nl_err(extack, addr,
+				   "address has bits set past its prefix length");
+			return -EINVAL;
+		}
+	}
+	*family = fam;
+	memcpy(prefix, nla_data(addr), alen);
+	return 0;
+}
+
 static int vtl_nl_put_stats(struct sk_buff *skb, int attr,
 			    struct vtl_pcpu_stats __percpu *pcpu)
 {

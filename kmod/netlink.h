@@ -24,6 +24,10 @@ static inline void vtl_nl_err(struct netlink_ext_ack *extack,
 	}
 }
 
+int vtl_nl_prefix(const struct nlattr *addr, const struct nlattr *len,
+		  u8 *family, u8 *prefix, u8 *plen,
+		  struct netlink_ext_ack *extack);
+
 int vtl_genl_init(void);
 void vtl_genl_uninit(void);
 

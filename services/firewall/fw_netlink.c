@@ -123,45 +123,13 @@ static int vtl_fw_nl_prefix(struct nlattr **tb, int addr_attr, int len_attr,
 			    u8 *family, u8 *addr, u8 *plen,
 			    struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = tb[addr_attr];
-	unsigned int alen, i, bits;
-	u8 fam;
-
-	if (!a) {
-		if (tb[len_attr]) {
-			vtl_nl_err(extack, tb[len_attr],
-				   "a prefix length needs its address");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	alen = nla_len(a);
-	if (alen != 4 && alen != 16) {
-		vtl_nl_err(extack, a,
-			   "an address is 4 bytes (IPv4) or 16 (IPv6)");
-		return -EINVAL;
-	}
-	fam = alen == 4 ? 4 : 6;
-	if (*family && *family != fam) {
-		vtl_nl_err(extack, a,
-			   "address family differs from the rule's family");
-		return -EINVAL;
-	}
-	*family = fam;
-	*plen = tb[len_attr] ? nla_get_u8(tb[len_attr]) : alen * 8;
-	if (*plen > alen * 8) {
+	if (tb[addr_attr])
+		return vtl_nl_prefix(tb[addr_attr], tb[len_attr], family, addr,
+				     plen, extack);
+	if (tb[len_attr]) {
 		vtl_nl_err(extack, tb[len_attr],
-			   "prefix longer than the address");
+			   "a prefix length needs its address");
 		return -EINVAL;
-	}
-	memcpy(addr, nla_data(a), alen);
-	for (i = *plen; i < alen * 8; i += bits) {
-		bits = 8 - i % 8;
-		if (addr[i / 8] & (0xff >> (i % 8))) {
-			vtl_nl_err(extack, a,
-				   "address has bits set past its prefix length");
-			return -EINVAL;
-		}
 	}
 	return 0;
 }

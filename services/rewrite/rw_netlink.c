@@ -59,33 +59,11 @@ static struct vtl_port *vtl_rw_nl_port(struct genl_info *info,
 /* The rule's prefix: family, 16 bytes, length; 0 or -EINVAL. */
 static int vtl_rw_nl_prefix(struct genl_info *info, struct vtl_rw_rule *r)
 {
-	struct nlattr *a = info->attrs[VTL_REWRITE_A_DST];
-	struct nlattr *l = info->attrs[VTL_REWRITE_A_DST_LEN];
-	unsigned int alen, i;
-
 	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_DST))
 		return -EINVAL;
-	alen = nla_len(a);
-	if (alen != 4 && alen != 16) {
-		vtl_nl_err(info->extack, a,
-			   "an address is 4 bytes (IPv4) or 16 (IPv6)");
-		return -EINVAL;
-	}
-	r->family = alen == 4 ? 4 : 6;
-	r->dst_len = l ? nla_get_u8(l) : alen * 8;
-	if (r->dst_len > alen * 8) {
-		vtl_nl_err(info->extack, l, "prefix longer than the address");
-		return -EINVAL;
-	}
-	memcpy(r->dst, nla_data(a), alen);
-	for (i = r->dst_len; i < alen * 8; i++) {
-		if (r->dst[i / 8] & (0x80 >> (i % 8))) {
-			vtl_nl_err(info->extack, a,
-				   "address has bits set past its prefix length");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return vtl_nl_prefix(info->attrs[VTL_REWRITE_A_DST],
+			     info->attrs[VTL_REWRITE_A_DST_LEN], &r->family,
+			     r->dst, &r->dst_len, info->extack);
 }
 
 static int vtl_rw_nl_addr(struct genl_info *info, int type, u8 family,
