@@ -29,7 +29,9 @@ struct vtl_port;
 /* The services, in the order frames meet them. */
 enum vtl_svc_id {
 	VTL_SVC_FIREWALL,
+	VTL_SVC_PERSIST,
 	VTL_SVC_REWRITE,
+	VTL_SVC_RING,
 	VTL_SVC_COUNT
 };
 

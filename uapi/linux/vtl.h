@@ -200,6 +200,13 @@ enum vtl_port_mode {
  *	policies, rule counts and counters.  Returned; rejected in requests.
  * @VTL_PORT_A_REWRITE: nest of &enum vtl_rewrite_port_attr: the port's
  *	rewrite rules and counters.  Returned; rejected in requests.
+ * @VTL_PORT_A_SUSPENDED: u8, 1 while the port is suspended: VTL answers
+ *	for the VM (see &enum vtl_persist_attr).  Optional in
+ *	%VTL_CMD_PORT_SET (1 suspends, 0 resumes); always returned.
+ * @VTL_PORT_A_PERSIST: nest of &enum vtl_persist_attr: the port's
+ *	suspension counters.  Returned; rejected in requests.
+ * @VTL_PORT_A_RING: nest of &enum vtl_ring_port_attr (<linux/vtl_ring.h>):
+ *	the port's shared ring to userspace.  Returned; rejected in requests.
  * @__VTL_PORT_A_MAX: sentinel
  */
 enum vtl_port_attr {
@@ -217,6 +224,9 @@ enum vtl_port_attr {
 	VTL_PORT_A_CONN_DROPPED,
 	VTL_PORT_A_FW,
 	VTL_PORT_A_REWRITE,
+	VTL_PORT_A_SUSPENDED,
+	VTL_PORT_A_PERSIST,
+	VTL_PORT_A_RING,
 	__VTL_PORT_A_MAX
 };
 
