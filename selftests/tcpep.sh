@@ -25,7 +25,8 @@
 # address, so the fake gateway 10.77.0.1 and every remote address reach it.
 #
 # Environment: TAP_PROXY (default selftests/tcpep/tap-proxy), TCPEP_MB
-# (transfer size, default 20), TCPEP_ONLY (the tests to run, by name:
+# (transfer size, default 20), TCPEP_LOSS_MB (the same under loss, which
+# takes longer: default half of it), TCPEP_ONLY (the tests to run, by name:
 # upload download loss slow_reader half_close refused concurrent).
 
 NS_TAG=t
@@ -34,6 +35,7 @@ NS_TAG=t
 PROXY=${TAP_PROXY:-$top/selftests/tcpep/tap-proxy}
 PEER=$top/selftests/tcpep/peer.py
 MB=${TCPEP_MB:-20}
+LOSS_MB=${TCPEP_LOSS_MB:-$((MB / 2))}
 ONLY=${TCPEP_ONLY:-}
 BIG=$((MB * 1024 * 1024))
 REMOTE=198.51.100.7
@@ -58,6 +60,8 @@ proxy_stop() {
 	kill -TERM "$proxy_pid" 2>/dev/null
 	wait "$proxy_pid" 2>/dev/null
 	proxy_pid=
+	echo "# tcpep: $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' \
+		"$tmp/proxy-$ntopo")"
 }
 
 # counter NAME: one of tap-proxy's counters, after proxy_stop (or the
@@ -153,15 +157,16 @@ show() {
 	return 0
 }
 
-# transfer WHAT: check a transfer's ends against each other.
+# up_ok, down_ok [SIZE]: the client's bytes reached the server whole, or
+# the server's the client; SIZE bytes ($BIG by default).
 up_ok() {
 	same "$tmp/c" sent_sha "$tmp/s" recv_sha &&
-		[ "$(jq -r .recv "$tmp/s")" = "$BIG" ]
+		[ "$(jq -r .recv "$tmp/s")" = "${1:-$BIG}" ]
 }
 
 down_ok() {
 	same "$tmp/s" sent_sha "$tmp/c" recv_sha &&
-		[ "$(jq -r .recv "$tmp/c")" = "$BIG" ]
+		[ "$(jq -r .recv "$tmp/c")" = "${1:-$BIG}" ]
 }
 
 # ---- tests ---------------------------------------------------------------
@@ -206,7 +211,7 @@ test_download() {
 }
 
 test_loss() {
-	local netem=1 what
+	local netem=1 what size=$((LOSS_MB * 1024 * 1024))
 
 	topo --drop-rate 0.02 || { fail "loss: topology"; return; }
 	if ! ip netns exec "$vm" tc qdisc add dev "$tap" root netem loss 2% \
@@ -216,16 +221,18 @@ test_loss() {
 	fi
 	what="loss (2% tap-proxy${netem:+, 2% netem})"
 	server "$tmp/s" --order recv-send || { fail "$what: server"; return; }
-	client "$tmp/c" --send "$BIG" --order send-recv
+	client "$tmp/c" --send "$size" --order send-recv
 	server_wait
-	up_ok && ok "$what: upload intact" ||
-		{ fail "$what: upload intact"; show "$tmp/c" "$tmp/s"; }
-	server "$tmp/s" --send "$BIG" --order send-recv ||
+	up_ok "$size" && ok "$what: upload of $LOSS_MB MB intact" ||
+		{ fail "$what: upload of $LOSS_MB MB intact"
+		  show "$tmp/c" "$tmp/s"; }
+	server "$tmp/s" --send "$size" --order send-recv ||
 		{ fail "$what: server"; return; }
 	client "$tmp/c" --order recv-send
 	server_wait
-	down_ok && ok "$what: download intact" ||
-		{ fail "$what: download intact"; show "$tmp/c" "$tmp/s"; }
+	down_ok "$size" && ok "$what: download of $LOSS_MB MB intact" ||
+		{ fail "$what: download of $LOSS_MB MB intact"
+		  show "$tmp/c" "$tmp/s"; }
 	proxy_stop
 	[ "$(counter retransmits)" -gt 0 ] && [ "$(counter dropped)" -gt 0 ] &&
 		[ "$(counter conns_reset)" = 0 ] &&
