@@ -899,7 +899,7 @@ static void input_tcp(struct tcpep *ep, const struct vtl_pkt *pkt, u64 now)
  * solicitations are answered; the rest is counted and ignored.
  *
  * Return: 0; -EINVAL for a frame that does not parse or whose checksum is
- * wrong.
+ * wrong (unless the configuration trusts them).
  */
 int tcpep_input(struct tcpep *ep, uint8_t *frame, size_t len, uint64_t now)
 {
@@ -928,8 +928,9 @@ int tcpep_input(struct tcpep *ep, uint8_t *frame, size_t len, uint64_t now)
 		ep->stats.ignored++;
 		return 0;
 	}
-	if (((pkt.flags & VTL_PKT_IPV4) && vtl_pkt_ip4_csum_check(&pkt)) ||
-	    vtl_pkt_l4_csum_check(&pkt)) {
+	if (!ep->cfg.trust_csum &&
+	    (((pkt.flags & VTL_PKT_IPV4) && vtl_pkt_ip4_csum_check(&pkt)) ||
+	     vtl_pkt_l4_csum_check(&pkt))) {
 		ep->stats.bad_frames++;
 		return -EINVAL;
 	}

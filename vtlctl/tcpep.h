@@ -91,6 +91,9 @@ enum tcpep_event {
  * @event: tells the application about a connection
  * @isn: chooses our initial sequence number for a connection; NULL: random
  * @arg: passed to the callbacks
+ * @trust_csum: do not verify the checksums of the VM's frames: the caller
+ *	has (or they were never computed: a local VM's CHECKSUM_PARTIAL
+ *	frames, handed over as they are)
  */
 struct tcpep_config {
 	uint8_t mac[6];
@@ -101,6 +104,7 @@ struct tcpep_config {
 	void (*event)(void *arg, struct tcpep_conn *c, enum tcpep_event ev);
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;
+	bool trust_csum;
 };
 
 /* Counters of an endpoint, for logs and tests. */

@@ -71,11 +71,14 @@ static uint32_t isn_cb(void *arg, const struct vtl_flow_key *key)
 	return T.isn;
 }
 
+static bool trust_csum;
+
 static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 {
 	struct tcpep_config cfg = {
 		.rcvbuf = rcvbuf, .sndbuf = sndbuf,
 		.output = out_cb, .event = ev_cb, .isn = isn_cb,
+		.trust_csum = trust_csum,
 	};
 
 	if (T.ep)
@@ -443,6 +446,52 @@ static void test_retransmit(void)
 	CHECK(tcpep_get_stats(T.ep)->conns == 0, "released: freed");
 }
 
+/*
+ * Is the retransmission timeout @ms (nothing is retransmitted a
+ * nanosecond before, something at it)?  Time moves on by @ms.
+ */
+static bool rto_is(u64 ms)
+{
+	u64 t0 = T.now;
+	struct vtl_pkt *p;
+
+	T.now = t0 + ms * MS - 1;
+	tcpep_timer(T.ep, T.now);
+	if (pending())
+		return false;
+	T.now = t0 + ms * MS;
+	tcpep_timer(T.ep, T.now);
+	p = pop();
+	return p && plen(p);
+}
+
+/* RFC 6298: the first sample R gives SRTT R, RTTVAR R/2, RTO R + 4 R/2. */
+static void test_rtt(void)
+{
+	setup(0, 0, 1);
+	vm_seg_opts(VTL_TCP_SYN, 1, 0, 65535, NULL, 0, VTL_PKT_TCP_MSS, 0);
+	pop();
+	T.now += 300 * MS;
+	T.seq = 2;
+	T.ack = 2;
+	vm_ack_all(1000);
+	tcpep_write(T.conn, "rtt", 3, T.now);
+	pop();
+	CHECK(rto_is(900), "a 300 ms handshake: RTO 900 ms");
+	/* Acked after a retransmission: no sample (Karn), no backoff. */
+	T.ack += 3;
+	vm_ack_all(1000);
+	tcpep_write(T.conn, "rtt", 3, T.now);
+	pop();
+	T.now += 100 * MS;
+	T.ack += 3;
+	vm_ack_all(1000);
+	/* A sample of 100 ms: SRTT 275, RTTVAR 162.5, RTO 925. */
+	tcpep_write(T.conn, "rtt", 3, T.now);
+	pop();
+	CHECK(rto_is(925), "then a 100 ms sample: RTO 925 ms");
+}
+
 static void test_zero_window(void)
 {
 	char buf[8192], got[8192];
@@ -799,6 +848,11 @@ static void test_ipv6_nd(void)
 		f[n - 1] ^= 1;
 		CHECK(tcpep_input(T.ep, f, n, T.now) == -EINVAL && !pending(),
 		      "bad checksum: dropped");
+		trust_csum = true;
+		setup(0, 0, 1);
+		trust_csum = false;
+		CHECK(!tcpep_input(T.ep, f, n, T.now) && T.ev[TCPEP_EV_NEW] == 1,
+		      "trust_csum: taken as it is");
 	}
 }
 
@@ -811,6 +865,7 @@ int main(void)
 	test_data_in();
 	test_data_out();
 	test_retransmit();
+	test_rtt();
 	test_zero_window();
 	test_fin();
 	test_rst();
