@@ -82,9 +82,9 @@ proxy_zero_window() {
 	[ "$(counter_now zero_windows)" -gt 0 ] 2>/dev/null
 }
 
-# topo [TAP-PROXY OPTIONS]: a fresh $vm behind a fresh tap-proxy whose
+# tap_topo [TAP-PROXY OPTIONS]: a fresh $vm behind a fresh tap-proxy whose
 # upstream is 127.0.0.1:$port ($port is new each time).
-topo() {
+tap_topo() {
 	proxy_stop
 	cleanup_ns
 	ntopo=$((ntopo + 1))
@@ -172,7 +172,7 @@ down_ok() {
 # ---- tests ---------------------------------------------------------------
 
 test_upload() {
-	topo || { fail "upload: topology"; return; }
+	tap_topo || { fail "upload: topology"; return; }
 	server "$tmp/s" --order recv-send || { fail "upload: server"; return; }
 	client "$tmp/c" --send "$BIG" --order send-recv
 	server_wait
@@ -191,7 +191,7 @@ test_upload() {
 }
 
 test_download() {
-	topo || { fail "download: topology"; return; }
+	tap_topo || { fail "download: topology"; return; }
 	server "$tmp/s" --send "$BIG" --order send-recv ||
 		{ fail "download: server"; return; }
 	client "$tmp/c" --order recv-send
@@ -213,7 +213,7 @@ test_download() {
 test_loss() {
 	local netem=1 what size=$((LOSS_MB * 1024 * 1024))
 
-	topo --drop-rate 0.02 || { fail "loss: topology"; return; }
+	tap_topo --drop-rate 0.02 || { fail "loss: topology"; return; }
 	if ! ip netns exec "$vm" tc qdisc add dev "$tap" root netem loss 2% \
 		2>"$tmp/tc.err"; then
 		netem=
@@ -251,7 +251,7 @@ vm_probing() {
 test_slow_reader() {
 	local cpid
 
-	topo || { fail "slow reader: topology"; return; }
+	tap_topo || { fail "slow reader: topology"; return; }
 	rm -f "$tmp/go"
 	server "$tmp/s" --order recv-send --pause "$tmp/go" ||
 		{ fail "slow reader: server"; return; }
@@ -282,7 +282,7 @@ test_slow_reader() {
 test_half_close() {
 	local size=$((1024 * 1024))
 
-	topo || { fail "half-close: topology"; return; }
+	tap_topo || { fail "half-close: topology"; return; }
 	# The VM sends and closes its side; upstream reads to EOF, then
 	# answers, then closes: the VM reads to EOF.
 	server "$tmp/s" --order recv-send --send "$size" ||
@@ -312,7 +312,7 @@ test_half_close() {
 test_refused() {
 	local rc=0 t
 
-	topo || { fail "refused: topology"; return; }
+	tap_topo || { fail "refused: topology"; return; }
 	# Nothing listens on $port.  bash's /dev/tcp connects and reports;
 	# the shell's start is not timed, only its connect(): exit 0 and the
 	# times around connect() if refused, 2 if it connected, 124 if it
@@ -337,7 +337,7 @@ test_refused() {
 test_concurrent() {
 	local n=50 size=$((100 * 1024)) ex
 
-	topo || { fail "concurrent: topology"; return; }
+	tap_topo || { fail "concurrent: topology"; return; }
 	server "$tmp/s" --order recv-send --echo --count "$n" ||
 		{ fail "concurrent: server"; return; }
 	client "$tmp/c" --order send-recv --send "$size" --conns "$n"
