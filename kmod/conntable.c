@@ -205,6 +205,9 @@ u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 
 	ct->insert = false;
 	if (vtl_model_key(pkt, from_vm, &ct->key)) {
+		/* No flow: vtl_conntable_get() finds nothing for it. */
+		memset(&ct->key, 0, sizeof(ct->key));
+		ct->hash = 0;
 		state = vtl_conntable_classify_error(t, pkt, from_vm);
 		return state ?: VTL_FW_CT_NEW;
 	}
@@ -410,6 +413,31 @@ void vtl_conntable_free(struct vtl_conntable *t)
 	}
 	kvfree(t->buckets);
 	kfree(t);
+}
+
+/**
+ * vtl_conntable_get() - a copy of the model of a packet's connection
+ * @t: the port's table
+ * @ct: as vtl_conntable_classify() left it for the packet
+ * @m: set to the model, as the packet left it
+ *
+ * Context: softirq, RCU read side.
+ * Return: true if the table tracks the connection, else false.
+ */
+bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
+		       struct vtl_model *m)
+{
+	struct vtl_conn *c;
+
+	if (!ct->key.family)
+		return false;
+	c = vtl_conn_find(t, &t->buckets[ct->hash & t->mask], &ct->key);
+	if (!c)
+		return false;
+	spin_lock_bh(&c->lock);
+	*m = c->m;
+	spin_unlock_bh(&c->lock);
+	return true;
 }
 
 /**

@@ -88,6 +88,8 @@ void vtl_conntable_confirm(struct vtl_conntable *t, const struct vtl_ct *ct,
 			   const struct vtl_pkt *pkt, bool from_vm);
 void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm);
+bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
+		       struct vtl_model *m);
 int vtl_conntable_walk(struct vtl_conntable *t,
 		       struct vtl_conntable_cursor *cur,
 		       int (*fn)(const struct vtl_model *m, u64 now,

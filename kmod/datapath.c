@@ -55,9 +55,11 @@ static enum vtl_verdict vtl_dp_process(struct vtl_port *port,
 
 	if (vtl_skb_parse(skb, &f.pkt))
 		f.pkt.flags = 0;
-	if (f.pkt.flags & VTL_PKT_IP)
+	if (f.pkt.flags & VTL_PKT_IP) {
 		f.ct_state = vtl_conntable_classify(port->conns, &f.pkt,
 						    from_vm, &ct);
+		f.ct = &ct;
+	}
 	verdict = vtl_services_frame(&f);
 	if (verdict != VTL_DROP && (f.pkt.flags & VTL_PKT_IP))
 		vtl_conntable_confirm(port->conns, &ct, &f.pkt, from_vm);

@@ -210,6 +210,19 @@ void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply)
 }
 
 /**
+ * vtl_frame_model() - a copy of the state model of a frame's connection
+ * @f: the frame
+ * @m: set to the model, the frame included
+ *
+ * Context: softirq, RCU read side.
+ * Return: true if the port tracks the frame's connection, else false.
+ */
+bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m)
+{
+	return f->ct && vtl_conntable_get(f->port->conns, f->ct, m);
+}
+
+/**
  * vtl_frame_redirect() - send a frame into another port's VM
  * @f: the frame, from @f->port's VM
  * @out: another port of the namespace

@@ -23,6 +23,8 @@
 
 #include "pkt.h"
 
+struct vtl_ct;
+struct vtl_model;
 struct vtl_net;
 struct vtl_port;
 
@@ -56,6 +58,8 @@ enum vtl_verdict {
  * @from_vm: it came out of the VM's device; else it goes to the VM
  * @ct_state: its connection state, one &enum vtl_fw_ct_state bit; 0 for
  *	a frame without IP
+ * @ct: its place in the port's connection table, for vtl_frame_model();
+ *	NULL for a frame without IP
  * @len: its length on the wire, from the Ethernet header on
  */
 struct vtl_frame {
@@ -64,6 +68,7 @@ struct vtl_frame {
 	struct vtl_pkt pkt;
 	bool from_vm;
 	u8 ct_state;
+	const struct vtl_ct *ct;
 	u32 len;
 };
 
@@ -105,6 +110,7 @@ void vtl_services_port_free(struct vtl_port *port);
 enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
 int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
+bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m);
 bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);
 
 int vtl_services_init(void);

@@ -254,6 +254,36 @@ struct sk_buff *vtl_skb_build_tcp(const struct vtl_pkt_tcp *tcp)
 }
 
 /**
+ * vtl_skb_build_model - build a segment of a modelled TCP connection
+ * @m: the connection's model
+ * @from: the endpoint it comes from
+ * @tcp_flags: VTL_TCP_* flags
+ * @window: the window to advertise, in bytes (scaled as @from scales)
+ * @orig: a frame of the connection, for its hardware-accelerated VLAN
+ *	tag; may be NULL
+ *
+ * A segment without payload, as vtl_model_build() makes it.
+ *
+ * Return: a new skb as from vtl_skb_build_tcp(), or an ERR_PTR(): -ENOMEM,
+ * or as vtl_model_build().
+ */
+struct sk_buff *vtl_skb_build_model(const struct vtl_model *m,
+				    enum vtl_ep_id from, u8 tcp_flags,
+				    u32 window, const struct sk_buff *orig)
+{
+	struct sk_buff *skb;
+	int len;
+
+	skb = vtl_skb_alloc(vtl_model_build(m, from, tcp_flags, window, NULL,
+					    0, NULL, 0));
+	if (IS_ERR(skb))
+		return skb;
+	len = vtl_model_build(m, from, tcp_flags, window, NULL, 0, skb->data,
+			      skb->len);
+	return vtl_skb_finish(skb, len, orig);
+}
+
+/**
  * vtl_skb_build_tcp_ack - build a pure ACK answering a TCP segment
  * @skb: the segment's skb, for its hardware-accelerated VLAN tag
  * @seg: its parse

@@ -16,6 +16,7 @@
 #ifndef _VTL_SKB_H
 #define _VTL_SKB_H
 
+#include "model.h"
 #include "pkt.h"
 
 struct sk_buff;
@@ -25,6 +26,9 @@ int vtl_skb_edit_begin(struct sk_buff *skb, struct vtl_pkt *pkt);
 void vtl_skb_edit_end(struct sk_buff *skb, struct vtl_pkt *pkt);
 
 struct sk_buff *vtl_skb_build_tcp(const struct vtl_pkt_tcp *tcp);
+struct sk_buff *vtl_skb_build_model(const struct vtl_model *m,
+				    enum vtl_ep_id from, u8 tcp_flags,
+				    u32 window, const struct sk_buff *orig);
 struct sk_buff *vtl_skb_build_tcp_ack(const struct sk_buff *skb,
 				      const struct vtl_pkt *seg, u16 window,
 				      u32 tsval);

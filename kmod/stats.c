@@ -104,3 +104,50 @@ void vtl_hits_read(struct vtl_pcpu_hits __percpu *hits, u64 *packets,
 		*bytes += b;
 	}
 }
+
+/**
+ * vtl_counters_alloc() - allocate a service's per-CPU counters, zeroed
+ *
+ * Return: the counters, or NULL.
+ */
+struct vtl_pcpu_counters __percpu *vtl_counters_alloc(void)
+{
+	struct vtl_pcpu_counters __percpu *cs;
+	int cpu;
+
+	cs = alloc_percpu_gfp(struct vtl_pcpu_counters,
+			      GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!cs)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(cs, cpu)->syncp);
+	return cs;
+}
+
+/**
+ * vtl_counters_read() - sum a service's counters over every CPU
+ * @cs: the per-CPU counters
+ * @sum: set to the first @n sums
+ * @n: how many, at most %VTL_COUNTERS_MAX
+ */
+void vtl_counters_read(struct vtl_pcpu_counters __percpu *cs, u64 *sum,
+		       unsigned int n)
+{
+	u64 v[VTL_COUNTERS_MAX];
+	unsigned int start, i;
+	int cpu;
+
+	n = min_t(unsigned int, n, VTL_COUNTERS_MAX);
+	memset(sum, 0, n * sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct vtl_pcpu_counters *c = per_cpu_ptr(cs, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			for (i = 0; i < n; i++)
+				v[i] = u64_stats_read(&c->c[i]);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		for (i = 0; i < n; i++)
+			sum[i] += v[i];
+	}
+}

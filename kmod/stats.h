@@ -75,7 +75,28 @@ static inline void vtl_hits_add(struct vtl_pcpu_hits __percpu *hits,
 	u64_stats_update_end(&h->syncp);
 }
 
+/* A service's own counters, per CPU: up to %VTL_COUNTERS_MAX of them. */
+#define VTL_COUNTERS_MAX	8
+
+struct vtl_pcpu_counters {
+	u64_stats_t c[VTL_COUNTERS_MAX];
+	struct u64_stats_sync syncp;
+};
+
+static inline void vtl_counter_inc(struct vtl_pcpu_counters __percpu *cs,
+				   unsigned int i)
+{
+	struct vtl_pcpu_counters *c = this_cpu_ptr(cs);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->c[i]);
+	u64_stats_update_end(&c->syncp);
+}
+
 struct vtl_pcpu_stats __percpu *vtl_stats_alloc(void);
+struct vtl_pcpu_counters __percpu *vtl_counters_alloc(void);
+void vtl_counters_read(struct vtl_pcpu_counters __percpu *cs, u64 *sum,
+		       unsigned int n);
 struct vtl_pcpu_hits __percpu *vtl_hits_alloc(void);
 void vtl_hits_read(struct vtl_pcpu_hits __percpu *hits, u64 *packets,
 		   u64 *bytes);
