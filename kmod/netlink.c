@@ -18,6 +18,7 @@
 #include "service.h"
 
 #include "../services/firewall/firewall.h"
+#include "../services/persist/persist.h"
 #include "../services/rewrite/rewrite.h"
 
 static struct netlink_range_validation vtl_max_conns_range = {
@@ -63,6 +64,15 @@ static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 	[VTL_PORT_A_REWRITE] = {
 		.type = NLA_REJECT,
 		.reject_message = "rewriting is configured with VTL_CMD_REWRITE_*",
+	},
+	[VTL_PORT_A_SUSPENDED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTL_PORT_A_PERSIST] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+	[VTL_PORT_A_RING] = {
+		.type = NLA_REJECT,
+		.reject_message = "the ring is attached through /dev/vtl",
 	},
 };
 
@@ -213,6 +223,12 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
 		return -EINVAL;
+	if (info->attrs[VTL_PORT_A_SUSPENDED]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VTL_PORT_A_SUSPENDED],
+				    "a new port runs: suspend it with VTL_CMD_PORT_SET");
+		return -EINVAL;
+	}
 
 	rtnl_lock();
 	dev = vtl_nl_get_dev(net, info, VTL_PORT_A_IFINDEX);
@@ -272,6 +288,8 @@ static int vtl_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 
 static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *max = info->attrs[VTL_PORT_A_MAX_CONNS];
+	struct nlattr *susp = info->attrs[VTL_PORT_A_SUSPENDED];
 	struct vtl_port *port;
 	int ret = 0;
 
@@ -285,15 +303,22 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 				    "mode and peer are fixed for a port's life: delete and add it again");
 		return -EINVAL;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_MAX_CONNS))
+	if (!max && !susp) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give max-conns or suspended");
 		return -EINVAL;
+	}
 	rtnl_lock();
 	port = vtl_nl_get_port(genl_info_net(info), info);
-	if (port)
-		vtl_conntable_set_max(port->conns,
-				      nla_get_u32(info->attrs[VTL_PORT_A_MAX_CONNS]));
-	else
+	if (!port) {
 		ret = -ENODEV;
+		goto out;
+	}
+	if (max)
+		vtl_conntable_set_max(port->conns, nla_get_u32(max));
+	if (susp)
+		vtl_persist_set(port, nla_get_u8(susp));
+out:
 	rtnl_unlock();
 	return ret;
 }

@@ -1,26 +1,338 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connection persistence while a VM is suspended: not yet.
+ * Connection persistence while a VM is suspended or migrating (the paper's
+ * section 3.5).  While a port is suspended, VTL answers for its VM:
+ *
+ * - a TCP segment of one of the VM's tracked connections gets the ACK the
+ *   VM would send if its receive buffer were full: it acknowledges only
+ *   what the VM had acknowledged and advertises a zero window.  The peer
+ *   keeps its unacknowledged data and goes into persist mode; its
+ *   zero-window probes and keep-alives are answered the same way, and each
+ *   answer tells it the VM is alive, so its retransmission limit
+ *   (tcp_retries2) never runs out;
+ * - an ARP request for one of the VM's IPv4 addresses is answered with the
+ *   VM's MAC, so the peer's (or gateway's) neighbour entry stays valid;
+ * - everything else toward the VM is dropped: new connections, segments of
+ *   connections VTL does not track, other protocols.
+ *
+ * Resuming gives every connection that was told "zero window" a window
+ * update from the VM, so its peer goes on at once instead of waiting for
+ * its next probe.  VTL learns the VM's MAC and IPv4 addresses from what the
+ * VM sends, suspended or not.
+ *
+ * The answers are built from the connection's state model (model.h) and
+ * go out with vtl_frame_reply(), which also keeps the model in step.
  */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/netlink.h>
+
 #include "port.h"
+#include "skb.h"
 #include "persist.h"
+
+enum {
+	PERSIST_ACKS,
+	PERSIST_ARP_REPLIES,
+	PERSIST_DROPPED,
+	PERSIST_UPDATES,
+	PERSIST_COUNTERS
+};
+
+/**
+ * struct vtl_persist - a port's suspension
+ * @suspended: VTL answers for the VM; written under RTNL, read by the
+ *	data path
+ * @suspensions: times the port was suspended; RTNL
+ * @lock: serialises learning (the writers of @mac, @addrs and @next)
+ * @mac: the VM's MAC as ether_addr_to_u64(), 0 until learned; read
+ *	without the lock (a word: never torn)
+ * @addrs: the VM's IPv4 addresses, 0 in unused slots; read without the
+ *	lock
+ * @next: the slot the next new address takes, round robin
+ * @stats: the PERSIST_* counters
+ */
+struct vtl_persist {
+	bool suspended;
+	u64 suspensions;
+	spinlock_t lock;	/* learning */
+	u64 mac;
+	__be32 addrs[VTL_PERSIST_MAX_ADDRS];
+	unsigned int next;
+	struct vtl_pcpu_counters __percpu *stats;
+};
+
+static struct vtl_persist *vtl_persist(const struct vtl_port *port)
+{
+	return vtl_port_svc(port, VTL_SVC_PERSIST);
+}
+
+static bool vtl_persist_known(const struct vtl_persist *p, __be32 addr)
+{
+	int i;
+
+	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++)
+		if (READ_ONCE(p->addrs[i]) == addr)
+			return true;
+	return false;
+}
+
+/* Remember the VM's MAC and @addr (from a frame the VM sent). */
+static void vtl_persist_learn(struct vtl_persist *p, const u8 *mac,
+			      __be32 addr)
+{
+	u64 m = ether_addr_to_u64(mac);
+
+	if (!is_valid_ether_addr(mac) || ipv4_is_zeronet(addr) ||
+	    ipv4_is_multicast(addr) || ipv4_is_lbcast(addr))
+		return;
+	/* The common case: nothing new, and no lock. */
+	if (READ_ONCE(p->mac) == m && vtl_persist_known(p, addr))
+		return;
+	spin_lock_bh(&p->lock);
+	WRITE_ONCE(p->mac, m);
+	if (!vtl_persist_known(p, addr)) {
+		WRITE_ONCE(p->addrs[p->next], addr);
+		p->next = (p->next + 1) % VTL_PERSIST_MAX_ADDRS;
+	}
+	spin_unlock_bh(&p->lock);
+}
+
+static void vtl_persist_learn_frame(struct vtl_persist *p,
+				    const struct vtl_frame *f)
+{
+	const struct vtl_pkt *pkt = &f->pkt;
+
+	if (pkt->flags & VTL_PKT_ARP)
+		vtl_persist_learn(p, vtl_pkt_arp_sha(pkt),
+				  vtl_pkt_arp_spa(pkt));
+	else if (pkt->flags & VTL_PKT_IPV4)
+		vtl_persist_learn(p, eth_hdr(f->skb)->h_source,
+				  vtl_pkt_ip4_saddr(pkt));
+}
+
+/* An ARP request for one of the VM's addresses: answer with its MAC. */
+static enum vtl_verdict vtl_persist_arp(struct vtl_persist *p,
+					const struct vtl_frame *f)
+{
+	struct sk_buff *reply;
+	u8 mac[ETH_ALEN];
+	u64 m = READ_ONCE(p->mac);
+
+	if (vtl_pkt_arp_op(&f->pkt) != VTL_PKT_ARP_REQUEST || !m ||
+	    !vtl_persist_known(p, vtl_pkt_arp_tpa(&f->pkt)))
+		return VTL_DROP;
+	u64_to_ether_addr(m, mac);
+	reply = vtl_skb_build_arp_reply(f->skb, &f->pkt, mac);
+	if (IS_ERR(reply))
+		return VTL_DROP;
+	vtl_frame_reply(f, reply);
+	vtl_counter_inc(p->stats, PERSIST_ARP_REPLIES);
+	consume_skb(f->skb);
+	return VTL_STOLEN;
+}
+
+/*
+ * The segment the VM would send for @m with @window: acknowledging what
+ * the VM last acknowledged, not what the peer sent since.  NULL if the
+ * connection is not one to answer for: not past its handshake, closed, or
+ * the VM never acknowledged anything.
+ */
+static struct sk_buff *vtl_persist_build(struct vtl_model *m, u32 window,
+					 const struct sk_buff *orig)
+{
+	struct sk_buff *skb;
+
+	if (m->key.proto != IPPROTO_TCP || !m->ep[VTL_EP_VM].ack ||
+	    (m->state != VTL_CONN_ESTABLISHED &&
+	     m->state != VTL_CONN_FIN_WAIT && m->state != VTL_CONN_CLOSING))
+		return NULL;
+	m->ep[VTL_EP_PEER].snd_nxt = m->ep[VTL_EP_VM].ack;
+	/*
+	 * A peer takes a window that shrinks only from a segment later
+	 * than the one that set it (RFC 793's SND.WL1 test; Linux takes no
+	 * other): the first zero window comes one past the VM's last
+	 * sequence number.  A zero-length segment there is no data, and
+	 * the peer keeps expecting the VM's next byte where it was.  The
+	 * model, which sees the answer go out, then starts from there, so
+	 * the later answers and the window update on resume pass the test
+	 * too.
+	 */
+	if (!window && m->ep[VTL_EP_VM].window)
+		m->ep[VTL_EP_VM].snd_nxt++;
+	skb = vtl_skb_build_model(m, VTL_EP_VM, VTL_TCP_ACK, window, orig);
+	return IS_ERR(skb) ? NULL : skb;
+}
+
+/* A segment for the VM: answer it with a zero window. */
+static enum vtl_verdict vtl_persist_tcp(struct vtl_persist *p,
+					const struct vtl_frame *f)
+{
+	struct sk_buff *ack;
+	struct vtl_model m;
+
+	if (vtl_pkt_tcp_flags(&f->pkt) & (VTL_TCP_SYN | VTL_TCP_RST))
+		return VTL_DROP;
+	if (!vtl_frame_model(f, &m))
+		return VTL_DROP;
+	ack = vtl_persist_build(&m, 0, f->skb);
+	if (!ack)
+		return VTL_DROP;
+	vtl_frame_reply(f, ack);
+	vtl_counter_inc(p->stats, PERSIST_ACKS);
+	consume_skb(f->skb);
+	return VTL_STOLEN;
+}
+
+static enum vtl_verdict vtl_persist_frame(struct vtl_frame *f)
+{
+	struct vtl_persist *p = vtl_persist(f->port);
+	enum vtl_verdict v;
+
+	if (f->from_vm) {
+		vtl_persist_learn_frame(p, f);
+		return VTL_PASS;
+	}
+	if (!READ_ONCE(p->suspended))
+		return VTL_PASS;
+	if (f->pkt.flags & VTL_PKT_ARP)
+		v = vtl_persist_arp(p, f);
+	else if (f->pkt.flags & VTL_PKT_TCP)
+		v = vtl_persist_tcp(p, f);
+	else
+		v = VTL_DROP;
+	if (v == VTL_DROP)
+		vtl_counter_inc(p->stats, PERSIST_DROPPED);
+	return v;
+}
+
+struct vtl_persist_resume {
+	struct vtl_frame f;
+	struct vtl_persist *p;
+};
+
+/* On resume: the VM's window again, for a connection told "zero". */
+static int vtl_persist_update(const struct vtl_model *cm, u64 now, void *arg)
+{
+	struct vtl_persist_resume *r = arg;
+	struct sk_buff *skb;
+	struct vtl_model m;
+
+	if (cm->key.proto != IPPROTO_TCP || cm->ep[VTL_EP_VM].window ||
+	    !cm->ep[VTL_EP_VM].max_win)
+		return 0;
+	m = *cm;
+	/*
+	 * The model does not keep the window the VM had before VTL answered
+	 * for it; the largest it ever advertised is the best guess.  Should
+	 * the VM's buffer be fuller, it drops the excess and says so, and the
+	 * peer sends it again.
+	 */
+	skb = vtl_persist_build(&m, m.ep[VTL_EP_VM].max_win, NULL);
+	if (!skb)
+		return 0;
+	vtl_frame_reply(&r->f, skb);
+	vtl_counter_inc(r->p->stats, PERSIST_UPDATES);
+	return 0;
+}
+
+/**
+ * vtl_persist_set() - suspend a port, or resume it
+ * @port: the port
+ * @suspend: true to answer for its VM from now on, false to stop
+ *
+ * Suspending a suspended port or resuming a running one does nothing.
+ *
+ * Context: process, RTNL.
+ */
+void vtl_persist_set(struct vtl_port *port, bool suspend)
+{
+	struct vtl_persist_resume r = {
+		.f = { .port = port, .from_vm = false },
+		.p = vtl_persist(port),
+	};
+	struct vtl_conntable_cursor cur = {};
+
+	ASSERT_RTNL();
+	if (READ_ONCE(r.p->suspended) == suspend)
+		return;
+	WRITE_ONCE(r.p->suspended, suspend);
+	if (suspend) {
+		r.p->suspensions++;
+		return;
+	}
+	/*
+	 * No zero-window answer may overtake the window updates: wait for
+	 * the data path to see the port running.
+	 */
+	synchronize_net();
+	rcu_read_lock();
+	local_bh_disable();
+	vtl_conntable_walk(port->conns, &cur, vtl_persist_update, &r);
+	local_bh_enable();
+	rcu_read_unlock();
+}
 
 static int vtl_persist_port_init(struct vtl_port *port)
 {
+	struct vtl_persist *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return -ENOMEM;
+	p->stats = vtl_counters_alloc();
+	if (!p->stats) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	spin_lock_init(&p->lock);
+	vtl_port_set_svc(port, VTL_SVC_PERSIST, p);
 	return 0;
 }
 
 static void vtl_persist_port_free(struct vtl_port *port)
 {
+	struct vtl_persist *p = vtl_persist(port);
+
+	free_percpu(p->stats);
+	kfree(p);
 }
 
-static enum vtl_verdict vtl_persist_frame(struct vtl_frame *f)
+static int vtl_persist_fill_port(struct sk_buff *msg,
+				 const struct vtl_port *port)
 {
-	return VTL_PASS;
-}
+	const struct vtl_persist *p = vtl_persist(port);
+	u64 c[PERSIST_COUNTERS], m = READ_ONCE(p->mac);
+	struct nlattr *nest;
+	u32 addrs = 0;
+	u8 mac[ETH_ALEN];
+	int i;
 
-static int vtl_persist_fill_port(struct sk_buff *msg, const struct vtl_port *port)
-{
+	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++)
+		addrs += !!READ_ONCE(p->addrs[i]);
+	vtl_counters_read(p->stats, c, PERSIST_COUNTERS);
+	u64_to_ether_addr(m, mac);
+	if (nla_put_u8(msg, VTL_PORT_A_SUSPENDED, READ_ONCE(p->suspended)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, VTL_PORT_A_PERSIST);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, VTL_PERSIST_A_ACKS, c[PERSIST_ACKS],
+			      VTL_PERSIST_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_PERSIST_A_ARP_REPLIES,
+			      c[PERSIST_ARP_REPLIES], VTL_PERSIST_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_PERSIST_A_DROPPED, c[PERSIST_DROPPED],
+			      VTL_PERSIST_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_PERSIST_A_UPDATES, c[PERSIST_UPDATES],
+			      VTL_PERSIST_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_PERSIST_A_SUSPENSIONS, p->suspensions,
+			      VTL_PERSIST_A_PAD) ||
+	    (m && nla_put(msg, VTL_PERSIST_A_MAC, ETH_ALEN, mac)) ||
+	    nla_put_u32(msg, VTL_PERSIST_A_ADDRS, addrs)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
 	return 0;
 }
 

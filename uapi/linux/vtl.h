@@ -50,9 +50,11 @@
  *	%VTL_PORT_A_PEER_STATS).  A dump that raced with a change is flagged
  *	NLM_F_DUMP_INTR, as genl_dump_check_consistent() does.
  * @VTL_CMD_PORT_SET: change a port's settings.  Takes %VTL_PORT_A_IFINDEX
- *	(required) and %VTL_PORT_A_MAX_CONNS (the only setting today, so
- *	required too); the mode and the peer are fixed for a port's life and
- *	rejected here.  ENODEV if the device is not attached.
+ *	(required) and at least one of %VTL_PORT_A_MAX_CONNS and
+ *	%VTL_PORT_A_SUSPENDED; the mode and the peer are fixed for a port's
+ *	life and rejected here.  ENODEV if the device is not attached;
+ *	suspending a suspended port or resuming a running one is not an
+ *	error.
  * @VTL_CMD_CONN_GET: dump only (NLM_F_DUMP): the tracked connections of
  *	every port of the namespace, or of the port given by
  *	%VTL_CONN_A_IFINDEX (ENODEV if it is not attached).  One message per
@@ -203,8 +205,8 @@ enum vtl_port_mode {
  * @VTL_PORT_A_SUSPENDED: u8, 1 while the port is suspended: VTL answers
  *	for the VM (see &enum vtl_persist_attr).  Optional in
  *	%VTL_CMD_PORT_SET (1 suspends, 0 resumes); always returned.
- * @VTL_PORT_A_PERSIST: nest of &enum vtl_persist_attr: the port's
- *	suspension counters.  Returned; rejected in requests.
+ * @VTL_PORT_A_PERSIST: nest of &enum vtl_persist_attr: what the port
+ *	knows of its VM and its suspension counters.  Returned; rejected in requests.
  * @VTL_PORT_A_RING: nest of &enum vtl_ring_port_attr (<linux/vtl_ring.h>):
  *	the port's shared ring to userspace.  Returned; rejected in requests.
  * @__VTL_PORT_A_MAX: sentinel
@@ -595,5 +597,50 @@ enum vtl_tunnel_attr {
 };
 
 #define VTL_TUNNEL_A_MAX (__VTL_TUNNEL_A_MAX - 1)
+
+/**
+ * enum vtl_persist_attr - a port's suspension, in %VTL_PORT_A_PERSIST
+ *
+ * While a port is suspended (%VTL_PORT_A_SUSPENDED), VTL answers for its
+ * VM, which may be paused or migrating: every TCP segment for one of the
+ * VM's tracked connections gets an ACK from the VM that acknowledges
+ * nothing new and advertises a zero window, so the peer keeps its data and
+ * keeps probing (zero-window probes and keep-alives are answered the same
+ * way); ARP requests for the VM's IPv4 addresses are answered with its
+ * MAC; every other frame toward the VM (new connections included) is
+ * dropped.  VTL learns the VM's MAC and addresses from what the VM sends.
+ * Resuming sends each connection that was told "zero window" the VM's
+ * window again, so its peer goes on at once.
+ *
+ * @VTL_PERSIST_A_UNSPEC: invalid
+ * @VTL_PERSIST_A_PAD: padding; ignored
+ * @VTL_PERSIST_A_ACKS: u64, zero-window ACKs sent for the VM
+ * @VTL_PERSIST_A_ARP_REPLIES: u64, ARP requests answered for the VM
+ * @VTL_PERSIST_A_DROPPED: u64, frames toward the VM dropped while it was
+ *	suspended (new connections, segments of connections VTL does not
+ *	track, everything but TCP and ARP)
+ * @VTL_PERSIST_A_UPDATES: u64, window updates sent on resume
+ * @VTL_PERSIST_A_SUSPENSIONS: u64, times the port was suspended
+ * @VTL_PERSIST_A_MAC: binary, 6 bytes: the VM's MAC, once learned
+ * @VTL_PERSIST_A_ADDRS: u32, IPv4 addresses of the VM learned (at most
+ *	%VTL_PERSIST_MAX_ADDRS; the most recent ones are kept)
+ * @__VTL_PERSIST_A_MAX: sentinel
+ */
+enum vtl_persist_attr {
+	VTL_PERSIST_A_UNSPEC,
+	VTL_PERSIST_A_PAD,
+	VTL_PERSIST_A_ACKS,
+	VTL_PERSIST_A_ARP_REPLIES,
+	VTL_PERSIST_A_DROPPED,
+	VTL_PERSIST_A_UPDATES,
+	VTL_PERSIST_A_SUSPENSIONS,
+	VTL_PERSIST_A_MAC,
+	VTL_PERSIST_A_ADDRS,
+	__VTL_PERSIST_A_MAX
+};
+
+#define VTL_PERSIST_A_MAX (__VTL_PERSIST_A_MAX - 1)
+
+#define VTL_PERSIST_MAX_ADDRS	8
 
 #endif /* _UAPI_LINUX_VTL_H */
