@@ -177,6 +177,11 @@ expect 2 'Error: "peer" needs a value' "prefixes: keyword p is peer" \
 	"$V" port add dev lo p
 expect 2 'Error: "max-conns" is required' "port set needs max-conns" \
 	"$V" port set dev lo
+expect 2 'Error: "dev" is required' "port suspend needs dev" \
+	"$V" port suspend
+expect 2 'Error: unknown keyword "max-conns"' "port resume takes only dev" \
+	"$V" port resume dev lo max-conns 3
+expect_usage "vtlctl port suspend help" "$port_usage" "$V" port suspend help
 expect 2 'Error: invalid max-conns "x"' "max-conns takes a number" \
 	"$V" port add dev lo max-conns x
 expect 2 'Error: unknown keyword "peer"' "conn show takes only dev" \

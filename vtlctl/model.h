@@ -43,6 +43,14 @@ struct vtl_rw_port {
 	uint32_t present;	/* bit n set: val[n] was returned */
 };
 
+/* A port's suspension, indexed by enum vtl_persist_attr. */
+struct vtl_persist_port {
+	uint64_t val[VTL_PERSIST_A_MAX + 1];
+	uint32_t present;	/* bit n set: val[n] was returned */
+	bool has_mac;
+	uint8_t mac[6];		/* the VM's, as VTL learned it */
+};
+
 struct vtl_port {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];	/* "" if not returned */
@@ -64,6 +72,10 @@ struct vtl_port {
 	struct vtl_fw_port fw;
 	bool has_rewrite;
 	struct vtl_rw_port rewrite;
+	bool has_suspended;
+	bool suspended;
+	bool has_persist;
+	struct vtl_persist_port persist;
 };
 
 struct vtl_port_list {
@@ -108,7 +120,7 @@ static inline void vtl_port_list_free(struct vtl_port_list *list)
 
 /*
  * A VTL_CMD_PORT_NEW or _SET request; zero means "not given" for each
- * field but max_conns, which has its own flag.
+ * field but max_conns and suspended, which have their own flags.
  */
 struct vtl_port_req {
 	uint32_t ifindex;
@@ -116,6 +128,8 @@ struct vtl_port_req {
 	uint32_t mode;		/* VTL_PORT_MODE_UNSPEC: let the kernel pick */
 	bool has_max_conns;
 	uint32_t max_conns;
+	bool has_suspended;
+	bool suspended;
 };
 
 /* One endpoint of a connection, as enum vtl_conn_ep_attr says. */

@@ -392,6 +392,33 @@ static int parse_rw_port(struct nlattr *nest, struct vtl_rw_port *rw)
 			     &rw->present);
 }
 
+/* VTL_PORT_A_PERSIST: 64-bit counters, the number of addresses, the MAC. */
+static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
+{
+	static const struct nla_policy policy[VTL_PERSIST_A_MAX + 1] = {
+		[VTL_PERSIST_A_ACKS]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ARP_REPLIES]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_DROPPED]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_UPDATES]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_SUSPENSIONS]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ADDRS]		= { .type = NLA_U32 },
+	};
+	struct nlattr *mac;
+
+	if (parse_scalars(nest, VTL_PERSIST_A_MAX, policy, ps->val,
+			  &ps->present))
+		return -EBADMSG;
+	mac = nla_find(nla_data(nest), nla_len(nest), VTL_PERSIST_A_MAC);
+	ps->has_mac = false;
+	if (mac) {
+		if (nla_len(mac) != sizeof(ps->mac))
+			return -EBADMSG;
+		memcpy(ps->mac, nla_data(mac), sizeof(ps->mac));
+		ps->has_mac = true;
+	}
+	return 0;
+}
+
 /*
  * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
  * program are ignored; a known one of the wrong size is an error.
@@ -413,6 +440,8 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
 		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
 		[VTL_PORT_A_REWRITE]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_SUSPENDED]	  = { .type = NLA_U8 },
+		[VTL_PORT_A_PERSIST]	  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
 	struct vtl_port *port = item;
@@ -468,6 +497,15 @@ static int parse_port(struct nl_msg *msg, void *item)
 			return -EBADMSG;
 		port->has_rewrite = true;
 	}
+	if (tb[VTL_PORT_A_SUSPENDED]) {
+		port->has_suspended = true;
+		port->suspended = nla_get_u8(tb[VTL_PORT_A_SUSPENDED]);
+	}
+	if (tb[VTL_PORT_A_PERSIST]) {
+		if (parse_persist_port(tb[VTL_PORT_A_PERSIST], &port->persist))
+			return -EBADMSG;
+		port->has_persist = true;
+	}
 	return 0;
 }
 
@@ -508,6 +546,9 @@ static int port_request(struct vtl_nl *nl, uint8_t cmd,
 		goto out;
 	if (req->has_max_conns &&
 	    nla_put_u32(msg, VTL_PORT_A_MAX_CONNS, req->max_conns) < 0)
+		goto out;
+	if (req->has_suspended &&
+	    nla_put_u8(msg, VTL_PORT_A_SUSPENDED, req->suspended) < 0)
 		goto out;
 	err = transact(nl, msg, parse, arg, NULL);
 out:

@@ -178,12 +178,18 @@ int vtl_parse_status(int ret, void (*usage)(FILE *f))
 /* The "Commands:" part of an object's usage: those with a help text. */
 void vtl_usage_commands(FILE *f, const struct vtl_command *cmds, size_t n)
 {
+	int w = 6;
 	size_t i;
 
+	/* one column for the descriptions, wide enough for the longest name */
+	for (i = 0; i < n; i++) {
+		if (cmds[i].help && (int)strlen(cmds[i].name) > w)
+			w = strlen(cmds[i].name);
+	}
 	fprintf(f, "Commands:\n");
 	for (i = 0; i < n; i++) {
 		if (cmds[i].help)
-			fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+			fprintf(f, "  %-*s %s\n", w, cmds[i].name, cmds[i].help);
 	}
 }
 

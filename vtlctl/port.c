@@ -4,6 +4,8 @@
  *
  *   vtlctl port add dev VMIF [ peer UPIF ] [ mode MODE ] [ max-conns N ]
  *   vtlctl port set dev VMIF max-conns N
+ *   vtlctl port suspend dev VMIF
+ *   vtlctl port resume dev VMIF
  *   vtlctl port del dev VMIF
  *   vtlctl port show [ dev VMIF ]
  *
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "addr.h"
 #include "cmd.h"
 #include "fw.h"
 #include "model.h"
@@ -199,6 +202,40 @@ static int port_set(const struct vtl_opts *opts, int argc, char *argv[])
 	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
 }
 
+/* port suspend / port resume: VTL_PORT_A_SUSPENDED 1 or 0. */
+static int port_suspend_resume(const struct vtl_opts *opts, int argc,
+			       char *argv[], bool suspend)
+{
+	struct port_args args;
+	struct vtl_port_req req;
+	struct vtl_nl *nl;
+	int ret;
+
+	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, PORT_KEY_DEV,
+			 &args);
+	if (ret != PORT_PARSE_OK)
+		return vtl_parse_status(ret, port_usage);
+	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
+		return VTL_EXIT_ERROR;
+	req.has_suspended = true;
+	req.suspended = suspend;
+	ret = vtl_nl_port_set(nl, &req);
+	if (ret)
+		vtl_nl_perror(nl, args.dev, ret);
+	vtl_nl_close(nl);
+	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int port_suspend(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return port_suspend_resume(opts, argc, argv, true);
+}
+
+static int port_resume(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return port_suspend_resume(opts, argc, argv, false);
+}
+
 static int port_del(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	struct port_args args;
@@ -265,6 +302,38 @@ static void print_stats(struct printer *p, const char *key, const char *who,
 	print_close_object(p);
 }
 
+static const struct counter persist_counters[] = {
+	{ VTL_PERSIST_A_SUSPENSIONS, "suspensions",  " suspensions %" PRIu64 },
+	{ VTL_PERSIST_A_ACKS,	     "acks",	     " acks %" PRIu64 },
+	{ VTL_PERSIST_A_ARP_REPLIES, "arp_replies",  " arp-replies %" PRIu64 },
+	{ VTL_PERSIST_A_DROPPED,     "dropped",	     " dropped %" PRIu64 },
+	{ VTL_PERSIST_A_UPDATES,     "updates",	     " updates %" PRIu64 },
+	{ VTL_PERSIST_A_ADDRS,	     "vm_addrs",     " vm-addrs %" PRIu64 },
+};
+
+/*
+ * "\n    persist: suspensions N acks N ... vm-mac M": what VTL did while
+ * the port was suspended, and what it knows of the VM.
+ */
+static void print_persist(struct printer *p, const struct vtl_persist_port *ps)
+{
+	char buf[VTL_ADDR_STRLEN];
+	size_t i;
+
+	print_open_object(p, "persist");
+	print_text(p, "\n    persist:");
+	for (i = 0; i < ARRAY_SIZE(persist_counters); i++) {
+		if (ps->present & (1u << persist_counters[i].attr))
+			print_u64(p, PRINT_ANY, persist_counters[i].key,
+				  persist_counters[i].fmt,
+				  ps->val[persist_counters[i].attr]);
+	}
+	if (ps->has_mac)
+		print_string(p, PRINT_ANY, "vm_mac", " vm-mac %s",
+			     vtl_format_mac(buf, ps->mac));
+	print_close_object(p);
+}
+
 /*
  * One port: "vmif0: mode standalone peer up0", and with -s a line per
  * direction and device.  In JSON, an object with the same fields.
@@ -296,6 +365,11 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	if (port->has_max_conns)
 		print_u64(p, PRINT_ANY, "max_conns", " max-conns %" PRIu64,
 			  port->max_conns);
+	if (port->has_suspended) {
+		print_bool(p, PRINT_JSON, "suspended", NULL, port->suspended);
+		if (port->suspended)
+			print_text(p, " suspended");
+	}
 	if (opts->stats && (port->has_conns || port->has_conn_dropped))
 		print_text(p, "\n    conns:");
 	if (opts->stats && port->has_conns)
@@ -314,6 +388,8 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	}
 	if (opts->stats && port->has_rewrite)
 		rw_print_port(p, &port->rewrite);
+	if (opts->stats && port->has_persist)
+		print_persist(p, &port->persist);
 	if (opts->stats && port->has_stats)
 		print_stats(p, "stats", "", &port->stats);
 	if (opts->stats && port->has_peer_stats)
@@ -373,6 +449,8 @@ static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
 static const struct vtl_command port_commands[] = {
 	{ "add",	port_add,	"attach VTL to a device" },
 	{ "set",	port_set,	"change a port's settings" },
+	{ "suspend",	port_suspend,	"answer for the VM while it is suspended" },
+	{ "resume",	port_resume,	"hand its connections back to the VM" },
 	{ "del",	port_del,	"detach VTL from a device" },
 	{ "delete",	port_del,	NULL },
 	{ "show",	port_show,	"show one port, or all of them" },
@@ -388,6 +466,7 @@ static void port_usage(FILE *f)
 		"Usage: vtlctl [ OPTIONS ] port add dev VMIF [ peer UPIF ] [ mode MODE ]\n"
 		"                                   [ max-conns N ]\n"
 		"       vtlctl [ OPTIONS ] port set dev VMIF max-conns N\n"
+		"       vtlctl [ OPTIONS ] port { suspend | resume } dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
 		"       vtlctl port help\n"

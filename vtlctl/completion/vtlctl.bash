@@ -80,7 +80,7 @@ _vtlctl()
 	fi
 	local commands keys bare= once=
 	case $object in
-	port) commands="add set del delete show list help" ;;
+	port) commands="add set suspend resume del delete show list help" ;;
 	conn) commands="show list flush help" ;;
 	fw) commands="add del delete show list flush policy load help" ;;
 	rewrite) commands="add del delete show list flush help" ;;
@@ -98,6 +98,7 @@ _vtlctl()
 	case $object:$command in
 	port:add) keys="dev peer mode max-conns" ;;
 	port:set) keys="dev max-conns" ;;
+	port:suspend|port:resume) keys="dev" ;;
 	port:del | port:delete | port:show | port:list) keys="dev" ;;
 	conn:show | conn:list | conn:flush) keys="dev" ;;
 	fw:add) keys="dev dir proto src dst sport dport state action" ;;
