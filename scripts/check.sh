@@ -74,11 +74,13 @@ elif stage "build the debug kernel (cached)" \
 		# KASAN and lockdep under emulation: everything is slower.
 		# For CI time: the firewall's kernel paths once each (reject
 		# both ways, related/invalid, the RCU swap of 10k rules, port
-		# deletion, unload); rewrite.sh on the release kernels only.
+		# deletion, unload); rewrite.sh on the release kernels only;
+		# of persist.sh, the answers to keep-alives and the errors.
 		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
 			--timeout 2700 --env FW_QUICK=1 \
 			--env "FW_ONLY=test_tcp:standalone test_tcp:bridge test_related test_invalid test_load test_port_del test_unload" \
-			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw
+			--env "PERSIST_TESTS=keepalive errors" \
+			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw persist
 	fi
 fi
 make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \

@@ -1,0 +1,377 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VTL connection persistence selftests (the paper's section 3.5): while a
+# port is suspended, VTL answers for its VM, so a peer streaming to the VM
+# with a short TCP timeout keeps its connection through a suspension ten
+# times that timeout, with the VM's interface down and its processes
+# stopped; after "port resume" every byte arrives intact and the
+# connection closes normally.  Also: keep-alives, ARP, new connections
+# dropped, errors.  Runs as root inside the test VM (selftests/vm/run.sh)
+# with vtl.ko loaded; kselftest TAP output.
+#
+#   $vm                   $host (plays the KVM host)                $remote
+#  +-----------+       +-----------------------------------+      +-----------+
+#  | eth0      |-veth--| vmif            VTL           up0 |-veth-| eth0      |
+#  | 10.9.0.1  |       |  (the VM's tap)    (uplink)       |      | 10.9.0.2  |
+#  | receiver  |       |  standalone, or both in br0       |      | sender    |
+#  +-----------+       +-----------------------------------+      +-----------+
+#
+# The remote's TCP gives up after tcp_retries2=2 unanswered retransmissions
+# or probes: a few seconds.  test_control measures that with VTL not
+# suspended; the suspensions last ten times as long.
+#
+# A bridge disables a port whose link is down, and then nothing reaches
+# VTL's hooks on it: in bridge mode the VM is cut off by dropping all its
+# traffic (tc) instead of taking its link down.  A real TAP keeps its link
+# while its VM is paused.
+#
+# Environment: see lib.sh; PERSIST_TESTS (default: all of them).
+
+NS_TAG=p
+. "$(dirname "$0")/lib.sh"
+
+RETRIES2=2
+SIZE=$((4 << 20))	# bytes each streaming test sends
+
+# port_json KEY...: a field of vmif's "vtlctl -j -s port show" object, as
+# a jq path ("persist", "acks").
+port_json() {
+	local path
+
+	path=$(printf '.%s' "$@")
+	vtlctl -j -s port show dev vmif |
+		jq -r ".[0]$path | if . == null then empty else . end"
+}
+
+# above KEY... N: is that field greater than N?
+above() {
+	local n=${*: -1} v
+
+	v=$(port_json "${@:1:$#-1}")
+	[ -n "$v" ] && [ "$v" -gt "$n" ]
+}
+
+# receiver.py PORT OUT: accept one connection, read to EOF, write the
+# sha256 of what came to OUT, then close.  Small socket buffers on both
+# sides keep the transfer streaming: it cannot all sit in buffers.
+cat >"$tmp/receiver.py" <<'EOF'
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+s.bind(("", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+h = hashlib.sha256()
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    h.update(d)
+open(sys.argv[2] + ".tmp", "w").write(h.hexdigest() + "\n")
+c.close()
+import os
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+EOF
+# sender.py ADDR PORT FILE DIR: connect, send the first quarter of FILE,
+# create DIR/sent1, wait for DIR/go, send the rest, close for writing and
+# wait for the receiver's close.  Exit 0 only if all of it went through;
+# on an error, print it (ETIMEDOUT: the connection timed out).
+cat >"$tmp/sender.py" <<'EOF'
+import os, socket, sys, time
+addr, port, path, d = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+data = open(path, "rb").read()
+q = len(data) // 4
+try:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+    s.settimeout(30)
+    s.connect((addr, port))
+    s.settimeout(None)
+    s.sendall(data[:q])
+    open(os.path.join(d, "sent1"), "w").close()
+    while not os.path.exists(os.path.join(d, "go")):
+        time.sleep(0.05)
+    s.sendall(data[q:])
+    s.shutdown(socket.SHUT_WR)
+    while s.recv(65536):
+        pass
+    s.close()
+except OSError as e:
+    print("sender: %s" % e, flush=True)
+    sys.exit(1)
+EOF
+# keepalive.py ADDR PORT DIR: an idle connection with keep-alives every
+# second, three unanswered of which end it; after DIR/go, send "ping".
+cat >"$tmp/keepalive.py" <<'EOF'
+import os, socket, sys, time
+addr, port, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+try:
+    s = socket.create_connection((addr, port), timeout=30)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+    open(os.path.join(d, "connected"), "w").close()
+    while not os.path.exists(os.path.join(d, "go")):
+        time.sleep(0.05)
+    s.sendall(b"ping")
+    s.shutdown(socket.SHUT_WR)
+    while s.recv(65536):
+        pass
+except OSError as e:
+    print("keepalive: %s" % e, flush=True)
+    sys.exit(1)
+EOF
+
+# setup MODE: the topology with VTL on vmif, the remote's short timeout,
+# a fresh directory $run for the peers' files, and $data to send.
+setup() {
+	mode=$1
+	topo ${mode/standalone/} || return 1
+	if [ "$mode" = bridge ]; then
+		vtlctl port add dev vmif mode bridge || return 1
+	else
+		vtlctl port add dev vmif peer up0 || return 1
+	fi
+	premote sysctl -qw net.ipv4.tcp_retries2=$RETRIES2 || return 1
+	run=$(mktemp -d "$tmp/run.XXXX")
+	data=$tmp/data
+	[ -e "$data" ] || head -c "$SIZE" /dev/urandom >"$data"
+}
+
+# stream_start PORT: the receiver in the VM, the sender on the remote,
+# until the first quarter is through.
+stream_start() {
+	# exec: $! is the receiver itself, for kill -STOP
+	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" "$1" "$run/got" \
+		</dev/null >"$run/receiver.out" 2>&1) &
+	recv_pid=$!
+	disown "$recv_pid"	# cleanup kills it: no job notice
+	busywait 30000 pvm sh -c "ss -ltn | grep -q ':$1 '" || return 1
+	premote python3 "$tmp/sender.py" 10.9.0.1 "$1" "$data" "$run" \
+		</dev/null >"$run/sender.out" 2>&1 &
+	send_pid=$!
+	busywait 60000 test -e "$run/sent1"
+}
+
+# vm_off / vm_on: the VM stops: its processes stop and its link goes down
+# (in bridge mode, all its traffic is dropped instead: see the top).
+vm_off() {
+	kill -STOP "$recv_pid" 2>/dev/null
+	if [ "$mode" = bridge ]; then
+		pvm tc qdisc add dev eth0 clsact &&
+		pvm tc filter add dev eth0 ingress matchall action drop &&
+		pvm tc filter add dev eth0 egress matchall action drop
+	else
+		pvm ip link set eth0 down
+	fi
+}
+
+vm_on() {
+	if [ "$mode" = bridge ]; then
+		pvm tc qdisc del dev eth0 clsact
+	else
+		pvm ip link set eth0 up
+	fi
+	kill -CONT "$recv_pid" 2>/dev/null
+}
+
+# alive PID: running (an exited background job stays a zombie until waited)
+alive() { grep -qs '^State:[[:space:]]*[^Z]' "/proc/$1/status"; }
+dead() { ! alive "$1"; }
+
+# ---- tests ----------------------------------------------------------------
+
+# Without VTL answering, the stopped VM's peer gives up: how long it takes
+# is the timeout the suspensions must outlast ten times over.
+test_control() {
+	local t0
+
+	setup standalone || { fail "control: setup"; return; }
+	stream_start 5000 || { fail "control: stream"; return; }
+	vm_off
+	t0=$(date +%s%3N)
+	touch "$run/go"
+	if busywait 120000 dead "$send_pid"; then
+		timeout_ms=$(($(date +%s%3N) - t0))
+		wait "$send_pid"
+		check "control: not suspended, the peer times out (${timeout_ms} ms)" \
+			grep -q "timed out" "$run/sender.out"
+	else
+		fail "control: not suspended, the peer times out"
+		timeout_ms=10000
+	fi
+	vm_on
+	# the suspensions last ten times the timeout, and at least 20 s
+	suspend_s=$(((timeout_ms * 10 + 999) / 1000))
+	[ "$suspend_s" -lt 20 ] && suspend_s=20
+	echo "# peer timeout ${timeout_ms} ms: suspensions last ${suspend_s} s"
+}
+
+# The issue's test: a streaming peer outlives a long suspension, ARP for
+# the VM is answered, a new connection is dropped, and after resume every
+# byte arrives and the connection closes normally.
+#
+# stream MODE: the VM's processes stop first, so its receive buffer fills
+# and it advertises a zero window itself; then VTL takes over and the VM's
+# link goes down.  The peer is in persist mode with nothing in flight, and
+# the window update on resume sets it going at once.
+# stream MODE hard: the VM stops with the peer's data in flight.  The
+# peer's retransmissions meet VTL's zero windows and it keeps the
+# connection; but its lost segment is retransmitted only when its backed
+# off timer fires, which no window update hastens (only acknowledging data
+# the VM has not got would).
+test_stream() {
+	local m=$1 how=${2:-} t0 vmac limit=20
+
+	setup "$m" || { fail "$m: setup"; return; }
+	stream_start 5001 || { fail "$m: stream"; diag <"$run/sender.out"; return; }
+	m+=${how:+ $how}
+	vmac=$(pvm cat /sys/class/net/eth0/address)
+	check "$m: VTL learned the VM's MAC" \
+		test "$(port_json persist vm_mac)" = "$vmac"
+	if [ -z "$how" ]; then
+		kill -STOP "$recv_pid"
+		touch "$run/go"
+		# its window closes: the peer has nothing in flight
+		check "$m: the stopped VM's window closes" busywait 60000 \
+			premote sh -c "ss -tin dst 10.9.0.1 >$run/ss &&
+				grep -q ESTAB $run/ss && ! grep -q unacked: $run/ss"
+	fi
+	vtlctl port suspend dev vmif || fail "$m: port suspend"
+	check "$m: the port shows suspended" \
+		test "$(port_json suspended)" = true
+	vm_off
+	touch "$run/go"
+	t0=$SECONDS
+	check "$m: the peer's segments are answered with zero windows" \
+		busywait 60000 above persist acks 0
+	# The peer forgets the VM's MAC: VTL must answer its ARP request.
+	premote ip neigh del 10.9.0.1 dev eth0
+	check "$m: the peer's ARP request is answered" \
+		busywait 60000 above persist arp_replies 0
+	check "$m: ... with the VM's MAC" busywait 10000 premote sh -c \
+		"ip neigh show 10.9.0.1 dev eth0 | grep -q 'lladdr $vmac'"
+	premote python3 -c '
+import socket, sys
+try:
+    socket.create_connection(("10.9.0.1", 5099), timeout=2)
+except socket.timeout:
+    sys.exit(0)
+sys.exit(1)' </dev/null
+	check "$m: a new connection to the suspended VM is dropped" \
+		test $? = 0
+	check "$m: ... and counted" above persist dropped 0
+	# The suspension itself: ten times the peer's timeout.
+	while [ $((SECONDS - t0)) -lt "$suspend_s" ] && alive "$send_pid"; do
+		premote ss -tin dst 10.9.0.1 >"$run/ss.$((SECONDS - t0))"
+		sleep 1
+	done
+	if alive "$send_pid"; then
+		ok "$m: the peer's connection outlived a ${suspend_s} s suspension"
+	else
+		fail "$m: the peer's connection outlived a ${suspend_s} s suspension (died after $((SECONDS - t0)) s)"
+		for f in $(ls "$run"/ss.* | sort -t. -k2 -n | tail -3); do
+			echo "$f"; cat "$f"
+		done | diag
+	fi
+	vm_on
+	vtlctl port resume dev vmif || fail "$m: port resume"
+	check "$m: resume sends a window update" above persist updates 0
+	check "$m: the port shows running" test "$(port_json suspended)" = false
+	t0=$SECONDS
+	# A hard stop waits for the peer's retransmission timer: at most
+	# TCP_RTO_MAX (120 s), then the transfer.
+	[ -n "$how" ] && limit=180
+	if busywait $((limit * 1000)) test -e "$run/got"; then
+		ok "$m: the transfer completed $((SECONDS - t0)) s after resume (limit $limit s)"
+	else
+		fail "$m: the transfer completed within $limit s of resume"
+	fi
+	check "$m: every byte arrived intact" \
+		test "$(cat "$run/got" 2>/dev/null)" = "$(sha256sum <"$data" | cut -d' ' -f1)"
+	wait "$send_pid"
+	check "$m: the connection closed normally" test $? = 0
+	diag <"$run/sender.out"
+}
+
+# An idle connection with keep-alives every second, three unanswered of
+# which end it, outlives a suspension: VTL answers the keep-alives.
+test_keepalive() {
+	local pid t0
+
+	setup standalone || { fail "keepalive: setup"; return; }
+	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" 5002 "$run/got" \
+		</dev/null >/dev/null 2>&1) &
+	recv_pid=$!
+	disown "$recv_pid"
+	busywait 30000 pvm sh -c "ss -ltn | grep -q ':5002 '" ||
+		{ fail "keepalive: server"; return; }
+	premote python3 "$tmp/keepalive.py" 10.9.0.1 5002 "$run" </dev/null \
+		>"$run/ka.out" 2>&1 &
+	pid=$!
+	busywait 30000 test -e "$run/connected" ||
+		{ fail "keepalive: connect"; return; }
+	vtlctl port suspend dev vmif
+	vm_off
+	t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 10 ] && alive "$pid"; do
+		sleep 1
+	done
+	check "keepalive: the idle connection outlived 10 s of suspension" \
+		alive "$pid"
+	check "keepalive: its keep-alives were answered" above persist acks 2
+	vm_on
+	vtlctl port resume dev vmif
+	touch "$run/go"
+	check "keepalive: after resume, data goes through" \
+		busywait 30000 test -e "$run/got"
+	wait "$pid"
+	check "keepalive: the connection closed normally" test $? = 0
+	diag <"$run/ka.out"
+}
+
+# Errors change nothing; suspending twice is not an error; a suspended
+# port can be deleted and the module unloaded.
+test_errors() {
+	setup standalone || { fail "errors: setup"; return; }
+	ip -n "$host" link add dummy0 type dummy
+	check "errors: suspending an unattached device fails" \
+		sh -c "! \"$VTLCTL\" -n \"$host\" port suspend dev dummy0 2>$tmp/err"
+	check "errors: ... saying so" grep -q "not attached\|No such device" "$tmp/err"
+	check "errors: suspending a missing device fails" \
+		sh -c "! \"$VTLCTL\" -n \"$host\" port suspend dev nosuch0 2>/dev/null"
+	check "errors: a new port runs" test "$(port_json suspended)" = false
+	vtlctl port suspend dev vmif && vtlctl port suspend dev vmif
+	check "errors: suspending twice is fine" test $? = 0
+	check "errors: counted once" test "$(port_json persist suspensions)" = 1
+	vtlctl port resume dev vmif && vtlctl port resume dev vmif
+	check "errors: resuming twice is fine" test $? = 0
+	vtlctl port suspend dev vmif
+	check "errors: a suspended port can be deleted" vtlctl port del dev vmif
+	check "errors: ... and is gone" \
+		sh -c "! \"$VTLCTL\" -n \"$host\" port show dev vmif 2>/dev/null"
+}
+
+# ---- main -----------------------------------------------------------------
+
+tap_start
+if ! command -v python3 >/dev/null || ! command -v jq >/dev/null; then
+	echo "1..0 # SKIP python3 and jq are needed"
+	exit 4
+fi
+if ! "$VTLCTL" port help 2>&1 | grep -q suspend; then
+	echo "1..0 # SKIP $VTLCTL cannot suspend ports"
+	exit 4
+fi
+suspend_s=30
+for t in ${PERSIST_TESTS:-control stream:standalone stream:bridge stream:standalone:hard keepalive errors}; do
+	cleanup_ns
+	t0=$SECONDS
+	IFS=: read -r -a args <<<"$t"
+	"test_${args[0]}" "${args[@]:1}"
+	echo "# $t: $((SECONDS - t0)) s"
+done
+tap_done
