@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
+#include "ring.h"
 #include "service.h"
 #include "skb.h"
 #include "version.h"
@@ -43,10 +44,15 @@ static int __init vtl_mod_init(void)
 	ret = vtl_genl_init();
 	if (ret)
 		goto err_notifier;
+	ret = vtl_ringdev_init();
+	if (ret)
+		goto err_genl;
 
 	pr_info("VTL " VTL_VERSION " loaded\n");
 	return 0;
 
+err_genl:
+	vtl_genl_uninit();
 err_notifier:
 	vtl_port_notifier_uninit();
 err_netns:
@@ -62,6 +68,7 @@ err_conntable:
 
 static void __exit vtl_mod_exit(void)
 {
+	vtl_ringdev_uninit();
 	vtl_genl_uninit();
 	/* Detaches every port of every namespace. */
 	vtl_port_notifier_uninit();
