@@ -1,0 +1,342 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VTL shared ring selftests (<linux/vtl_ring.h>): a daemon (ringtest, on
+# vtlctl/ring.c) attached to a standalone port in owned mode answers the
+# VM's pings itself while the network sees nothing; a batch of 10,000
+# frames up is all handed up or counted lost, a batch down all arrives;
+# GSO frames go up segmented with good checksums; a killed daemon fails
+# closed and a new one reattaches; CAP_NET_ADMIN, the attach errors,
+# nonsense written into the shared memory, the port deleted under the ring,
+# the module held by an open ring.  Runs as root inside the test VM
+# (selftests/vm/run.sh) with vtl.ko loaded; kselftest TAP output.
+#
+#   $vm                   $host (plays the KVM host)                $remote
+#  +-----------+       +-----------------------------------+      +-----------+
+#  | eth0      |-veth--| vmif            VTL           up0 |-veth-| eth0      |
+#  | 10.9.0.1  |       |  (the VM's tap)    (uplink)       |      | 10.9.0.2  |
+#  +-----------+       |        |                          |      +-----------+
+#                      |   /dev/vtl: ringtest (the daemon) |
+#                      +-----------------------------------+
+#
+# Environment: see lib.sh; RINGTEST (default selftests/ring/ringtest, built
+# if missing).
+
+NS_TAG=r
+. "$(dirname "$0")/lib.sh"
+
+RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
+DMAC=02:00:00:00:00:02		# the MAC ringtest echo answers ARP with
+
+# topo: the topology, vmif patched to up0 through VTL, IPv4 only (so that
+# nothing but the test's traffic crosses); sets $ifindex (vmif's).
+topo() {
+	local ns
+
+	cleanup_ns
+	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
+		return 1
+	for ns in "$vm" "$host" "$remote"; do
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	done
+	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
+	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
+	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
+	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
+	ip -n "$vm" link set eth0 up &&
+	ip -n "$remote" link set eth0 up &&
+	ip -n "$host" link set vmif up &&
+	ip -n "$host" link set up0 up &&
+	vtlctl port add dev vmif peer up0 || return 1
+	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	[ -n "$ifindex" ]
+}
+
+rt() { ip netns exec "$host" "$RINGTEST" "$@"; }
+
+# rstat KEY: one of vmif's ring counters ("ringtest stats").
+rstat() {
+	rt stats "$ifindex" | awk -v k="$1" \
+		'{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
+}
+
+# remote_rx: frames the network's end has received.
+remote_rx() { premote cat /sys/class/net/eth0/statistics/rx_packets; }
+
+# start NAME ARGS...: ringtest ARGS in $host, in the background, its output
+# in $tmp/NAME.out and its pid in $pid_NAME; waits for its "ready".
+start() {
+	local name=$1
+
+	shift
+	: >"$tmp/$name.out"
+	ip netns exec "$host" "$RINGTEST" "$@" >"$tmp/$name.out" 2>&1 &
+	eval "pid_$name=$!"
+	busywait 5000 grep -q ready "$tmp/$name.out"
+}
+
+# stop NAME [SIG]: end a started ringtest and wait for it.
+stop() {
+	local pid
+
+	eval "pid=\${pid_$1:-}"
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "pid_$1="
+	return 0
+}
+
+stop_all() {
+	stop echo KILL; stop sink KILL; stop hold KILL; stop hostile KILL
+	stop recv KILL
+}
+
+test_echo() {
+	local rx0 up0
+
+	topo || { fail "echo: topology"; return; }
+	start echo echo "$ifindex" || { fail "echo: daemon attached"; return; }
+	ok "echo: daemon attached, owned"
+	check "echo: counters say attached and owned" \
+		[ "$(rstat attached) $(rstat owned)" = "1 1" ]
+	rx0=$(remote_rx)
+	up0=$(rstat up)
+	check "echo: the VM's ping is answered by the daemon" \
+		pvm ping -q -c 3 -i 0.2 -W 2 10.9.0.2
+	check "echo: the VM learned the daemon's MAC" \
+		bash -c "ip -n '$vm' neigh show 10.9.0.2 | grep -qi '$DMAC'"
+	check "echo: the network saw none of it" [ "$(remote_rx)" = "$rx0" ]
+	check "echo: ARP and echo requests went up, answers came down" \
+		[ "$(($(rstat up) - up0))" -ge 4 -a "$(rstat down)" -ge 4 ]
+	check "echo: the network cannot reach the owned VM" \
+		bash -c "! ip netns exec '$remote' ping -q -c 2 -i 0.2 -W 1 10.9.0.1"
+	stop echo
+}
+
+# uplost_ge N: have frames handed up and lost reached N together?
+uplost_ge() { [ "$(($(rstat up) + $(rstat lost)))" -ge "$1" ]; }
+up_ge() { [ "$(rstat up)" -ge "$1" ]; }
+
+test_batch() {
+	local up0 lost0 fc0 dn0 sent up lost vmmac
+
+	topo || { fail "batch: topology"; return; }
+	start sink sink "$ifindex" 60 || { fail "batch: sink attached"; return; }
+	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
+	up0=$(rstat up); lost0=$(rstat lost); fc0=$(rstat fail_closed)
+	sent=$(pvm "$RINGTEST" udpsend 10.9.0.2 9 10000 | awk '{ print $2 }')
+	check "batch: the VM sent 10000 datagrams" [ "$sent" = 10000 ]
+	busywait 10000 uplost_ge $((up0 + lost0 + 10000))
+	up=$(($(rstat up) - up0))
+	lost=$(($(rstat lost) - lost0))
+	echo "up $up lost $lost" | diag
+	check "batch: up + lost == 10000 sent" [ "$((up + lost))" = 10000 ]
+	check "batch: none failed closed with a daemon" \
+		[ "$(rstat fail_closed)" = "$fc0" ]
+
+	# One GSO datagram of 10 segments: 10 frames up, none too big, each
+	# with a good checksum.
+	up0=$(rstat up)
+	pvm "$RINGTEST" udpgso 10.9.0.2 9 1400 10 >/dev/null
+	busywait 3000 up_ge $((up0 + 10))
+	check "batch: a GSO frame goes up as its 10 segments" \
+		[ "$(($(rstat up) - up0))" = 10 ]
+	stop sink
+	cat "$tmp/sink.out" | diag
+	check "batch: the daemon read every frame handed up" \
+		grep -q "^up $(rstat up) " "$tmp/sink.out"
+	check "batch: no frame over 1514 bytes, every UDP checksum right" \
+		grep -q " big 0 badcsum 0$" "$tmp/sink.out"
+
+	# Down: 3000 frames into the VM, in batches of a ring.
+	vmmac=$(ip -n "$vm" -o link show eth0 | sed 's/.*ether \([^ ]*\).*/\1/')
+	: >"$tmp/recv.out"
+	ip netns exec "$vm" "$RINGTEST" udprecv 5555 3000 2000 \
+		>"$tmp/recv.out" &
+	pid_recv=$!
+	busywait 3000 grep -q ready "$tmp/recv.out"
+	dn0=$(rstat down)
+	rt inject "$ifindex" 3000 "$vmmac" "$DMAC" 10.9.0.1 10.9.0.2 5555 \
+		>"$tmp/inject.out"
+	check "batch: 3000 frames sent down" grep -q '^sent 3000$' "$tmp/inject.out"
+	wait "$pid_recv"
+	pid_recv=
+	cat "$tmp/recv.out" | diag
+	check "batch: the VM received all 3000" \
+		grep -q '^received 3000$' "$tmp/recv.out"
+	check "batch: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
+	check "batch: attaching without own gave the port back" \
+		[ "$(rstat owned)" = 0 ]
+}
+
+attached_is() { [ "$(rstat attached)" = "$1" ]; }
+
+test_fail_closed() {
+	local rx0 fc0
+
+	topo || { fail "fail closed: topology"; return; }
+	start echo echo "$ifindex" || { fail "fail closed: daemon"; return; }
+	check "fail closed: ping through the daemon" \
+		pvm ping -q -c 2 -i 0.2 -W 2 10.9.0.2
+	stop echo KILL
+	busywait 3000 attached_is 0
+	check "fail closed: the daemon killed, the port stays owned" \
+		[ "$(rstat attached) $(rstat owned)" = "0 1" ]
+	rx0=$(remote_rx)
+	fc0=$(rstat fail_closed)
+	check "fail closed: the VM's ping goes nowhere" \
+		bash -c "! ip netns exec '$vm' ping -q -c 3 -i 0.2 -W 1 10.9.0.2"
+	check "fail closed: its frames were dropped and counted" \
+		[ "$(($(rstat fail_closed) - fc0))" -ge 3 ]
+	check "fail closed: the network saw none of them" \
+		[ "$(remote_rx)" = "$rx0" ]
+	start echo echo "$ifindex" || { fail "fail closed: reattach"; return; }
+	check "fail closed: a new daemon reattaches and answers" \
+		pvm ping -q -c 2 -i 0.2 -W 2 10.9.0.2
+	stop echo
+	check "fail closed: attaching without own gives the port back" \
+		[ "$(rt attach "$ifindex")" = OK -a "$(rstat owned)" = 0 ]
+	# The VM still has the daemon's ARP answer.
+	ip -n "$vm" neigh flush dev eth0
+	check "fail closed: then the VM reaches the network again" \
+		pvm ping -q -c 2 -i 0.2 -W 2 10.9.0.2
+}
+
+test_perm() {
+	local out
+
+	topo || { fail "perm: topology"; return; }
+	out=$(ip netns exec "$host" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all "$RINGTEST" attach "$ifindex")
+	check "perm: nobody cannot open /dev/vtl ($out)" \
+		[ "$out" = EACCES -o "$out" = EPERM ]
+	out=$(ip netns exec "$host" setpriv --inh-caps=-net_admin \
+		--bounding-set=-net_admin "$RINGTEST" attach "$ifindex")
+	check "perm: root without CAP_NET_ADMIN gets EPERM ($out)" \
+		[ "$out" = EPERM ]
+	if unshare -U -r true 2>/dev/null; then
+		out=$(ip netns exec "$host" unshare -U -r "$RINGTEST" attach "$ifindex")
+		check "perm: a user namespace's root gets EPERM ($out)" \
+			[ "$out" = EPERM ]
+	else
+		skip "perm: no user namespaces"
+	fi
+	check "perm: nothing was attached" [ "$(rstat attached)" = 0 ]
+}
+
+test_errors() {
+	local up0ifindex
+
+	topo || { fail "errors: topology"; return; }
+	up0ifindex=$(ip -n "$host" -o link show up0 | cut -d: -f1)
+	check "errors: unknown ifindex: ENODEV" [ "$(rt attach 99999)" = ENODEV ]
+	check "errors: ifindex 0: ENODEV" [ "$(rt attach 0)" = ENODEV ]
+	check "errors: lo is not a port: ENOENT" [ "$(rt attach 1)" = ENOENT ]
+	check "errors: a peer is not a port: ENOENT" \
+		[ "$(rt attach "$up0ifindex")" = ENOENT ]
+	check "errors: vmif from another namespace: ENODEV or ENOENT" \
+		bash -c "ip netns exec '$vm' '$RINGTEST' attach $ifindex | grep -Eq '^(ENODEV|ENOENT)$'"
+	check "errors: second attach of a port, second of an fd: EBUSY" \
+		[ "$(rt attach2 "$ifindex")" = "EBUSY EBUSY" ]
+	check "errors: 3 slots: EINVAL" [ "$(rt attach "$ifindex" 3)" = EINVAL ]
+	check "errors: 4 slots: EINVAL" [ "$(rt attach "$ifindex" 4)" = EINVAL ]
+	check "errors: 2^20 slots: EINVAL" \
+		[ "$(rt attach "$ifindex" 1048576)" = EINVAL ]
+	check "errors: unknown flags: EOPNOTSUPP" \
+		[ "$(rt attach "$ifindex" 0 0x100)" = EOPNOTSUPP ]
+	check "errors: 8 and 16384 slots attach" \
+		[ "$(rt attach "$ifindex" 8) $(rt attach "$ifindex" 16384)" = "OK OK" ]
+	check "errors: nothing left attached" [ "$(rstat attached)" = 0 ]
+}
+
+test_hostile() {
+	local de0 lost0 out
+
+	topo || { fail "hostile: topology"; return; }
+	de0=$(rstat down_errors)
+	lost0=$(rstat lost)
+	start hostile hostile "$ifindex" ||
+		{ fail "hostile: nonsense written and kicked"; return; }
+	out=$(tr '\n' ' ' <"$tmp/hostile.out")
+	echo "$out" | diag
+	check "hostile: kicks consumed 0, 1024, 0 slots" \
+		[ "$out" = "far 0 bad 1024 again 0 ready " ]
+	check "hostile: 1 + 1024 down errors counted" \
+		[ "$(($(rstat down_errors) - de0))" = 1025 ]
+	check "hostile: nothing was sent down" [ "$(rstat down)" = 0 ]
+	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
+	pvm ping -q -c 3 -i 0.2 -W 1 10.9.0.2 >/dev/null
+	echo "lost $(($(rstat lost) - lost0))" | diag
+	check "hostile: a nonsense consumer index: frames up are lost, counted" \
+		[ "$(($(rstat lost) - lost0))" -ge 3 ]
+	stop hostile
+	ip -n "$vm" neigh del 10.9.0.2 dev eth0
+	check "hostile: the port given back, traffic flows" \
+		bash -c "[ \"\$(ip netns exec '$host' '$RINGTEST' attach $ifindex)\" = OK ] && ip netns exec '$vm' ping -q -c 2 -i 0.2 -W 2 10.9.0.2 >/dev/null"
+}
+
+test_teardown() {
+	local out
+
+	topo || { fail "teardown: topology"; return; }
+	start hold hold "$ifindex" || { fail "teardown: hold"; return; }
+	vtlctl port del dev vmif
+	busywait 3000 grep -q gone "$tmp/hold.out"
+	out=$(grep gone "$tmp/hold.out")
+	check "teardown: port deleted: poll errs, kick ENODEV ($out)" \
+		[ "$out" = "gone EPIPE kick ENODEV" ]
+	stop hold
+
+	vtlctl port add dev vmif peer up0
+	start hold hold "$ifindex" || { fail "teardown: hold 2"; return; }
+	ip -n "$host" link del vmif
+	busywait 3000 grep -q gone "$tmp/hold.out"
+	check "teardown: device deleted: poll errs, kick ENODEV" \
+		grep -q "gone EPIPE kick ENODEV" "$tmp/hold.out"
+	stop hold
+
+	if [ -z "$VTL_KO" ]; then
+		skip "teardown: unload: VTL_KO not set"
+		return
+	fi
+	ip -n "$host" link add vmif type veth peer name eth1 netns "$vm"
+	ip -n "$host" link set vmif up
+	vtlctl port add dev vmif peer up0
+	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	start hold hold "$ifindex" || { fail "teardown: hold 3"; return; }
+	check "teardown: rmmod refused while a ring is open" \
+		bash -c "! rmmod vtl 2>/dev/null"
+	stop hold KILL
+	check "teardown: rmmod once it is closed, with the port attached" \
+		rmmod vtl
+	check "teardown: insmod again" insmod "$VTL_KO"
+}
+
+cleanup_ring() { stop_all; cleanup; }
+trap cleanup_ring EXIT
+
+tap_start
+if [ ! -x "$RINGTEST" ]; then
+	make -s -C "$top/selftests/ring" >/dev/null 2>&1
+fi
+if [ ! -x "$RINGTEST" ]; then
+	echo "1..0 # SKIP $RINGTEST not built"
+	exit 4
+fi
+if [ ! -c /dev/vtl ]; then
+	busywait 2000 test -c /dev/vtl
+fi
+check "/dev/vtl is there, mode 0600" \
+	[ "$(stat -c %a /dev/vtl 2>/dev/null)" = 600 ]
+
+test_echo; stop_all
+test_batch; stop_all
+test_fail_closed; stop_all
+test_perm; stop_all
+test_errors; stop_all
+test_hostile; stop_all
+test_teardown; stop_all
+tap_done

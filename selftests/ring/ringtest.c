@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ringtest: the daemon side of VTL's shared ring, for selftests/ring.sh,
+ * on vtlctl/ring.c.  One subcommand per role a test needs:
+ *
+ *   echo IFINDEX          own the port; answer ARP requests (with
+ *                         02:00:00:00:00:02) and ICMP echo requests toward
+ *                         the VM; "ready" once attached; runs until killed
+ *   sink IFINDEX SECONDS  own the port; read and count frames for SECONDS
+ *                         (or until killed), printing "up N big B badcsum C"
+ *                         at the end: B frames over 1514 bytes, C IPv4 UDP
+ *                         frames whose checksum is wrong
+ *   inject IFINDEX N DMAC SMAC DIP SIP DPORT [net]
+ *                         attach (not owned) and send N UDP frames down, to
+ *                         the VM (or the network), in batches; prints "sent N"
+ *   attach IFINDEX [SLOTS [FLAGS]]
+ *                         open and attach; prints OK or the errno's name
+ *   attach2 IFINDEX       two fds attach the same port, then one fd twice:
+ *                         prints what the second attach of each got
+ *   hold IFINDEX          attach (owned), "ready", wait until the port goes;
+ *                         prints "gone" and what a kick then returns
+ *   hostile IFINDEX       attach (owned) and write nonsense in the shared
+ *                         memory: indices, lengths, flags, kicking after
+ *                         each; then "ready" and wait until killed
+ *   udpsend DIP DPORT N   send N UDP datagrams (any namespace)
+ *   udpgso DIP DPORT SEG N
+ *                         send one datagram of N segments of SEG bytes with
+ *                         UDP_SEGMENT: one GSO frame through veth
+ *   udprecv PORT N MS     count datagrams on PORT until N, or MS of silence
+ *                         after the first (which may take 20 s)
+ *   stats IFINDEX         the port's ring counters from VTL_CMD_PORT_GET:
+ *                         "attached A owned O up U down D lost L
+ *                         fail_closed F down_errors E"
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/ethernet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/udp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include <linux/vtl.h>
+#include "../../vtlctl/ring.h"
+
+#define BATCH 64
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "ringtest: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static const char *errname(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "OK";
+	case EPERM: return "EPERM";
+	case ENODEV: return "ENODEV";
+	case ENOENT: return "ENOENT";
+	case EBUSY: return "EBUSY";
+	case EINVAL: return "EINVAL";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EACCES: return "EACCES";
+	case ENOMEM: return "ENOMEM";
+	case EPIPE: return "EPIPE";
+	default: return "E?";
+	}
+}
+
+static uint16_t csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	while (len > 1) {
+		sum += (p[0] << 8) | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+static void open_or_die(struct ring *r, unsigned int ifindex, uint32_t flags)
+{
+	int ret = ring_open(r, ifindex, 0, flags);
+
+	if (ret)
+		die("attach", ret);
+}
+
+/* The answer to an ARP request or an ICMP echo request, or 0. */
+static uint32_t answer(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+	static const uint8_t mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+	const struct ether_header *eh = (const void *)in;
+	struct ether_header *oh = (void *)out;
+
+	if (len < sizeof(*eh))
+		return 0;
+	if (ntohs(eh->ether_type) == ETHERTYPE_ARP && len >= 14 + 28) {
+		const uint8_t *a = in + 14;
+		uint8_t *o = out + 14;
+
+		if (a[6] != 0 || a[7] != 1)	/* a request */
+			return 0;
+		memcpy(oh->ether_dhost, eh->ether_shost, ETH_ALEN);
+		memcpy(oh->ether_shost, mac, ETH_ALEN);
+		oh->ether_type = htons(ETHERTYPE_ARP);
+		memcpy(o, a, 6);
+		o[6] = 0;
+		o[7] = 2;
+		memcpy(o + 8, mac, ETH_ALEN);
+		memcpy(o + 14, a + 24, 4);	/* the asked address */
+		memcpy(o + 18, a + 8, 10);	/* the asker's MAC and IP */
+		return 14 + 28;
+	}
+	if (ntohs(eh->ether_type) == ETHERTYPE_IP && len >= 14 + 20 + 8) {
+		const struct iphdr *ip = (const void *)(in + 14);
+		size_t ihl = ip->ihl * 4, tot = ntohs(ip->tot_len);
+		struct iphdr *oip = (void *)(out + 14);
+		struct icmphdr *icmp;
+
+		if (ip->protocol != IPPROTO_ICMP || ihl < 20 ||
+		    tot < ihl + 8 || 14 + tot > len)
+			return 0;
+		if (((const struct icmphdr *)((const uint8_t *)ip + ihl))->type
+		    != ICMP_ECHO)
+			return 0;
+		memcpy(out, in, 14 + tot);
+		memcpy(oh->ether_dhost, eh->ether_shost, ETH_ALEN);
+		memcpy(oh->ether_shost, eh->ether_dhost, ETH_ALEN);
+		oip->saddr = ip->daddr;
+		oip->daddr = ip->saddr;
+		icmp = (void *)((uint8_t *)oip + ihl);
+		icmp->type = ICMP_ECHOREPLY;
+		icmp->checksum = 0;
+		icmp->checksum = csum(icmp, tot - ihl);
+		return 14 + tot;
+	}
+	return 0;
+}
+
+static int cmd_echo(unsigned int ifindex)
+{
+	struct ring_frame fr[BATCH];
+	uint8_t out[VTL_RING_SLOT_DATA];
+	struct ring r;
+	int ret;
+
+	open_or_die(&r, ifindex, VTL_RING_F_OWN);
+	printf("ready\n");
+	fflush(stdout);
+	while (!stop) {
+		unsigned int n, i, sent = 0;
+
+		ret = ring_wait(&r, 200);
+		if (ret < 0)
+			die("wait", ret);
+		n = ring_recv(&r, fr, BATCH);
+		for (i = 0; i < n; i++) {
+			uint32_t len = answer(fr[i].data, fr[i].len, out);
+
+			if (len && !ring_send(&r, out, len, 0))
+				sent++;
+		}
+		ring_release(&r, n);
+		if (sent)
+			ring_kick(&r);
+	}
+	ring_close(&r);
+	return 0;
+}
+
+/* An IPv4 UDP frame whose checksum (if any) is wrong? */
+static int bad_udp_csum(const uint8_t *f, uint32_t len)
+{
+	const struct iphdr *ip = (const void *)(f + 14);
+	uint8_t buf[VTL_RING_SLOT_DATA + 12];
+	size_t ihl, ulen;
+
+	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0 ||
+	    ip->protocol != IPPROTO_UDP)
+		return 0;
+	ihl = ip->ihl * 4;
+	if (14 + ihl + 8 > len)
+		return 0;
+	ulen = ntohs(((const struct udphdr *)((const uint8_t *)ip + ihl))->len);
+	if (!((const struct udphdr *)((const uint8_t *)ip + ihl))->check ||
+	    ulen < 8 || 14 + ihl + ulen > len)
+		return 0;
+	memcpy(buf, &ip->saddr, 4);
+	memcpy(buf + 4, &ip->daddr, 4);
+	buf[8] = 0;
+	buf[9] = IPPROTO_UDP;
+	buf[10] = ulen >> 8;
+	buf[11] = ulen & 0xff;
+	memcpy(buf + 12, (const uint8_t *)ip + ihl, ulen);
+	return csum(buf, 12 + ulen) != 0;
+}
+
+static int cmd_sink(unsigned int ifindex, int seconds)
+{
+	struct ring_frame fr[BATCH];
+	unsigned long long up = 0, big = 0, bad = 0;
+	time_t end = time(NULL) + seconds;
+	struct ring r;
+	int ret;
+
+	open_or_die(&r, ifindex, VTL_RING_F_OWN);
+	printf("ready\n");
+	fflush(stdout);
+	while (!stop && time(NULL) < end) {
+		unsigned int n, i;
+
+		ret = ring_wait(&r, 100);
+		if (ret < 0)
+			die("wait", ret);
+		n = ring_recv(&r, fr, BATCH);
+		up += n;
+		for (i = 0; i < n; i++) {
+			big += fr[i].len > 1514;
+			bad += bad_udp_csum(fr[i].data, fr[i].len);
+		}
+		ring_release(&r, n);
+	}
+	printf("up %llu big %llu badcsum %llu\n", up, big, bad);
+	ring_close(&r);
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
+			  struct in_addr dip, struct in_addr sip, uint16_t dport,
+			  unsigned int seq)
+{
+	struct ether_header *eh = (void *)f;
+	struct iphdr *ip = (void *)(f + 14);
+	struct udphdr *udp = (void *)(f + 14 + 20);
+	size_t plen = 32;
+
+	memcpy(eh->ether_dhost, dmac, ETH_ALEN);
+	memcpy(eh->ether_shost, smac, ETH_ALEN);
+	eh->ether_type = htons(ETHERTYPE_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(20 + 8 + plen);
+	ip->id = htons(seq);
+	ip->saddr = sip.s_addr;
+	ip->daddr = dip.s_addr;
+	ip->check = csum(ip, 20);
+	udp->source = htons(40000);
+	udp->dest = htons(dport);
+	udp->len = htons(8 + plen);
+	udp->check = 0;		/* none, which IPv4 allows */
+	memset(f + 14 + 28, 'v', plen);
+	return 14 + 28 + plen;
+}
+
+static int cmd_inject(char **argv, int argc)
+{
+	unsigned int ifindex = atoi(argv[0]), n = atoi(argv[1]), done = 0;
+	uint32_t flags = argc > 7 && !strcmp(argv[7], "net") ?
+			 VTL_RING_SLOT_F_TO_NET : 0;
+	uint8_t dmac[6], smac[6], f[128];
+	struct in_addr dip, sip;
+	struct ring r;
+	int ret;
+
+	if (parse_mac(argv[2], dmac) || parse_mac(argv[3], smac) ||
+	    !inet_aton(argv[4], &dip) || !inet_aton(argv[5], &sip))
+		die("inject arguments", EINVAL);
+	open_or_die(&r, ifindex, 0);
+	while (done < n) {
+		unsigned int queued = 0;
+
+		while (done + queued < n &&
+		       !ring_send(&r, f, build_udp(f, dmac, smac, dip, sip,
+						   atoi(argv[6]), done + queued),
+				  flags))
+			queued++;
+		ret = ring_kick(&r);
+		if (ret < 0)
+			die("kick", ret);
+		done += queued;
+	}
+	printf("sent %u\n", done);
+	ring_close(&r);
+	return 0;
+}
+
+static int cmd_attach(unsigned int ifindex, uint32_t slots, uint32_t flags)
+{
+	struct ring r;
+	int ret = ring_open_dev(&r, NULL);
+
+	if (!ret) {
+		ret = ring_attach(&r, ifindex, slots, flags);
+		ring_close(&r);
+	}
+	printf("%s\n", errname(ret));
+	return 0;
+}
+
+static int cmd_attach2(unsigned int ifindex)
+{
+	struct ring a, b;
+	int ret;
+
+	open_or_die(&a, ifindex, 0);
+	ret = ring_open_dev(&b, NULL);
+	if (ret)
+		die("open", ret);
+	printf("%s ", errname(ring_attach(&b, ifindex, 0, 0)));
+	ring_close(&b);
+	printf("%s\n", errname(ring_attach(&a, ifindex, 0, 0)));
+	ring_close(&a);
+	return 0;
+}
+
+static int cmd_hold(unsigned int ifindex)
+{
+	struct ring r;
+	int ret;
+
+	open_or_die(&r, ifindex, VTL_RING_F_OWN);
+	printf("ready\n");
+	fflush(stdout);
+	do {
+		struct ring_frame fr[BATCH];
+
+		ring_release(&r, ring_recv(&r, fr, BATCH));
+		ret = ring_wait(&r, 100);
+	} while (ret >= 0 && !stop);
+	printf("gone %s kick %s\n", errname(ret), errname(ring_kick(&r)));
+	ring_close(&r);
+	return 0;
+}
+
+static int cmd_hostile(unsigned int ifindex)
+{
+	struct vtl_ring_slot *s;
+	uint32_t i, cons;
+	struct ring r;
+	int ret;
+
+	open_or_die(&r, ifindex, VTL_RING_F_OWN);
+	/* A producer index more than a ring ahead. */
+	cons = r.down->consumer;
+	r.down->producer = cons + r.slots * 7 + 3;
+	ret = ioctl(r.fd, VTL_RING_IOC_KICK);
+	printf("far %d\n", ret < 0 ? -errno : ret);
+	/* Bad lengths and flags in every slot, then all of them queued. */
+	cons = r.down->consumer;
+	for (i = 0; i < r.slots; i++) {
+		s = (void *)(r.down_slots + (size_t)i * VTL_RING_SLOT_SIZE);
+		switch (i % 4) {
+		case 0: s->len = 0xffffffff; break;
+		case 1: s->len = 3; break;
+		case 2: s->len = VTL_RING_SLOT_DATA + 1; break;
+		case 3: s->len = 60; s->flags = 0x80000000; break;
+		}
+	}
+	r.down->producer = cons + r.slots;
+	ret = ioctl(r.fd, VTL_RING_IOC_KICK);
+	printf("bad %d\n", ret < 0 ? -errno : ret);
+	/* The indices the kernel writes, overwritten: it does not use them. */
+	r.down->consumer = 12345;
+	r.up->producer = 777;
+	r.up->consumer = 0xdeadbeef;
+	r.down->producer = r.down->producer;	/* nothing new */
+	ret = ioctl(r.fd, VTL_RING_IOC_KICK);
+	printf("again %d\n", ret < 0 ? -errno : ret);
+	printf("ready\n");
+	fflush(stdout);
+	while (!stop)
+		pause();
+	ring_close(&r);
+	return 0;
+}
+
+static int cmd_udpsend(const char *ip, int port, int n)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	char buf[32] = "vtl";
+	int fd, i;
+
+	if (!inet_aton(ip, &sin.sin_addr))
+		die("address", EINVAL);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket", errno);
+	for (i = 0; i < n; i++) {
+		if (sendto(fd, buf, sizeof(buf), 0, (void *)&sin,
+			   sizeof(sin)) < 0)
+			die("sendto", errno);
+		/* Paced, so that nothing is lost before VTL sees it. */
+		if (i % 50 == 49)
+			usleep(1000);
+	}
+	printf("sent %d\n", n);
+	close(fd);
+	return 0;
+}
+
+static int cmd_udpgso(const char *ip, int port, int seg, int n)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	static char buf[65000];
+	int fd;
+
+	if (!inet_aton(ip, &sin.sin_addr) || seg * n > (int)sizeof(buf))
+		die("arguments", EINVAL);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket", errno);
+	if (setsockopt(fd, SOL_UDP, 103 /* UDP_SEGMENT */, &seg, sizeof(seg)))
+		die("UDP_SEGMENT", errno);
+	memset(buf, 'g', sizeof(buf));
+	if (sendto(fd, buf, seg * n, 0, (void *)&sin, sizeof(sin)) < 0)
+		die("sendto", errno);
+	printf("sent %d\n", seg * n);
+	close(fd);
+	return 0;
+}
+
+static int cmd_udprecv(int port, int n, int ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = (ms % 1000) * 1000 };
+	int fd, got = 0, rcvbuf = 16 << 20;
+	char buf[2048];
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket", errno);
+	/* Past rmem_max: the frames come faster than this reads them. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (void *)&sin, sizeof(sin)) < 0)
+		die("bind", errno);
+	printf("ready\n");
+	fflush(stdout);
+	/* The first may take a while on an emulated machine; then silence. */
+	tv.tv_sec = 20;
+	tv.tv_usec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (got < n && !stop && recv(fd, buf, sizeof(buf), 0) >= 0) {
+		if (!got++) {
+			tv.tv_sec = ms / 1000;
+			tv.tv_usec = (ms % 1000) * 1000;
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		}
+	}
+	printf("received %d\n", got);
+	close(fd);
+	return 0;
+}
+
+static int stats_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *a[VTL_PORT_A_MAX + 1], *r[VTL_RING_PORT_A_MAX + 1];
+	static const char * const names[VTL_RING_PORT_A_MAX + 1] = {
+		[VTL_RING_PORT_A_UP] = "up",
+		[VTL_RING_PORT_A_DOWN] = "down",
+		[VTL_RING_PORT_A_LOST] = "lost",
+		[VTL_RING_PORT_A_FAIL_CLOSED] = "fail_closed",
+		[VTL_RING_PORT_A_DOWN_ERRORS] = "down_errors",
+	};
+	int i;
+
+	*(int *)arg = 1;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, a, VTL_PORT_A_MAX, NULL) ||
+	    !a[VTL_PORT_A_RING] ||
+	    nla_parse_nested(r, VTL_RING_PORT_A_MAX, a[VTL_PORT_A_RING], NULL)) {
+		printf("no ring attributes\n");
+		return NL_STOP;
+	}
+	printf("attached %u owned %u slots %u",
+	       r[VTL_RING_PORT_A_ATTACHED] ?
+	       nla_get_u8(r[VTL_RING_PORT_A_ATTACHED]) : 0,
+	       r[VTL_RING_PORT_A_OWNED] ? nla_get_u8(r[VTL_RING_PORT_A_OWNED]) : 0,
+	       r[VTL_RING_PORT_A_SLOTS] ? nla_get_u32(r[VTL_RING_PORT_A_SLOTS]) : 0);
+	for (i = 0; i <= VTL_RING_PORT_A_MAX; i++)
+		if (names[i])
+			printf(" %s %llu", names[i], r[i] ?
+			       (unsigned long long)nla_get_u64(r[i]) : 0ULL);
+	printf("\n");
+	return NL_OK;
+}
+
+static int cmd_stats(unsigned int ifindex)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg;
+	int family, ret, got = 0;
+
+	if (!sk || genl_connect(sk))
+		die("netlink", ENOMEM);
+	family = genl_ctrl_resolve(sk, VTL_GENL_NAME);
+	if (family < 0)
+		die("vtl family", ENOENT);
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+				 VTL_CMD_PORT_GET, VTL_GENL_VERSION) ||
+	    nla_put_u32(msg, VTL_PORT_A_IFINDEX, ifindex))
+		die("message", ENOMEM);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, stats_cb, &got);
+	ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs_default(sk);
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	if (ret < 0 || !got) {
+		printf("error %s\n", nl_geterror(ret));
+		return 1;
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ringtest echo|sink|inject|attach|attach2|hold|hostile|udpsend|udpgso|udprecv|stats ARGS (see the source)\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *cmd;
+
+	if (argc < 3)
+		usage();
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	cmd = argv[1];
+	argv += 2;
+	argc -= 2;
+	if (!strcmp(cmd, "echo"))
+		return cmd_echo(atoi(argv[0]));
+	if (!strcmp(cmd, "sink") && argc >= 2)
+		return cmd_sink(atoi(argv[0]), atoi(argv[1]));
+	if (!strcmp(cmd, "inject") && argc >= 7)
+		return cmd_inject(argv, argc);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(strtoul(argv[0], NULL, 0),
+				  argc > 1 ? strtoul(argv[1], NULL, 0) : 0,
+				  argc > 2 ? strtoul(argv[2], NULL, 0) : 0);
+	if (!strcmp(cmd, "attach2"))
+		return cmd_attach2(atoi(argv[0]));
+	if (!strcmp(cmd, "hold"))
+		return cmd_hold(atoi(argv[0]));
+	if (!strcmp(cmd, "hostile"))
+		return cmd_hostile(atoi(argv[0]));
+	if (!strcmp(cmd, "udpsend") && argc >= 3)
+		return cmd_udpsend(argv[0], atoi(argv[1]), atoi(argv[2]));
+	if (!strcmp(cmd, "udpgso") && argc >= 4)
+		return cmd_udpgso(argv[0], atoi(argv[1]), atoi(argv[2]),
+				  atoi(argv[3]));
+	if (!strcmp(cmd, "udprecv") && argc >= 3)
+		return cmd_udprecv(atoi(argv[0]), atoi(argv[1]), atoi(argv[2]));
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(atoi(argv[0]));
+	usage();
+	return 2;
+}

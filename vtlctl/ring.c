@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's side of VTL's shared ring: see ring.h and
+ * <linux/vtl_ring.h>, whose memory ordering this follows with the
+ * compiler's acquire loads and release stores.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "ring.h"
+
+static uint32_t load_acquire(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_release(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static struct vtl_ring_slot *slot_at(const struct ring *ring, uint8_t *base,
+				     uint32_t index)
+{
+	return (struct vtl_ring_slot *)(base + (size_t)(index &
+				(ring->slots - 1)) * VTL_RING_SLOT_SIZE);
+}
+
+int ring_open_dev(struct ring *ring, const char *path)
+{
+	memset(ring, 0, sizeof(*ring));
+	ring->map = MAP_FAILED;
+	ring->fd = open(path ? path : VTL_RING_DEV_PATH, O_RDWR | O_CLOEXEC);
+	return ring->fd < 0 ? -errno : 0;
+}
+
+int ring_attach(struct ring *ring, unsigned int ifindex, uint32_t slots,
+		uint32_t flags)
+{
+	struct vtl_ring_attach req = {
+		.ifindex = ifindex,
+		.slots = slots,
+		.flags = flags,
+	};
+	void *map;
+
+	if (ioctl(ring->fd, VTL_RING_IOC_ATTACH, &req) < 0)
+		return -errno;
+	map = mmap(NULL, req.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   ring->fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	ring->map = map;
+	ring->map_size = req.mmap_size;
+	ring->slots = req.slots;
+	ring->up = (struct vtl_ring_hdr *)((uint8_t *)map +
+					   VTL_RING_UP_HDR_OFF);
+	ring->down = (struct vtl_ring_hdr *)((uint8_t *)map +
+					     VTL_RING_DOWN_HDR_OFF);
+	ring->up_slots = (uint8_t *)map + VTL_RING_UP_OFF;
+	ring->down_slots = (uint8_t *)map + VTL_RING_DOWN_OFF(req.slots);
+	ring->up_cons = load_acquire(&ring->up->consumer);
+	ring->up_seen = ring->up_cons;
+	ring->down_prod = load_acquire(&ring->down->producer);
+	return 0;
+}
+
+int ring_open(struct ring *ring, unsigned int ifindex, uint32_t slots,
+	      uint32_t flags)
+{
+	int ret = ring_open_dev(ring, NULL);
+
+	if (ret)
+		return ret;
+	ret = ring_attach(ring, ifindex, slots, flags);
+	if (ret)
+		ring_close(ring);
+	return ret;
+}
+
+void ring_close(struct ring *ring)
+{
+	if (ring->map && ring->map != MAP_FAILED)
+		munmap(ring->map, ring->map_size);
+	if (ring->fd >= 0)
+		close(ring->fd);
+	ring->map = MAP_FAILED;
+	ring->fd = -1;
+}
+
+unsigned int ring_recv(struct ring *ring, struct ring_frame *frames,
+		       unsigned int max)
+{
+	uint32_t prod = load_acquire(&ring->up->producer);
+	unsigned int n = 0;
+
+	while (n < max && ring->up_seen != prod) {
+		struct vtl_ring_slot *s = slot_at(ring, ring->up_slots,
+						  ring->up_seen);
+
+		frames[n].data = s->data;
+		frames[n].len = s->len > VTL_RING_SLOT_DATA ?
+				VTL_RING_SLOT_DATA : s->len;
+		frames[n].flags = s->flags;
+		ring->up_seen++;
+		n++;
+	}
+	return n;
+}
+
+void ring_release(struct ring *ring, unsigned int n)
+{
+	if (n > ring->up_seen - ring->up_cons)
+		n = ring->up_seen - ring->up_cons;
+	ring->up_cons += n;
+	store_release(&ring->up->consumer, ring->up_cons);
+}
+
+uint32_t ring_down_pending(const struct ring *ring)
+{
+	return ring->down_prod - load_acquire(&ring->down->consumer);
+}
+
+int ring_send(struct ring *ring, const void *frame, uint32_t len,
+	      uint32_t flags)
+{
+	struct vtl_ring_slot *s;
+
+	if (len > VTL_RING_SLOT_DATA)
+		return -EMSGSIZE;
+	if (ring_down_pending(ring) >= ring->slots)
+		return -ENOBUFS;
+	s = slot_at(ring, ring->down_slots, ring->down_prod);
+	memcpy(s->data, frame, len);
+	s->len = len;
+	s->flags = flags;
+	ring->down_prod++;
+	return 0;
+}
+
+int ring_kick(struct ring *ring)
+{
+	int ret;
+
+	store_release(&ring->down->producer, ring->down_prod);
+	ret = ioctl(ring->fd, VTL_RING_IOC_KICK);
+	return ret < 0 ? -errno : ret;
+}
+
+int ring_wait(struct ring *ring, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = ring->fd, .events = POLLIN };
+	int ret;
+
+	if (ring->up_seen != load_acquire(&ring->up->producer))
+		return 1;
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+		return -EPIPE;
+	return ret > 0;
+}
