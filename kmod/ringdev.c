@@ -23,11 +23,13 @@
 
 /**
  * struct vtl_ringdev_file - an open /dev/vtl
- * @lock: serialises attach against the other file operations
- * @ring: the attached ring, or NULL before attach; set once
+ * @lock: serialises attaches; never held around a user copy or by mmap,
+ *	which runs under the mm's lock that a page fault takes
+ * @ring: the attached ring, or NULL before attach; set once, under @lock,
+ *	and read without it (vtl_ringdev_ring())
  */
 struct vtl_ringdev_file {
-	struct mutex lock;	/* attach against the rest */
+	struct mutex lock;	/* attaches */
 	struct vtl_ring *ring;
 };
 
@@ -59,20 +61,19 @@ static int vtl_ringdev_release(struct inode *inode, struct file *file)
 /* The ring, once attached; a file's ring never changes after that. */
 static struct vtl_ring *vtl_ringdev_ring(struct vtl_ringdev_file *rf)
 {
-	struct vtl_ring *ring;
-
-	mutex_lock(&rf->lock);
-	ring = rf->ring;
-	mutex_unlock(&rf->lock);
-	return ring;
+	/* Pairs with the release in vtl_ringdev_attach(). */
+	return smp_load_acquire(&rf->ring);
 }
 
+/*
+ * A failure to write the answer back (EFAULT) leaves the file attached: its
+ * ring is freed with it.
+ */
 static long vtl_ringdev_attach(struct vtl_ringdev_file *rf,
 			       struct vtl_ring_attach __user *uarg)
 {
 	struct vtl_ring_attach req;
 	struct vtl_ring *ring;
-	long ret = 0;
 
 	if (!capable(CAP_NET_ADMIN))
 		return -EPERM;
@@ -80,24 +81,18 @@ static long vtl_ringdev_attach(struct vtl_ringdev_file *rf,
 		return -EFAULT;
 	mutex_lock(&rf->lock);
 	if (rf->ring) {
-		ret = -EBUSY;
-		goto out;
+		mutex_unlock(&rf->lock);
+		return -EBUSY;
 	}
 	ring = vtl_ring_attach(current->nsproxy->net_ns, &req);
 	if (IS_ERR(ring)) {
-		ret = PTR_ERR(ring);
-		goto out;
+		mutex_unlock(&rf->lock);
+		return PTR_ERR(ring);
 	}
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		/* The caller cannot know the size to map: undo. */
-		vtl_ring_release(ring);
-		ret = -EFAULT;
-		goto out;
-	}
-	rf->ring = ring;
-out:
+	/* Set up before kick, poll and mmap can see it. */
+	smp_store_release(&rf->ring, ring);
 	mutex_unlock(&rf->lock);
-	return ret;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
 static long vtl_ringdev_ioctl(struct file *file, unsigned int cmd,

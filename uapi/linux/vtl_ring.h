@@ -193,7 +193,8 @@ struct vtl_ring_attach {
  * Errors: EPERM without CAP_NET_ADMIN, ENODEV for no such device, ENOENT
  * for a device that is not a VTL port, EBUSY if the port already has a
  * ring or the fd is already attached, EINVAL for bad @slots, EOPNOTSUPP
- * for unknown @flags, ENOMEM.
+ * for unknown @flags, ENOMEM; EFAULT for an argument it cannot read, or
+ * cannot write the answer to (the fd is then attached nonetheless).
  *
  * VTL_RING_IOC_KICK: send the frames of the down ring; returns the number
  * of slots consumed (sent, or skipped and counted as errors).  ENODEV once
