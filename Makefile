@@ -40,6 +40,7 @@ clean:
 	$(MAKE) -C vtlctl clean
 	-$(MAKE) -C selftests/unit clean
 	-$(MAKE) -C selftests/fuzz clean
+	-$(MAKE) -C selftests/tcpep clean
 	rm -rf build
 
 checkpatch:

@@ -47,21 +47,26 @@ stage "unit tests" make -s -C selftests/unit check
 stage "fuzz packet parser" make -s -C selftests/fuzz run \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 stage "vtlctl unit and command-line tests" make -s -C vtlctl check
+stage "build the selftests' programs" make -s -C selftests/tcpep
 stage "checkpatch --strict" make -s checkpatch
 stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
-# The firewall's tests run whole on the first kernel and in their quick
-# form (one port mode, fewer rounds) on the others, to stay within CI time.
+# The firewall's and persistence tests run whole on the first kernel and
+# in their quick form (one port mode, fewer rounds) on the others, to stay
+# within CI time; tcpep.sh (userspace only) runs once, on the second.
 quick=()
+tests=(netns conn fw rewrite persist)
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build
 	if stage "build vtl.ko for $kver (W=1, sparse)" \
 		build_ko "$kdir" "build/$kver"; then
 		stage "selftests on $kver" selftests/vm/run.sh --kernel "$kver" \
 			--timeout 2400 "${quick[@]}" \
-			-- selftests/vm-tests.sh "build/$kver/vtl.ko"
+			-- selftests/vm-tests.sh "build/$kver/vtl.ko" "${tests[@]}"
 	fi
-	quick=(--env FW_QUICK=1)
+	quick=(--env FW_QUICK=1
+		--env "PERSIST_TESTS=control stream:standalone errors")
+	tests=(netns conn fw rewrite persist tcpep)
 done < <(scripts/kernels.sh)
 
 if [ "${VTL_SKIP_DEBUG:-0}" = 1 ]; then
