@@ -17,7 +17,7 @@ KBUILD_ARGS ?=
 
 KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/selftest/*.c \
 	services/*/*.c services/*/*.h)) \
-	uapi/linux/vtl.h
+	uapi/linux/vtl.h uapi/linux/vtl_ring.h
 
 .PHONY: all module vtlctl clean install checkpatch sparse check demo bench help
 
