@@ -51,10 +51,11 @@ stage "build the selftests' programs" make -s -C selftests/tcpep
 stage "checkpatch --strict" make -s checkpatch
 stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
-# The firewall's and persistence tests run whole on the first kernel and
-# in their quick form (one port mode, fewer rounds) on the others, to stay
-# within CI time; tcpep.sh (userspace only) runs once, on the second.
-quick=()
+# For CI time: the firewall's tests run whole on the first kernel and in
+# their quick form (one port mode, fewer rounds) on the others; the
+# persistence tests are split between the two kernels; tcpep.sh
+# (userspace only) runs once, on the second.
+quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard errors")
 tests=(netns conn fw rewrite persist)
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build
@@ -65,7 +66,8 @@ while read -r series kver; do
 			-- selftests/vm-tests.sh "build/$kver/vtl.ko" "${tests[@]}"
 	fi
 	quick=(--env FW_QUICK=1
-		--env "PERSIST_TESTS=control stream:standalone errors")
+		--env "PERSIST_TESTS=control stream:bridge keepalive errors"
+		--env TCPEP_MB=10)
 	tests=(netns conn fw rewrite persist tcpep)
 done < <(scripts/kernels.sh)
 
