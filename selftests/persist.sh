@@ -344,6 +344,8 @@ test_errors() {
 	check "errors: suspending a missing device fails" \
 		sh -c "! \"$VTLCTL\" -n \"$host\" port suspend dev nosuch0 2>/dev/null"
 	check "errors: a new port runs" test "$(port_json suspended)" = false
+	check "errors: port show -s has the ring's counters too" \
+		test "$(port_json ring attached)/$(port_json ring fail_closed)" = false/0
 	vtlctl port suspend dev vmif && vtlctl port suspend dev vmif
 	check "errors: suspending twice is fine" test $? = 0
 	check "errors: counted once" test "$(port_json persist suspensions)" = 1

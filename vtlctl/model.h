@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <net/if.h>
 #include <linux/vtl.h>
+#include <linux/vtl_ring.h>
 
 /* Counters of one device, indexed by enum vtl_stats_attr. */
 struct vtl_stats {
@@ -51,6 +52,12 @@ struct vtl_persist_port {
 	uint8_t mac[6];		/* the VM's, as VTL learned it */
 };
 
+/* A port's shared ring, indexed by enum vtl_ring_port_attr. */
+struct vtl_ring_port {
+	uint64_t val[VTL_RING_PORT_A_MAX + 1];
+	uint32_t present;	/* bit n set: val[n] was returned */
+};
+
 struct vtl_port {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];	/* "" if not returned */
@@ -76,6 +83,8 @@ struct vtl_port {
 	bool suspended;
 	bool has_persist;
 	struct vtl_persist_port persist;
+	bool has_ring;
+	struct vtl_ring_port ring;
 };
 
 struct vtl_port_list {

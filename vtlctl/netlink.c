@@ -419,6 +419,24 @@ static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
 	return 0;
 }
 
+/* VTL_PORT_A_RING: flags, the slot count, 64-bit counters. */
+static int parse_ring_port(struct nlattr *nest, struct vtl_ring_port *ring)
+{
+	static const struct nla_policy policy[VTL_RING_PORT_A_MAX + 1] = {
+		[VTL_RING_PORT_A_ATTACHED]	= { .type = NLA_U8 },
+		[VTL_RING_PORT_A_OWNED]		= { .type = NLA_U8 },
+		[VTL_RING_PORT_A_SLOTS]		= { .type = NLA_U32 },
+		[VTL_RING_PORT_A_UP]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_DOWN]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_LOST]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_FAIL_CLOSED]	= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_DOWN_ERRORS]	= { .type = NLA_U64 },
+	};
+
+	return parse_scalars(nest, VTL_RING_PORT_A_MAX, policy, ring->val,
+			     &ring->present);
+}
+
 /*
  * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
  * program are ignored; a known one of the wrong size is an error.
@@ -442,6 +460,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_REWRITE]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_SUSPENDED]	  = { .type = NLA_U8 },
 		[VTL_PORT_A_PERSIST]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_RING]	  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
 	struct vtl_port *port = item;
@@ -505,6 +524,11 @@ static int parse_port(struct nl_msg *msg, void *item)
 		if (parse_persist_port(tb[VTL_PORT_A_PERSIST], &port->persist))
 			return -EBADMSG;
 		port->has_persist = true;
+	}
+	if (tb[VTL_PORT_A_RING]) {
+		if (parse_ring_port(tb[VTL_PORT_A_RING], &port->ring))
+			return -EBADMSG;
+		port->has_ring = true;
 	}
 	return 0;
 }

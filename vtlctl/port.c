@@ -334,6 +334,51 @@ static void print_persist(struct printer *p, const struct vtl_persist_port *ps)
 	print_close_object(p);
 }
 
+static const struct counter ring_counters[] = {
+	{ VTL_RING_PORT_A_SLOTS,       "slots",	      " slots %" PRIu64 },
+	{ VTL_RING_PORT_A_UP,	       "up",	      " up %" PRIu64 },
+	{ VTL_RING_PORT_A_DOWN,	       "down",	      " down %" PRIu64 },
+	{ VTL_RING_PORT_A_LOST,	       "lost",	      " lost %" PRIu64 },
+	{ VTL_RING_PORT_A_FAIL_CLOSED, "fail_closed", " fail-closed %" PRIu64 },
+	{ VTL_RING_PORT_A_DOWN_ERRORS, "down_errors", " down-errors %" PRIu64 },
+};
+
+static bool ring_has(const struct vtl_ring_port *r, int attr)
+{
+	return r->present & (1u << attr);
+}
+
+/*
+ * "\n    ring: attached owned slots N up N down N lost N ...": the port's
+ * shared ring to the daemon, as OVS shows its upcalls.
+ */
+static void print_ring(struct printer *p, const struct vtl_ring_port *r)
+{
+	size_t i;
+
+	print_open_object(p, "ring");
+	print_text(p, "\n    ring:");
+	if (ring_has(r, VTL_RING_PORT_A_ATTACHED)) {
+		print_bool(p, PRINT_JSON, "attached", NULL,
+			   r->val[VTL_RING_PORT_A_ATTACHED]);
+		print_text(p, r->val[VTL_RING_PORT_A_ATTACHED] ?
+			   " attached" : " detached");
+	}
+	if (ring_has(r, VTL_RING_PORT_A_OWNED)) {
+		print_bool(p, PRINT_JSON, "owned", NULL,
+			   r->val[VTL_RING_PORT_A_OWNED]);
+		if (r->val[VTL_RING_PORT_A_OWNED])
+			print_text(p, " owned");
+	}
+	for (i = 0; i < ARRAY_SIZE(ring_counters); i++) {
+		if (ring_has(r, ring_counters[i].attr))
+			print_u64(p, PRINT_ANY, ring_counters[i].key,
+				  ring_counters[i].fmt,
+				  r->val[ring_counters[i].attr]);
+	}
+	print_close_object(p);
+}
+
 /*
  * One port: "vmif0: mode standalone peer up0", and with -s a line per
  * direction and device.  In JSON, an object with the same fields.
@@ -390,6 +435,8 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 		rw_print_port(p, &port->rewrite);
 	if (opts->stats && port->has_persist)
 		print_persist(p, &port->persist);
+	if (opts->stats && port->has_ring)
+		print_ring(p, &port->ring);
 	if (opts->stats && port->has_stats)
 		print_stats(p, "stats", "", &port->stats);
 	if (opts->stats && port->has_peer_stats)
