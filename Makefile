@@ -41,6 +41,7 @@ clean:
 	-$(MAKE) -C selftests/unit clean
 	-$(MAKE) -C selftests/fuzz clean
 	-$(MAKE) -C selftests/tcpep clean
+	-$(MAKE) -C selftests/ring clean
 	rm -rf build
 
 checkpatch:

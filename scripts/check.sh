@@ -47,7 +47,8 @@ stage "unit tests" make -s -C selftests/unit check
 stage "fuzz packet parser" make -s -C selftests/fuzz run \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 stage "vtlctl unit and command-line tests" make -s -C vtlctl check
-stage "build the selftests' programs" make -s -C selftests/tcpep
+stage "build the selftests' programs" \
+	sh -c 'make -s -C selftests/tcpep && make -s -C selftests/ring'
 stage "checkpatch --strict" make -s checkpatch
 stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
@@ -56,7 +57,7 @@ stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 # persistence tests are split between the two kernels; tcpep.sh
 # (userspace only) runs once, on the second.
 quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard errors")
-tests=(netns conn fw rewrite persist)
+tests=(netns conn fw rewrite ring persist)
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build
 	if stage "build vtl.ko for $kver (W=1, sparse)" \
@@ -68,7 +69,7 @@ while read -r series kver; do
 	quick=(--env FW_QUICK=1
 		--env "PERSIST_TESTS=control stream:bridge keepalive errors"
 		--env TCPEP_MB=10)
-	tests=(netns conn fw rewrite persist tcpep)
+	tests=(netns conn fw rewrite ring persist tcpep)
 done < <(scripts/kernels.sh)
 
 if [ "${VTL_SKIP_DEBUG:-0}" = 1 ]; then
@@ -82,12 +83,12 @@ elif stage "build the debug kernel (cached)" \
 		# For CI time: the firewall's kernel paths once each (reject
 		# both ways, related/invalid, the RCU swap of 10k rules, port
 		# deletion, unload); rewrite.sh on the release kernels only;
-		# of persist.sh, the answers to keep-alives and the errors.
+		# ring.sh whole; of persist.sh, keep-alives and errors.
 		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
 			--timeout 2700 --env FW_QUICK=1 \
 			--env "FW_ONLY=test_tcp:standalone test_tcp:bridge test_related test_invalid test_load test_port_del test_unload" \
 			--env "PERSIST_TESTS=keepalive errors" \
-			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw persist
+			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw ring persist
 	fi
 fi
 make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \
