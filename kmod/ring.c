@@ -25,7 +25,6 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <linux/u64_stats_sync.h>
 #include <linux/vmalloc.h>
 #include <net/checksum.h>
 /* skb_gso_segment(): in <net/gso.h> since 6.4, which this includes. */
@@ -44,10 +43,7 @@ enum vtl_ring_counter {
 	VTL_RING_C_COUNT
 };
 
-struct vtl_ring_pcpu {
-	u64_stats_t c[VTL_RING_C_COUNT];
-	struct u64_stats_sync syncp;
-};
+static_assert(VTL_RING_C_COUNT <= VTL_COUNTERS_MAX);
 
 /**
  * struct vtl_ring_port - the ring service's state of a port
@@ -59,7 +55,7 @@ struct vtl_ring_pcpu {
 struct vtl_ring_port {
 	struct vtl_ring __rcu *ring;
 	bool owned;
-	struct vtl_ring_pcpu __percpu *stats;
+	struct vtl_pcpu_counters __percpu *stats;
 };
 
 /**
@@ -104,32 +100,7 @@ static struct vtl_ring_port *vtl_ring_port(const struct vtl_port *port)
 static void vtl_ring_count(struct vtl_ring_port *rp, enum vtl_ring_counter c,
 			   unsigned int n)
 {
-	struct vtl_ring_pcpu *s = this_cpu_ptr(rp->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_add(&s->c[c], n);
-	u64_stats_update_end(&s->syncp);
-}
-
-static void vtl_ring_read_stats(const struct vtl_ring_port *rp,
-				u64 sum[VTL_RING_C_COUNT])
-{
-	int cpu, i;
-
-	memset(sum, 0, sizeof(u64) * VTL_RING_C_COUNT);
-	for_each_possible_cpu(cpu) {
-		const struct vtl_ring_pcpu *s = per_cpu_ptr(rp->stats, cpu);
-		u64 c[VTL_RING_C_COUNT];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < VTL_RING_C_COUNT; i++)
-				c[i] = u64_stats_read(&s->c[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < VTL_RING_C_COUNT; i++)
-			sum[i] += c[i];
-	}
+	vtl_counter_add(rp->stats, c, n);
 }
 
 static struct vtl_ring_slot *vtl_ring_slot(const struct vtl_ring *ring,
@@ -641,19 +612,15 @@ int vtl_ring_mmap(struct vtl_ring *ring, struct vm_area_struct *vma)
 static int vtl_ring_port_init(struct vtl_port *port)
 {
 	struct vtl_ring_port *rp;
-	int cpu;
 
 	rp = kzalloc(sizeof(*rp), GFP_KERNEL_ACCOUNT);
 	if (!rp)
 		return -ENOMEM;
-	rp->stats = alloc_percpu_gfp(struct vtl_ring_pcpu,
-				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	rp->stats = vtl_counters_alloc();
 	if (!rp->stats) {
 		kfree(rp);
 		return -ENOMEM;
 	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(rp->stats, cpu)->syncp);
 	vtl_port_set_svc(port, VTL_SVC_RING, rp);
 	return 0;
 }
@@ -705,7 +672,7 @@ static int vtl_ring_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 	u64 c[VTL_RING_C_COUNT];
 	struct nlattr *nest;
 
-	vtl_ring_read_stats(rp, c);
+	vtl_counters_read(rp->stats, c, VTL_RING_C_COUNT);
 	nest = nla_nest_start(msg, VTL_PORT_A_RING);
 	if (!nest)
 		return -EMSGSIZE;

@@ -83,14 +83,20 @@ struct vtl_pcpu_counters {
 	struct u64_stats_sync syncp;
 };
 
-static inline void vtl_counter_inc(struct vtl_pcpu_counters __percpu *cs,
-				   unsigned int i)
+static inline void vtl_counter_add(struct vtl_pcpu_counters __percpu *cs,
+				   unsigned int i, unsigned int n)
 {
 	struct vtl_pcpu_counters *c = this_cpu_ptr(cs);
 
 	u64_stats_update_begin(&c->syncp);
-	u64_stats_inc(&c->c[i]);
+	u64_stats_add(&c->c[i], n);
 	u64_stats_update_end(&c->syncp);
+}
+
+static inline void vtl_counter_inc(struct vtl_pcpu_counters __percpu *cs,
+				   unsigned int i)
+{
+	vtl_counter_add(cs, i, 1);
 }
 
 struct vtl_pcpu_stats __percpu *vtl_stats_alloc(void);

@@ -161,99 +161,77 @@ static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 	return 0;
 }
 
-static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
+/*
+ * A command that sends one request about a port: parse the line (the
+ * keywords @takes, of which @needs are required), look up the devices,
+ * then @send; with @suspend, set VTL_PORT_A_SUSPENDED to it.
+ */
+static int port_command(const struct vtl_opts *opts, int argc, char *argv[],
+			unsigned int takes, unsigned int needs,
+			int (*send)(struct vtl_nl *, const struct vtl_port_req *),
+			const bool *suspend)
 {
 	struct port_args args;
 	struct vtl_port_req req;
 	struct vtl_nl *nl;
 	int ret;
 
-	ret = port_parse(argc - 1, argv + 1,
-			 PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE |
-			 PORT_KEY_MAX_CONNS, PORT_KEY_DEV, &args);
+	ret = port_parse(argc - 1, argv + 1, takes, needs, &args);
 	if (ret != PORT_PARSE_OK)
 		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
 		return VTL_EXIT_ERROR;
-	ret = vtl_nl_port_new(nl, &req);
+	if (suspend) {
+		req.has_suspended = true;
+		req.suspended = *suspend;
+	}
+	ret = send(nl, &req);
 	if (ret)
 		vtl_nl_perror(nl, args.dev, ret);
 	vtl_nl_close(nl);
 	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+}
+
+static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
+{
+	return port_command(opts, argc, argv,
+			    PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE |
+			    PORT_KEY_MAX_CONNS, PORT_KEY_DEV, vtl_nl_port_new,
+			    NULL);
 }
 
 static int port_set(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct port_args args;
-	struct vtl_port_req req;
-	struct vtl_nl *nl;
-	int ret;
-
-	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV | PORT_KEY_MAX_CONNS,
-			 PORT_KEY_DEV | PORT_KEY_MAX_CONNS, &args);
-	if (ret != PORT_PARSE_OK)
-		return vtl_parse_status(ret, port_usage);
-	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
-		return VTL_EXIT_ERROR;
-	ret = vtl_nl_port_set(nl, &req);
-	if (ret)
-		vtl_nl_perror(nl, args.dev, ret);
-	vtl_nl_close(nl);
-	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
-}
-
-/* port suspend / port resume: VTL_PORT_A_SUSPENDED 1 or 0. */
-static int port_suspend_resume(const struct vtl_opts *opts, int argc,
-			       char *argv[], bool suspend)
-{
-	struct port_args args;
-	struct vtl_port_req req;
-	struct vtl_nl *nl;
-	int ret;
-
-	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, PORT_KEY_DEV,
-			 &args);
-	if (ret != PORT_PARSE_OK)
-		return vtl_parse_status(ret, port_usage);
-	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
-		return VTL_EXIT_ERROR;
-	req.has_suspended = true;
-	req.suspended = suspend;
-	ret = vtl_nl_port_set(nl, &req);
-	if (ret)
-		vtl_nl_perror(nl, args.dev, ret);
-	vtl_nl_close(nl);
-	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+	return port_command(opts, argc, argv, PORT_KEY_DEV | PORT_KEY_MAX_CONNS,
+			    PORT_KEY_DEV | PORT_KEY_MAX_CONNS, vtl_nl_port_set,
+			    NULL);
 }
 
 static int port_suspend(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return port_suspend_resume(opts, argc, argv, true);
+	static const bool suspend = true;
+
+	return port_command(opts, argc, argv, PORT_KEY_DEV, PORT_KEY_DEV,
+			    vtl_nl_port_set, &suspend);
 }
 
 static int port_resume(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return port_suspend_resume(opts, argc, argv, false);
+	static const bool suspend;
+
+	return port_command(opts, argc, argv, PORT_KEY_DEV, PORT_KEY_DEV,
+			    vtl_nl_port_set, &suspend);
+}
+
+static int send_del(struct vtl_nl *nl, const struct vtl_port_req *req)
+{
+	return vtl_nl_port_del(nl, req->ifindex);
 }
 
 static int port_del(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct port_args args;
-	struct vtl_port_req req;
-	struct vtl_nl *nl;
-	int ret;
-
-	ret = port_parse(argc - 1, argv + 1, PORT_KEY_DEV, PORT_KEY_DEV,
-			 &args);
-	if (ret != PORT_PARSE_OK)
-		return vtl_parse_status(ret, port_usage);
-	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
-		return VTL_EXIT_ERROR;
-	ret = vtl_nl_port_del(nl, req.ifindex);
-	if (ret)
-		vtl_nl_perror(nl, args.dev, ret);
-	vtl_nl_close(nl);
-	return ret ? VTL_EXIT_ERROR : VTL_EXIT_OK;
+	return port_command(opts, argc, argv, PORT_KEY_DEV, PORT_KEY_DEV,
+			    send_del, NULL);
 }
 
 struct counter {

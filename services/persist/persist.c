@@ -39,6 +39,8 @@ enum {
 	PERSIST_COUNTERS
 };
 
+static_assert(PERSIST_COUNTERS <= VTL_COUNTERS_MAX);
+
 /**
  * struct vtl_persist - a port's suspension
  * @suspended: VTL answers for the VM; written under RTNL, read by the
