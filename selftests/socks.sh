@@ -313,7 +313,7 @@ test_automap() {
 	tcpdump -ni any -w "$tmp/dns.pcap" udp port 53 or tcp port 53 \
 		2>"$tmp/tcpdump.err" &
 	dump_pid=$!
-	busywait 10000 grep -q "listening on" "$tmp/tcpdump.err" ||
+	busywait 10000 grep -qs "listening on" "$tmp/tcpdump.err" ||
 		{ fail "automap: tcpdump"; kill "$dump_pid"; return; }
 	socks_start microsocks microsocks -i 127.0.0.1 -p $((10000 + ntopo + 1)) ||
 		{ fail "automap: proxy"; return; }

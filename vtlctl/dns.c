@@ -168,7 +168,7 @@ struct automap_entry {
 };
 
 struct dns_automap {
-	uint32_t prefix;
+	uint32_t prefix, mask;
 	unsigned int cap, used;
 	unsigned int nbuckets;
 	int *buckets;
@@ -208,7 +208,8 @@ struct dns_automap *dns_automap_create(uint32_t prefix, unsigned int plen,
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
-	m->prefix = prefix & ~(uint32_t)((1ULL << (32 - plen)) - 1);
+	m->mask = ~(uint32_t)((1ULL << (32 - plen)) - 1);
+	m->prefix = prefix & m->mask;
 	m->cap = max < room ? max : room;
 	for (m->nbuckets = 16; m->nbuckets < m->cap; m->nbuckets <<= 1)
 		;
@@ -324,10 +325,13 @@ found:
 	return 0;
 }
 
-/* @addr (host order) is one this map hands out. */
+/*
+ * @addr (host order) is of the map's prefix: the VM can only have it from
+ * us, mapped now or once, so it never goes to the proxy as an address.
+ */
 bool dns_automap_contains(const struct dns_automap *m, uint32_t addr)
 {
-	return addr - m->prefix - 1 < m->cap;
+	return (addr & m->mask) == m->prefix;
 }
 
 static int index_of(const struct dns_automap *m, uint32_t addr)

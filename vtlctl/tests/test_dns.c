@@ -146,7 +146,9 @@ static void test_automap(void)
 	      !dns_automap_name(m, 0x0ac00003) &&
 	      !dns_automap_name(m, 0x0a000001) &&
 	      dns_automap_contains(m, 0x0ac00003) &&
-	      !dns_automap_contains(m, 0x0ac00004),
+	      dns_automap_contains(m, 0x0affffff) &&
+	      !dns_automap_contains(m, 0x0b000000) &&
+	      !dns_automap_contains(m, 0x0abfffff),
 	      "automap: reverse lookup");
 	dns_automap_map(m, "c.example", &c);
 	/* LRU order now: c, b, a; hold a */
