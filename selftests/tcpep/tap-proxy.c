@@ -61,6 +61,8 @@
 #define MAX_BATCH	64
 #define FRAME_MAX	65536
 #define AUTOMAP_MAX	65536
+/* RESOLVEs in flight at once: a VM's retries must not take every fd. */
+#define RJOBS_MAX	64
 #define DNS_PORT	53
 
 enum dns_mode {
@@ -603,7 +605,7 @@ static void rjob_start(const struct dns_query *q, struct relay *r,
 	req.cmd = SOCKS_RESOLVE;
 	req.family = 0;
 	req.host = q->name;
-	if (!j || frame_len > sizeof(j->frame) ||
+	if (!j || P.nr_rjobs >= RJOBS_MAX || frame_len > sizeof(j->frame) ||
 	    socks_client_init(&j->sc, &req))
 		goto fail;
 	j->fd = socket(P.up_addr.ss_family,
