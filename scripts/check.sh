@@ -54,8 +54,8 @@ stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
 # For CI time: the firewall's tests run whole on the first kernel and in
 # their quick form (one port mode, fewer rounds) on the others; the
-# persistence tests are split between the two kernels; tcpep.sh
-# (userspace only) runs once, on the second.
+# persistence tests are split between the two kernels; tcpep.sh and
+# socks.sh (userspace only) run once, on the second.
 quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard errors")
 tests=(netns conn fw rewrite ring persist)
 while read -r series kver; do
@@ -68,8 +68,8 @@ while read -r series kver; do
 	fi
 	quick=(--env FW_QUICK=1
 		--env "PERSIST_TESTS=control stream:bridge keepalive errors"
-		--env TCPEP_MB=10)
-	tests=(netns conn fw rewrite ring persist tcpep)
+		--env TCPEP_MB=10 --env SOCKS_MB=8)
+	tests=(netns conn fw rewrite ring persist tcpep socks)
 done < <(scripts/kernels.sh)
 
 if [ "${VTL_SKIP_DEBUG:-0}" = 1 ]; then
