@@ -29,6 +29,7 @@
 
 NS_TAG=s
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcpep/peer.sh"
 
 PROXY=${TAP_PROXY:-$top/selftests/tcpep/tap-proxy}
 PEER=$top/selftests/tcpep/peer.py
@@ -60,10 +61,6 @@ proxy_stop() {
 	proxy_pid=
 	echo "# tap-proxy: $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' \
 		"$tmp/proxy-$ntopo")"
-}
-
-counter() {
-	awk -v k="$1" '$1 == k { v = $2 } END { print v }' "$tmp/proxy-$ntopo"
 }
 
 # proxy_idle: tap-proxy has freed every connection (SIGUSR1 makes it print
@@ -127,15 +124,6 @@ server() {
 	busywait 30000 sh -c "ss -ltn | grep -q '$addr:$port '"
 }
 
-server_wait() {
-	local pid=$server_pid
-
-	server_pid=
-	timeout 30 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
-
 # vm_run CMD...: CMD in the VM, its resolv.conf naming the fake gateway.
 vm_run() {
 	echo "nameserver 10.77.0.1" >"$tmp/resolv.conf"
@@ -151,33 +139,6 @@ client() {
 	shift 2
 	vm_run timeout 150 python3 "$PEER" connect "$dst" "$port" \
 		--out "$out" "$@" </dev/null 2>"$out.err"
-}
-
-same() {
-	local a b
-
-	a=$(jq -r ".$2" "$1" 2>/dev/null)
-	b=$(jq -r ".$4" "$3" 2>/dev/null)
-	[ -n "$a" ] && [ "$a" != null ] && [ "$a" = "$b" ]
-}
-
-show() {
-	local f
-
-	for f; do
-		[ -s "$f" ] && { echo "$f:"; cat "$f"; } | diag
-	done
-	return 0
-}
-
-up_ok() {
-	same "$tmp/c" sent_sha "$tmp/s" recv_sha &&
-		[ "$(jq -r .recv "$tmp/s")" = "${1:-$BIG}" ]
-}
-
-down_ok() {
-	same "$tmp/s" sent_sha "$tmp/c" recv_sha &&
-		[ "$(jq -r .recv "$tmp/c")" = "${1:-$BIG}" ]
 }
 
 # refused_fast WHAT LIMIT-MS DST: the VM's connect() to DST:$port fails
