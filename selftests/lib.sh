@@ -62,15 +62,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the VM's
-# tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4
+# veth_topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the
+# VM's tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4
 # only; with "bridge", vmif and up0 join br0.  VTL is not attached yet.
-topo() {
+veth_topo() {
+	local ns
+
 	cleanup_ns
 	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
 		return 1
+	# IPv6 off before any link exists: no chatter (DAD, router
+	# solicitations) to muddy counters.
 	for ns in "$vm" "$host" "$remote"; do
 		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	done
 	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
 	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
@@ -80,11 +86,6 @@ topo() {
 	ip -n "$remote" link set eth0 up &&
 	ip -n "$host" link set vmif up &&
 	ip -n "$host" link set up0 up || return 1
-	# No IPv6 chatter (DAD, router solicitations) to muddy counters.
-	for ns in "$vm" "$host" "$remote"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
 	if [ "${1:-}" = bridge ]; then
 		ip -n "$host" link add br0 type bridge &&
 		ip -n "$host" link set vmif master br0 &&

@@ -87,7 +87,7 @@ expect_err() {
 test_standalone() {
 	local rx0 bytes
 
-	topo || { fail "standalone: topology"; return; }
+	veth_topo || { fail "standalone: topology"; return; }
 	if ping_ok 10.9.0.2 1; then
 		fail "standalone: the VM reaches the remote with nothing attached"
 		return
@@ -124,7 +124,7 @@ test_standalone() {
 test_host_only() {
 	local drop0
 
-	topo || { fail "host-only: topology"; return; }
+	veth_topo || { fail "host-only: topology"; return; }
 	ip -n "$host" addr add 10.9.0.254/24 dev vmif
 	ping_ok 10.9.0.254 1 || { fail "host-only: VM reaches host before"; return; }
 	vtlctl port add dev vmif || { fail "host-only: attach"; return; }
@@ -150,7 +150,7 @@ test_host_only() {
 test_bridge() {
 	local bytes
 
-	topo bridge || { fail "bridge: topology"; return; }
+	veth_topo bridge || { fail "bridge: topology"; return; }
 	vtlctl port add dev vmif mode bridge || { fail "bridge: attach"; return; }
 	[ "$(json_field "$host" vmif mode)" = bridge ] || fail "bridge: show mode"
 	ping_ok 10.9.0.2 5 && ok "bridge: ping across the bridge" ||
@@ -170,7 +170,7 @@ test_bridge() {
 }
 
 test_errors() {
-	topo || { fail "errors: topology"; return; }
+	veth_topo || { fail "errors: topology"; return; }
 	ip -n "$host" link add br0 type bridge
 	ip -n "$host" link add bp0 type veth peer name bp1
 	ip -n "$host" link set bp0 master br0
@@ -220,7 +220,7 @@ start_flood() {
 # A real TAP device, as KVM gives a guest, attaches; a TUN (no Ethernet)
 # does not.
 test_tap() {
-	topo || { fail "tap: topology"; return; }
+	veth_topo || { fail "tap: topology"; return; }
 	if ! ip -n "$host" tuntap add dev tap0 mode tap 2>/dev/null; then
 		skip "tap: no tun/tap support"
 		return
@@ -248,7 +248,7 @@ under_traffic() {
 	local name=$1
 
 	shift
-	topo || { fail "$name: topology"; return; }
+	veth_topo || { fail "$name: topology"; return; }
 	ip netns add "$other"
 	vtlctl port add dev vmif peer up0 || { fail "$name: attach"; return; }
 	start_flood || fail "$name: no traffic through VTL"
@@ -270,7 +270,7 @@ test_delete_under_traffic() {
 }
 
 test_isolation() {
-	topo || { fail "isolation: topology"; return; }
+	veth_topo || { fail "isolation: topology"; return; }
 	ip netns add "$other"
 	ip -n "$other" link add vmif type veth peer name x
 	vtlctl port add dev vmif peer up0 || { fail "isolation: attach"; return; }
@@ -292,7 +292,7 @@ test_userns() {
 		skip "userns: no unshare"
 		return
 	fi
-	topo || { fail "userns: topology"; return; }
+	veth_topo || { fail "userns: topology"; return; }
 	vtlctl port add dev vmif peer up0 || { fail "userns: attach"; return; }
 	if unshare -U -r -n "$VTLCTL" port show >"$tmp/out" 2>&1; then
 		fail "userns: a user namespace's root may read VTL"
@@ -317,7 +317,7 @@ test_unload() {
 		skip "unload: VTL_KO not set"
 		return
 	fi
-	topo || { fail "unload: topology"; return; }
+	veth_topo || { fail "unload: topology"; return; }
 	vtlctl port add dev vmif peer up0 || { fail "unload: attach"; return; }
 	ip netns add "$other"
 	ip -n "$other" link add a0 type veth peer name a1

@@ -129,7 +129,7 @@ EOF
 # a fresh directory $run for the peers' files, and $data to send.
 setup() {
 	mode=$1
-	topo ${mode/standalone/} || return 1
+	veth_topo ${mode/standalone/} || return 1
 	if [ "$mode" = bridge ]; then
 		vtlctl port add dev vmif mode bridge || return 1
 	else

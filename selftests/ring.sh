@@ -31,25 +31,7 @@ DMAC=02:00:00:00:00:02		# the MAC ringtest echo answers ARP with
 # topo: the topology, vmif patched to up0 through VTL, IPv4 only (so that
 # nothing but the test's traffic crosses); sets $ifindex (vmif's).
 topo() {
-	local ns
-
-	cleanup_ns
-	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
-		return 1
-	for ns in "$vm" "$host" "$remote"; do
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	done
-	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
-	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
-	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
-	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
-	ip -n "$vm" link set eth0 up &&
-	ip -n "$remote" link set eth0 up &&
-	ip -n "$host" link set vmif up &&
-	ip -n "$host" link set up0 up &&
-	vtlctl port add dev vmif peer up0 || return 1
+	veth_topo && vtlctl port add dev vmif peer up0 || return 1
 	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
 	[ -n "$ifindex" ]
 }
