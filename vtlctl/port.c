@@ -251,6 +251,19 @@ static const struct counter tx_counters[] = {
 	{ VTL_STATS_A_TX_BYTES,	  "tx_bytes",	" bytes %" PRIu64 },
 };
 
+/* Each counter of @c that was returned (bit attr of @present), from @val. */
+static void print_present(struct printer *p, const struct counter *c, size_t n,
+			  const uint64_t *val, uint32_t present)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (present & (1u << c[i].attr))
+			print_u64(p, PRINT_ANY, c[i].key, c[i].fmt,
+				  val[c[i].attr]);
+	}
+}
+
 /* One text line, "    [peer ]RX: packets N ...", of the counters present. */
 static void print_counters(struct printer *p, const char *who,
 			   const char *dir, const struct counter *c, size_t n,
@@ -264,11 +277,7 @@ static void print_counters(struct printer *p, const char *who,
 	if (!any)
 		return;
 	print_text(p, "\n    %s%s:", who, dir);
-	for (i = 0; i < n; i++) {
-		if (vtl_stats_has(s, c[i].attr))
-			print_u64(p, PRINT_ANY, c[i].key, c[i].fmt,
-				  s->counter[c[i].attr]);
-	}
+	print_present(p, c, n, s->counter, s->present);
 }
 
 static void print_stats(struct printer *p, const char *key, const char *who,
@@ -296,16 +305,11 @@ static const struct counter persist_counters[] = {
 static void print_persist(struct printer *p, const struct vtl_persist_port *ps)
 {
 	char buf[VTL_ADDR_STRLEN];
-	size_t i;
 
 	print_open_object(p, "persist");
 	print_text(p, "\n    persist:");
-	for (i = 0; i < ARRAY_SIZE(persist_counters); i++) {
-		if (ps->present & (1u << persist_counters[i].attr))
-			print_u64(p, PRINT_ANY, persist_counters[i].key,
-				  persist_counters[i].fmt,
-				  ps->val[persist_counters[i].attr]);
-	}
+	print_present(p, persist_counters, ARRAY_SIZE(persist_counters),
+		      ps->val, ps->present);
 	if (ps->has_mac)
 		print_string(p, PRINT_ANY, "vm_mac", " vm-mac %s",
 			     vtl_format_mac(buf, ps->mac));
@@ -332,8 +336,6 @@ static bool ring_has(const struct vtl_ring_port *r, int attr)
  */
 static void print_ring(struct printer *p, const struct vtl_ring_port *r)
 {
-	size_t i;
-
 	print_open_object(p, "ring");
 	print_text(p, "\n    ring:");
 	if (ring_has(r, VTL_RING_PORT_A_ATTACHED)) {
@@ -348,12 +350,8 @@ static void print_ring(struct printer *p, const struct vtl_ring_port *r)
 		if (r->val[VTL_RING_PORT_A_OWNED])
 			print_text(p, " owned");
 	}
-	for (i = 0; i < ARRAY_SIZE(ring_counters); i++) {
-		if (ring_has(r, ring_counters[i].attr))
-			print_u64(p, PRINT_ANY, ring_counters[i].key,
-				  ring_counters[i].fmt,
-				  r->val[ring_counters[i].attr]);
-	}
+	print_present(p, ring_counters, ARRAY_SIZE(ring_counters), r->val,
+		      r->present);
 	print_close_object(p);
 }
 
