@@ -119,6 +119,26 @@
  * @VTL_CMD_TUNNEL_GET: the namespace's %VTL_TUNNEL_A_AUTO; as a dump, the
  *	learned VM addresses (&enum vtl_tunnel_attr: %VTL_TUNNEL_A_IFINDEX,
  *	%VTL_TUNNEL_A_ADDR, %VTL_TUNNEL_A_MAC, %VTL_TUNNEL_A_AGE_MS).
+ * @VTL_CMD_SOCKS_NEW: proxy every connection of a port's VM through a
+ *	SOCKS proxy (see &enum vtl_socks_attr).  Takes %VTL_SOCKS_A_IFINDEX
+ *	and %VTL_SOCKS_A_PROXY_ADDR with %VTL_SOCKS_A_PROXY_PORT (required)
+ *	and the optional settings.  From then on nothing the VM sends reaches
+ *	the network and nothing from the network reaches the VM: its TCP
+ *	segments and DNS queries go up the port's ring to the daemon, its ARP
+ *	requests are answered in the kernel with %VTL_SOCKS_FAKE_MAC, the
+ *	rest is dropped and counted.  With no daemon (no ring attached) the
+ *	VM's TCP segments are answered with a RST.  EEXIST if the port
+ *	already has a SOCKS service (delete it first), ENODEV for a device
+ *	that is not attached, EINVAL for inconsistent settings (a user
+ *	without a password, credentials with version 4a, a prefix longer
+ *	than 30 bits).  Notified to the "config" multicast group.
+ * @VTL_CMD_SOCKS_DEL: stop proxying the port %VTL_SOCKS_A_IFINDEX: its VM
+ *	is back on the network as before.  ENOENT if it had no SOCKS service.
+ *	Notified to the "config" multicast group (%VTL_SOCKS_A_IFINDEX only).
+ * @VTL_CMD_SOCKS_GET: the SOCKS service of the port %VTL_SOCKS_A_IFINDEX,
+ *	with its counters (%VTL_SOCKS_A_STATS); as a dump, of every port of
+ *	the namespace that has one.  %VTL_SOCKS_A_PASSWORD is returned only
+ *	to a caller with CAP_NET_ADMIN.
  * @__VTL_CMD_MAX: sentinel
  */
 enum vtl_cmd {
@@ -141,10 +161,20 @@ enum vtl_cmd {
 	VTL_CMD_REWRITE_FLUSH,
 	VTL_CMD_TUNNEL_SET,
 	VTL_CMD_TUNNEL_GET,
+	VTL_CMD_SOCKS_NEW,
+	VTL_CMD_SOCKS_DEL,
+	VTL_CMD_SOCKS_GET,
 	__VTL_CMD_MAX
 };
 
 #define VTL_CMD_MAX (__VTL_CMD_MAX - 1)
+
+/*
+ * Multicast group of the family: changes of configuration a daemon acts on
+ * (today %VTL_CMD_SOCKS_NEW and %VTL_CMD_SOCKS_DEL), sent to listeners of
+ * the namespace where they happen.
+ */
+#define VTL_MCGRP_CONFIG	"config"
 
 /**
  * enum vtl_port_mode - how VTL sits on a VM's traffic
@@ -642,5 +672,135 @@ enum vtl_persist_attr {
 #define VTL_PERSIST_A_MAX (__VTL_PERSIST_A_MAX - 1)
 
 #define VTL_PERSIST_MAX_ADDRS	8
+
+/**
+ * enum vtl_socks_version - SOCKS protocol the daemon speaks to the proxy
+ * @VTL_SOCKS_V4A: SOCKS4a (hostnames; no credentials, no RESOLVE)
+ * @VTL_SOCKS_V5: SOCKS5 (RFC 1928; RFC 1929 credentials), the default
+ */
+enum vtl_socks_version {
+	VTL_SOCKS_V4A = 4,
+	VTL_SOCKS_V5 = 5,
+};
+
+/**
+ * enum vtl_socks_dns - how the VM's DNS queries are answered
+ * @VTL_SOCKS_DNS_UNSPEC: invalid
+ * @VTL_SOCKS_DNS_AUTOMAP: each name gets an address of the automap prefix;
+ *	a connection to it is opened through the proxy by name (the default)
+ * @VTL_SOCKS_DNS_RESOLVE: names are resolved through the proxy (Tor's
+ *	SOCKS RESOLVE command), answers cached within their lifetime
+ * @VTL_SOCKS_DNS_DROP: every query is refused
+ * @__VTL_SOCKS_DNS_MAX: sentinel
+ */
+enum vtl_socks_dns {
+	VTL_SOCKS_DNS_UNSPEC,
+	VTL_SOCKS_DNS_AUTOMAP,
+	VTL_SOCKS_DNS_RESOLVE,
+	VTL_SOCKS_DNS_DROP,
+	__VTL_SOCKS_DNS_MAX
+};
+
+#define VTL_SOCKS_DNS_MAX (__VTL_SOCKS_DNS_MAX - 1)
+
+/**
+ * enum vtl_socks_ipv6 - what becomes of the VM's IPv6 traffic
+ * @VTL_SOCKS_IPV6_UNSPEC: invalid
+ * @VTL_SOCKS_IPV6_DROP: dropped and counted (the default)
+ * @VTL_SOCKS_IPV6_PROXY: TCP proxied, DNS answered, neighbour
+ *	solicitations answered, as for IPv4
+ * @__VTL_SOCKS_IPV6_MAX: sentinel
+ */
+enum vtl_socks_ipv6 {
+	VTL_SOCKS_IPV6_UNSPEC,
+	VTL_SOCKS_IPV6_DROP,
+	VTL_SOCKS_IPV6_PROXY,
+	__VTL_SOCKS_IPV6_MAX
+};
+
+#define VTL_SOCKS_IPV6_MAX (__VTL_SOCKS_IPV6_MAX - 1)
+
+/*
+ * The MAC the VM's ARP requests (and the daemon's frames) name: the
+ * proxy's side of the VM's link.  Locally administered, unicast.
+ */
+#define VTL_SOCKS_FAKE_MAC	{ 0x02, 0x56, 0x54, 0x4c, 0x00, 0x01 }
+
+/* The automap prefix when none is given: 10.192.0.0/10. */
+#define VTL_SOCKS_AUTOMAP_PREFIX	0x0ac00000
+#define VTL_SOCKS_AUTOMAP_LEN		10
+
+/**
+ * enum vtl_socks_attr - attributes of %VTL_CMD_SOCKS_* messages
+ * @VTL_SOCKS_A_UNSPEC: invalid
+ * @VTL_SOCKS_A_PAD: padding for 64-bit attributes; ignored
+ * @VTL_SOCKS_A_IFINDEX: u32, ifindex of the port's VM-side device
+ * @VTL_SOCKS_A_IFNAME: string, its name; returned
+ * @VTL_SOCKS_A_PROXY_ADDR: binary, 4 or 16 bytes: the proxy's address, as
+ *	the daemon's namespace reaches it
+ * @VTL_SOCKS_A_PROXY_PORT: u16, the proxy's TCP port (host order)
+ * @VTL_SOCKS_A_VERSION: u8, &enum vtl_socks_version (default 5)
+ * @VTL_SOCKS_A_USER: string, at most 255 bytes: RFC 1929 user name
+ * @VTL_SOCKS_A_PASSWORD: string, at most 255 bytes: its password
+ * @VTL_SOCKS_A_DNS: u8, &enum vtl_socks_dns (default automap)
+ * @VTL_SOCKS_A_DNS_PREFIX: binary, 4 bytes: the automap prefix (default
+ *	%VTL_SOCKS_AUTOMAP_PREFIX); only with automap
+ * @VTL_SOCKS_A_DNS_PREFIX_LEN: u8, its length, 1 to 30 (default
+ *	%VTL_SOCKS_AUTOMAP_LEN)
+ * @VTL_SOCKS_A_IPV6: u8, &enum vtl_socks_ipv6 (default drop)
+ * @VTL_SOCKS_A_MAC: binary, 6 bytes: %VTL_SOCKS_FAKE_MAC; returned
+ * @VTL_SOCKS_A_STATS: nest of &enum vtl_socks_stats_attr; returned
+ * @__VTL_SOCKS_A_MAX: sentinel
+ */
+enum vtl_socks_attr {
+	VTL_SOCKS_A_UNSPEC,
+	VTL_SOCKS_A_PAD,
+	VTL_SOCKS_A_IFINDEX,
+	VTL_SOCKS_A_IFNAME,
+	VTL_SOCKS_A_PROXY_ADDR,
+	VTL_SOCKS_A_PROXY_PORT,
+	VTL_SOCKS_A_VERSION,
+	VTL_SOCKS_A_USER,
+	VTL_SOCKS_A_PASSWORD,
+	VTL_SOCKS_A_DNS,
+	VTL_SOCKS_A_DNS_PREFIX,
+	VTL_SOCKS_A_DNS_PREFIX_LEN,
+	VTL_SOCKS_A_IPV6,
+	VTL_SOCKS_A_MAC,
+	VTL_SOCKS_A_STATS,
+	__VTL_SOCKS_A_MAX
+};
+
+#define VTL_SOCKS_A_MAX (__VTL_SOCKS_A_MAX - 1)
+
+/**
+ * enum vtl_socks_stats_attr - a SOCKS service's counters, all u64
+ * @VTL_SOCKS_STATS_A_UNSPEC: invalid
+ * @VTL_SOCKS_STATS_A_PAD: padding; ignored
+ * @VTL_SOCKS_STATS_A_UP: frames of the VM handed up to the daemon
+ * @VTL_SOCKS_STATS_A_ARP_REPLIES: ARP requests of the VM answered
+ * @VTL_SOCKS_STATS_A_RESETS: TCP segments of the VM answered with a RST
+ *	because no daemon was attached
+ * @VTL_SOCKS_STATS_A_FAIL_CLOSED: frames of the VM dropped because no
+ *	daemon was attached (the segments reset included)
+ * @VTL_SOCKS_STATS_A_FILTERED: frames of the VM dropped as not proxied
+ *	(UDP other than DNS, ICMP, IPv6 when dropped, other protocols)
+ * @VTL_SOCKS_STATS_A_TO_VM_DROPPED: frames from the network toward the VM
+ *	dropped
+ * @__VTL_SOCKS_STATS_A_MAX: sentinel
+ */
+enum vtl_socks_stats_attr {
+	VTL_SOCKS_STATS_A_UNSPEC,
+	VTL_SOCKS_STATS_A_PAD,
+	VTL_SOCKS_STATS_A_UP,
+	VTL_SOCKS_STATS_A_ARP_REPLIES,
+	VTL_SOCKS_STATS_A_RESETS,
+	VTL_SOCKS_STATS_A_FAIL_CLOSED,
+	VTL_SOCKS_STATS_A_FILTERED,
+	VTL_SOCKS_STATS_A_TO_VM_DROPPED,
+	__VTL_SOCKS_STATS_A_MAX
+};
+
+#define VTL_SOCKS_STATS_A_MAX (__VTL_SOCKS_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
