@@ -12,6 +12,9 @@
 #   fw-10       VTL standalone with 10 firewall rules from the VM
 #   fw-10k      the same with 10,000 rules (BENCH_FW_RULES)
 #
+# Then bench-socks.sh: a guest's TCP through a SOCKS proxy, VTL's SOCKS
+# service and daemon against redsocks (BENCH_SOCKS=0 skips it).
+#
 # No firewall rule matches the traffic: every packet is looked up in the
 # whole set and ends at the accept policy.  The rules are built to be the
 # classifier's hard case rather than its easy one: each agrees with the
@@ -136,7 +139,6 @@ for round in $(seq "$rounds"); do
 	done
 done
 for ns in g h r; do ip netns del $ns; done
-rmmod vtl
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 echo
@@ -160,3 +162,7 @@ echo "fw-10k / fw-10 ($fw_rules rules / 10 rules): $(ratio "${pps[fw-10k]}" "${p
 echo
 echo "targets: vtl >= 1.00x bridge pps, vtl-bridge >= 0.95x, TCP within 5%;"
 echo "         fw-10k near fw-10 (lookup cost does not grow with the rules)"
+
+# The SOCKS peer comparison: VTL and its daemon against redsocks.
+[ "${BENCH_SOCKS:-1}" = 0 ] || scripts/bench-socks.sh
+rmmod vtl

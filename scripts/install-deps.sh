@@ -32,6 +32,9 @@ packages=(
 	# SOCKS proxies for selftests/socks.sh (run by hand there, never as
 	# services: nothing starts services in the VM)
 	microsocks dante-server tor
+	# make bench's peer for the SOCKS comparison: redsocks behind an nft
+	# redirect
+	redsocks nftables
 )
 
 dry_run=0

@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The SOCKS benchmark, inside the VM (run by bench-vm.sh, vtl.ko loaded):
+# a guest's TCP sent through microsocks by redsocks (an nft redirect to it,
+# the usual way to proxy a VM transparently) and by VTL (the SOCKS service
+# and `vtlctl daemon`), measured in the same boot, interleaved round by
+# round; the best round of each counts.
+#
+#   g (guest) 10.10.0.2 --vmif-- h (host) 10.11.0.1 --up0-- r 10.11.0.2
+#                                microsocks 127.0.0.1:1080
+#   redsocks  h: nft redirects vmif's TCP to redsocks :12345 -> microsocks
+#   vtl       h: vmif is a VTL port with "socks add ... proxy microsocks";
+#                the daemon plays every TCP peer of the guest
+#
+# Figures: iperf3 throughput each way (guest to r and back), connections
+# per second (8 clients each opening a connection, one byte each way,
+# closing, for BENCH_SECS), and the CPU time the proxying process (redsocks
+# or the daemon) spent per megabyte moved.  Emulated timings are not
+# hardware numbers: read the ratios.
+set -eu
+vtlctl=$PWD/vtlctl/vtlctl
+secs=${BENCH_SECS:-5}
+rounds=${BENCH_ROUNDS:-3}
+modes=${BENCH_SOCKS_MODES:-redsocks vtl}
+REMOTE=10.11.0.2
+declare -A up down cps cpu
+pids=()
+
+modprobe -a veth nf_tables nft_redir nf_nat 2>/dev/null || true
+conf=$(mktemp)
+cat >"$conf" <<EOF
+base { log_info = off; log = stderr; daemon = off; redirector = iptables; }
+redsocks {
+	local_ip = 0.0.0.0; local_port = 12345;
+	ip = 127.0.0.1; port = 1080; type = socks5;
+}
+EOF
+
+stop_all() {
+	local p
+
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+	for ns in g h r; do ip netns del $ns 2>/dev/null || true; done
+}
+trap 'stop_all; rm -f "$conf"' EXIT
+
+# wait_for CMD...: poll until CMD succeeds (10 s).
+wait_for() {
+	local i
+
+	for i in $(seq 200); do "$@" && return 0; sleep 0.05; done
+	echo "# timed out waiting for: $*" >&2
+	return 1
+}
+
+listening() { ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q .; }
+ring_attached() {
+	$vtlctl -n h -j -s port show dev vmif |
+		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[0]["ring"]["attached"] else 1)'
+}
+
+# setup MODE: the namespaces, microsocks, and redsocks or VTL; prints the
+# proxying process's pid.
+setup() {
+	stop_all
+	for ns in g h r; do ip netns add $ns; ip -n $ns link set lo up; done
+	ip -n h link add vmif type veth peer name eth0 netns g
+	ip -n h link add up0 type veth peer name eth0 netns r
+	ip -n g addr add 10.10.0.2/24 dev eth0
+	ip -n h addr add 10.10.0.1/24 dev vmif
+	ip -n h addr add 10.11.0.1/24 dev up0
+	ip -n r addr add $REMOTE/24 dev eth0
+	for l in "g eth0" "h vmif" "h up0" "r eth0"; do
+		# shellcheck disable=SC2086
+		ip -n ${l% *} link set ${l#* } up
+	done
+	ip -n g route add default via 10.10.0.1
+	ip netns exec h microsocks -i 127.0.0.1 -p 1080 </dev/null >/dev/null 2>&1 &
+	pids+=($!)
+	wait_for listening h 1080
+	case $1 in
+	redsocks)
+		ip netns exec h nft -f - <<-EOF
+		table ip bench {
+			chain pre {
+				type nat hook prerouting priority dstnat;
+				iifname "vmif" ip protocol tcp redirect to :12345
+			}
+		}
+		EOF
+		ip netns exec h redsocks -c "$conf" </dev/null >/dev/null 2>&1 &
+		pids+=($!)
+		wait_for listening h 12345
+		;;
+	vtl)
+		$vtlctl -n h port add dev vmif
+		$vtlctl -n h socks add dev vmif proxy 127.0.0.1:1080
+		$vtlctl -n h daemon </dev/null 2>/dev/null &
+		pids+=($!)
+		wait_for ring_attached
+		;;
+	esac
+	proxy_pid=${pids[-1]}
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# iperf DIR: bit/s received, and adds the bytes moved to $moved.
+iperf() {
+	local j
+
+	ip netns exec r iperf3 -s -1 </dev/null >/dev/null 2>&1 &
+	wait_for listening r 5201
+	j=$(ip netns exec g iperf3 -c $REMOTE -t "$secs" -J ${1:+"$1"} </dev/null)
+	wait $! || true
+	python3 -c 'import json,sys
+e = json.loads(sys.argv[1])["end"]["sum_received"]
+print(int(e["bits_per_second"]), int(e["bytes"]))' "$j"
+}
+
+# Connections per second: 8 clients, each a loop of connect, one byte each
+# way, close.
+CPS_PY='
+import socket, sys, threading, time
+mode, addr, port, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+if mode == "serve":
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(512)
+    def one(c):
+        with c:
+            if c.recv(1): c.sendall(b"y")
+    while True:
+        c, _ = s.accept(); threading.Thread(target=one, args=(c,), daemon=True).start()
+n = [0] * 8
+end = time.monotonic() + secs
+def client(i):
+    while time.monotonic() < end:
+        with socket.create_connection((addr, port), timeout=10) as c:
+            c.sendall(b"x")
+            if c.recv(1) != b"y": raise SystemExit("bad reply")
+        n[i] += 1
+ts = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(int(sum(n) / secs))
+'
+run_cps() {
+	local server r
+
+	ip netns exec r python3 -c "$CPS_PY" serve 0.0.0.0 7000 0 </dev/null &
+	server=$!
+	wait_for listening r 7000
+	r=$(ip netns exec g python3 -c "$CPS_PY" connect $REMOTE 7000 "$secs" </dev/null)
+	kill $server
+	wait $server 2>/dev/null || true
+	echo "$r"
+}
+
+best() { [ "${1:-0}" -gt "${2:-0}" ] && echo "$1" || echo "${2:-0}"; }
+lowest() { [ "${2:-0}" = 0 ] || [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
+
+tick=$(getconf CLK_TCK)
+for round in $(seq "$rounds"); do
+	for m in $modes; do
+		setup "$m"
+		t0=$(cpu_ticks "$proxy_pid")
+		read -r u ub <<<"$(iperf "")"
+		read -r d db <<<"$(iperf -R)"
+		t1=$(cpu_ticks "$proxy_pid")
+		c=$(run_cps)
+		# CPU milliseconds per MB moved by the two transfers.
+		mspm=$(( (t1 - t0) * 1000 / tick * 1048576 / (ub + db) ))
+		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s, $mspm ms CPU/MB"
+		up[$m]=$(best "$u" "${up[$m]:-0}")
+		down[$m]=$(best "$d" "${down[$m]:-0}")
+		cps[$m]=$(best "$c" "${cps[$m]:-0}")
+		cpu[$m]=$(lowest "$mspm" "${cpu[$m]:-0}")
+	done
+done
+stop_all
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
+mbit() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
+echo
+printf '%-10s %12s %12s %10s %14s\n' "SOCKS path" "up Mbit/s" "down Mbit/s" "conn/s" "CPU ms per MB"
+for m in $modes; do
+	printf '%-10s %12s %12s %10d %14d\n' "$m" "$(mbit "${up[$m]}")" \
+		"$(mbit "${down[$m]}")" "${cps[$m]}" "${cpu[$m]}"
+done
+[ "$modes" = "redsocks vtl" ] &&
+	printf '%-10s %12s %12s %10s\n' "vtl/redsocks" "$(ratio "${up[vtl]}" "${up[redsocks]}")" \
+	"$(ratio "${down[vtl]}" "${down[redsocks]}")" "$(ratio "${cps[vtl]}" "${cps[redsocks]}")"
+echo "CPU ms per MB: the daemon's (vtl) or redsocks' own; microsocks' is the same in both."
+echo "targets: vtl >= 1.00x redsocks throughput and conn/s, aiming at 1.5x throughput"
