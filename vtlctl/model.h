@@ -277,4 +277,44 @@ static inline void vtl_tunnel_host_list_free(struct vtl_tunnel_host_list *l)
 	vtl_array_free((void **)&l->hosts, &l->len, &l->cap);
 }
 
+/* A SOCKS service's counters, as enum vtl_socks_stats_attr says. */
+struct vtl_socks_stats {
+	bool present;		/* VTL_SOCKS_A_STATS was returned */
+	uint64_t up, arp_replies, resets, fail_closed, filtered, to_vm_dropped;
+};
+
+/*
+ * A port's SOCKS service, as enum vtl_socks_attr says: a VTL_CMD_SOCKS_NEW
+ * request, a VTL_CMD_SOCKS_GET reply or a "config" notification.  For a
+ * request, @user and @password "" mean none and @dns_prefix_len 0 the
+ * default prefix; @ifname, @mac and @stats are only returned.
+ */
+struct vtl_socks {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint8_t family;			/* AF_INET or AF_INET6: of proxy_addr */
+	uint8_t proxy_addr[16];
+	uint16_t proxy_port;		/* host order */
+	uint8_t version;		/* VTL_SOCKS_V5 or VTL_SOCKS_V4A */
+	char user[256];			/* "" if none */
+	char password[256];		/* "" if none or not returned */
+	uint8_t dns;			/* enum vtl_socks_dns */
+	uint32_t dns_prefix;		/* network order */
+	uint8_t dns_prefix_len;
+	uint8_t ipv6;			/* enum vtl_socks_ipv6 */
+	uint8_t mac[6];
+	struct vtl_socks_stats stats;
+};
+
+struct vtl_socks_list {
+	struct vtl_socks *socks;
+	size_t len;
+	size_t cap;
+};
+
+static inline void vtl_socks_list_free(struct vtl_socks_list *list)
+{
+	vtl_array_free((void **)&list->socks, &list->len, &list->cap);
+}
+
 #endif /* VTLCTL_MODEL_H */

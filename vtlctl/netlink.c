@@ -1294,6 +1294,278 @@ int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list)
 	return dump(nl, VTL_CMD_TUNNEL_GET, 0, 0, &dl, "learned addresses");
 }
 
+/* --- the SOCKS service and the "config" group -------------------------- */
+
+static int put_socks(struct nl_msg *msg, const struct vtl_socks *s)
+{
+	int alen = s->family == AF_INET6 ? 16 : 4;
+
+	if (nla_put_u32(msg, VTL_SOCKS_A_IFINDEX, s->ifindex) < 0 ||
+	    nla_put(msg, VTL_SOCKS_A_PROXY_ADDR, alen, s->proxy_addr) < 0 ||
+	    nla_put_u16(msg, VTL_SOCKS_A_PROXY_PORT, s->proxy_port) < 0)
+		return -EMSGSIZE;
+	if (s->version && nla_put_u8(msg, VTL_SOCKS_A_VERSION, s->version) < 0)
+		return -EMSGSIZE;
+	if (s->user[0] &&
+	    nla_put_string(msg, VTL_SOCKS_A_USER, s->user) < 0)
+		return -EMSGSIZE;
+	if (s->password[0] &&
+	    nla_put_string(msg, VTL_SOCKS_A_PASSWORD, s->password) < 0)
+		return -EMSGSIZE;
+	if (s->dns && nla_put_u8(msg, VTL_SOCKS_A_DNS, s->dns) < 0)
+		return -EMSGSIZE;
+	if (s->dns_prefix_len &&
+	    (nla_put(msg, VTL_SOCKS_A_DNS_PREFIX, 4, &s->dns_prefix) < 0 ||
+	     nla_put_u8(msg, VTL_SOCKS_A_DNS_PREFIX_LEN,
+			s->dns_prefix_len) < 0))
+		return -EMSGSIZE;
+	if (s->ipv6 && nla_put_u8(msg, VTL_SOCKS_A_IPV6, s->ipv6) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Proxy the VM of port @s->ifindex through the proxy @s names. */
+int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtl_socks *s)
+{
+	struct nl_msg *msg = vtl_msg(nl, VTL_CMD_SOCKS_NEW, 0);
+
+	if (msg && put_socks(msg, s)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return simple_request(nl, msg);
+}
+
+int vtl_nl_socks_del(struct vtl_nl *nl, uint32_t ifindex)
+{
+	return simple_request(nl, ifindex_msg(nl, VTL_CMD_SOCKS_DEL, 0,
+					      VTL_SOCKS_A_IFINDEX, ifindex));
+}
+
+static int parse_socks_stats(struct nlattr *nest, struct vtl_socks_stats *st)
+{
+	static const struct nla_policy policy[VTL_SOCKS_STATS_A_MAX + 1] = {
+		[VTL_SOCKS_STATS_A_UP]		  = { .type = NLA_U64 },
+		[VTL_SOCKS_STATS_A_ARP_REPLIES]	  = { .type = NLA_U64 },
+		[VTL_SOCKS_STATS_A_RESETS]	  = { .type = NLA_U64 },
+		[VTL_SOCKS_STATS_A_FAIL_CLOSED]	  = { .type = NLA_U64 },
+		[VTL_SOCKS_STATS_A_FILTERED]	  = { .type = NLA_U64 },
+		[VTL_SOCKS_STATS_A_TO_VM_DROPPED] = { .type = NLA_U64 },
+	};
+	uint64_t val[VTL_SOCKS_STATS_A_MAX + 1];
+	uint32_t present;
+
+	if (parse_scalars(nest, VTL_SOCKS_STATS_A_MAX, policy, val, &present))
+		return -EBADMSG;
+	st->present = true;
+	st->up = val[VTL_SOCKS_STATS_A_UP];
+	st->arp_replies = val[VTL_SOCKS_STATS_A_ARP_REPLIES];
+	st->resets = val[VTL_SOCKS_STATS_A_RESETS];
+	st->fail_closed = val[VTL_SOCKS_STATS_A_FAIL_CLOSED];
+	st->filtered = val[VTL_SOCKS_STATS_A_FILTERED];
+	st->to_vm_dropped = val[VTL_SOCKS_STATS_A_TO_VM_DROPPED];
+	return 0;
+}
+
+/*
+ * A VTL_CMD_SOCKS_* message of the kernel into @s: a GET reply or a NEW
+ * notification (@full: the proxy is required), a DEL notification (the
+ * ifindex only).  Attributes newer than this program are ignored.
+ */
+static int parse_socks_hdr(struct nlmsghdr *nlh, struct vtl_socks *s,
+			   bool full)
+{
+	static const struct nla_policy policy[VTL_SOCKS_A_MAX + 1] = {
+		[VTL_SOCKS_A_IFINDEX]	     = { .type = NLA_U32 },
+		[VTL_SOCKS_A_IFNAME]	     = { .type = NLA_STRING,
+						 .maxlen = IF_NAMESIZE },
+		[VTL_SOCKS_A_PROXY_ADDR]     = { .type = NLA_UNSPEC },
+		[VTL_SOCKS_A_PROXY_PORT]     = { .type = NLA_U16 },
+		[VTL_SOCKS_A_VERSION]	     = { .type = NLA_U8 },
+		[VTL_SOCKS_A_USER]	     = { .type = NLA_STRING,
+						 .maxlen = 256 },
+		[VTL_SOCKS_A_PASSWORD]	     = { .type = NLA_STRING,
+						 .maxlen = 256 },
+		[VTL_SOCKS_A_DNS]	     = { .type = NLA_U8 },
+		[VTL_SOCKS_A_DNS_PREFIX]     = { .type = NLA_UNSPEC },
+		[VTL_SOCKS_A_DNS_PREFIX_LEN] = { .type = NLA_U8 },
+		[VTL_SOCKS_A_IPV6]	     = { .type = NLA_U8 },
+		[VTL_SOCKS_A_MAC]	     = { .type = NLA_UNSPEC },
+		[VTL_SOCKS_A_STATS]	     = { .type = NLA_NESTED },
+	};
+	struct nlattr *tb[VTL_SOCKS_A_MAX + 1], *a;
+	bool has_mac = false;
+
+	memset(s, 0, sizeof(*s));
+	if (genlmsg_parse(nlh, 0, tb, VTL_SOCKS_A_MAX, policy) < 0 ||
+	    !tb[VTL_SOCKS_A_IFINDEX])
+		return -EBADMSG;
+	s->ifindex = nla_get_u32(tb[VTL_SOCKS_A_IFINDEX]);
+	if (!full)
+		return 0;
+	a = tb[VTL_SOCKS_A_PROXY_ADDR];
+	if (!a || !tb[VTL_SOCKS_A_PROXY_PORT] ||
+	    (nla_len(a) != 4 && nla_len(a) != 16))
+		return -EBADMSG;
+	s->family = nla_len(a) == 4 ? AF_INET : AF_INET6;
+	memcpy(s->proxy_addr, nla_data(a), nla_len(a));
+	s->proxy_port = nla_get_u16(tb[VTL_SOCKS_A_PROXY_PORT]);
+	if (tb[VTL_SOCKS_A_IFNAME])
+		nla_strlcpy(s->ifname, tb[VTL_SOCKS_A_IFNAME],
+			    sizeof(s->ifname));
+	s->version = tb[VTL_SOCKS_A_VERSION] ?
+		     nla_get_u8(tb[VTL_SOCKS_A_VERSION]) : VTL_SOCKS_V5;
+	if (tb[VTL_SOCKS_A_USER])
+		nla_strlcpy(s->user, tb[VTL_SOCKS_A_USER], sizeof(s->user));
+	if (tb[VTL_SOCKS_A_PASSWORD])
+		nla_strlcpy(s->password, tb[VTL_SOCKS_A_PASSWORD],
+			    sizeof(s->password));
+	s->dns = tb[VTL_SOCKS_A_DNS] ? nla_get_u8(tb[VTL_SOCKS_A_DNS]) :
+				       VTL_SOCKS_DNS_AUTOMAP;
+	a = tb[VTL_SOCKS_A_DNS_PREFIX];
+	if (a) {
+		if (nla_len(a) != 4)
+			return -EBADMSG;
+		memcpy(&s->dns_prefix, nla_data(a), 4);
+	}
+	if (tb[VTL_SOCKS_A_DNS_PREFIX_LEN])
+		s->dns_prefix_len = nla_get_u8(tb[VTL_SOCKS_A_DNS_PREFIX_LEN]);
+	if (s->dns_prefix_len > 32)
+		return -EBADMSG;
+	s->ipv6 = tb[VTL_SOCKS_A_IPV6] ? nla_get_u8(tb[VTL_SOCKS_A_IPV6]) :
+					 VTL_SOCKS_IPV6_DROP;
+	if (get_mac(tb[VTL_SOCKS_A_MAC], &has_mac, s->mac) ||
+	    (tb[VTL_SOCKS_A_STATS] &&
+	     parse_socks_stats(tb[VTL_SOCKS_A_STATS], &s->stats)))
+		return -EBADMSG;
+	return 0;
+}
+
+static int parse_socks(struct nl_msg *msg, void *item)
+{
+	return parse_socks_hdr(nlmsg_hdr(msg), item, true);
+}
+
+struct one_socks {
+	struct vtl_socks *s;
+	bool found;
+};
+
+static int parse_one_socks(struct nl_msg *msg, void *arg)
+{
+	struct one_socks *one = arg;
+	int err;
+
+	if (one->found)		/* a doit answers once */
+		return -EBADMSG;
+	err = parse_socks(msg, one->s);
+	if (!err)
+		one->found = true;
+	return err;
+}
+
+/* The SOCKS service of the port @ifindex, with its counters. */
+int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
+		     struct vtl_socks *s)
+{
+	struct nl_msg *msg = ifindex_msg(nl, VTL_CMD_SOCKS_GET, 0,
+					 VTL_SOCKS_A_IFINDEX, ifindex);
+	struct one_socks one = { .s = s };
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = transact(nl, msg, parse_one_socks, &one, NULL);
+	nlmsg_free(msg);
+	if (!err && !one.found) {
+		set_msg(nl, "the kernel sent no SOCKS service");
+		err = -EBADMSG;
+	}
+	return err;
+}
+
+/* The SOCKS service of every port of the namespace that has one. */
+int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list)
+{
+	struct dump_list dl = DUMP_LIST(list, socks, parse_socks);
+
+	return dump(nl, VTL_CMD_SOCKS_GET, 0, 0, &dl, "ports");
+}
+
+/* What vtl_nl_monitor_read() reads into, and passes on. */
+struct monitor {
+	struct vtl_nl *nl;
+	void (*cb)(uint8_t cmd, const struct vtl_socks *s, void *arg);
+	void *arg;
+	int err;
+};
+
+static int on_notification(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct monitor *m = arg;
+	struct genlmsghdr *g;
+	struct vtl_socks s;
+
+	if (nlh->nlmsg_type != m->nl->family ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return NL_SKIP;
+	g = nlmsg_data(nlh);
+	if (g->cmd != VTL_CMD_SOCKS_NEW && g->cmd != VTL_CMD_SOCKS_DEL)
+		return NL_SKIP;		/* newer than us */
+	if (parse_socks_hdr(nlh, &s, g->cmd == VTL_CMD_SOCKS_NEW)) {
+		if (!m->err) {
+			m->err = -EBADMSG;
+			set_msg(m->nl, "the kernel's notification is malformed");
+		}
+		return NL_SKIP;
+	}
+	m->cb(g->cmd, &s, m->arg);
+	return NL_OK;
+}
+
+int vtl_nl_monitor_read(struct vtl_nl *nl,
+			void (*cb)(uint8_t cmd, const struct vtl_socks *s,
+				   void *arg),
+			void *arg)
+{
+	struct monitor m = { .nl = nl, .cb = cb, .arg = arg };
+	struct nl_cb *base, *ncb;
+	int ret;
+
+	nl->msg[0] = '\0';
+	base = nl_socket_get_cb(nl->sk);
+	ncb = nl_cb_clone(base);
+	nl_cb_put(base);
+	if (!ncb)
+		return -ENOMEM;
+	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_notification, &m);
+	for (;;) {
+		errno = 0;
+		ret = nl_recvmsgs(nl->sk, ncb);
+		if (ret >= 0)
+			continue;
+		if (ret == -NLE_AGAIN || ret == -NLE_INTR) {
+			ret = 0;
+		} else if (ret == -NLE_NOMEM && errno == ENOBUFS) {
+			/* recvmsg()'s ENOBUFS: the kernel dropped some */
+			set_msg(nl, "notifications were lost: the socket's buffer overran");
+			ret = -ENOBUFS;
+		} else {
+			set_msg(nl, nl_geterror(ret));
+			ret = -EIO;
+		}
+		break;
+	}
+	nl_cb_put(ncb);
+	return ret ? ret : m.err;
+}
+
+int vtl_nl_monitor_fd(const struct vtl_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
 /* Print "Error: [@what: ]<why>." for a failure of a request. */
 void vtl_nl_perror(const struct vtl_nl *nl, const char *what, int err)
 {
@@ -1313,8 +1585,45 @@ static void set_flag(struct nl_sock *sk, int opt)
 			 sizeof(one));
 }
 
-/* Connect and find the family; reports its own failures. */
-int vtl_nl_open(struct vtl_nl **nlp)
+/*
+ * Join the family's "config" group, and make the socket a listener's:
+ * non-blocking, no sequence numbers (notifications have none).
+ */
+static int join_config(struct vtl_nl *nl)
+{
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, VTL_GENL_NAME, VTL_MCGRP_CONFIG);
+	if (grp < 0) {
+		if (grp == -NLE_OBJ_NOTFOUND) {
+			vtl_err("the vtl kernel module has no \"%s\" multicast group: it is older than this vtlctl.",
+				VTL_MCGRP_CONFIG);
+			return -ENOENT;
+		}
+		vtl_err("cannot find the \"%s\" multicast group: %s.",
+			VTL_MCGRP_CONFIG, nl_geterror(grp));
+		return -EIO;
+	}
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err < 0) {
+		/* libnl's code says less than setsockopt()'s errno */
+		err = errno ? -errno : -EIO;
+		vtl_err("cannot join the \"%s\" multicast group: %s.",
+			VTL_MCGRP_CONFIG, strerror(-err));
+		return err;
+	}
+	nl_socket_disable_seq_check(nl->sk);
+	err = nl_socket_set_nonblocking(nl->sk);
+	if (err < 0) {
+		vtl_err("cannot make the netlink socket non-blocking: %s.",
+			nl_geterror(err));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Connect and find the family (and join the "config" group if @monitor). */
+static int nl_open(struct vtl_nl **nlp, bool monitor)
 {
 	struct vtl_nl *nl;
 	int err;
@@ -1349,6 +1658,11 @@ int vtl_nl_open(struct vtl_nl **nlp)
 		}
 		goto err_free_sk;
 	}
+	if (monitor) {
+		err = join_config(nl);
+		if (err)
+			goto err_free_sk;
+	}
 	*nlp = nl;
 	return 0;
 
@@ -1361,6 +1675,18 @@ err_free_nl:
 err_nomem:
 	vtl_err("%s.", strerror(ENOMEM));
 	return -ENOMEM;
+}
+
+/* Connect and find the family; reports its own failures. */
+int vtl_nl_open(struct vtl_nl **nlp)
+{
+	return nl_open(nlp, false);
+}
+
+/* The same, subscribed to the "config" group, for vtl_nl_monitor_read(). */
+int vtl_nl_monitor_open(struct vtl_nl **nlp)
+{
+	return nl_open(nlp, true);
 }
 
 void vtl_nl_close(struct vtl_nl *nl)

@@ -51,4 +51,34 @@ int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on);
 int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on);
 int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list);
 
+int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtl_socks *s);
+int vtl_nl_socks_del(struct vtl_nl *nl, uint32_t ifindex);
+int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
+		     struct vtl_socks *s);
+int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list);
+
+/*
+ * The daemon's view of configuration changes: a socket of its own,
+ * subscribed to the family's "config" multicast group (VTL_MCGRP_CONFIG),
+ * non-blocking, for nothing but vtl_nl_monitor_read() (and close).
+ * vtl_nl_monitor_open() reports its own failures, like vtl_nl_open(): a
+ * module without the group is named as such (-ENOENT), a caller without
+ * CAP_NET_ADMIN is refused by the kernel (-EPERM).
+ */
+int vtl_nl_monitor_open(struct vtl_nl **nlp);
+int vtl_nl_monitor_fd(const struct vtl_nl *nl);
+/*
+ * Read what is pending, without blocking, and call @cb for each
+ * VTL_CMD_SOCKS_NEW (@s filled as a GET fills it, without the counters; the
+ * password only if the kernel sent it, see uapi/linux/vtl.h) and each
+ * VTL_CMD_SOCKS_DEL (@s->ifindex only, the rest zero).  Return 0, or a
+ * negative errno: -ENOBUFS when notifications were lost (the socket's
+ * buffer overran): the caller must dump again; -EBADMSG when one was
+ * malformed (the others were still passed to @cb).
+ */
+int vtl_nl_monitor_read(struct vtl_nl *nl,
+			void (*cb)(uint8_t cmd, const struct vtl_socks *s,
+				   void *arg),
+			void *arg);
+
 #endif /* VTLCTL_NETLINK_H */

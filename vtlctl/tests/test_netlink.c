@@ -21,24 +21,39 @@
 
 static int fake_genl_connect(struct nl_sock *sk);
 static int fake_genl_ctrl_resolve(struct nl_sock *sk, const char *name);
+static int fake_genl_ctrl_resolve_grp(struct nl_sock *sk, const char *name,
+				      const char *grp);
+static int fake_add_membership(struct nl_sock *sk, int group, ...);
+static int fake_set_nonblocking(const struct nl_sock *sk);
 
 #define genl_connect fake_genl_connect
 #define genl_ctrl_resolve fake_genl_ctrl_resolve
+#define genl_ctrl_resolve_grp fake_genl_ctrl_resolve_grp
+#define nl_socket_add_membership fake_add_membership
+#define nl_socket_set_nonblocking fake_set_nonblocking
 #include "../netlink.c"
 #undef genl_connect
 #undef genl_ctrl_resolve
+#undef genl_ctrl_resolve_grp
+#undef nl_socket_add_membership
+#undef nl_socket_set_nonblocking
 
 #include "port.h"
 #include "vtlctl.h"
 #include <arpa/inet.h>
 
 #define FAKE_FAMILY 0x42
+#define FAKE_GROUP 0x17
 #define FAKE_QUEUE 32
 
 /* The fake kernel: the request it last got, and the datagrams it queued. */
 static struct {
 	bool on;		/* else: the real libnl functions */
 	bool no_family;
+	bool no_group;		/* the family has no "config" group */
+	int group;		/* the group joined, 0: none */
+	bool nonblocking;
+	int recv_errno;		/* the next recv fails with this errno */
 	void (*respond)(void);	/* builds the replies to a request */
 	int requests;
 	unsigned char *req;	/* copy of the last request */
@@ -95,6 +110,12 @@ static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 
 	(void)sk;
 	(void)creds;
+	if (fk.recv_errno) {
+		/* as libnl's nl_recv() reports a failed recvmsg() */
+		errno = fk.recv_errno;
+		fk.recv_errno = 0;
+		return -nl_syserr2nlerr(errno);
+	}
 	if (fk.head == fk.tail)
 		return -NLE_AGAIN;	/* the real one would block forever */
 	len = fk.len[fk.head];
@@ -123,6 +144,31 @@ static int fake_genl_ctrl_resolve(struct nl_sock *sk, const char *name)
 	if (!fk.on)
 		return genl_ctrl_resolve(sk, name);
 	return fk.no_family ? -NLE_OBJ_NOTFOUND : FAKE_FAMILY;
+}
+
+static int fake_genl_ctrl_resolve_grp(struct nl_sock *sk, const char *name,
+				      const char *grp)
+{
+	if (!fk.on)
+		return genl_ctrl_resolve_grp(sk, name, grp);
+	if (fk.no_family || fk.no_group || strcmp(name, VTL_GENL_NAME) ||
+	    strcmp(grp, VTL_MCGRP_CONFIG))
+		return -NLE_OBJ_NOTFOUND;
+	return FAKE_GROUP;
+}
+
+static int fake_add_membership(struct nl_sock *sk, int group, ...)
+{
+	(void)sk;
+	fk.group = group;
+	return 0;
+}
+
+static int fake_set_nonblocking(const struct nl_sock *sk)
+{
+	(void)sk;
+	fk.nonblocking = true;
+	return 0;
 }
 
 /* Append @m to the datagram being built, and free it. */
@@ -1740,6 +1786,291 @@ static void test_port_show_rw(void)
 	CHECK(ret == 1 && !out.buf[0], "port show, malformed rewrite: exit 1");
 }
 
+/* --- the SOCKS service and the "config" group -------------------------- */
+
+/* A SOCKS service of port 7 as the kernel sends it (@seq 0: notified). */
+static struct nl_msg *mk_socks(uint8_t cmd, uint32_t seq, int flags,
+			       bool full)
+{
+	static const uint8_t proxy[4] = { 192, 0, 2, 1 };
+	static const uint8_t prefix[4] = { 10, 192, 0, 0 };
+	static const uint8_t mac[6] = VTL_SOCKS_FAKE_MAC;
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(m, 0, seq, FAKE_FAMILY, 0, flags, cmd, VTL_GENL_VERSION);
+	nla_put_u32(m, VTL_SOCKS_A_IFINDEX, 7);
+	if (!full)
+		return m;
+	nla_put_string(m, VTL_SOCKS_A_IFNAME, "vm7");
+	nla_put(m, VTL_SOCKS_A_PROXY_ADDR, 4, proxy);
+	nla_put_u16(m, VTL_SOCKS_A_PROXY_PORT, 1080);
+	nla_put_u8(m, VTL_SOCKS_A_VERSION, VTL_SOCKS_V5);
+	nla_put_string(m, VTL_SOCKS_A_USER, "alice");
+	nla_put_string(m, VTL_SOCKS_A_PASSWORD, "secret");
+	nla_put_u8(m, VTL_SOCKS_A_DNS, VTL_SOCKS_DNS_AUTOMAP);
+	nla_put(m, VTL_SOCKS_A_DNS_PREFIX, 4, prefix);
+	nla_put_u8(m, VTL_SOCKS_A_DNS_PREFIX_LEN, 10);
+	nla_put_u8(m, VTL_SOCKS_A_IPV6, VTL_SOCKS_IPV6_PROXY);
+	nla_put(m, VTL_SOCKS_A_MAC, 6, mac);
+	if (cmd == VTL_CMD_SOCKS_GET) {
+		nest = nla_nest_start(m, VTL_SOCKS_A_STATS);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_UP, 1);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_ARP_REPLIES, 2);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_RESETS, 3);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_FAIL_CLOSED, 4);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_FILTERED, 5);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_TO_VM_DROPPED, 6);
+		nla_put_u64(m, VTL_SOCKS_STATS_A_MAX + 1, 9);	/* newer */
+		nla_nest_end(m, nest);
+	}
+	nla_put_u32(m, VTL_SOCKS_A_MAX + 1, 7);	/* newer: ignored */
+	return m;
+}
+
+static void socks_get_ok(void)
+{
+	add(mk_socks(VTL_CMD_SOCKS_GET, req_hdr()->nlmsg_seq, 0, true));
+	send_dgram();
+	ack_ok();
+}
+
+static void socks_dump_ok(void)
+{
+	fk.dumps++;
+	add(mk_socks(VTL_CMD_SOCKS_GET, req_hdr()->nlmsg_seq, NLM_F_MULTI,
+		     true));
+	add(mk_socks(VTL_CMD_SOCKS_GET, req_hdr()->nlmsg_seq, NLM_F_MULTI,
+		     true));
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+/* A reply without the proxy's port. */
+static void socks_get_malformed(void)
+{
+	static const uint8_t proxy[4] = { 192, 0, 2, 1 };
+	struct nl_msg *m = mk_reply(VTL_CMD_SOCKS_GET, 0);
+
+	nla_put_u32(m, VTL_SOCKS_A_IFINDEX, 7);
+	nla_put(m, VTL_SOCKS_A_PROXY_ADDR, 4, proxy);
+	add(m);
+	send_dgram();
+	ack_ok();
+}
+
+static void socks_eexist(void)
+{
+	add(mk_err(-EEXIST, "the port already has a SOCKS service", true));
+	send_dgram();
+}
+
+static bool is_socks7(const struct vtl_socks *s, bool stats)
+{
+	static const uint8_t mac[6] = VTL_SOCKS_FAKE_MAC;
+
+	return s->ifindex == 7 && !strcmp(s->ifname, "vm7") &&
+	       s->family == AF_INET && s->proxy_addr[0] == 192 &&
+	       s->proxy_addr[3] == 1 && s->proxy_port == 1080 &&
+	       s->version == VTL_SOCKS_V5 && !strcmp(s->user, "alice") &&
+	       !strcmp(s->password, "secret") &&
+	       s->dns == VTL_SOCKS_DNS_AUTOMAP &&
+	       s->dns_prefix == htonl(0x0ac00000) && s->dns_prefix_len == 10 &&
+	       s->ipv6 == VTL_SOCKS_IPV6_PROXY && !memcmp(s->mac, mac, 6) &&
+	       s->stats.present == stats &&
+	       (!stats || (s->stats.up == 1 && s->stats.arp_replies == 2 &&
+			   s->stats.resets == 3 && s->stats.fail_closed == 4 &&
+			   s->stats.filtered == 5 &&
+			   s->stats.to_vm_dropped == 6));
+}
+
+static void test_socks_requests(void)
+{
+	struct vtl_socks s = { .ifindex = 7, .family = AF_INET,
+			       .proxy_addr = { 192, 0, 2, 1 },
+			       .proxy_port = 9050, .version = VTL_SOCKS_V5,
+			       .user = "alice", .password = "secret",
+			       .dns = VTL_SOCKS_DNS_AUTOMAP,
+			       .dns_prefix = htonl(0x0a000000),
+			       .dns_prefix_len = 8,
+			       .ipv6 = VTL_SOCKS_IPV6_PROXY };
+	static const uint8_t proxy[4] = { 192, 0, 2, 1 };
+	static const uint8_t prefix[4] = { 10 };
+	struct nlattr *tb[VTL_SOCKS_A_MAX + 1];
+	struct vtl_socks_list list = { 0 };
+	struct vtl_nl *nl = open_fake(ack_ok);
+	struct vtl_socks got;
+	struct capture cap;
+	uint8_t v6[16];
+	int err;
+
+	err = vtl_nl_socks_new(nl, &s);
+	req_attrs(tb, VTL_SOCKS_A_MAX);
+	CHECK(!err && fk.cmd == VTL_CMD_SOCKS_NEW && (fk.flags & NLM_F_ACK) &&
+	      has_u32(tb[VTL_SOCKS_A_IFINDEX], 7) &&
+	      has_bytes(tb[VTL_SOCKS_A_PROXY_ADDR], proxy, 4) &&
+	      has_u16(tb[VTL_SOCKS_A_PROXY_PORT], 9050) &&
+	      has_u8(tb[VTL_SOCKS_A_VERSION], VTL_SOCKS_V5),
+	      "socks new: port, proxy, version");
+	CHECK(has_bytes(tb[VTL_SOCKS_A_USER], "alice", 6) &&
+	      has_bytes(tb[VTL_SOCKS_A_PASSWORD], "secret", 7) &&
+	      has_u8(tb[VTL_SOCKS_A_DNS], VTL_SOCKS_DNS_AUTOMAP) &&
+	      has_bytes(tb[VTL_SOCKS_A_DNS_PREFIX], prefix, 4) &&
+	      has_u8(tb[VTL_SOCKS_A_DNS_PREFIX_LEN], 8) &&
+	      has_u8(tb[VTL_SOCKS_A_IPV6], VTL_SOCKS_IPV6_PROXY) &&
+	      !tb[VTL_SOCKS_A_MAC] && !tb[VTL_SOCKS_A_STATS],
+	      "socks new: credentials, DNS, IPv6, nothing returned-only");
+
+	inet_pton(AF_INET6, "2001:db8::1", v6);
+	s = (struct vtl_socks){ .ifindex = 7, .family = AF_INET6,
+				.proxy_port = 1080 };
+	memcpy(s.proxy_addr, v6, 16);
+	err = vtl_nl_socks_new(nl, &s);
+	req_attrs(tb, VTL_SOCKS_A_MAX);
+	CHECK(!err && has_bytes(tb[VTL_SOCKS_A_PROXY_ADDR], v6, 16) &&
+	      !tb[VTL_SOCKS_A_VERSION] && !tb[VTL_SOCKS_A_USER] &&
+	      !tb[VTL_SOCKS_A_PASSWORD] && !tb[VTL_SOCKS_A_DNS] &&
+	      !tb[VTL_SOCKS_A_DNS_PREFIX] && !tb[VTL_SOCKS_A_DNS_PREFIX_LEN] &&
+	      !tb[VTL_SOCKS_A_IPV6],
+	      "socks new: an IPv6 proxy; nothing not given is sent");
+
+	fk.respond = socks_eexist;
+	err = vtl_nl_socks_new(nl, &s);
+	capture_begin(&cap, 2);
+	vtl_nl_perror(nl, "vm7", err);
+	CHECK_STR(capture_end(&cap),
+		  "Error: vm7: the port already has a SOCKS service.\n",
+		  "socks new, EEXIST: the kernel's words");
+	CHECK(err == -EEXIST, "socks new, EEXIST: -EEXIST");
+
+	fk.respond = ack_ok;
+	err = vtl_nl_socks_del(nl, 7);
+	req_attrs(tb, VTL_SOCKS_A_MAX);
+	CHECK(!err && fk.cmd == VTL_CMD_SOCKS_DEL &&
+	      has_u32(tb[VTL_SOCKS_A_IFINDEX], 7) &&
+	      !tb[VTL_SOCKS_A_PROXY_ADDR], "socks del: the ifindex only");
+
+	fk.respond = socks_get_ok;
+	err = vtl_nl_socks_get(nl, 7, &got);
+	CHECK(!err && fk.cmd == VTL_CMD_SOCKS_GET && fk.ifindex == 7 &&
+	      !(fk.flags & NLM_F_DUMP), "socks get: a doit for port 7");
+	CHECK(is_socks7(&got, true), "socks get: every field parsed");
+
+	fk.respond = socks_get_malformed;
+	err = vtl_nl_socks_get(nl, 7, &got);
+	CHECK(err == -EBADMSG && fk.head == fk.tail,
+	      "socks get: no proxy port: -EBADMSG, read to the ACK");
+	fk.respond = get_nothing;
+	err = vtl_nl_socks_get(nl, 7, &got);
+	CHECK(err == -EBADMSG, "socks get: no reply: -EBADMSG");
+
+	fk.respond = socks_dump_ok;
+	err = vtl_nl_socks_dump(nl, &list);
+	CHECK(!err && (fk.flags & NLM_F_DUMP) && !fk.ifindex &&
+	      list.len == 2 && is_socks7(&list.socks[1], true),
+	      "socks dump: two services");
+	fk.respond = dump_empty;
+	err = vtl_nl_socks_dump(nl, &list);
+	CHECK(!err && !list.len, "socks dump: none");
+	vtl_socks_list_free(&list);
+	vtl_nl_close(nl);
+}
+
+/* What a monitor's callback was given. */
+static struct {
+	int calls;
+	uint8_t cmd[4];
+	struct vtl_socks s[4];
+} seen;
+
+static void on_config(uint8_t cmd, const struct vtl_socks *s, void *arg)
+{
+	(void)arg;
+	if (seen.calls < 4) {
+		seen.cmd[seen.calls] = cmd;
+		seen.s[seen.calls] = *s;
+	}
+	seen.calls++;
+}
+
+static void test_monitor(void)
+{
+	struct vtl_nl *nl = NULL;
+	struct capture cap;
+	struct nl_msg *m;
+	int err;
+
+	drain();
+	fk.on = true;
+	fk.no_family = false;
+	fk.no_group = true;
+	fk.respond = NULL;
+	capture_begin(&cap, 2);
+	err = vtl_nl_monitor_open(&nl);
+	CHECK_STR(capture_end(&cap),
+		  "Error: the vtl kernel module has no \"config\" multicast group: it is older than this vtlctl.\n",
+		  "monitor: no group: message");
+	CHECK(err == -ENOENT && !nl, "monitor: no group: -ENOENT");
+
+	fk.no_group = false;
+	fk.group = 0;
+	fk.nonblocking = false;
+	err = vtl_nl_monitor_open(&nl);
+	CHECK(!err && nl && fk.group == FAKE_GROUP && fk.nonblocking,
+	      "monitor: joins the group, non-blocking");
+	if (!nl)
+		return;
+	CHECK(vtl_nl_monitor_fd(nl) == nl_socket_get_fd(nl->sk),
+	      "monitor: its fd");
+
+	memset(&seen, 0, sizeof(seen));
+	err = vtl_nl_monitor_read(nl, on_config, NULL);
+	CHECK(!err && !seen.calls, "monitor: nothing pending: 0, no call");
+
+	add(mk_socks(VTL_CMD_SOCKS_NEW, 0, 0, true));
+	send_dgram();
+	/* another command of the family, from a newer kernel: skipped */
+	add(mk_socks(VTL_CMD_SOCKS_GET, 0, 0, true));
+	send_dgram();
+	add(mk_socks(VTL_CMD_SOCKS_DEL, 0, 0, false));
+	send_dgram();
+	err = vtl_nl_monitor_read(nl, on_config, NULL);
+	CHECK(!err && seen.calls == 2 && fk.head == fk.tail,
+	      "monitor: a NEW and a DEL, all read");
+	CHECK(seen.cmd[0] == VTL_CMD_SOCKS_NEW &&
+	      is_socks7(&seen.s[0], false), "monitor: NEW: the config");
+	CHECK(seen.cmd[1] == VTL_CMD_SOCKS_DEL && seen.s[1].ifindex == 7 &&
+	      !seen.s[1].family && !seen.s[1].proxy_port,
+	      "monitor: DEL: the ifindex only");
+
+	/* a NEW without its proxy, then a good DEL */
+	memset(&seen, 0, sizeof(seen));
+	m = mk_reply(VTL_CMD_SOCKS_NEW, 0);
+	nla_put_u32(m, VTL_SOCKS_A_IFINDEX, 7);
+	add(m);
+	add(mk_socks(VTL_CMD_SOCKS_DEL, 0, 0, false));
+	send_dgram();
+	err = vtl_nl_monitor_read(nl, on_config, NULL);
+	CHECK(err == -EBADMSG && seen.calls == 1 &&
+	      seen.cmd[0] == VTL_CMD_SOCKS_DEL,
+	      "monitor: a malformed NEW: -EBADMSG, the rest passed on");
+
+	memset(&seen, 0, sizeof(seen));
+	fk.recv_errno = ENOBUFS;
+	add(mk_socks(VTL_CMD_SOCKS_DEL, 0, 0, false));
+	send_dgram();
+	err = vtl_nl_monitor_read(nl, on_config, NULL);
+	CHECK(err == -ENOBUFS && !seen.calls, "monitor: overrun: -ENOBUFS");
+	capture_begin(&cap, 2);
+	vtl_nl_perror(nl, NULL, err);
+	CHECK_STR(capture_end(&cap),
+		  "Error: notifications were lost: the socket's buffer overran.\n",
+		  "monitor: overrun: message");
+	err = vtl_nl_monitor_read(nl, on_config, NULL);
+	CHECK(!err && seen.calls == 1, "monitor: reads on after an overrun");
+	vtl_nl_close(nl);
+}
+
 /* A real socket's send buffer grows to what a large fw load needs. */
 static void test_sndbuf(void)
 {
@@ -1780,6 +2111,8 @@ int main(void)
 	test_rw_show();
 	test_tunnel();
 	test_port_show_rw();
+	test_socks_requests();
+	test_monitor();
 	test_sndbuf();
 	test_real_kernel();
 	drain();
