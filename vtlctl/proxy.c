@@ -1,0 +1,1000 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * proxy: one VM's TCP connections relayed to upstream sockets, directly
+ * or through a SOCKS proxy, and its DNS answered (see proxy.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "../kmod/pkt.h"
+#include "../kmod/model.h"
+#include "dns.h"
+#include "proxy.h"
+
+#define UPBUF		(64 * 1024)
+#define DNS_PORT	53
+
+struct rjob;
+
+/* One VM connection and its upstream socket. */
+struct relay {
+	struct relay *next;
+	struct proxy *p;
+	struct tcpep_conn *c;
+	int fd;
+	bool connecting;	/* upstream connect() in progress */
+	bool vm_eof;		/* tcpep_read() said end of stream */
+	bool shut_wr;		/* and upstream was told */
+	bool up_eof;		/* upstream said end of stream */
+	bool vm_closed;		/* TCPEP_EV_CLOSED */
+	bool vm_reset;		/* TCPEP_EV_RESET */
+	bool dns;		/* a DNS-over-TCP connection, answered here */
+	struct socks_client *socks;	/* the handshake, while it goes on */
+	uint64_t deadline;	/* of the handshake */
+	uint32_t automap_addr;	/* the automapped address it holds, or 0 */
+	uint64_t bytes_up, bytes_down;
+	size_t up_len;		/* bytes from the VM not yet upstream */
+	unsigned char up[UPBUF];
+};
+
+/*
+ * A RESOLVE request to the proxy for a query of the VM's, and where its
+ * answer goes: back as UDP (the query's frame, kept), or to a DNS-over-TCP
+ * relay.
+ */
+struct rjob {
+	struct rjob *next;
+	int fd;
+	bool connecting;
+	uint64_t deadline;
+	struct socks_client sc;
+	struct dns_query q;
+	struct relay *relay;	/* TCP: its relay, NULL when it went */
+	uint8_t frame[128];	/* UDP: the query's headers */
+	size_t frame_len;
+};
+
+struct proxy {
+	struct proxy_config cfg;
+	char user[SOCKS_CRED_MAX + 1];
+	char password[SOCKS_CRED_MAX + 1];
+	struct tcpep *ep;
+	struct socks_req req;	/* version and credentials */
+	struct relay *relays;
+	unsigned int nr_relays;
+	struct rjob *rjobs;
+	unsigned int nr_rjobs;
+	struct dns_automap *automap;
+	struct dns_cache cache;
+	uint64_t last_upstream_log;
+	struct proxy_counters n;
+	unsigned char buf[UPBUF];	/* upstream -> VM, transient */
+};
+
+uint64_t proxy_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+plog(struct proxy *p, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!p->cfg.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	p->cfg.log(p->cfg.arg, line);
+}
+
+/* "ADDR:PORT -> ADDR:PORT" of @c, for the logs. */
+static const char *conn_name(const struct tcpep_conn *c, char *buf,
+			     size_t len)
+{
+	const struct vtl_flow_key *k = tcpep_conn_key(c);
+	int af = k->family == 6 ? AF_INET6 : AF_INET;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, k->vm_addr, a, sizeof(a));
+	inet_ntop(af, k->peer_addr, b, sizeof(b));
+	snprintf(buf, len, "%s%s%s:%u -> %s%s%s:%u", af == AF_INET6 ? "[" : "",
+		 a, af == AF_INET6 ? "]" : "", ntohs(k->vm_port),
+		 af == AF_INET6 ? "[" : "", b, af == AF_INET6 ? "]" : "",
+		 ntohs(k->peer_port));
+	return buf;
+}
+
+/* A failure to reach the proxy itself: worth a line, once in 10 s. */
+static void log_upstream(struct proxy *p, int err)
+{
+	uint64_t now = proxy_now();
+
+	if (p->last_upstream_log &&
+	    now - p->last_upstream_log < 10 * 1000000000ULL)
+		return;
+	p->last_upstream_log = now;
+	plog(p, "cannot reach the %s: %s", p->cfg.socks ? "SOCKS proxy" :
+	     "upstream", strerror(err));
+}
+
+static void dns_answer(struct proxy *p, const struct dns_query *q,
+		       struct relay *r, const uint8_t *frame,
+		       size_t frame_len);
+static void dns_tcp_input(struct relay *r);
+
+/* The SOCKS request for @c's destination; 0 or -errno. */
+static int socks_start(struct relay *r)
+{
+	struct proxy *p = r->p;
+	const struct vtl_flow_key *key = tcpep_conn_key(r->c);
+	struct socks_req req = p->req;
+	uint32_t a;
+
+	req.cmd = SOCKS_CONNECT;
+	req.port = ntohs(key->peer_port);
+	req.family = key->family == 6 ? AF_INET6 : AF_INET;
+	memcpy(req.addr, key->peer_addr, req.family == AF_INET ? 4 : 16);
+	if (req.family == AF_INET && p->automap) {
+		memcpy(&a, req.addr, 4);
+		a = ntohl(a);
+	}
+	if (req.family == AF_INET && p->automap &&
+	    dns_automap_contains(p->automap, a)) {
+		/* Ours: by the name it stands for, or by nothing at all. */
+		req.host = dns_automap_hold(p->automap, a);
+		if (!req.host) {
+			p->n.unmapped++;
+			return -EHOSTUNREACH;
+		}
+		r->automap_addr = a;
+		req.family = 0;
+		p->n.automapped++;
+	}
+	r->socks = malloc(sizeof(*r->socks));
+	if (!r->socks)
+		return -ENOMEM;
+	r->deadline = proxy_now() + p->cfg.socks_timeout;
+	return socks_client_init(r->socks, &req);
+}
+
+static void relay_link(struct relay *r)
+{
+	struct proxy *p = r->p;
+
+	tcpep_conn_set_user(r->c, r);
+	r->next = p->relays;
+	p->relays = r;
+	p->nr_relays++;
+	p->n.relays_opened++;
+}
+
+/* Release what a relay holds besides its connection and socket. */
+static void relay_release(struct relay *r)
+{
+	struct proxy *p = r->p;
+	struct rjob *j;
+
+	if (r->automap_addr)
+		dns_automap_put(p->automap, r->automap_addr);
+	free(r->socks);
+	for (j = p->rjobs; j; j = j->next)
+		if (j->relay == r)
+			j->relay = NULL;
+}
+
+/* A new connection from the VM: connect upstream, decide when that does. */
+static void relay_new(struct proxy *p, struct tcpep_conn *c)
+{
+	const struct vtl_flow_key *key = tcpep_conn_key(c);
+	struct relay *r = calloc(1, sizeof(*r));
+	char name[128];
+	int err;
+
+	if (!r) {
+		tcpep_abort(c, proxy_now());
+		return;
+	}
+	r->p = p;
+	r->c = c;
+	r->fd = -1;
+	if (p->cfg.socks && ntohs(key->peer_port) == DNS_PORT) {
+		/* DNS over TCP: answered here, like UDP. */
+		if (tcpep_accept(c, proxy_now())) {
+			free(r);
+			tcpep_abort(c, proxy_now());
+			return;
+		}
+		r->dns = true;
+		p->n.dns_tcp++;
+		relay_link(r);
+		return;
+	}
+	if (p->cfg.socks) {
+		err = socks_start(r);
+		if (err) {
+			if (p->cfg.verbose)
+				plog(p, "%s: refused: %s",
+				     conn_name(c, name, sizeof(name)),
+				     strerror(-err));
+			relay_release(r);
+			free(r);
+			p->n.refused++;
+			p->n.socks_errors++;
+			tcpep_abort(c, proxy_now());
+			return;
+		}
+	}
+	r->fd = socket(p->cfg.upstream.ss_family,
+		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (r->fd < 0 ||
+	    (connect(r->fd, (struct sockaddr *)&p->cfg.upstream,
+		     p->cfg.upstream_len) && errno != EINPROGRESS)) {
+		log_upstream(p, errno);
+		if (r->fd >= 0)
+			close(r->fd);
+		relay_release(r);
+		free(r);
+		p->n.refused++;
+		tcpep_abort(c, proxy_now());
+		return;
+	}
+	r->connecting = true;
+	relay_link(r);
+}
+
+static void event(void *arg, struct tcpep_conn *c, enum tcpep_event ev)
+{
+	struct relay *r = tcpep_conn_user(c);
+
+	switch (ev) {
+	case TCPEP_EV_NEW:
+		relay_new(arg, c);
+		break;
+	case TCPEP_EV_CLOSED:
+		r->vm_closed = true;
+		break;
+	case TCPEP_EV_RESET:
+		r->vm_reset = true;
+		break;
+	default:
+		break;	/* every relay is pumped by proxy_handle() anyway */
+	}
+}
+
+/* Unlink and free @r, releasing its tcpep connection (@abort: with RST). */
+static void relay_free(struct relay *r, bool abort, const char *why)
+{
+	struct proxy *p = r->p;
+	struct relay **pp;
+	char name[128];
+
+	for (pp = &p->relays; *pp != r; pp = &(*pp)->next)
+		;
+	*pp = r->next;
+	p->nr_relays--;
+	if (p->cfg.verbose && !r->dns)
+		plog(p, "%s: %s%s, %llu bytes up, %llu down",
+		     conn_name(r->c, name, sizeof(name)),
+		     abort ? "reset: " : "closed", abort ? why : "",
+		     (unsigned long long)r->bytes_up,
+		     (unsigned long long)r->bytes_down);
+	relay_release(r);
+	if (abort) {
+		/* A RST upstream too: SO_LINGER 0. */
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+		if (r->fd >= 0)
+			setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &l,
+				   sizeof(l));
+		tcpep_abort(r->c, proxy_now());
+		p->n.reset++;
+	} else {
+		tcpep_close(r->c, proxy_now());
+		p->n.closed++;
+	}
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+/* The VM's connection @r is refused (not yet accepted): counted, reset. */
+static void relay_refuse(struct relay *r, const char *why)
+{
+	r->p->n.refused++;
+	relay_free(r, true, why);
+}
+
+/*
+ * The SOCKS handshake: write what the client has, read what the proxy
+ * says; once granted, accept the VM's connection and hand it what the
+ * proxy sent past its reply.  false if @r was freed.
+ */
+static bool relay_handshake(struct relay *r, uint64_t now)
+{
+	struct proxy *p = r->p;
+	struct socks_client *s = r->socks;
+	enum socks_result res;
+	const uint8_t *out;
+	size_t n, used;
+	ssize_t got;
+
+	for (;;) {
+		while ((n = socks_client_output(s, &out))) {
+			got = send(r->fd, out, n, MSG_NOSIGNAL);
+			if (got < 0) {
+				if (errno == EAGAIN)
+					return true;
+				goto fail;
+			}
+			socks_client_sent(s, got);
+		}
+		got = recv(r->fd, p->buf, sizeof(p->buf), 0);
+		if (got < 0 && errno == EAGAIN)
+			return true;
+		if (got <= 0)
+			goto fail;
+		res = socks_client_input(s, p->buf, got, &used);
+		if (res != SOCKS_PENDING)
+			break;
+		/* the next step's bytes */
+	}
+	if (res != SOCKS_GRANTED) {
+		if (res == SOCKS_REFUSED)
+			p->n.socks_refused++;
+		else
+			p->n.socks_errors++;
+		relay_refuse(r, res == SOCKS_REFUSED ? "the proxy refused" :
+			     "SOCKS protocol error");
+		return false;
+	}
+	p->n.socks_granted++;
+	free(r->socks);
+	r->socks = NULL;
+	if (tcpep_accept(r->c, now)) {
+		relay_free(r, true, "VM gone");
+		return false;
+	}
+	if (p->cfg.verbose) {
+		char name[128];
+
+		plog(p, "%s: open", conn_name(r->c, name, sizeof(name)));
+	}
+	if (got > (ssize_t)used) {
+		tcpep_write(r->c, p->buf + used, got - used, now);
+		p->n.bytes_down += got - used;
+		r->bytes_down += got - used;
+	}
+	return true;
+fail:
+	p->n.socks_errors++;
+	relay_refuse(r, "the proxy closed");
+	return false;
+}
+
+/* Move bytes both ways as far as they go; false if @r was freed. */
+static bool relay_pump(struct relay *r, uint64_t now)
+{
+	struct proxy *p = r->p;
+	ssize_t n;
+	size_t room;
+
+	if (r->vm_reset) {
+		relay_free(r, true, "by the VM");
+		return false;
+	}
+	if (r->socks && now >= r->deadline) {
+		p->n.socks_timeouts++;
+		relay_refuse(r, "SOCKS timeout");
+		return false;
+	}
+	if (r->connecting) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+		struct pollfd pfd = { .fd = r->fd, .events = POLLOUT };
+
+		if (poll(&pfd, 1, 0) <= 0)
+			return true;
+		getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err) {
+			/* Refused: the VM's connect() gets a RST. */
+			log_upstream(p, err);
+			relay_refuse(r, strerror(err));
+			return false;
+		}
+		r->connecting = false;
+		if (r->socks)
+			return relay_handshake(r, now);
+		if (tcpep_accept(r->c, now)) {
+			relay_free(r, true, "VM gone");
+			return false;
+		}
+		return true;
+	}
+	if (r->socks)
+		return relay_handshake(r, now);
+	if (r->dns) {
+		dns_tcp_input(r);
+		if (r->vm_eof || tcpep_eof(r->c)) {
+			relay_free(r, false, NULL);
+			return false;
+		}
+		return true;
+	}
+	/*
+	 * VM -> upstream, only as fast as upstream takes it: until upstream
+	 * would block (POLLOUT wakes us) or tcpep has nothing more (a frame
+	 * from the VM does).
+	 */
+	for (;;) {
+		while (!r->vm_eof && r->up_len < UPBUF) {
+			n = tcpep_read(r->c, r->up + r->up_len,
+				       UPBUF - r->up_len, now);
+			if (n == -EAGAIN || n == -ENOTCONN)
+				break;
+			if (n < 0) {
+				relay_free(r, true, "tcpep error");
+				return false;
+			}
+			if (!n)
+				r->vm_eof = true;
+			r->up_len += n;
+		}
+		if (!r->up_len)
+			break;
+		n = send(r->fd, r->up, r->up_len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			relay_free(r, true, "upstream send failed");
+			return false;
+		}
+		p->n.bytes_up += n;
+		r->bytes_up += n;
+		memmove(r->up, r->up + n, r->up_len - n);
+		r->up_len -= n;
+	}
+	if (r->vm_eof && !r->up_len && !r->shut_wr) {
+		shutdown(r->fd, SHUT_WR);
+		r->shut_wr = true;
+	}
+	/* Upstream -> VM, only as fast as tcpep's send buffer drains. */
+	while (!r->up_eof && (room = tcpep_writable(r->c)) > 0) {
+		n = recv(r->fd, p->buf,
+			 room < sizeof(p->buf) ? room : sizeof(p->buf), 0);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			relay_free(r, true, "upstream reset");
+			return false;
+		}
+		if (!n) {
+			r->up_eof = true;
+			tcpep_shutdown(r->c, now);
+			break;
+		}
+		p->n.bytes_down += n;
+		r->bytes_down += n;
+		tcpep_write(r->c, p->buf, n, now);
+	}
+	if (r->vm_closed && r->shut_wr && r->up_eof) {
+		relay_free(r, false, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void rjob_pump(struct proxy *p, struct rjob *j, uint64_t now);
+
+void proxy_handle(struct proxy *p)
+{
+	struct relay *r, *next;
+	struct rjob *j, *jnext;
+	uint64_t now = proxy_now();
+
+	for (r = p->relays; r; r = next) {
+		next = r->next;
+		relay_pump(r, now);
+	}
+	for (j = p->rjobs; j; j = jnext) {
+		jnext = j->next;
+		rjob_pump(p, j, now);
+	}
+}
+
+/* ---- DNS: answered here, never forwarded ------------------------------ */
+
+static uint16_t csum(const void *buf, size_t len, uint32_t sum)
+{
+	return (uint16_t)vtl_pkt_csum_fold(vtl_pkt_csum_bytes(buf, len, sum));
+}
+
+/*
+ * Send @msg to the VM as the answer to the UDP query in @qframe (its
+ * Ethernet, IPv4 and UDP headers, as vtl_pkt_parse() found them): the
+ * addresses and ports swapped, the checksums computed.
+ */
+static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
+		      const uint8_t *msg, size_t len)
+{
+	uint8_t frame[ETH_HLEN + VTL_PKT_IP4_HLEN + VTL_PKT_UDP_HLEN +
+		      DNS_REPLY_MAX];
+	uint8_t *ip = frame + ETH_HLEN, *udp = ip + VTL_PKT_IP4_HLEN;
+	const uint8_t *qip = qframe + ETH_HLEN;
+	size_t ulen = VTL_PKT_UDP_HLEN + len;
+	uint8_t pseudo[12];
+	uint16_t sum;
+
+	if (len > DNS_REPLY_MAX || qlen < ETH_HLEN + VTL_PKT_IP4_HLEN)
+		return;
+	memcpy(frame, qframe + 6, 6);		/* to the VM's MAC */
+	memcpy(frame + 6, p->cfg.mac, 6);
+	frame[12] = 0x08;
+	frame[13] = 0x00;
+	memset(ip, 0, VTL_PKT_IP4_HLEN);
+	ip[0] = 0x45;
+	ip[2] = (VTL_PKT_IP4_HLEN + ulen) >> 8;
+	ip[3] = (VTL_PKT_IP4_HLEN + ulen) & 0xff;
+	ip[6] = 0x40;				/* DF */
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, qip + 16, 4);		/* from where it went */
+	memcpy(ip + 16, qip + 12, 4);
+	sum = csum(ip, VTL_PKT_IP4_HLEN, 0);
+	memcpy(ip + 10, &sum, 2);
+	/* the query's UDP header is right after its IP header */
+	memcpy(udp, qframe + qlen - VTL_PKT_UDP_HLEN + 2, 2);
+	memcpy(udp + 2, qframe + qlen - VTL_PKT_UDP_HLEN, 2);
+	udp[4] = ulen >> 8;
+	udp[5] = ulen & 0xff;
+	udp[6] = udp[7] = 0;
+	memcpy(udp + VTL_PKT_UDP_HLEN, msg, len);
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	pseudo[10] = udp[4];
+	pseudo[11] = udp[5];
+	sum = csum(udp, ulen, vtl_pkt_csum_bytes(pseudo, sizeof(pseudo), 0));
+	if (!sum)
+		sum = 0xffff;			/* 0 means "none" in UDP */
+	memcpy(udp + 6, &sum, 2);
+	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + VTL_PKT_IP4_HLEN + ulen);
+}
+
+/* Send a reply to the VM: over UDP (@frame) or its TCP connection (@r). */
+static void dns_send(struct proxy *p, const struct dns_query *q,
+		     struct relay *r, const uint8_t *frame, size_t frame_len,
+		     uint8_t rcode, int family, const uint8_t *addr)
+{
+	uint8_t msg[2 + DNS_REPLY_MAX];
+	ssize_t n = dns_build_reply(q, rcode, family, addr, DNS_TTL, msg + 2,
+				    DNS_REPLY_MAX);
+
+	if (n < 0)
+		return;
+	if (rcode == DNS_RCODE_NOERROR && family)
+		p->n.dns_answers++;
+	else if (rcode == DNS_RCODE_REFUSED)
+		p->n.dns_refused++;
+	else if (rcode)
+		p->n.dns_failed++;
+	if (r) {
+		msg[0] = n >> 8;
+		msg[1] = n & 0xff;
+		tcpep_write(r->c, msg, n + 2, proxy_now());
+	} else {
+		udp_reply(p, frame, frame_len, msg + 2, n);
+	}
+}
+
+/* Ask the proxy to RESOLVE @q's name; the answer comes in rjob_pump(). */
+static void rjob_start(struct proxy *p, const struct dns_query *q,
+		       struct relay *r, const uint8_t *frame,
+		       size_t frame_len)
+{
+	struct socks_req req = p->req;
+	struct rjob *j = calloc(1, sizeof(*j));
+
+	req.cmd = SOCKS_RESOLVE;
+	req.family = 0;
+	req.host = q->name;
+	if (!j || p->nr_rjobs >= PROXY_RJOBS_MAX ||
+	    frame_len > sizeof(j->frame) || socks_client_init(&j->sc, &req))
+		goto fail;
+	j->fd = socket(p->cfg.upstream.ss_family,
+		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (j->fd < 0)
+		goto fail;
+	if (connect(j->fd, (struct sockaddr *)&p->cfg.upstream,
+		    p->cfg.upstream_len) && errno != EINPROGRESS) {
+		log_upstream(p, errno);
+		close(j->fd);
+		goto fail;
+	}
+	j->connecting = true;
+	j->deadline = proxy_now() + p->cfg.socks_timeout;
+	j->q = *q;
+	j->relay = r;
+	memcpy(j->frame, frame, frame_len);
+	j->frame_len = frame_len;
+	j->next = p->rjobs;
+	p->rjobs = j;
+	p->nr_rjobs++;
+	p->n.resolves++;
+	return;
+fail:
+	free(j);
+	dns_send(p, q, r, frame, frame_len, DNS_RCODE_SERVFAIL, 0, NULL);
+}
+
+/* Send the answer of @j, if its asker is still there, and free it. */
+static void rjob_done(struct proxy *p, struct rjob *j, bool ok)
+{
+	struct rjob **pp;
+
+	if (ok)
+		dns_cache_put(&p->cache, j->q.name, AF_INET, j->sc.bound,
+			      DNS_TTL, proxy_now());
+	if (j->relay || j->frame_len)
+		dns_send(p, &j->q, j->relay, j->frame, j->frame_len,
+			 ok ? DNS_RCODE_NOERROR : DNS_RCODE_SERVFAIL,
+			 ok ? AF_INET : 0, j->sc.bound);
+	for (pp = &p->rjobs; *pp != j; pp = &(*pp)->next)
+		;
+	*pp = j->next;
+	p->nr_rjobs--;
+	close(j->fd);
+	free(j);
+}
+
+static void rjob_pump(struct proxy *p, struct rjob *j, uint64_t now)
+{
+	enum socks_result res;
+	const uint8_t *out;
+	uint8_t buf[512];
+	size_t n, used;
+	ssize_t got;
+
+	if (now >= j->deadline)
+		goto fail;
+	if (j->connecting) {
+		struct pollfd pfd = { .fd = j->fd, .events = POLLOUT };
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (poll(&pfd, 1, 0) <= 0)
+			return;
+		getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err) {
+			log_upstream(p, err);
+			goto fail;
+		}
+		j->connecting = false;
+	}
+	for (;;) {
+		while ((n = socks_client_output(&j->sc, &out))) {
+			got = send(j->fd, out, n, MSG_NOSIGNAL);
+			if (got < 0 && errno == EAGAIN)
+				return;
+			if (got < 0)
+				goto fail;
+			socks_client_sent(&j->sc, got);
+		}
+		got = recv(j->fd, buf, sizeof(buf), 0);
+		if (got < 0 && errno == EAGAIN)
+			return;
+		if (got <= 0)
+			goto fail;
+		res = socks_client_input(&j->sc, buf, got, &used);
+		if (res == SOCKS_GRANTED && j->sc.bound_family == AF_INET) {
+			rjob_done(p, j, true);
+			return;
+		}
+		if (res != SOCKS_PENDING)
+			goto fail;
+	}
+fail:
+	rjob_done(p, j, false);
+}
+
+/* A parsed query of the VM's: answer it, now or once the proxy has. */
+static void dns_answer(struct proxy *p, const struct dns_query *q,
+		       struct relay *r, const uint8_t *frame,
+		       size_t frame_len)
+{
+	uint8_t a[4];
+	uint32_t addr;
+
+	p->n.dns_queries++;
+	if (p->cfg.dns == PROXY_DNS_DROP || q->qclass != DNS_CLASS_IN ||
+	    (q->qtype != DNS_TYPE_A && q->qtype != DNS_TYPE_AAAA) ||
+	    !q->name[0]) {
+		dns_send(p, q, r, frame, frame_len, DNS_RCODE_REFUSED, 0,
+			 NULL);
+		return;
+	}
+	/*
+	 * AAAA: no data, so that the resolver goes on with A; the proxy
+	 * reaches IPv6 hosts by name anyway.
+	 */
+	if (q->qtype == DNS_TYPE_AAAA) {
+		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR, 0,
+			 NULL);
+		return;
+	}
+	if (p->cfg.dns == PROXY_DNS_AUTOMAP) {
+		if (dns_automap_map(p->automap, q->name, &addr)) {
+			dns_send(p, q, r, frame, frame_len,
+				 DNS_RCODE_SERVFAIL, 0, NULL);
+			return;
+		}
+		addr = htonl(addr);
+		memcpy(a, &addr, 4);
+		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR,
+			 AF_INET, a);
+		return;
+	}
+	if (dns_cache_get(&p->cache, q->name, AF_INET, proxy_now(), a)) {
+		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR,
+			 AF_INET, a);
+		return;
+	}
+	rjob_start(p, q, r, frame, frame_len);
+}
+
+/* A UDP datagram to port 53 from the VM (parsed by vtl_pkt_parse()). */
+static void dns_udp_input(struct proxy *p, const struct vtl_pkt *pkt)
+{
+	struct dns_query q;
+
+	if (dns_parse_query(pkt->data + pkt->payload_off,
+			    pkt->l4_end - pkt->payload_off, &q)) {
+		p->n.dns_bad++;
+		return;
+	}
+	dns_answer(p, &q, NULL, pkt->data, pkt->payload_off);
+}
+
+/* DNS over TCP: every whole message the VM has sent, answered. */
+static void dns_tcp_input(struct relay *r)
+{
+	struct proxy *p = r->p;
+	const uint8_t *msg;
+	struct dns_query q;
+	size_t len;
+	ssize_t n;
+
+	for (;;) {
+		n = tcpep_read(r->c, r->up + r->up_len, UPBUF - r->up_len,
+			       proxy_now());
+		if (n == 0)
+			r->vm_eof = true;
+		if (n <= 0)
+			break;
+		r->up_len += n;
+	}
+	while ((n = dns_tcp_message(r->up, r->up_len, &msg, &len)) > 0) {
+		if (dns_parse_query(msg, len, &q))
+			p->n.dns_bad++;
+		else
+			dns_answer(p, &q, r, NULL, 0);
+		memmove(r->up, r->up + n, r->up_len - n);
+		r->up_len -= n;
+	}
+	/* An empty message, or one that cannot fit: nothing sane follows. */
+	if (n < 0 || r->up_len == UPBUF) {
+		p->n.dns_bad++;
+		r->vm_eof = true;
+	}
+}
+
+/*
+ * In SOCKS mode the VM's frames are sorted before tcpep sees them: TCP
+ * (and IPv6 only with @ipv6), ARP and neighbour discovery go on; UDP to
+ * port 53 is answered here; everything else is dropped.
+ */
+static bool socks_filter(struct proxy *p, uint8_t *frame, size_t len)
+{
+	struct vtl_pkt pkt;
+
+	if (vtl_pkt_parse(&pkt, frame, len, len))
+		return true;	/* tcpep counts it as bad */
+	if (pkt.flags & VTL_PKT_ARP)
+		return true;
+	if (pkt.flags & VTL_PKT_IPV6) {
+		if (p->cfg.ipv6 &&
+		    (pkt.flags & (VTL_PKT_TCP | VTL_PKT_ICMPV6)))
+			return true;
+	} else if (pkt.flags & VTL_PKT_TCP) {
+		return true;
+	} else if ((pkt.flags & VTL_PKT_UDP) && !(pkt.flags & VTL_PKT_FRAG) &&
+		   !pkt.nr_vlan && ntohs(vtl_pkt_dport(&pkt)) == DNS_PORT) {
+		dns_udp_input(p, &pkt);
+		return false;
+	}
+	p->n.filtered++;
+	return false;
+}
+
+void proxy_input(struct proxy *p, uint8_t *frame, size_t len)
+{
+	if (p->cfg.socks && !socks_filter(p, frame, len))
+		return;
+	tcpep_input(p->ep, frame, len, proxy_now());
+}
+
+/* ---- the instance ----------------------------------------------------- */
+
+static void ep_output(void *arg, const uint8_t *frame, size_t len)
+{
+	struct proxy *p = arg;
+
+	p->cfg.output(p->cfg.arg, frame, len);
+}
+
+struct proxy *proxy_create(const struct proxy_config *cfg)
+{
+	struct tcpep_config tc = {
+		.mtu = cfg->mtu, .output = ep_output, .event = event,
+		.trust_csum = cfg->trust_csum,
+	};
+	struct proxy *p;
+
+	if (!cfg->output ||
+	    (cfg->user && strlen(cfg->user) > SOCKS_CRED_MAX) ||
+	    (cfg->password && strlen(cfg->password) > SOCKS_CRED_MAX)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	if (!p->cfg.socks_timeout)
+		p->cfg.socks_timeout = PROXY_SOCKS_TIMEOUT;
+	p->req.version = cfg->version;
+	if (cfg->user && cfg->user[0]) {
+		strcpy(p->user, cfg->user);
+		p->req.user = p->user;
+		if (cfg->password) {
+			strcpy(p->password, cfg->password);
+			p->req.password = p->password;
+		}
+	}
+	p->cfg.user = p->cfg.password = NULL;	/* the caller's */
+	if (cfg->socks && cfg->dns == PROXY_DNS_AUTOMAP) {
+		p->automap = dns_automap_create(cfg->dns_prefix,
+						cfg->dns_prefix_len,
+						PROXY_AUTOMAP_MAX);
+		if (!p->automap)
+			goto err_free;
+	}
+	memcpy(tc.mac, cfg->mac, sizeof(tc.mac));
+	tc.arg = p;
+	p->ep = tcpep_create(&tc);
+	if (!p->ep)
+		goto err_automap;
+	return p;
+
+err_automap:
+	dns_automap_destroy(p->automap);
+err_free:
+	free(p);
+	return NULL;
+}
+
+void proxy_destroy(struct proxy *p, bool reset_vm)
+{
+	struct relay *r;
+	struct rjob *j;
+	int err = errno;
+
+	if (!p)
+		return;
+	while ((r = p->relays)) {
+		if (reset_vm) {
+			relay_free(r, true, "shutting down");
+		} else {
+			/* no word to the VM: only our side goes */
+			p->relays = r->next;
+			p->nr_relays--;
+			relay_release(r);
+			if (r->fd >= 0)
+				close(r->fd);
+			free(r);
+		}
+	}
+	while ((j = p->rjobs)) {
+		p->rjobs = j->next;
+		close(j->fd);
+		free(j);
+	}
+	tcpep_destroy(p->ep);
+	dns_automap_destroy(p->automap);
+	free(p);
+	errno = err;
+}
+
+unsigned int proxy_nr_pollfds(const struct proxy *p)
+{
+	return p->nr_relays + p->nr_rjobs;
+}
+
+unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
+			   unsigned int max)
+{
+	const uint8_t *out;
+	struct relay *r;
+	struct rjob *j;
+	unsigned int n = 0;
+
+	for (r = p->relays; r && n < max; r = r->next) {
+		if (r->fd < 0)
+			continue;	/* DNS over TCP: no socket */
+		pfd[n].fd = r->fd;
+		pfd[n].events = 0;
+		pfd[n].revents = 0;
+		if (r->socks && !r->connecting) {
+			pfd[n].events = POLLIN;
+			if (socks_client_output(r->socks, &out))
+				pfd[n].events |= POLLOUT;
+		} else {
+			if (r->connecting || r->up_len)
+				pfd[n].events |= POLLOUT;
+			if (!r->connecting && !r->up_eof &&
+			    tcpep_writable(r->c))
+				pfd[n].events |= POLLIN;
+		}
+		n++;
+	}
+	for (j = p->rjobs; j && n < max; j = j->next, n++) {
+		pfd[n].fd = j->fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		if (j->connecting || socks_client_output(&j->sc, &out))
+			pfd[n].events |= POLLOUT;
+	}
+	return n;
+}
+
+uint64_t proxy_next_deadline(const struct proxy *p)
+{
+	uint64_t next = tcpep_next_deadline(p->ep);
+	struct relay *r;
+	struct rjob *j;
+
+	/* SOCKS handshakes and RESOLVEs have deadlines too. */
+	for (r = p->relays; r; r = r->next)
+		if (r->socks && r->deadline < next)
+			next = r->deadline;
+	for (j = p->rjobs; j; j = j->next)
+		if (j->deadline < next)
+			next = j->deadline;
+	return next;
+}
+
+void proxy_timer(struct proxy *p)
+{
+	tcpep_timer(p->ep, proxy_now());
+	proxy_handle(p);
+}
+
+void proxy_counters(const struct proxy *p, struct proxy_counters *c)
+{
+	*c = p->n;
+	c->tcpep = *tcpep_get_stats(p->ep);
+	c->cache_hits = p->cache.hits;
+	c->relays = p->nr_relays;
+}

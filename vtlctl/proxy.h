@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * proxy: transparent proxying of one VM's TCP connections, frame in, frame
+ * out.  One &struct proxy per VM port joins a tcpep endpoint (the remote
+ * end of every connection the VM opens, vtlctl/tcpep.c) to one upstream
+ * socket per connection: a new connection through a SOCKS proxy
+ * (vtlctl/socks.c) to where the VM dialled, or (without @socks) a plain
+ * connection to a fixed address.  With @socks the VM's DNS queries (UDP and
+ * TCP port 53) are answered here (vtlctl/dns.c: automap, RESOLVE through
+ * the proxy, or REFUSED) and never leave; everything else but TCP, ARP and
+ * (with @ipv6) IPv6 TCP and neighbour discovery is dropped and counted.
+ *
+ * The VM's connection is accepted only once upstream is (the proxy granted
+ * the request): a refusal, an error or no answer within @socks_timeout
+ * resets it.  Backpressure both ways: bytes from the VM are read from tcpep
+ * only as fast as the upstream socket takes them, so tcpep's receive
+ * window closes on a slow upstream; bytes toward the VM are read from
+ * upstream only while tcpep's send buffer has room.
+ *
+ * No I/O toward the VM and no global state: the caller feeds the VM's
+ * frames to proxy_input() and gets those toward the VM through @output.
+ * The upstream sockets are the proxy's; the caller polls them:
+ *
+ *	n = proxy_pollfds(p, pfd, max);	   (proxy_nr_pollfds() says how many)
+ *	poll(pfd, n, timeout from proxy_next_deadline());
+ *	proxy_input() each frame of the VM's that came meanwhile;
+ *	proxy_handle(p);		   every socket, every connection
+ *	proxy_timer(p);			   retransmissions, deadlines
+ *
+ * Not thread-safe: one thread drives a proxy.
+ */
+#ifndef VTLCTL_PROXY_H
+#define VTLCTL_PROXY_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "socks.h"
+#include "tcpep.h"
+
+struct proxy;
+
+enum proxy_dns {
+	PROXY_DNS_AUTOMAP,
+	PROXY_DNS_RESOLVE,
+	PROXY_DNS_DROP,
+};
+
+/* Defaults of &struct proxy_config, and limits. */
+#define PROXY_SOCKS_TIMEOUT	(10 * 1000000000ULL)
+#define PROXY_AUTOMAP_MAX	65536
+/* RESOLVEs in flight at once: a VM's retries must not take every fd. */
+#define PROXY_RJOBS_MAX		64
+
+/**
+ * struct proxy_config - one VM's proxy
+ * @mac: the source MAC of every frame toward the VM
+ * @mtu: the VM's link MTU; 0: 1500
+ * @trust_csum: the VM's frames have been checked (tcpep's @trust_csum)
+ * @upstream: the SOCKS proxy, or the fixed address without @socks
+ * @upstream_len: its length
+ * @socks: each connection through the SOCKS proxy at @upstream, to where
+ *	the VM dialled; DNS answered, the rest filtered
+ * @version: SOCKS version
+ * @user: RFC 1929 user name, NULL or "" for none (copied)
+ * @password: its password (copied)
+ * @dns: how DNS queries are answered
+ * @dns_prefix: the automap prefix, host order
+ * @dns_prefix_len: its length
+ * @ipv6: proxy the VM's IPv6 TCP too (else IPv6 is filtered)
+ * @socks_timeout: ns a handshake (or RESOLVE) may take; 0: the default
+ * @verbose: log a line per connection (opened, refused, closed)
+ * @output: sends one frame to the VM
+ * @log: a line worth logging (no newline); NULL: none
+ * @arg: passed to @output and @log
+ */
+struct proxy_config {
+	uint8_t mac[6];
+	uint32_t mtu;
+	bool trust_csum;
+	struct sockaddr_storage upstream;
+	socklen_t upstream_len;
+	bool socks;
+	enum socks_version version;
+	const char *user;
+	const char *password;
+	enum proxy_dns dns;
+	uint32_t dns_prefix;
+	unsigned int dns_prefix_len;
+	bool ipv6;
+	uint64_t socks_timeout;
+	bool verbose;
+	void (*output)(void *arg, const uint8_t *frame, size_t len);
+	void (*log)(void *arg, const char *line);
+	void *arg;
+};
+
+/* A proxy's counters; @tcpep are its endpoint's. */
+struct proxy_counters {
+	struct tcpep_stats tcpep;
+	uint64_t relays_opened, refused, closed, reset, bytes_up, bytes_down;
+	uint64_t socks_granted, socks_refused, socks_errors, socks_timeouts,
+		filtered, dns_queries, dns_bad, dns_answers, dns_refused,
+		dns_failed, dns_tcp, resolves, automapped, unmapped,
+		cache_hits;
+	uint64_t relays;	/* VM connections relayed now */
+};
+
+/* NULL and errno set on failure. */
+struct proxy *proxy_create(const struct proxy_config *cfg);
+/* @reset_vm: first a RST to the VM for each of its connections. */
+void proxy_destroy(struct proxy *p, bool reset_vm);
+
+/* A frame the VM sent (modified in place: tcpep may). */
+void proxy_input(struct proxy *p, uint8_t *frame, size_t len);
+/* pollfds proxy_pollfds() fills at most. */
+unsigned int proxy_nr_pollfds(const struct proxy *p);
+/* Fill @pfd with the upstream sockets and their events: how many. */
+unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
+			   unsigned int max);
+/* Move what can move, on every connection and socket. */
+void proxy_handle(struct proxy *p);
+/* Retransmissions, SOCKS and RESOLVE deadlines, then proxy_handle(). */
+void proxy_timer(struct proxy *p);
+/* When proxy_timer() has work next (CLOCK_MONOTONIC ns), or UINT64_MAX. */
+uint64_t proxy_next_deadline(const struct proxy *p);
+void proxy_counters(const struct proxy *p, struct proxy_counters *c);
+
+/* CLOCK_MONOTONIC in ns, the clock of the deadlines. */
+uint64_t proxy_now(void);
+
+#endif /* VTLCTL_PROXY_H */
