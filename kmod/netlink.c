@@ -20,6 +20,7 @@
 #include "../services/firewall/firewall.h"
 #include "../services/persist/persist.h"
 #include "../services/rewrite/rewrite.h"
+#include "../services/socks/socks.h"
 
 static struct netlink_range_validation vtl_max_conns_range = {
 	.max = VTL_CONN_LIMIT_MAX,
@@ -677,7 +678,66 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.maxattr = VTL_TUNNEL_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = VTL_CMD_SOCKS_NEW,
+		.doit = vtl_socks_nl_new,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_SOCKS_DEL,
+		.doit = vtl_socks_nl_del,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	/* Open to all: the password is returned to CAP_NET_ADMIN only. */
+	{
+		.cmd = VTL_CMD_SOCKS_GET,
+		.doit = vtl_socks_nl_get,
+		.dumpit = vtl_socks_nl_dump,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+	},
 };
+
+enum vtl_genl_mcgrp {
+	VTL_GENL_MCGRP_CONFIG,
+};
+
+/* What a daemon acts on; it carries secrets: CAP_NET_ADMIN to listen. */
+static const struct genl_multicast_group vtl_genl_mcgrps[] = {
+	[VTL_GENL_MCGRP_CONFIG] = {
+		.name = VTL_MCGRP_CONFIG,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+/*
+ * Whether the family is registered: notifications stop before it goes
+ * (module unload detaches the ports after).  Written and read under RTNL.
+ */
+static bool vtl_genl_live;
+
+/**
+ * vtl_genl_notify() - send a notification to the "config" group
+ * @net: the namespace whose listeners hear it
+ * @msg: the message, finished; consumed
+ *
+ * Context: process, RTNL.
+ */
+void vtl_genl_notify(struct net *net, struct sk_buff *msg)
+{
+	ASSERT_RTNL();
+	if (!vtl_genl_live) {
+		nlmsg_free(msg);
+		return;
+	}
+	/* -ESRCH: nobody listens, which is no failure */
+	genlmsg_multicast_netns(&vtl_genl_family, net, msg, 0,
+				VTL_GENL_MCGRP_CONFIG, GFP_KERNEL);
+}
 
 struct genl_family vtl_genl_family __ro_after_init = {
 	.name = VTL_GENL_NAME,
@@ -688,15 +748,28 @@ struct genl_family vtl_genl_family __ro_after_init = {
 	.resv_start_op = VTL_CMD_PORT_NEW,
 	.ops = vtl_genl_ops,
 	.n_ops = ARRAY_SIZE(vtl_genl_ops),
+	.mcgrps = vtl_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vtl_genl_mcgrps),
 	.module = THIS_MODULE,
 };
 
 int __init vtl_genl_init(void)
 {
-	return genl_register_family(&vtl_genl_family);
+	int ret;
+
+	ret = genl_register_family(&vtl_genl_family);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	vtl_genl_live = true;
+	rtnl_unlock();
+	return 0;
 }
 
 void vtl_genl_uninit(void)
 {
+	rtnl_lock();
+	vtl_genl_live = false;
+	rtnl_unlock();
 	genl_unregister_family(&vtl_genl_family);
 }

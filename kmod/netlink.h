@@ -28,6 +28,8 @@ int vtl_nl_prefix(const struct nlattr *addr, const struct nlattr *len,
 		  u8 *family, u8 *prefix, u8 *plen,
 		  struct netlink_ext_ack *extack);
 
+void vtl_genl_notify(struct net *net, struct sk_buff *msg);
+
 int vtl_genl_init(void);
 void vtl_genl_uninit(void);
 

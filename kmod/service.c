@@ -16,6 +16,7 @@
 #include "../services/firewall/firewall.h"
 #include "../services/persist/persist.h"
 #include "../services/rewrite/rewrite.h"
+#include "../services/socks/socks.h"
 
 struct workqueue_struct *vtl_wq __read_mostly;
 
@@ -23,6 +24,7 @@ static const struct vtl_service * const vtl_services[VTL_SVC_COUNT] = {
 	[VTL_SVC_FIREWALL] = &vtl_firewall_service,
 	[VTL_SVC_PERSIST] = &vtl_persist_service,
 	[VTL_SVC_REWRITE] = &vtl_rewrite_service,
+	[VTL_SVC_SOCKS] = &vtl_socks_service,
 	[VTL_SVC_RING] = &vtl_ring_service,
 };
 

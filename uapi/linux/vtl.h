@@ -134,7 +134,8 @@
  *	than 30 bits).  Notified to the "config" multicast group.
  * @VTL_CMD_SOCKS_DEL: stop proxying the port %VTL_SOCKS_A_IFINDEX: its VM
  *	is back on the network as before.  ENOENT if it had no SOCKS service.
- *	Notified to the "config" multicast group (%VTL_SOCKS_A_IFINDEX only).
+ *	Notified to the "config" multicast group (%VTL_SOCKS_A_IFINDEX only),
+ *	as is the end of a port that had one (VTL detached, the device gone).
  * @VTL_CMD_SOCKS_GET: the SOCKS service of the port %VTL_SOCKS_A_IFINDEX,
  *	with its counters (%VTL_SOCKS_A_STATS); as a dump, of every port of
  *	the namespace that has one.  %VTL_SOCKS_A_PASSWORD is returned only
@@ -172,7 +173,9 @@ enum vtl_cmd {
 /*
  * Multicast group of the family: changes of configuration a daemon acts on
  * (today %VTL_CMD_SOCKS_NEW and %VTL_CMD_SOCKS_DEL), sent to listeners of
- * the namespace where they happen.
+ * the namespace where they happen.  Joining it needs CAP_NET_ADMIN; a
+ * %VTL_CMD_SOCKS_NEW carries %VTL_SOCKS_A_PASSWORD only in a namespace of
+ * the initial user namespace (elsewhere, ask %VTL_CMD_SOCKS_GET for it).
  */
 #define VTL_MCGRP_CONFIG	"config"
 

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The SOCKS service: a port's VM proxied through a SOCKS proxy by the
+ * userspace daemon, its TCP segments and DNS queries handed up the port's
+ * ring, nothing else of it reaching the network.  Its netlink commands are
+ * VTL_CMD_SOCKS_*, notified to the "config" multicast group.
+ */
+#ifndef _VTL_SOCKS_H
+#define _VTL_SOCKS_H
+
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <uapi/linux/vtl.h>
+
+#include "service.h"
+
+#define VTL_SOCKS_NAME_MAX	255	/* RFC 1929: user name and password */
+
+/**
+ * struct vtl_socks_conf - a port's SOCKS settings, never changed once
+ *	published (a new one replaces it, as the firewall's rule sets are)
+ * @rcu: frees it after the data path's grace period
+ * @family: 4 or 6, of @proxy_addr
+ * @proxy_addr: the proxy's address, 4 or 16 bytes used
+ * @proxy_port: its TCP port
+ * @version: &enum vtl_socks_version
+ * @user: RFC 1929 user name, "" if none
+ * @password: its password, "" if none
+ * @dns: &enum vtl_socks_dns
+ * @dns_prefix: the automap prefix, no host bits
+ * @dns_prefix_len: its length
+ * @ipv6: &enum vtl_socks_ipv6
+ */
+struct vtl_socks_conf {
+	struct rcu_head rcu;
+	u8 family;
+	u8 proxy_addr[16];
+	u16 proxy_port;
+	u8 version;
+	char user[VTL_SOCKS_NAME_MAX + 1];
+	char password[VTL_SOCKS_NAME_MAX + 1];
+	u8 dns;
+	__be32 dns_prefix;
+	u8 dns_prefix_len;
+	u8 ipv6;
+};
+
+/* The service's counters: see &enum vtl_socks_stats_attr. */
+enum vtl_socks_counter {
+	VTL_SOCKS_C_UP,
+	VTL_SOCKS_C_ARP_REPLIES,
+	VTL_SOCKS_C_RESETS,
+	VTL_SOCKS_C_FAIL_CLOSED,
+	VTL_SOCKS_C_FILTERED,
+	VTL_SOCKS_C_TO_VM_DROPPED,
+	VTL_SOCKS_C_COUNT
+};
+
+struct vtl_port;
+
+extern const struct vtl_service vtl_socks_service;
+extern const struct nla_policy vtl_socks_nl_policy[VTL_SOCKS_A_MAX + 1];
+
+const struct vtl_socks_conf *vtl_socks_conf(const struct vtl_port *port);
+void vtl_socks_set(struct vtl_port *port, struct vtl_socks_conf *conf);
+void vtl_socks_read(const struct vtl_port *port, u64 *c);
+
+void vtl_socks_nl_notify(const struct vtl_port *port, u8 cmd);
+int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info);
+int vtl_socks_nl_del(struct sk_buff *skb, struct genl_info *info);
+int vtl_socks_nl_get(struct sk_buff *skb, struct genl_info *info);
+int vtl_socks_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _VTL_SOCKS_H */
