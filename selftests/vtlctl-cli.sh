@@ -3,7 +3,8 @@
 #
 # vtlctl's command line, checked without the vtl module: help at every
 # level, prefixes, the message and exit status of every wrong argument and
-# of a wrong firewall rule file, of a wrong rewrite rule,
+# of a wrong firewall rule file, of a wrong rewrite rule, of a wrong socks
+# line,
 # -n, device lookup, the "not loaded" error, and that a failing show writes
 # no half JSON document.  What needs the module absent is skipped when it
 # is loaded; what needs root, ip(8) or valgrind is skipped without them.
@@ -320,6 +321,43 @@ expect 1 'Cannot find device "nonexistent0"' \
 	"$V" rewrite add dev lo match dst 10.0.0.0/8 set dmac $mac out nonexistent0
 expect 1 'Cannot find device "nonexistent0"' "rewrite show: nonexistent device" \
 	"$V" -j rewrite show dev nonexistent0
+
+# --- socks: help, wrong lines, exit 2, nothing looked up -------------------
+socks_usage="Usage: vtlctl [ OPTIONS ] socks add"
+expect_usage "vtlctl help socks" "$socks_usage" "$V" help socks
+expect_usage "vtlctl socks help" "$socks_usage" "$V" socks help
+expect_usage "vtlctl socks add help" "$socks_usage" "$V" socks add dev lo help
+expect_usage "vtlctl socks del help" "$socks_usage" "$V" socks del help
+expect_usage "vtlctl socks show help" "$socks_usage" "$V" socks show help
+P=192.0.2.1:1080
+expect 2 'Error: "proxy" is required' "socks add needs proxy" \
+	"$V" socks add dev lo
+expect 2 'Error: "dev" is required' "socks add needs dev" \
+	"$V" socks add proxy $P
+expect 2 'Error: invalid proxy "tor.example:9050": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT' \
+	"socks add: a name is no proxy address" \
+	"$V" socks add dev lo proxy tor.example:9050
+expect 2 'Error: invalid proxy "::1:9050": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT' \
+	"socks add: IPv6 without brackets" "$V" socks add dev lo proxy ::1:9050
+expect 2 'Error: invalid version "4": 5 or 4a' "socks add: version 4" \
+	"$V" socks add dev lo proxy $P version 4
+expect 2 'Error: a user needs a password' "socks add: user alone" \
+	"$V" socks add dev lo proxy $P user alice
+expect 2 'Error: SOCKS4a takes no credentials: they need version 5' \
+	"socks add: credentials with 4a" \
+	"$V" socks add dev lo proxy $P version 4a user a password b
+expect 2 'Error: invalid dns automap prefix "10.0.0.0/31": an IPv4 PREFIX/LEN, LEN from 1 to 30' \
+	"socks add: automap prefix too long" \
+	"$V" socks add dev lo proxy $P dns automap 10.0.0.0/31
+expect 2 'Error: invalid ipv6 "on"' "socks add: ipv6 on" \
+	"$V" socks add dev lo proxy $P ipv6 on
+expect 2 'Error: unknown keyword "proxy"' "socks del takes only dev" \
+	"$V" socks del dev lo proxy $P
+expect 2 'Error: "dev" is required' "socks del needs dev" "$V" socks del
+expect 2 'Error: unknown command "foo", try "vtlctl socks help"' \
+	"socks: unknown command" "$V" socks foo
+expect 1 'Cannot find device "nonexistent0"' "socks add: nonexistent device" \
+	"$V" socks add dev nonexistent0 proxy $P
 
 # --- wrong arguments: the message names them, exit 2 --------------------
 long=$(printf 'x%.0s' {1..5000})

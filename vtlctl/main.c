@@ -13,6 +13,7 @@
 #include <linux/vtl.h>
 
 #include "parse.h"
+#include "socks_cmd.h"
 #include "vtlctl.h"
 
 #ifndef VTLCTL_VERSION
@@ -28,6 +29,7 @@ static const struct vtl_command objects[] = {
 	{ "rewrite", rewrite_main,
 	  "rewrite rules: MACs, addresses, a shortcut to another VM" },
 	{ "tunnel", tunnel_main, "automatic subnet tunneling between local VMs" },
+	{ "socks", socks_main, "proxy a VM through a SOCKS proxy (Tor)" },
 	{ "help", help_main, "show this help, or that of an OBJECT" },
 };
 

@@ -67,15 +67,15 @@ _vtlctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -stats -netns -Version -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "port conn fw rewrite tunnel help" -- "$cur"))
+			COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks help" -- "$cur"))
 		fi
 		return
 	fi
 
-	object=$(_vtlctl_expand "${words[i]}" port conn fw rewrite tunnel help)
+	object=$(_vtlctl_expand "${words[i]}" port conn fw rewrite tunnel socks help)
 	((i++))
 	if [[ $object == help ]]; then
-		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw rewrite tunnel" -- "$cur"))
+		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks" -- "$cur"))
 		return
 	fi
 	local commands keys bare= once=
@@ -85,6 +85,7 @@ _vtlctl()
 	fw) commands="add del delete show list flush policy load help" ;;
 	rewrite) commands="add del delete show list flush help" ;;
 	tunnel) commands="auto show list help" ;;
+	socks) commands="add del delete show list help" ;;
 	*) return ;;
 	esac
 
@@ -113,6 +114,8 @@ _vtlctl()
 	rewrite:show | rewrite:list | rewrite:flush) keys="dev" ;;
 	tunnel:auto) keys= bare="on off" ;;
 	tunnel:show | tunnel:list) keys= ;;
+	socks:add) keys="dev proxy version user password dns ipv6" ;;
+	socks:del | socks:delete | socks:show | socks:list) keys="dev" ;;
 	*) return ;;
 	esac
 
@@ -160,6 +163,15 @@ _vtlctl()
 			;;
 		action)
 			COMPREPLY=($(compgen -W "accept drop reject" -- "$cur"))
+			;;
+		version)
+			COMPREPLY=($(compgen -W "5 4a" -- "$cur"))
+			;;
+		dns)
+			COMPREPLY=($(compgen -W "automap resolve drop" -- "$cur"))
+			;;
+		ipv6)
+			COMPREPLY=($(compgen -W "proxy drop" -- "$cur"))
 			;;
 		state)
 			# a comma list: complete its last element

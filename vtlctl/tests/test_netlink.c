@@ -39,6 +39,7 @@ static int fake_set_nonblocking(const struct nl_sock *sk);
 #undef nl_socket_set_nonblocking
 
 #include "port.h"
+#include "socks_cmd.h"
 #include "vtlctl.h"
 #include <arpa/inet.h>
 
@@ -2071,6 +2072,97 @@ static void test_monitor(void)
 	vtl_nl_close(nl);
 }
 
+/* An IPv6 proxy, no credentials returned, dns resolve. */
+static void socks_dump_v6(void)
+{
+	uint8_t v6[16];
+	struct nl_msg *m = mk_reply(VTL_CMD_SOCKS_GET, NLM_F_MULTI);
+	static const uint8_t mac[6] = VTL_SOCKS_FAKE_MAC;
+
+	fk.dumps++;
+	inet_pton(AF_INET6, "2001:db8::1", v6);
+	nla_put_u32(m, VTL_SOCKS_A_IFINDEX, 1);
+	nla_put(m, VTL_SOCKS_A_PROXY_ADDR, 16, v6);
+	nla_put_u16(m, VTL_SOCKS_A_PROXY_PORT, 9050);
+	nla_put_u8(m, VTL_SOCKS_A_VERSION, VTL_SOCKS_V5);
+	nla_put_u8(m, VTL_SOCKS_A_DNS, VTL_SOCKS_DNS_RESOLVE);
+	nla_put_u8(m, VTL_SOCKS_A_IPV6, VTL_SOCKS_IPV6_DROP);
+	nla_put(m, VTL_SOCKS_A_MAC, 6, mac);
+	add(m);
+	add(mk_done(0, NULL, 0));
+	send_dgram();
+}
+
+static void test_socks_show(void)
+{
+	char *all_argv[] = { "socks", NULL };
+	char *dev_argv[] = { "socks", "show", "dev", "lo", NULL };
+	char *add_argv[] = { "socks", "add", "dev", "lo", "proxy",
+			     "[2001:db8::1]:9050", "dns", "resolve", NULL };
+	char *del_argv[] = { "socks", "del", "dev", "lo", NULL };
+	struct vtl_opts opts = { 0 }, stats = { .stats = 1 };
+	struct vtl_opts json_stats = { .json = true, .stats = 1 };
+	struct vtl_opts json = { .json = true };
+	struct nlattr *tb[VTL_SOCKS_A_MAX + 1];
+	struct capture out, err;
+	int ret;
+
+	ret = run_cmd(socks_main, &opts, all_argv, socks_dump_ok, &out, &err);
+	CHECK(ret == 0 && !err.buf[0] && fk.cmd == VTL_CMD_SOCKS_GET &&
+	      (fk.flags & NLM_F_DUMP), "socks: a dump of every port");
+	CHECK_STR(out.buf,
+		  "vm7: proxy 192.0.2.1:1080 version 5 user alice password * dns automap 10.192.0.0/10 ipv6 proxy mac 02:56:54:4c:00:01\n"
+		  "vm7: proxy 192.0.2.1:1080 version 5 user alice password * dns automap 10.192.0.0/10 ipv6 proxy mac 02:56:54:4c:00:01\n",
+		  "socks show: text, the password hidden");
+	ret = run_cmd(socks_main, &stats, dev_argv, socks_get_ok, &out, &err);
+	CHECK(ret == 0 && !(fk.flags & NLM_F_DUMP) && fk.ifindex == 1,
+	      "socks show dev lo: a doit for lo");
+	CHECK_STR(out.buf,
+		  "vm7: proxy 192.0.2.1:1080 version 5 user alice password * dns automap 10.192.0.0/10 ipv6 proxy mac 02:56:54:4c:00:01\n"
+		  "    stats: up 1 arp_replies 2 resets 3 fail_closed 4 filtered 5 to_vm_dropped 6\n",
+		  "socks show -s: text with counters");
+	ret = run_cmd(socks_main, &json_stats, dev_argv, socks_get_ok, &out,
+		      &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":7,\"dev\":\"vm7\",\"proxy\":\"192.0.2.1:1080\","
+		  "\"version\":\"5\",\"user\":\"alice\",\"password\":\"secret\","
+		  "\"dns\":\"automap\",\"dns_prefix\":\"10.192.0.0/10\","
+		  "\"ipv6\":\"proxy\",\"mac\":\"02:56:54:4c:00:01\","
+		  "\"stats\":{\"up\":1,\"arp_replies\":2,\"resets\":3,"
+		  "\"fail_closed\":4,\"filtered\":5,\"to_vm_dropped\":6}}]\n",
+		  "socks show -j -s: JSON");
+	ret = run_cmd(socks_main, &json, all_argv, socks_dump_v6, &out, &err);
+	CHECK_STR(out.buf,
+		  "[{\"ifindex\":1,\"dev\":\"lo\",\"proxy\":\"[2001:db8::1]:9050\","
+		  "\"version\":\"5\",\"dns\":\"resolve\",\"ipv6\":\"drop\","
+		  "\"mac\":\"02:56:54:4c:00:01\"}]\n",
+		  "socks show -j: an IPv6 proxy, no credentials, no prefix");
+	ret = run_cmd(socks_main, &json, all_argv, dump_empty, &out, &err);
+	CHECK(ret == 0 && !strcmp(out.buf, "[]\n"), "socks show -j: []");
+	ret = run_cmd(socks_main, &json, dev_argv, rw_dump_enodev, &out, &err);
+	CHECK(ret == 1 && !out.buf[0], "socks show, refused: exit 1, nothing");
+
+	ret = run_cmd(socks_main, &opts, add_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_SOCKS_A_MAX);
+	CHECK(ret == 0 && !out.buf[0] && fk.cmd == VTL_CMD_SOCKS_NEW &&
+	      has_u32(tb[VTL_SOCKS_A_IFINDEX], 1) &&
+	      has_u16(tb[VTL_SOCKS_A_PROXY_PORT], 9050) &&
+	      tb[VTL_SOCKS_A_PROXY_ADDR] &&
+	      nla_len(tb[VTL_SOCKS_A_PROXY_ADDR]) == 16 &&
+	      has_u8(tb[VTL_SOCKS_A_DNS], VTL_SOCKS_DNS_RESOLVE),
+	      "socks add: SOCKS_NEW for lo");
+	ret = run_cmd(socks_main, &opts, add_argv, socks_eexist, &out, &err);
+	CHECK(ret == 1, "socks add, EEXIST: exit 1");
+	CHECK_STR(err.buf,
+		  "Error: lo: the port already has a SOCKS service.\n",
+		  "socks add, EEXIST: the kernel's words");
+	ret = run_cmd(socks_main, &opts, del_argv, ack_ok, &out, &err);
+	req_attrs(tb, VTL_SOCKS_A_MAX);
+	CHECK(ret == 0 && fk.cmd == VTL_CMD_SOCKS_DEL &&
+	      has_u32(tb[VTL_SOCKS_A_IFINDEX], 1) &&
+	      !tb[VTL_SOCKS_A_PROXY_ADDR], "socks del: SOCKS_DEL for lo");
+}
+
 /* A real socket's send buffer grows to what a large fw load needs. */
 static void test_sndbuf(void)
 {
@@ -2113,6 +2205,7 @@ int main(void)
 	test_port_show_rw();
 	test_socks_requests();
 	test_monitor();
+	test_socks_show();
 	test_sndbuf();
 	test_real_kernel();
 	drain();

@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "port.h"
 #include "rewrite.h"
+#include "socks_cmd.h"
 #include "tap.h"
 
 enum { A_ADD = 1, A_DEL };
@@ -830,6 +831,110 @@ static void test_addr_format(void)
 	CHECK_STR(vtl_format_ip(buf, 6, a6), "2001:db8::", "IPv6 address");
 }
 
+/* --- socks -------------------------------------------------------------- */
+
+#define SOCKS_ADD (SOCKS_KEY_DEV | SOCKS_KEYS_CONF)
+#define SOCKS_ADD_NEEDS (SOCKS_KEY_DEV | SOCKS_KEY_PROXY)
+
+/* socks_parse() of @line as "socks add"; @err: the expected stderr. */
+static int socks_cmd(const char *line, struct socks_args *a, const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = socks_parse(argc, argv, SOCKS_ADD, SOCKS_ADD_NEEDS, a);
+	CHECK_STR(capture_end(&cap), err, "socks %s: message", line);
+	return ret;
+}
+
+static void socks_bad(const char *line, const char *err)
+{
+	char want[256];
+	struct socks_args a;
+
+	snprintf(want, sizeof(want), "Error: %s\n", err);
+	CHECK(socks_cmd(line, &a, want) == VTL_PARSE_ERROR,
+	      "socks %s: refused", line);
+}
+
+static void test_socks_parse(void)
+{
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct vtl_socks *s;
+	struct socks_args a;
+
+	s = &a.conf;
+	CHECK(socks_cmd("dev vm0 proxy 192.0.2.1:1080", &a, "") ==
+	      VTL_PARSE_OK, "socks: the least line");
+	CHECK(!strcmp(a.dev, "vm0") && s->family == AF_INET &&
+	      s->proxy_addr[0] == 192 && s->proxy_addr[3] == 1 &&
+	      s->proxy_port == 1080 && !s->version && !s->user[0] &&
+	      !s->dns && !s->dns_prefix_len && !s->ipv6,
+	      "socks: nothing else given: the kernel's defaults");
+
+	CHECK(socks_cmd("dev vm0 proxy [2001:db8::1]:9050 version 5 user alice "
+			"password s3cret dns automap 10.200.0.0/16 ipv6 proxy",
+			&a, "") == VTL_PARSE_OK, "socks: everything");
+	CHECK(s->family == AF_INET6 && !memcmp(s->proxy_addr, v6, 16) &&
+	      s->proxy_port == 9050 && s->version == VTL_SOCKS_V5 &&
+	      !strcmp(s->user, "alice") && !strcmp(s->password, "s3cret") &&
+	      s->dns == VTL_SOCKS_DNS_AUTOMAP &&
+	      s->dns_prefix == htonl(0x0ac80000) && s->dns_prefix_len == 16 &&
+	      s->ipv6 == VTL_SOCKS_IPV6_PROXY, "socks: everything parsed");
+
+	CHECK(socks_cmd("dev vm0 proxy 10.0.0.1:1 version 4a dns drop ipv6 drop",
+			&a, "") == VTL_PARSE_OK &&
+	      s->version == VTL_SOCKS_V4A && s->dns == VTL_SOCKS_DNS_DROP &&
+	      s->ipv6 == VTL_SOCKS_IPV6_DROP, "socks: 4a, dns drop, ipv6 drop");
+	CHECK(socks_cmd("dev vm0 proxy 10.0.0.1:65535 dns resolve", &a, "") ==
+	      VTL_PARSE_OK && s->dns == VTL_SOCKS_DNS_RESOLVE &&
+	      s->proxy_port == 65535, "socks: dns resolve, port 65535");
+	CHECK(socks_cmd("dev vm0 dns automap proxy 10.0.0.1:5", &a, "") ==
+	      VTL_PARSE_OK && s->dns == VTL_SOCKS_DNS_AUTOMAP &&
+	      !s->dns_prefix_len, "socks: automap without a prefix");
+	CHECK(socks_cmd("dev vm0 proxy 10.0.0.1:5 help", &a, "") ==
+	      VTL_PARSE_HELP, "socks: help");
+
+	socks_bad("dev vm0", "\"proxy\" is required");
+	socks_bad("proxy 10.0.0.1:5", "\"dev\" is required");
+	socks_bad("dev vm0 proxy 10.0.0.1",
+		  "invalid proxy \"10.0.0.1\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy 10.0.0.1:0",
+		  "invalid proxy \"10.0.0.1:0\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy 10.0.0.1:65536",
+		  "invalid proxy \"10.0.0.1:65536\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy 2001:db8::1:1080",
+		  "invalid proxy \"2001:db8::1:1080\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy [10.0.0.1]:5",
+		  "invalid proxy \"[10.0.0.1]:5\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy tor:9050",
+		  "invalid proxy \"tor:9050\": expected IPV4ADDR:PORT or [IPV6ADDR]:PORT");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 version 4",
+		  "invalid version \"4\": 5 or 4a");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 dns maybe", "invalid dns \"maybe\"");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 ipv6 yes", "invalid ipv6 \"yes\"");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 user alice",
+		  "a user needs a password");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 password x",
+		  "a password needs a user");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 version 4a user a password b",
+		  "SOCKS4a takes no credentials: they need version 5");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 version 4a dns resolve",
+		  "dns resolve needs SOCKS5 (Tor's RESOLVE)");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 dns automap 10.0.0.0/31",
+		  "invalid dns automap prefix \"10.0.0.0/31\": an IPv4 PREFIX/LEN, LEN from 1 to 30");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 dns automap 10.0.0.0",
+		  "invalid dns automap prefix \"10.0.0.0\": an IPv4 PREFIX/LEN, LEN from 1 to 30");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 dns automap fd00::/64",
+		  "invalid dns automap prefix \"fd00::/64\": an IPv4 PREFIX/LEN, LEN from 1 to 30");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 dns resolve 10.0.0.0/8",
+		  "unknown keyword \"10.0.0.0/8\"");
+	socks_bad("dev vm0 proxy 10.0.0.1:5 10.0.0.0/8",
+		  "unknown keyword \"10.0.0.0/8\"");
+}
+
 int main(void)
 {
 	printf("# test_parse\n");
@@ -845,6 +950,7 @@ int main(void)
 	test_fw_names();
 	test_rw_parse();
 	test_tunnel_parse();
+	test_socks_parse();
 	test_addr_format();
 	return tap_done();
 }
