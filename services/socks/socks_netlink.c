@@ -42,6 +42,22 @@ const struct nla_policy vtl_socks_nl_policy[VTL_SOCKS_A_MAX + 1] = {
 	},
 };
 
+/* The largest message vtl_socks_nl_put() fills. */
+static size_t vtl_socks_nl_size(void)
+{
+	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
+	       nla_total_size(IFNAMSIZ) +		/* IFNAME */
+	       nla_total_size(16) +			/* PROXY_ADDR */
+	       nla_total_size(sizeof(u16)) +		/* PROXY_PORT */
+	       2 * nla_total_size(VTL_SOCKS_NAME_MAX + 1) + /* USER, PASSWORD */
+	       4 * nla_total_size(sizeof(u8)) +		/* VERSION, DNS, */
+							/* PREFIX_LEN, IPV6 */
+	       nla_total_size(sizeof(__be32)) +		/* DNS_PREFIX */
+	       nla_total_size(ETH_ALEN) +		/* MAC */
+	       nla_total_size(0) +			/* STATS */
+	       VTL_SOCKS_C_COUNT * nla_total_size_64bit(sizeof(u64));
+}
+
 /*
  * Bumped under RTNL on every change of a configuration: with the
  * namespace's port generation, a dump's consistency check.
@@ -269,7 +285,8 @@ void vtl_socks_nl_notify(const struct vtl_port *port, u8 cmd)
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Sized to fit: a listener's buffer holds more of them. */
+	msg = genlmsg_new(vtl_socks_nl_size(), GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &vtl_genl_family, 0, cmd);
@@ -355,7 +372,7 @@ int vtl_socks_nl_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_SOCKS_A_IFINDEX))
 		return -EINVAL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(vtl_socks_nl_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	rtnl_lock();
