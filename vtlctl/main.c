@@ -30,6 +30,7 @@ static const struct vtl_command objects[] = {
 	  "rewrite rules: MACs, addresses, a shortcut to another VM" },
 	{ "tunnel", tunnel_main, "automatic subnet tunneling between local VMs" },
 	{ "socks", socks_main, "proxy a VM through a SOCKS proxy (Tor)" },
+	{ "daemon", daemon_main, "proxy the VMs of SOCKS ports: run in the foreground" },
 	{ "help", help_main, "show this help, or that of an OBJECT" },
 };
 
