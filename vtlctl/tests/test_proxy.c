@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of proxy.c in SOCKS mode, the VM played by generated frames:
+ * DNS over UDP answered from automap (the reply frame checked whole),
+ * other UDP filtered, a connection to an automap address never handed out
+ * refused, a pending handshake reset on proxy_destroy(p, true), and two
+ * instances kept apart.  The only socket is a listening one on loopback
+ * that never answers, so that a handshake stays pending.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "../kmod/pkt.h"
+#include "../kmod/model.h"
+#include "tap.h"
+#include "dns.h"
+#include "proxy.h"
+
+#define MAX_FRAMES	16
+
+static const u8 vm_mac[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 1 };
+static const u8 fake_mac[ETH_ALEN] = { 0x02, 0x56, 0x54, 0x4c, 0, 1 };
+
+/* What an instance sent toward its VM. */
+struct sink {
+	u8 frames[MAX_FRAMES][2048];
+	size_t lens[MAX_FRAMES];
+	unsigned int n;
+};
+
+static void out_cb(void *arg, const uint8_t *frame, size_t len)
+{
+	struct sink *s = arg;
+
+	if (s->n == MAX_FRAMES || len > sizeof(s->frames[0]))
+		abort();
+	memcpy(s->frames[s->n], frame, len);
+	s->lens[s->n++] = len;
+}
+
+static struct proxy *make(struct sink *s, uint16_t upstream_port)
+{
+	struct proxy_config cfg = {
+		.socks = true, .version = SOCKS_V5, .dns = PROXY_DNS_AUTOMAP,
+		.dns_prefix = 0x0ac00000, .dns_prefix_len = 10,
+		.output = out_cb, .arg = s,
+	};
+	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg.upstream;
+
+	memcpy(cfg.mac, fake_mac, ETH_ALEN);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(upstream_port);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.upstream_len = sizeof(*sin);
+	memset(s, 0, sizeof(*s));
+	return proxy_create(&cfg);
+}
+
+static uint16_t csum_fold(const void *buf, size_t len, uint32_t sum)
+{
+	return (uint16_t)vtl_pkt_csum_fold(vtl_pkt_csum_bytes(buf, len, sum));
+}
+
+/* A UDP datagram from the VM (10.0.0.2:5353) to 192.0.2.53:@dport. */
+static size_t udp_frame(u8 *f, uint16_t dport, const u8 *msg, size_t len)
+{
+	u8 *ip = f + ETH_HLEN, *udp = ip + 20;
+	size_t ulen = 8 + len;
+	u8 pseudo[12];
+	uint16_t sum;
+
+	memcpy(f, fake_mac, 6);
+	memcpy(f + 6, vm_mac, 6);
+	f[12] = 0x08;
+	f[13] = 0;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = (20 + ulen) >> 8;
+	ip[3] = (20 + ulen) & 0xff;
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	ip[12] = 10, ip[15] = 2;
+	ip[16] = 192, ip[18] = 2, ip[19] = 53;
+	sum = csum_fold(ip, 20, 0);
+	memcpy(ip + 10, &sum, 2);
+	udp[0] = 5353 >> 8;
+	udp[1] = 5353 & 0xff;
+	udp[2] = dport >> 8;
+	udp[3] = dport & 0xff;
+	udp[4] = ulen >> 8;
+	udp[5] = ulen & 0xff;
+	udp[6] = udp[7] = 0;
+	memcpy(udp + 8, msg, len);
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	pseudo[10] = udp[4];
+	pseudo[11] = udp[5];
+	sum = csum_fold(udp, ulen, vtl_pkt_csum_bytes(pseudo, 12, 0));
+	memcpy(udp + 6, &sum, 2);
+	return ETH_HLEN + 20 + ulen;
+}
+
+/* A DNS query for "a.example", type A. */
+static size_t query(u8 *q)
+{
+	static const u8 msg[] = {
+		0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		1, 'a', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 1, 0, 1,
+	};
+
+	memcpy(q, msg, sizeof(msg));
+	return sizeof(msg);
+}
+
+/* A SYN from the VM to @daddr:80. */
+static size_t syn(u8 *f, size_t size, uint32_t daddr, uint16_t sport)
+{
+	struct vtl_pkt_tcp t = {
+		.ttl = 64, .flags = VTL_TCP_SYN, .seq = 1000, .window = 65535,
+		.opts = 0, .mss = 1460,
+	};
+	int n;
+
+	memcpy(t.eth_src, vm_mac, ETH_ALEN);
+	memcpy(t.eth_dst, fake_mac, ETH_ALEN);
+	t.saddr.ip4 = htonl(0x0a000002);
+	t.daddr.ip4 = htonl(daddr);
+	t.sport = htons(sport);
+	t.dport = htons(80);
+	n = vtl_pkt_build_tcp(f, size, &t);
+	if (n < 0)
+		abort();
+	return n;
+}
+
+static bool is_rst(const u8 *f, size_t len)
+{
+	struct vtl_pkt pkt;
+
+	return !vtl_pkt_parse(&pkt, (u8 *)f, len, len) &&
+	       (pkt.flags & VTL_PKT_TCP) &&
+	       (f[pkt.l4_off + 13] & VTL_TCP_RST);
+}
+
+static void test_dns(void)
+{
+	struct proxy_counters c;
+	struct sink s;
+	struct proxy *p = make(&s, 9);
+	u8 f[256], q[64], *ip, *udp;
+	struct vtl_pkt pkt;
+	size_t n = udp_frame(f, 53, q, query(q));
+
+	CHECK(p, "create: an automap SOCKS instance");
+	proxy_input(p, f, n);
+	CHECK(s.n == 1, "dns: one UDP query, one frame back (%u)", s.n);
+	ip = s.frames[0] + ETH_HLEN;
+	udp = ip + 20;
+	CHECK(!memcmp(s.frames[0], vm_mac, 6) &&
+	      !memcmp(s.frames[0] + 6, fake_mac, 6),
+	      "dns: to the VM's MAC, from the configured one");
+	CHECK(ip[12] == 192 && ip[15] == 53 && ip[16] == 10 && ip[19] == 2 &&
+	      udp[0] == 0 && udp[1] == 53 && udp[2] == 5353 >> 8 &&
+	      udp[3] == (5353 & 0xff),
+	      "dns: addresses and ports swapped");
+	CHECK(!vtl_pkt_parse(&pkt, s.frames[0], s.lens[0], s.lens[0]) &&
+	      !vtl_pkt_ip4_csum_check(&pkt) && !vtl_pkt_l4_csum_check(&pkt),
+	      "dns: IP and UDP checksums right");
+	/* the answer's address: the last 4 bytes, in 10.192.0.0/10 */
+	ip = s.frames[0] + s.lens[0] - 4;
+	CHECK(ip[0] == 10 && (ip[1] & 0xc0) == 0xc0 && udp[8] == 0xab &&
+	      udp[9] == 0xcd, "dns: an automap answer to the query's id");
+	n = udp_frame(f, 9999, q, query(q));
+	proxy_input(p, f, n);
+	proxy_counters(p, &c);
+	CHECK(s.n == 1 && c.filtered == 1 && c.dns_queries == 1 &&
+	      c.dns_answers == 1 && c.tcpep.frames_in == 0,
+	      "filter: other UDP dropped and counted, tcpep never saw it");
+	/* 10.255.255.254: of the prefix, never handed out */
+	n = syn(f, sizeof(f), 0x0afffffe, 40000);
+	proxy_input(p, f, n);
+	proxy_counters(p, &c);
+	CHECK(s.n == 2 && is_rst(s.frames[1], s.lens[1]) && c.unmapped == 1 &&
+	      c.refused == 1 && c.relays == 0,
+	      "automap: a connection to an address never mapped: RST");
+	proxy_destroy(p, true);
+}
+
+static void test_destroy(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct proxy_counters c;
+	struct sink s, s2;
+	struct proxy *p, *p2;
+	struct pollfd pfd[4];
+	u8 f[256];
+	size_t n;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (l < 0 || bind(l, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(l, 4) || getsockname(l, (struct sockaddr *)&sin, &len)) {
+		CHECK(0, "a listening socket on loopback");
+		return;
+	}
+	p = make(&s, ntohs(sin.sin_port));
+	p2 = make(&s2, ntohs(sin.sin_port));
+	CHECK(p && p2, "create: two instances");
+	n = syn(f, sizeof(f), 0xc0000207, 40001);
+	proxy_input(p, f, n);
+	proxy_handle(p);
+	proxy_counters(p, &c);
+	CHECK(c.relays == 1 && s.n == 0 && proxy_nr_pollfds(p) == 1 &&
+	      proxy_pollfds(p, pfd, 4) == 1 && proxy_nr_pollfds(p2) == 0,
+	      "syn: a relay waits for the proxy, one socket to poll, no answer yet");
+	CHECK(proxy_next_deadline(p) != UINT64_MAX &&
+	      proxy_next_deadline(p) <= proxy_now() + PROXY_SOCKS_TIMEOUT,
+	      "syn: the handshake's deadline is the next");
+	proxy_destroy(p2, true);
+	CHECK(s.n == 0 && s2.n == 0,
+	      "instances apart: destroying the other touches nothing");
+	proxy_destroy(p, true);
+	CHECK(s.n == 1 && is_rst(s.frames[0], s.lens[0]),
+	      "destroy(reset_vm): the VM's pending connection gets a RST");
+	close(l);
+}
+
+int main(void)
+{
+	(void)capture_begin;
+	(void)capture_end;
+	test_dns();
+	test_destroy();
+	return tap_done();
+}
