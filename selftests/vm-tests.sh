@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Inside the test VM: load vtl.ko and run the kernel selftests against it.
 # Usage: selftests/vm-tests.sh PATH/TO/vtl.ko [TEST...]
-# TEST: netns, conn, fw, rewrite, ring, persist, socks-svc, tcpep or socks
+# TEST: netns, conn, fw, rewrite, ring, persist, socks-svc, tcpep, socks or
+# daemon
 # (selftests/TEST.sh); all of them by default, in that order.  Naming them lets a caller give each its own VM and time limit.
 set -u
 
 ko=${1:?usage: vm-tests.sh vtl.ko [TEST...]}
 shift
-tests=${*:-netns conn fw rewrite ring persist socks-svc tcpep socks}
+tests=${*:-netns conn fw rewrite ring persist socks-svc tcpep socks daemon}
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 # Load what the tests use up front, so that a missing module shows here

@@ -1,0 +1,479 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtlctl daemon selftests: a VM's TCP proxied through a SOCKS proxy by the
+# kernel's SOCKS service (services/socks/) and `vtlctl daemon`, over the
+# port's shared ring; the VM's DNS answered by the daemon; nothing of the
+# VM's on the uplink.  Runs as root, in the test VM (selftests/vm/run.sh),
+# with vtl.ko loaded; kselftest TAP output.
+#
+#  $vm (the VM)          root namespace (the host)            $remote ("net")
+# +-----------------+   +-------------------------------+   +----------------+
+# | eth0 10.77.0.2  |---| vtldN: VTL port (host-only),  |   |                |
+# | default via     |   |   socks -> 127.0.0.1:SP       |   |                |
+# |   10.77.0.1     |   | vtlctl daemon (the ring)      |   | peer.py serve  |
+# | resolver        |   | microsocks | danted | tor :SP |   |  192.0.2.2:P   |
+# |   192.0.2.2     |   | up0 192.0.2.1/24 -------------+---| eth0 192.0.2.2 |
+# +-----------------+   +-------------------------------+   +----------------+
+#
+# The host forwards and the net namespace routes 10.77.0.0/24 back, so
+# that without VTL the VM does reach the net namespace: there is an uplink
+# to leak to.  tcpdump on up0 watches it the whole time: every packet on it
+# must be TCP between the proxies (192.0.2.1) and the servers (192.0.2.2),
+# or ARP.  Hostnames: the proxies run in a mount namespace whose /etc/hosts
+# says somename.example is 192.0.2.2.
+#
+# Environment: VTLCTL, DAEMON_MB (transfer size, default 100), DAEMON_CONNS
+# (connections at once, default 200), DAEMON_ONLY (tests by name).
+
+NS_TAG=d
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcpep/peer.sh"
+
+PEER=$top/selftests/tcpep/peer.py
+MB=${DAEMON_MB:-100}
+CONNS=${DAEMON_CONNS:-200}
+ONLY=${DAEMON_ONLY:-}
+BIG=$((MB * 1024 * 1024))
+REMOTE=192.0.2.2
+UPADDR=192.0.2.1
+NAME=somename.example
+port_if=vtld$$
+ntopo=0
+port=9000
+daemon_pid=
+server_pid=
+socks_pid=
+dump_pid=
+sport=
+
+cleanup_daemon() {
+	local p
+
+	for p in "$server_pid" "$daemon_pid" "$socks_pid" "$dump_pid"; do
+		[ -n "$p" ] && kill "$p" 2>/dev/null
+	done
+	ip link del "$port_if" 2>/dev/null
+	ip link del up0 2>/dev/null
+	cleanup
+}
+trap cleanup_daemon EXIT
+
+# counter NAME is peer.sh's over tap-proxy's counters: here the daemon has
+# none of its own, and its log is $tmp/daemon.log.
+dlog_has() { grep -qE "$1" "$tmp/daemon.log"; }
+
+daemon_start() {
+	"$VTLCTL" daemon verbose </dev/null >>"$tmp/daemon.log" 2>&1 &
+	daemon_pid=$!
+	busywait 10000 dlog_has "running \\(pid $daemon_pid\\)"
+}
+
+# daemon_stop: SIGTERM, and its exit status.
+daemon_stop() {
+	local rc=0
+
+	[ -n "$daemon_pid" ] || return 0
+	kill -TERM "$daemon_pid" 2>/dev/null
+	wait "$daemon_pid" || rc=$?
+	daemon_pid=
+	return "$rc"
+}
+
+# socks_start NAME CMD...: a SOCKS proxy in the background on $sport (new),
+# in a mount namespace whose /etc/hosts knows $NAME.
+socks_start() {
+	local name=$1
+
+	shift
+	socks_stop
+	printf '127.0.0.1 localhost\n%s %s\n' "$REMOTE" "$NAME" >"$tmp/hosts"
+	unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
+		"$tmp/hosts" "$@" </dev/null >"$tmp/$name.log" 2>&1 &
+	socks_pid=$!
+	busywait 30000 sh -c "ss -ltn | grep -q '127.0.0.1:$sport '"
+}
+
+socks_stop() {
+	[ -n "$socks_pid" ] || return 0
+	kill "$socks_pid" 2>/dev/null
+	wait "$socks_pid" 2>/dev/null
+	socks_pid=
+}
+
+microsocks_start() {
+	sport=$((sport + 1))
+	socks_start microsocks microsocks -i 127.0.0.1 -p "$sport"
+}
+
+# socks_set [OPTIONS]: the port's SOCKS service (again) on $sport; the
+# daemon, if running, says it started the port.
+socks_set() {
+	local n
+
+	"$VTLCTL" socks del dev "$port_if" 2>/dev/null
+	n=$(grep -c "$port_if: started" "$tmp/daemon.log")
+	"$VTLCTL" socks add dev "$port_if" proxy "127.0.0.1:$sport" "$@" ||
+		return 1
+	[ -z "$daemon_pid" ] ||
+		busywait 10000 sh -c "[ \$(grep -c '$port_if: started' '$tmp/daemon.log') -gt $n ]"
+}
+
+# topo: $vm behind the VTL port $port_if of the root namespace, the net
+# namespace $remote behind up0; the port not attached yet.
+topo() {
+	cleanup_ns
+	ip link del "$port_if" 2>/dev/null
+	ip link del up0 2>/dev/null
+	ip netns add "$vm" && ip netns add "$remote" || return 1
+	for ns in "$vm" "$remote"; do
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	sysctl -qw net.ipv4.ip_forward=1
+	ip link add "$port_if" type veth peer name eth0 netns "$vm" &&
+	ip link add up0 type veth peer name eth0 netns "$remote" &&
+	ip addr add 10.77.0.1/24 dev "$port_if" &&
+	ip addr add "$UPADDR/24" dev up0 &&
+	ip link set "$port_if" up && ip link set up0 up &&
+	ip -n "$vm" addr add 10.77.0.2/24 dev eth0 &&
+	ip -n "$vm" link set eth0 up &&
+	ip -n "$vm" route add default via 10.77.0.1 &&
+	ip -n "$remote" addr add "$REMOTE/24" dev eth0 &&
+	ip -n "$remote" link set eth0 up &&
+	ip -n "$remote" route add 10.77.0.0/24 via "$UPADDR"
+}
+
+# server OUT [PEER OPTIONS]: a server in the net namespace on a new $port.
+server() {
+	local out=$1
+
+	shift
+	port=$((port + 1))
+	ip netns exec "$remote" python3 "$PEER" serve "$REMOTE" "$port" \
+		--out "$out" "$@" </dev/null 2>"$out.err" &
+	server_pid=$!
+	busywait 30000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$REMOTE:$port '"
+}
+
+# vm_run CMD...: CMD in the VM, its resolv.conf naming the net namespace.
+vm_run() {
+	echo "nameserver $REMOTE" >"$tmp/resolv.conf"
+	ip netns exec "$vm" unshare -m sh -c \
+		'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+		"$tmp/resolv.conf" "$@"
+}
+
+# client OUT DST [PEER OPTIONS]: a client in the VM, to DST:$port.
+client() {
+	local out=$1 dst=$2
+
+	shift 2
+	vm_run timeout 600 python3 "$PEER" connect "$dst" "$port" \
+		--out "$out" "$@" </dev/null 2>"$out.err"
+}
+
+# refused_fast WHAT LIMIT-MS DST: the VM's connect() to DST:$port fails
+# (refused or reset) in under LIMIT-MS.
+refused_fast() {
+	local what=$1 limit=$2 dst=$3 rc=0 t secs=$(($2 / 1000 + 5))
+
+	vm_run timeout "$secs" bash -c "s=\$EPOCHREALTIME
+		if : 3<>/dev/tcp/$dst/$port; then exit 2; fi
+		echo \$s \$EPOCHREALTIME" >"$tmp/t" 2>"$tmp/err" || rc=$?
+	t=$(awk '{ printf "%.0f", ($2 - $1) * 1000 }' "$tmp/t")
+	if [ "$rc" = 0 ] &&
+	   grep -qE "Connection (refused|reset)" "$tmp/err" &&
+	   [ "${t:-999999}" -lt "$limit" ]; then
+		ok "$what: the VM's connect fails (in $t ms)"
+	else
+		fail "$what: the VM's connect fails in under $limit ms (rc $rc, ${t:-?} ms)"
+		show "$tmp/err"
+	fi
+}
+
+# transfer WHAT: $MB up and $MB down, each compared by sha256.
+transfer() {
+	local what=$1 t0
+
+	t0=$(date +%s%3N)
+	server "$tmp/s" --order recv-send || { fail "$what: server"; return; }
+	client "$tmp/c" "$REMOTE" --send "$BIG" --order send-recv
+	server_wait
+	up_ok && ok "$what: $MB MB from the VM reach the server intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
+		{ fail "$what: $MB MB from the VM reach the server intact (sha256)"
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; }
+	t0=$(date +%s%3N)
+	server "$tmp/s" --send "$BIG" --order send-recv ||
+		{ fail "$what: server"; return; }
+	client "$tmp/c" "$REMOTE" --order recv-send
+	server_wait
+	down_ok && ok "$what: $MB MB from the server reach the VM intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
+		{ fail "$what: $MB MB from the server reach the VM intact (sha256)"
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; }
+}
+
+# ---- tests ---------------------------------------------------------------
+
+test_setup() {
+	topo || { fail "setup: topology"; return 1; }
+	ip netns exec "$vm" ping -c 1 -W 5 "$REMOTE" >/dev/null &&
+		ok "setup: without VTL the VM reaches the net namespace (an uplink to leak to)" ||
+		{ fail "setup: without VTL the VM reaches the net namespace"; return 1; }
+	"$VTLCTL" port add dev "$port_if" ||
+		{ fail "setup: port add"; return 1; }
+	ip -n "$vm" neigh flush all
+	tcpdump -ni up0 -w "$tmp/up0.pcap" 2>"$tmp/tcpdump.err" &
+	dump_pid=$!
+	busywait 10000 grep -qs "listening on" "$tmp/tcpdump.err" ||
+		{ fail "setup: tcpdump on up0"; return 1; }
+	microsocks_start || { fail "setup: microsocks"; return 1; }
+	"$VTLCTL" socks add dev "$port_if" proxy "127.0.0.1:$sport" ||
+		{ fail "setup: socks add"; return 1; }
+	# before the daemon: the kernel resets the VM's connections
+	server "$tmp/s" || { fail "setup: server"; return 1; }
+	refused_fast "no daemon" 3000 "$REMOTE"
+	kill "$server_pid" 2>/dev/null
+	server_wait
+	daemon_start && dlog_has "$port_if: started" &&
+		ok "daemon: started the port configured before it" ||
+		{ fail "daemon: started the port configured before it"
+		  show "$tmp/daemon.log"; return 1; }
+}
+
+test_microsocks() {
+	transfer microsocks
+	grep -q "$port_if: 10.77.0.2:[0-9]* -> $REMOTE:$port: closed" \
+		"$tmp/daemon.log" &&
+		ok "microsocks: verbose: the connection's line in the log" ||
+		{ fail "microsocks: verbose: the connection's line in the log"
+		  show "$tmp/daemon.log"; }
+}
+
+test_dante() {
+	sport=$((sport + 1))
+	cat >"$tmp/danted.conf" <<-EOC
+	logoutput: stderr
+	internal: 127.0.0.1 port = $sport
+	external: $UPADDR
+	clientmethod: none
+	socksmethod: none
+	user.privileged: root
+	user.notprivileged: nobody
+	client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+	socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+	EOC
+	socks_start danted danted -f "$tmp/danted.conf" ||
+		{ fail "dante: proxy"; show "$tmp/danted.log"; return; }
+	socks_set && ok "dante: socks add while the daemon runs: picked up" ||
+		{ fail "dante: socks add while the daemon runs: picked up"
+		  show "$tmp/daemon.log"; return; }
+	transfer dante
+}
+
+# Tor with no network: its SOCKS port answers the handshake, and refuses
+# the CONNECT once SocksTimeout passes.
+test_tor() {
+	sport=$((sport + 1))
+	mkdir -p "$tmp/tor"
+	chmod 700 "$tmp/tor"
+	: >"$tmp/torrc"
+	socks_start tor tor --defaults-torrc "$tmp/torrc" -f "$tmp/torrc" \
+		--SocksPort "127.0.0.1:$sport" \
+		--DataDirectory "$tmp/tor" --ClientOnly 1 --SocksTimeout 5 \
+		--Log "notice stderr" --RunAsDaemon 0 ||
+		{ fail "tor: proxy"; show "$tmp/tor.log"; return; }
+	socks_set || { fail "tor: socks add"; return; }
+	server "$tmp/s" || { fail "tor: server"; return; }
+	refused_fast "tor: no network" 20000 "$REMOTE"
+	kill "$server_pid" 2>/dev/null
+	server_wait
+	grep -q "$port_if: 10.77.0.2:[0-9]* -> $REMOTE:$port: reset: the proxy refused" \
+		"$tmp/daemon.log" &&
+		ok "tor: the handshake completed, the CONNECT was refused" ||
+		{ fail "tor: the handshake completed, the CONNECT was refused"
+		  show "$tmp/daemon.log" "$tmp/tor.log"; }
+}
+
+test_automap() {
+	local addr size=$((1024 * 1024))
+
+	microsocks_start || { fail "automap: microsocks"; return; }
+	socks_set dns automap || { fail "automap: socks add"; return; }
+	addr=$(vm_run timeout 10 getent ahostsv4 "$NAME" | awk 'NR == 1 { print $1 }')
+	case "$addr" in
+	10.19[2-9].*|10.2[0-4][0-9].*|10.25[0-5].*)
+		ok "automap: getent in the VM: $NAME is $addr" ;;
+	*)	fail "automap: getent in the VM: $NAME is in 10.192.0.0/10 (got '$addr')"
+		addr=10.192.0.1 ;;
+	esac
+	server "$tmp/s" --order recv-send || { fail "automap: server"; return; }
+	client "$tmp/c" "$addr" --send "$size" --order send-recv
+	server_wait
+	up_ok "$size" &&
+		ok "automap: a connection to $addr reaches $NAME's server by name" ||
+		{ fail "automap: a connection to $addr reaches $NAME's server by name"
+		  show "$tmp/c.err" "$tmp/microsocks.log" "$tmp/daemon.log"; }
+}
+
+# microsocks closes both ways at the first EOF: each connection is a
+# download.
+test_concurrent() {
+	local size=$((64 * 1024))
+
+	server "$tmp/s" --order send-recv --send "$size" --count "$CONNS" ||
+		{ fail "concurrent: server"; return; }
+	client "$tmp/c" "$REMOTE" --order recv-send --conns "$CONNS"
+	server_wait
+	jq -r .sent_sha "$tmp/s" | sort >"$tmp/sent"
+	jq -r 'select(.recv == '"$size"') | .recv_sha' "$tmp/c" | sort >"$tmp/got"
+	[ "$(wc -l <"$tmp/sent")" = "$CONNS" ] && cmp -s "$tmp/sent" "$tmp/got" &&
+		ok "concurrent: $CONNS connections at once, each intact (sha256)" ||
+		{ fail "concurrent: $CONNS connections at once, each intact (sha256)"
+		  show "$tmp/c.err" "$tmp/s.err"; }
+}
+
+# The daemon killed mid-upload: the kernel resets the VM's next segment.
+test_kill() {
+	local rc=0 t0 t
+
+	server "$tmp/s" --order recv-send || { fail "kill: server"; return; }
+	client "$tmp/c" "$REMOTE" --send "$BIG" --order send-recv &
+	local cpid=$!
+	busywait 60000 sh -c "ip netns exec '$vm' ss -tin dst $REMOTE | grep -qE 'bytes_acked:[0-9]{6,}'" ||
+		{ fail "kill: the upload got going"; kill "$cpid"; return; }
+	t0=$(date +%s%3N)
+	kill -KILL "$daemon_pid"
+	wait "$daemon_pid" 2>/dev/null
+	daemon_pid=
+	wait "$cpid" || rc=$?
+	t=$(($(date +%s%3N) - t0))
+	[ "$rc" != 0 ] && grep -qi "reset" "$tmp/c.err" && [ "$t" -lt 5000 ] &&
+		ok "kill: SIGKILLed mid-upload, the VM's transfer reset (in $t ms)" ||
+		{ fail "kill: SIGKILLed mid-upload, the VM's transfer reset in under 5 s (rc $rc, $t ms)"
+		  show "$tmp/c.err"; }
+	kill "$server_pid" 2>/dev/null
+	server_wait
+	daemon_start || { fail "kill: restarted"; return; }
+	server "$tmp/s" --order recv-send || { fail "kill: server"; return; }
+	client "$tmp/c" "$REMOTE" --send 100000 --order send-recv
+	server_wait
+	up_ok 100000 && ok "kill: a restarted daemon serves new connections" ||
+		{ fail "kill: a restarted daemon serves new connections"
+		  show "$tmp/c.err" "$tmp/daemon.log"; }
+}
+
+# The uplink saw the proxies' TCP and ARP, nothing else.
+test_leaks() {
+	kill "$dump_pid" 2>/dev/null
+	wait "$dump_pid" 2>/dev/null
+	dump_pid=
+	tcpdump -nr "$tmp/up0.pcap" 2>/dev/null | wc -l >"$tmp/n"
+	tcpdump -nr "$tmp/up0.pcap" \
+		"not arp and not (tcp and host $UPADDR and host $REMOTE)" \
+		2>/dev/null >"$tmp/leak.txt"
+	[ "$(cat "$tmp/n")" -gt 0 ] && [ ! -s "$tmp/leak.txt" ] &&
+		ok "leaks: on the uplink only proxy traffic ($(cat "$tmp/n") packets)" ||
+		{ fail "leaks: on the uplink only proxy traffic"; show "$tmp/leak.txt"; }
+	tcpdump -nr "$tmp/up0.pcap" "net 10.77.0.0/24 or net 10.192.0.0/10 or port 53" \
+		2>/dev/null >"$tmp/leak.txt"
+	[ ! -s "$tmp/leak.txt" ] &&
+		ok "leaks: nothing with the VM's addresses, no DNS on the uplink" ||
+		{ fail "leaks: nothing with the VM's addresses, no DNS on the uplink"
+		  show "$tmp/leak.txt"; }
+}
+
+# SIGTERM with a connection open: exit 0, the VM's connection reset.
+test_term() {
+	local rc=0 crc=0 t0 t
+
+	server "$tmp/s" --order recv-send || { fail "term: server"; return; }
+	vm_run timeout 60 bash -c "exec 3<>/dev/tcp/$REMOTE/$port && cat <&3" \
+		>/dev/null 2>"$tmp/term.err" &
+	local cpid=$!
+	busywait 20000 sh -c "ip netns exec '$vm' ss -tn state established dst $REMOTE | grep -q ':$port'" ||
+		{ fail "term: connected"; return; }
+	t0=$(date +%s%3N)
+	daemon_stop || rc=$?
+	wait "$cpid" || crc=$?
+	t=$(($(date +%s%3N) - t0))
+	[ "$rc" = 0 ] && ok "term: SIGTERM: exit status 0" ||
+		{ fail "term: SIGTERM: exit status 0 (got $rc)"; show "$tmp/daemon.log"; }
+	[ "$crc" != 0 ] && grep -qi "reset" "$tmp/term.err" && [ "$t" -lt 5000 ] &&
+		ok "term: the VM's open connection reset (in $t ms)" ||
+		{ fail "term: the VM's open connection reset (rc $crc, $t ms)"
+		  show "$tmp/term.err"; }
+	dlog_has "$port_if: stopped: [0-9]+ bytes up, [0-9]+ bytes down, [0-9]+ connections" &&
+		dlog_has "CPU time: [0-9.]+ s" &&
+		ok "term: per-port bytes, connections and CPU time logged" ||
+		{ fail "term: per-port bytes, connections and CPU time logged"
+		  show "$tmp/daemon.log"; }
+	kill "$server_pid" 2>/dev/null
+	server_wait
+}
+
+test_del() {
+	daemon_start || { fail "del: daemon"; return; }
+	"$VTLCTL" socks del dev "$port_if" &&
+		busywait 10000 dlog_has "$port_if: stopped \\(socks del\\)" &&
+		ok "del: socks del stops the port's proxy" ||
+		{ fail "del: socks del stops the port's proxy"; show "$tmp/daemon.log"; }
+	socks_set || { fail "del: socks add"; return; }
+	"$VTLCTL" port del dev "$port_if" &&
+		busywait 10000 dlog_has "$port_if: stopped \\((port gone|socks del)\\)" &&
+		kill -0 "$daemon_pid" &&
+		ok "del: port del while running: stopped, the daemon goes on" ||
+		{ fail "del: port del while running: stopped, the daemon goes on"
+		  show "$tmp/daemon.log"; }
+	daemon_stop && ok "del: then SIGTERM: exit status 0" ||
+		fail "del: then SIGTERM: exit status 0"
+}
+
+# ---- main ----------------------------------------------------------------
+
+tap_start
+for t in python3 jq ss unshare tcpdump getent microsocks; do
+	if ! command -v "$t" >/dev/null; then
+		echo "1..0 # SKIP $t is needed"
+		exit 4
+	fi
+done
+if ! "$VTLCTL" socks help >/dev/null 2>&1; then
+	echo "1..0 # SKIP vtlctl has no socks command"
+	exit 4
+fi
+: >"$tmp/daemon.log"
+sport=$((11000 + $$ % 1000 * 10))
+start=$(date +%s)
+t0=$(date +%s)
+test_setup || { show "$tmp/daemon.log"; tap_done; exit; }
+echo "# setup: $(($(date +%s) - t0)) s"
+for t in microsocks dante tor automap concurrent kill leaks term del; do
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $t "* ]] || continue
+	case $t in
+	dante) bin=danted ;;
+	tor) bin=tor ;;
+	*) bin= ;;
+	esac
+	if [ -n "$bin" ] && ! command -v "$bin" >/dev/null; then
+		skip "$t: $bin is not installed"
+		continue
+	fi
+	# the later tests want microsocks back
+	case $t in
+	concurrent|kill|term)
+		grep -q microsocks /proc/"$socks_pid"/cmdline 2>/dev/null ||
+			{ microsocks_start && socks_set; } ;;
+	esac
+	t0=$(date +%s)
+	"test_$t"
+	echo "# $t: $(($(date +%s) - t0)) s"
+done
+daemon_stop
+socks_stop
+echo "# daemon log:"
+diag <"$tmp/daemon.log"
+echo "# $(($(date +%s) - start)) s"
+tap_done
