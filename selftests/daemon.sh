@@ -225,7 +225,8 @@ test_setup() {
 	"$VTLCTL" port add dev "$port_if" ||
 		{ fail "setup: port add"; return 1; }
 	ip -n "$vm" neigh flush all
-	tcpdump -ni up0 -w "$tmp/up0.pcap" 2>"$tmp/tcpdump.err" &
+	# headers are enough, and reading back 100s of MB is slow under TCG
+	tcpdump -ni up0 -s 96 -w "$tmp/up0.pcap" 2>"$tmp/tcpdump.err" &
 	dump_pid=$!
 	busywait 10000 grep -qs "listening on" "$tmp/tcpdump.err" ||
 		{ fail "setup: tcpdump on up0"; return 1; }
@@ -350,7 +351,8 @@ test_kill() {
 	daemon_pid=
 	wait "$cpid" || rc=$?
 	t=$(($(date +%s%3N) - t0))
-	[ "$rc" != 0 ] && grep -qi "reset" "$tmp/c.err" && [ "$t" -lt 5000 ] &&
+	# peer.py's sending thread dies of the reset; the process exits 0
+	grep -q "ConnectionResetError" "$tmp/c.err" && [ "$t" -lt 5000 ] &&
 		ok "kill: SIGKILLed mid-upload, the VM's transfer reset (in $t ms)" ||
 		{ fail "kill: SIGKILLed mid-upload, the VM's transfer reset in under 5 s (rc $rc, $t ms)"
 		  show "$tmp/c.err"; }
@@ -370,12 +372,15 @@ test_leaks() {
 	kill "$dump_pid" 2>/dev/null
 	wait "$dump_pid" 2>/dev/null
 	dump_pid=
-	tcpdump -nr "$tmp/up0.pcap" 2>/dev/null | wc -l >"$tmp/n"
+	tcpdump -nr "$tmp/up0.pcap" -w "$tmp/proxied.pcap" \
+		"tcp and host $UPADDR and host $REMOTE" 2>/dev/null
 	tcpdump -nr "$tmp/up0.pcap" \
 		"not arp and not (tcp and host $UPADDR and host $REMOTE)" \
 		2>/dev/null >"$tmp/leak.txt"
-	[ "$(cat "$tmp/n")" -gt 0 ] && [ ! -s "$tmp/leak.txt" ] &&
-		ok "leaks: on the uplink only proxy traffic ($(cat "$tmp/n") packets)" ||
+	[ -s "$tmp/proxied.pcap" ] &&
+		[ "$(stat -c %s "$tmp/proxied.pcap")" -gt 100000 ] &&
+		[ ! -s "$tmp/leak.txt" ] &&
+		ok "leaks: on the uplink only proxy traffic ($(stat -c %s "$tmp/proxied.pcap") bytes of it captured)" ||
 		{ fail "leaks: on the uplink only proxy traffic"; show "$tmp/leak.txt"; }
 	tcpdump -nr "$tmp/up0.pcap" "net 10.77.0.0/24 or net 10.192.0.0/10 or port 53" \
 		2>/dev/null >"$tmp/leak.txt"
@@ -473,7 +478,7 @@ for t in microsocks dante tor automap concurrent kill leaks term del; do
 done
 daemon_stop
 socks_stop
-echo "# daemon log:"
-diag <"$tmp/daemon.log"
+echo "# daemon log, but the lines of each connection:"
+grep -vE ': (open|closed, .*)$' "$tmp/daemon.log" | diag
 echo "# $(($(date +%s) - start)) s"
 tap_done
