@@ -38,7 +38,7 @@ struct relay {
 	bool dns;		/* a DNS-over-TCP connection, answered here */
 	struct socks_client *socks;	/* the handshake, while it goes on */
 	uint64_t deadline;	/* of the handshake */
-	uint32_t automap_addr;	/* the automapped address it holds, or 0 */
+	uint32_t automap_addr;	/* the automap address it holds, or 0 */
 	uint64_t bytes_up, bytes_down;
 	size_t up_len;		/* bytes from the VM not yet upstream */
 	unsigned char up[UPBUF];
@@ -270,7 +270,7 @@ static void event(void *arg, struct tcpep_conn *c, enum tcpep_event ev)
 		r->vm_reset = true;
 		break;
 	default:
-		break;	/* every relay is pumped by proxy_handle() anyway */
+		break;	/* proxy_handle() pumps every relay anyway */
 	}
 }
 

@@ -21,7 +21,7 @@
  * frames to proxy_input() and gets those toward the VM through @output.
  * The upstream sockets are the proxy's; the caller polls them:
  *
- *	n = proxy_pollfds(p, pfd, max);	   (proxy_nr_pollfds() says how many)
+ *	n = proxy_pollfds(p, pfd, max);	   (at most proxy_nr_pollfds())
  *	poll(pfd, n, timeout from proxy_next_deadline());
  *	proxy_input() each frame of the VM's that came meanwhile;
  *	proxy_handle(p);		   every socket, every connection

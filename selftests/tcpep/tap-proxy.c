@@ -285,7 +285,8 @@ int main(int argc, char **argv)
 		int timeout = -1;
 
 		if (want > cap) {
-			struct pollfd *np = realloc(pfd, want * 2 * sizeof(*np));
+			struct pollfd *np = realloc(pfd, 2 * want *
+						    sizeof(*np));
 
 			if (!np)
 				break;

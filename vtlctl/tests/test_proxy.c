@@ -216,7 +216,7 @@ static void test_destroy(void)
 	proxy_counters(p, &c);
 	CHECK(c.relays == 1 && s.n == 0 && proxy_nr_pollfds(p) == 1 &&
 	      proxy_pollfds(p, pfd, 4) == 1 && proxy_nr_pollfds(p2) == 0,
-	      "syn: a relay waits for the proxy, one socket to poll, no answer yet");
+	      "syn: a relay waits for the proxy, one socket, no answer yet");
 	CHECK(proxy_next_deadline(p) != UINT64_MAX &&
 	      proxy_next_deadline(p) <= proxy_now() + PROXY_SOCKS_TIMEOUT,
 	      "syn: the handshake's deadline is the next");
