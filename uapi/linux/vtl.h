@@ -130,8 +130,11 @@
  *	VM's TCP segments are answered with a RST.  EEXIST if the port
  *	already has a SOCKS service (delete it first), ENODEV for a device
  *	that is not attached, EINVAL for inconsistent settings (a user
- *	without a password, credentials with version 4a, a prefix longer
- *	than 30 bits).  Notified to the "config" multicast group.
+ *	without a password, credentials with version 4a, dns resolve with
+ *	version 4a, a DNS prefix without automap or with host bits set, a
+ *	proxy address that is not unicast), ERANGE for a value out of its
+ *	range (a prefix length outside 1 to 30, say).  Notified to the
+ *	"config" multicast group.
  * @VTL_CMD_SOCKS_DEL: stop proxying the port %VTL_SOCKS_A_IFINDEX: its VM
  *	is back on the network as before.  ENOENT if it had no SOCKS service.
  *	Notified to the "config" multicast group (%VTL_SOCKS_A_IFINDEX only),
