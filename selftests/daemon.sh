@@ -194,6 +194,14 @@ refused_fast() {
 	fi
 }
 
+# diag_port: the port's ring and SOCKS counters and the daemon's last
+# lines, for a failure's diagnosis.
+diag_port() {
+	"$VTLCTL" -s port show dev "$port_if" 2>&1 | diag
+	"$VTLCTL" -s socks show dev "$port_if" 2>&1 | diag
+	tail -n 5 "$tmp/daemon.log" | diag
+}
+
 # transfer WHAT: $MB up and $MB down, each compared by sha256.
 transfer() {
 	local what=$1 t0
@@ -204,7 +212,7 @@ transfer() {
 	server_wait
 	up_ok && ok "$what: $MB MB from the VM reach the server intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
 		{ fail "$what: $MB MB from the VM reach the server intact (sha256)"
-		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; }
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; diag_port; }
 	t0=$(date +%s%3N)
 	server "$tmp/s" --send "$BIG" --order send-recv ||
 		{ fail "$what: server"; return; }
@@ -212,7 +220,7 @@ transfer() {
 	server_wait
 	down_ok && ok "$what: $MB MB from the server reach the VM intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
 		{ fail "$what: $MB MB from the server reach the VM intact (sha256)"
-		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; }
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; diag_port; }
 }
 
 # ---- tests ---------------------------------------------------------------
