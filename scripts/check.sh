@@ -67,16 +67,18 @@ stage "fuzz packet parser" make -s -C selftests/fuzz run \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 stage "vtlctl unit and command-line tests" make -s -C vtlctl check
 stage "build the selftests' programs" \
-	sh -c 'make -s -C selftests/tcpep && make -s -C selftests/ring'
+	sh -c 'for d in tcpep ring socks-svc; do
+		make -s -C selftests/$d || exit; done'
 stage "checkpatch --strict" make -s checkpatch
 stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 
 # For CI time: the firewall's tests run whole on the first kernel and in
 # their quick form (one port mode, fewer rounds) on the others; the
 # persistence tests are split between the two kernels; tcpep.sh and
-# socks.sh (userspace only) run once, on the second.
+# socks.sh (userspace only) and daemon.sh (with smaller transfers) run
+# once, on the second.
 quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard errors")
-tests=(netns conn fw rewrite ring persist)
+tests=(netns conn fw rewrite ring persist socks-svc)
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build
 	if stage "build vtl.ko for $kver (W=1, sparse)" \
@@ -87,8 +89,9 @@ while read -r series kver; do
 	fi
 	quick=(--env FW_QUICK=1
 		--env "PERSIST_TESTS=control stream:bridge keepalive errors"
-		--env TCPEP_MB=10 --env SOCKS_MB=8)
-	tests=(netns conn fw rewrite ring persist tcpep socks)
+		--env TCPEP_MB=10 --env SOCKS_MB=8
+		--env DAEMON_MB=20 --env DAEMON_CONNS=200)
+	tests=(netns conn fw rewrite ring persist socks-svc tcpep socks daemon)
 done < <(scripts/kernels.sh)
 
 if [ "${VTL_SKIP_DEBUG:-0}" = 1 ]; then
@@ -108,12 +111,13 @@ if [ "${VTL_SKIP_DEBUG:-0}" != 1 ] &&
 		# For CI time: the firewall's kernel paths once each (reject
 		# both ways, related/invalid, the RCU swap of 10k rules, port
 		# deletion, unload); rewrite.sh on the release kernels only;
-		# ring.sh whole.  persist.sh's keep-alives and errors were
-		# clean there by hand; they would add 5 minutes.
+		# ring.sh and socks-svc.sh whole.  persist.sh's keep-alives
+		# and errors were clean there by hand; they would add 5
+		# minutes.
 		stage "selftests on the debug kernel" selftests/vm/run.sh --debug \
 			--timeout 2700 --env FW_QUICK=1 \
 			--env "FW_ONLY=test_tcp:standalone test_tcp:bridge test_related test_invalid test_load test_port_del test_unload" \
-			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw ring
+			-- selftests/vm-tests.sh build/debug/vtl.ko netns conn fw ring socks-svc
 	fi
 fi
 make -s -C "/lib/modules/$(scripts/kernels.sh | tail -n1 | cut -d' ' -f2)/build" \
