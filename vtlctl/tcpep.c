@@ -104,6 +104,14 @@ struct tcpep_conn {
 	bool persist;
 	u64 rto_at;		/* 0: not armed */
 	u64 tw_at;
+	/*
+	 * A window update that reopened a window the VM saw (nearly) shut
+	 * is sent again until the VM sends anything: lost on its way (a full
+	 * queue toward the VM), the VM would learn of it only from its
+	 * zero-window probes, whose interval backs off to minutes.
+	 */
+	u64 wupd_at;		/* 0: not armed */
+	u8 wupd_tries;
 };
 
 struct tcpep {
@@ -533,6 +541,15 @@ static void conn_timeout(struct tcpep_conn *c, u64 now)
 	conn_arm(c, now + conn_rto(c));
 }
 
+/* Arm the window update's re-send, @tries sent so far. */
+static void conn_arm_wupd(struct tcpep_conn *c, u8 tries, u64 now)
+{
+	c->wupd_tries = tries;
+	c->wupd_at = now + (c->rto << tries);
+	if (c->wupd_at < c->ep->next_deadline)
+		c->ep->next_deadline = c->wupd_at;
+}
+
 static void conn_timer(struct tcpep_conn *c, u64 now)
 {
 	if (c->tw_at && c->tw_at <= now) {
@@ -541,6 +558,15 @@ static void conn_timer(struct tcpep_conn *c, u64 now)
 	}
 	if (c->rto_at && c->rto_at <= now)
 		conn_timeout(c, now);
+	if (c->wupd_at && c->wupd_at <= now) {
+		c->wupd_at = 0;
+		if (c->phase == PH_OPEN && !c->fin_rcvd) {
+			c->ep->stats.window_resends++;
+			conn_send_ack(c, now);
+			if (c->wupd_tries < TCPEP_WUPD_TRIES)
+				conn_arm_wupd(c, c->wupd_tries + 1, now);
+		}
+	}
 }
 
 /**
@@ -569,6 +595,8 @@ void tcpep_timer(struct tcpep *ep, uint64_t now)
 			next = c->rto_at;
 		if (c->tw_at && c->tw_at < next)
 			next = c->tw_at;
+		if (c->wupd_at && c->wupd_at < next)
+			next = c->wupd_at;
 	}
 	if (next < ep->next_deadline)
 		ep->next_deadline = next;
@@ -779,6 +807,8 @@ static void conn_input(struct tcpep_conn *c, const struct vtl_pkt *pkt,
 	bool ack;
 
 	v = vtl_model_update(&c->m, pkt, true, now);
+	/* Whatever it sent, the VM is answered with the window now. */
+	c->wupd_at = 0;
 	if (flags & VTL_TCP_RST) {
 		if (v == VTL_MODEL_VALID)
 			conn_reset(c, ECONNRESET, false, now);
@@ -1034,8 +1064,13 @@ ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 	if (c->phase == PH_OPEN && !c->fin_rcvd &&
 	    c->rcv_adv - c->rcv_nxt < bufsz / 2 &&
 	    seq_after(c->rd_seq + bufsz, c->rcv_adv) &&
-	    c->rd_seq + bufsz - c->rcv_adv >= c->mss)
+	    c->rd_seq + bufsz - c->rcv_adv >= c->mss) {
+		bool shut = c->rcv_adv - c->rcv_nxt < c->mss;
+
 		conn_send_ack(c, now);	/* window update */
+		if (shut)
+			conn_arm_wupd(c, 0, now);
+	}
 	ep_exit(ep);
 	return n;
 }

@@ -56,6 +56,8 @@ struct tcpep_conn;
 #define TCPEP_RTO_INIT		(1000 * TCPEP_MS)
 #define TCPEP_RTO_MIN		(200 * TCPEP_MS)
 #define TCPEP_RTO_MAX		(60000 * TCPEP_MS)
+/* Re-sends of a window update that reopened a shut window, at most. */
+#define TCPEP_WUPD_TRIES	6
 /* How long a connection closed by our side first re-ACKs the VM's FIN. */
 #define TCPEP_TIME_WAIT		(2000 * TCPEP_MS)
 
@@ -129,6 +131,7 @@ struct tcpep_stats {
 	uint64_t ooo_dropped;	/* out-of-order segments dropped */
 	uint64_t zero_windows;	/* ACKs advertising a zero window */
 	uint64_t window_probes;	/* zero-window probes sent to the VM */
+	uint64_t window_resends;	/* window updates sent again */
 	uint64_t conns;		/* connections now */
 };
 

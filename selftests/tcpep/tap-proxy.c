@@ -154,6 +154,7 @@ static void print_stats(const struct tap *t, const struct proxy *p,
 	S(conns_closed); S(conns_reset); S(rst_unknown); S(invalid);
 	S(bytes_in); S(bytes_out); S(retransmits); S(timeouts);
 	S(ooo_queued); S(ooo_dropped); S(zero_windows); S(window_probes);
+	S(window_resends);
 	S(conns);
 #undef S
 	printf("dropped %llu\ntap_errors %llu\n", t->dropped, t->tap_errors);

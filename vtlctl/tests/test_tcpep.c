@@ -527,10 +527,25 @@ static void test_zero_window(void)
 	p = pop();
 	CHECK(p && vtl_pkt_tcp_window(p) == 1000,
 	      "read: window update of 1000 (%u)", p ? vtl_pkt_tcp_window(p) : 0);
+	/* That update lost: sent again until the VM is heard from. */
+	T.now = tcpep_next_deadline(T.ep);
+	tcpep_timer(T.ep, T.now);
+	p = pop();
+	CHECK(p && ack_of(p) == T.seq && vtl_pkt_tcp_window(p) == 1000 &&
+	      !plen(p), "window update sent again after an RTO");
+	CHECK(tcpep_get_stats(T.ep)->window_resends == 1, "counted");
+	T.now = tcpep_next_deadline(T.ep);
+	tcpep_timer(T.ep, T.now);
+	CHECK((p = pop()) && vtl_pkt_tcp_window(p) == 1000 && !pending(),
+	      "and again, backing off");
 	vm_data(buf, 1000);
 	while (pop())
 		;
 	CHECK(tcpep_readable(T.conn) == 4096, "and the VM sends into it");
+	T.now += 300 * TCPEP_RTO_MAX;
+	tcpep_timer(T.ep, T.now);
+	CHECK(!pending() && tcpep_get_stats(T.ep)->window_resends == 2,
+	      "heard from the VM: no more re-sends");
 
 	/* Theirs: no data into a zero window; probes; reopening. */
 	setup(0, 0, 1);
