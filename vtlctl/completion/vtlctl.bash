@@ -67,15 +67,19 @@ _vtlctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -stats -netns -Version -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks help" -- "$cur"))
+			COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks daemon help" -- "$cur"))
 		fi
 		return
 	fi
 
-	object=$(_vtlctl_expand "${words[i]}" port conn fw rewrite tunnel socks help)
+	object=$(_vtlctl_expand "${words[i]}" port conn fw rewrite tunnel socks daemon help)
 	((i++))
 	if [[ $object == help ]]; then
-		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks" -- "$cur"))
+		((i == cword)) && COMPREPLY=($(compgen -W "port conn fw rewrite tunnel socks daemon" -- "$cur"))
+		return
+	fi
+	if [[ $object == daemon ]]; then
+		((i == cword)) && COMPREPLY=($(compgen -W "verbose help" -- "$cur"))
 		return
 	fi
 	local commands keys bare= once=
