@@ -30,6 +30,7 @@
 NS_TAG=s
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tcpep/peer.sh"
+RESOLVER=10.77.0.1
 
 PROXY=${TAP_PROXY:-$top/selftests/tcpep/tap-proxy}
 PEER=$top/selftests/tcpep/peer.py
@@ -85,13 +86,6 @@ socks_start() {
 	busywait 20000 sh -c "ss -ltn | grep -q '127.0.0.1:$sport '"
 }
 
-socks_stop() {
-	[ -n "$socks_pid" ] || return 0
-	kill "$socks_pid" 2>/dev/null
-	wait "$socks_pid" 2>/dev/null
-	socks_pid=
-}
-
 # tap_topo [TAP-PROXY OPTIONS]: a fresh $vm behind a fresh tap-proxy
 # (--socks 127.0.0.1:$sport unless given), $port new for its server.
 tap_topo() {
@@ -122,42 +116,6 @@ server() {
 		</dev/null 2>"$out.err" &
 	server_pid=$!
 	busywait 30000 sh -c "ss -ltn | grep -q '$addr:$port '"
-}
-
-# vm_run CMD...: CMD in the VM, its resolv.conf naming the fake gateway.
-vm_run() {
-	echo "nameserver 10.77.0.1" >"$tmp/resolv.conf"
-	ip netns exec "$vm" unshare -m sh -c \
-		'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
-		"$tmp/resolv.conf" "$@"
-}
-
-# client OUT DST [PEER OPTIONS]: a client in the VM, to DST:$port.
-client() {
-	local out=$1 dst=$2
-
-	shift 2
-	vm_run timeout 150 python3 "$PEER" connect "$dst" "$port" \
-		--out "$out" "$@" </dev/null 2>"$out.err"
-}
-
-# refused_fast WHAT LIMIT-MS DST: the VM's connect() to DST:$port fails
-# (refused or reset) in under LIMIT-MS, never hangs or connects.
-refused_fast() {
-	local what=$1 limit=$2 dst=$3 rc=0 t secs=$(($2 / 1000 + 5))
-
-	vm_run timeout "$secs" bash -c "s=\$EPOCHREALTIME
-		if : 3<>/dev/tcp/$dst/$port; then exit 2; fi
-		echo \$s \$EPOCHREALTIME" >"$tmp/t" 2>"$tmp/err" || rc=$?
-	t=$(awk '{ printf "%.0f", ($2 - $1) * 1000 }' "$tmp/t")
-	if [ "$rc" = 0 ] &&
-	   grep -qE "Connection (refused|reset)" "$tmp/err" &&
-	   [ "${t:-999999}" -lt "$limit" ]; then
-		ok "$what: the VM's connect fails (in $t ms)"
-	else
-		fail "$what: the VM's connect fails in under $limit ms (rc $rc, ${t:-?} ms)"
-		show "$tmp/err"
-	fi
 }
 
 # transfer WHAT: $MB up and $MB down through the current topology.

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by tcpep.sh and socks.sh after lib.sh: what both need of
-# tap-proxy's counters ($tmp/proxy-$ntopo) and of peer.py's reports
-# ($tmp/c from the client, $tmp/s from the server; $server_pid, $BIG).
+# Sourced by tcpep.sh, socks.sh and daemon.sh after lib.sh: what they need
+# of tap-proxy's counters ($tmp/proxy-$ntopo) and of peer.py's reports
+# ($tmp/c from the client, $tmp/s from the server; $server_pid, $BIG), and
+# the VM's side of their transfers ($vm, $port; $RESOLVER the VM's DNS
+# server, $CLIENT_TIMEOUT a client's time limit, default 150 s).
 
 # counter NAME: one of tap-proxy's counters, after proxy_stop (or the
 # latest it printed).
@@ -52,4 +54,48 @@ up_ok() {
 down_ok() {
 	same "$tmp/s" sent_sha "$tmp/c" recv_sha &&
 		[ "$(jq -r .recv "$tmp/c")" = "${1:-$BIG}" ]
+}
+
+# socks_stop: the SOCKS proxy socks_start (in the sourcing script) started.
+socks_stop() {
+	[ -n "$socks_pid" ] || return 0
+	kill "$socks_pid" 2>/dev/null
+	wait "$socks_pid" 2>/dev/null
+	socks_pid=
+}
+
+# vm_run CMD...: CMD in the VM, its resolv.conf naming $RESOLVER.
+vm_run() {
+	echo "nameserver $RESOLVER" >"$tmp/resolv.conf"
+	ip netns exec "$vm" unshare -m sh -c \
+		'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+		"$tmp/resolv.conf" "$@"
+}
+
+# client OUT DST [PEER OPTIONS]: a client in the VM, to DST:$port.
+client() {
+	local out=$1 dst=$2
+
+	shift 2
+	vm_run timeout "${CLIENT_TIMEOUT:-150}" python3 "$PEER" connect \
+		"$dst" "$port" --out "$out" "$@" </dev/null 2>"$out.err"
+}
+
+# refused_fast WHAT LIMIT-MS DST: the VM's connect() to DST:$port fails
+# (refused or reset) in under LIMIT-MS, never hangs or connects.
+refused_fast() {
+	local what=$1 limit=$2 dst=$3 rc=0 t secs=$(($2 / 1000 + 5))
+
+	vm_run timeout "$secs" bash -c "s=\$EPOCHREALTIME
+		if : 3<>/dev/tcp/$dst/$port; then exit 2; fi
+		echo \$s \$EPOCHREALTIME" >"$tmp/t" 2>"$tmp/err" || rc=$?
+	t=$(awk '{ printf "%.0f", ($2 - $1) * 1000 }' "$tmp/t")
+	if [ "$rc" = 0 ] &&
+	   grep -qE "Connection (refused|reset)" "$tmp/err" &&
+	   [ "${t:-999999}" -lt "$limit" ]; then
+		ok "$what: the VM's connect fails (in $t ms)"
+	else
+		fail "$what: the VM's connect fails in under $limit ms (rc $rc, ${t:-?} ms)"
+		show "$tmp/err"
+	fi
 }
