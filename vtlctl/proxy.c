@@ -848,7 +848,7 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 {
 	struct tcpep_config tc = {
 		.mtu = cfg->mtu, .output = ep_output, .event = event,
-		.trust_csum = cfg->trust_csum,
+		.trust_csum = cfg->trust_csum, .delay_acks = true,
 	};
 	struct proxy *p;
 
@@ -989,6 +989,8 @@ void proxy_timer(struct proxy *p)
 {
 	tcpep_timer(p->ep, proxy_now());
 	proxy_handle(p);
+	/* The frames' data is in: one ACK each for what is left unacked. */
+	tcpep_flush(p->ep, proxy_now());
 }
 
 void proxy_counters(const struct proxy *p, struct proxy_counters *c)

@@ -112,6 +112,7 @@ struct tcpep_conn {
 	 */
 	u64 wupd_at;		/* 0: not armed */
 	u8 wupd_tries;
+	bool ack_pending;	/* in-order data not yet acknowledged */
 };
 
 struct tcpep {
@@ -320,6 +321,7 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
 	struct vtl_pkt pkt;
 	int n;
 
+	c->ack_pending = false;	/* whatever goes, it acknowledges all */
 	if (flags & VTL_TCP_SYN)
 		win = min_u32(ep->cfg.rcvbuf, 0xffff);
 	n = vtl_model_build(&c->m, VTL_EP_PEER, flags, win, payload, len,
@@ -604,6 +606,26 @@ void tcpep_timer(struct tcpep *ep, uint64_t now)
 }
 
 /**
+ * tcpep_flush - acknowledge the data the last frames brought
+ * @ep: the endpoint
+ * @now: the time
+ *
+ * With &tcpep_config.delay_acks, in-order data is acknowledged here, once
+ * per connection for a whole batch of frames, unless a segment toward the
+ * VM carried the ACK first.  Call it after each batch of tcpep_input().
+ */
+void tcpep_flush(struct tcpep *ep, uint64_t now)
+{
+	struct tcpep_conn *c;
+
+	ep_enter(ep);
+	for (c = ep->conns; c; c = c->next)
+		if (c->ack_pending && !c->dead && c->phase == PH_OPEN)
+			conn_send_ack(c, now);
+	ep_exit(ep);
+}
+
+/**
  * tcpep_next_deadline - when tcpep_timer() is next due
  * @ep: the endpoint
  *
@@ -804,7 +826,7 @@ static void conn_input(struct tcpep_conn *c, const struct vtl_pkt *pkt,
 	u8 flags = vtl_pkt_tcp_flags(pkt);
 	enum vtl_model_verdict v;
 	u32 prev_edge = snd_edge(c);
-	bool ack;
+	bool ack, delay;
 
 	v = vtl_model_update(&c->m, pkt, true, now);
 	/* Whatever it sent, the VM is answered with the window now. */
@@ -849,10 +871,15 @@ static void conn_input(struct tcpep_conn *c, const struct vtl_pkt *pkt,
 	conn_ack(c, pkt, prev_edge, now);
 	if (c->phase != PH_OPEN)
 		return;
+	/* In-order data alone may wait for tcpep_flush(): one ACK a batch. */
+	delay = c->ep->cfg.delay_acks && vtl_pkt_payload_len(pkt) &&
+		vtl_pkt_tcp_seq(pkt) == c->rcv_nxt && !(flags & VTL_TCP_FIN);
 	ack = conn_data(c, pkt, now);
 	if (c->phase != PH_OPEN)
 		return;
-	if (ack)
+	if (ack && delay)
+		c->ack_pending = true;
+	else if (ack)
 		conn_send_ack(c, now);
 	conn_push(c, now);
 	conn_check_closed(c, now);

@@ -107,6 +107,8 @@ struct tcpep_config {
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;
 	bool trust_csum;
+	/* ACK in-order data in tcpep_flush(), once a batch, not per frame */
+	bool delay_acks;
 };
 
 /* Counters of an endpoint, for logs and tests. */
@@ -139,6 +141,7 @@ struct tcpep *tcpep_create(const struct tcpep_config *cfg);
 void tcpep_destroy(struct tcpep *ep);
 int tcpep_input(struct tcpep *ep, uint8_t *frame, size_t len, uint64_t now);
 void tcpep_timer(struct tcpep *ep, uint64_t now);
+void tcpep_flush(struct tcpep *ep, uint64_t now);
 uint64_t tcpep_next_deadline(const struct tcpep *ep);
 const struct tcpep_stats *tcpep_get_stats(const struct tcpep *ep);
 

@@ -72,13 +72,14 @@ static uint32_t isn_cb(void *arg, const struct vtl_flow_key *key)
 }
 
 static bool trust_csum;
+static bool delay_acks;
 
 static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 {
 	struct tcpep_config cfg = {
 		.rcvbuf = rcvbuf, .sndbuf = sndbuf,
 		.output = out_cb, .event = ev_cb, .isn = isn_cb,
-		.trust_csum = trust_csum,
+		.trust_csum = trust_csum, .delay_acks = delay_acks,
 	};
 
 	if (T.ep)
@@ -573,6 +574,39 @@ static void test_zero_window(void)
 	CHECK(w == 1000, "window reopened: a segment sent (%u)", w);
 }
 
+static void test_delay_acks(void)
+{
+	char buf[3000];
+	struct vtl_pkt *p;
+
+	memset(buf, 'd', sizeof(buf));
+	delay_acks = true;
+	setup(65536, 0, 1);
+	handshake(1, true);
+	vm_data(buf, 1000);
+	vm_data(buf, 1000);
+	CHECK(!pending(), "delay_acks: in-order data, no ACK yet");
+	tcpep_flush(T.ep, T.now);
+	p = pop();
+	CHECK(p && ack_of(p) == T.seq && !pending(),
+	      "tcpep_flush: one ACK for both segments");
+	tcpep_flush(T.ep, T.now);
+	CHECK(!pending(), "nothing more to flush");
+	/* Out of order: at once, for the VM's fast retransmit. */
+	vm_seg(VTL_TCP_ACK, T.seq + 1000, T.ack, 1000, buf, 1000);
+	p = pop();
+	CHECK(p && ack_of(p) == T.seq, "out-of-order data: a duplicate ACK at once");
+	/* Data toward the VM carries the pending ACK. */
+	vm_data(buf, 1000);
+	tcpep_write(T.conn, buf, 100, T.now);
+	p = pop();
+	CHECK(p && plen(p) == 100 && ack_of(p) == T.seq + 1000,
+	      "data toward the VM acknowledges it");
+	tcpep_flush(T.ep, T.now);
+	CHECK(!pending(), "and the flush has nothing left");
+	delay_acks = false;
+}
+
 static void test_fin(void)
 {
 	struct vtl_pkt *p;
@@ -882,6 +916,7 @@ int main(void)
 	test_retransmit();
 	test_rtt();
 	test_zero_window();
+	test_delay_acks();
 	test_fin();
 	test_rst();
 	test_wrap();
