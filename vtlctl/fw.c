@@ -81,45 +81,20 @@ static const struct vtl_word fw_protos[] = {
 	{ "ah",		IPPROTO_AH },
 };
 
-static const char *word_name(const struct vtl_word *words, size_t n, int id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (words[i].id == id)
-			return words[i].name;
-	}
-	return NULL;
-}
-
 /* The name of a protocol, or NULL for one known only by its number. */
 const char *fw_proto_name(uint8_t proto)
 {
-	return word_name(fw_protos, ARRAY_SIZE(fw_protos), proto);
+	return vtl_word_name(fw_protos, ARRAY_SIZE(fw_protos), proto);
 }
 
 const char *fw_dir_name(uint8_t dir)
 {
-	return word_name(fw_dirs, ARRAY_SIZE(fw_dirs), dir);
+	return vtl_word_name(fw_dirs, ARRAY_SIZE(fw_dirs), dir);
 }
 
 const char *fw_verdict_name(uint8_t verdict)
 {
-	return word_name(fw_verdicts, ARRAY_SIZE(fw_verdicts), verdict);
-}
-
-/* @arg as one of @words, or an "invalid KEY" error. */
-static int parse_word(const char *key, const char *arg,
-		      const struct vtl_word *words, size_t n, uint8_t *val)
-{
-	int i = vtl_match(arg, words, n);
-
-	if (i < 0) {
-		vtl_err("invalid %s \"%s\"", key, arg);
-		return -EINVAL;
-	}
-	*val = words[i].id;
-	return 0;
+	return vtl_word_name(fw_verdicts, ARRAY_SIZE(fw_verdicts), verdict);
 }
 
 static int parse_proto(const char *arg, struct vtl_fw_rule *r)
@@ -239,8 +214,8 @@ static int fw_value(void *ctx, int key, const char *arg)
 	case FW_KEY_DEV:
 		return port_parse_dev(arg, &a->dev);
 	case FW_KEY_DIR:
-		return parse_word("dir", arg, fw_dirs, ARRAY_SIZE(fw_dirs),
-				  &r->dir);
+		return vtl_parse_word("dir", arg, fw_dirs, ARRAY_SIZE(fw_dirs),
+				      &r->dir);
 	case FW_KEY_PROTO:
 		return parse_proto(arg, r);
 	case FW_KEY_SRC:
@@ -258,8 +233,8 @@ static int fw_value(void *ctx, int key, const char *arg)
 	case FW_KEY_STATE:
 		return parse_states(arg, &r->state);
 	case FW_KEY_ACTION:
-		return parse_word("action", arg, fw_verdicts,
-				  ARRAY_SIZE(fw_verdicts), &r->action);
+		return vtl_parse_word("action", arg, fw_verdicts,
+				      ARRAY_SIZE(fw_verdicts), &r->action);
 	case FW_KEY_ID:
 		a->has_id = true;
 		if (port_parse_u32(arg, &a->id)) {
@@ -289,7 +264,7 @@ static int fw_bare(void *ctx, const char *arg)
 			return -EINVAL;
 		}
 		/* accept and drop, the first two verdicts: not reject */
-		if (parse_word("policy", arg, fw_verdicts, 2, &verdict))
+		if (vtl_parse_word("policy", arg, fw_verdicts, 2, &verdict))
 			return -EINVAL;
 		a->policy = verdict;
 		return 0;
@@ -566,7 +541,8 @@ static void print_states(struct printer *p, uint8_t state)
 			continue;
 		print_text(p, "%s", sep);
 		print_name(p, NULL, "%s",
-			   word_name(fw_states, ARRAY_SIZE(fw_states), 1u << i),
+			   vtl_word_name(fw_states, ARRAY_SIZE(fw_states),
+					 1u << i),
 			   1u << i, "unknown(%u)");
 		sep = ",";
 	}

@@ -4,6 +4,7 @@
  * prefix of two different words is refused instead of picking the first.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -39,6 +40,32 @@ int vtl_match(const char *arg, const struct vtl_word *words, size_t n)
 			found = i;
 	}
 	return found;
+}
+
+/* The name of the word @id in @words, or NULL. */
+const char *vtl_word_name(const struct vtl_word *words, size_t n, int id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (words[i].id == id)
+			return words[i].name;
+	}
+	return NULL;
+}
+
+/* @arg as one of @words into @val, or an "invalid KEY" error. */
+int vtl_parse_word(const char *key, const char *arg,
+		   const struct vtl_word *words, size_t n, uint8_t *val)
+{
+	int i = vtl_match(arg, words, n);
+
+	if (i < 0) {
+		vtl_err("invalid %s \"%s\"", key, arg);
+		return -EINVAL;
+	}
+	*val = words[i].id;
+	return 0;
 }
 
 /* The same for a dispatch table, where aliases share their function. */

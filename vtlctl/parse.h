@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "vtlctl.h"
 
@@ -27,6 +28,9 @@ enum {
 };
 
 int vtl_match(const char *arg, const struct vtl_word *words, size_t n);
+const char *vtl_word_name(const struct vtl_word *words, size_t n, int id);
+int vtl_parse_word(const char *key, const char *arg,
+		   const struct vtl_word *words, size_t n, uint8_t *val);
 int vtl_match_command(const char *arg, const struct vtl_command *cmds,
 		      size_t n);
 void vtl_err_match(int rc, const char *what, const char *arg,

@@ -60,28 +60,12 @@ static const struct vtl_word socks_ipv6[] = {
 };
 
 /* The name of @id in @words, or "?". */
-static const char *word_name(const struct vtl_word *words, size_t n, int id)
+static const char *socks_word_name(const struct vtl_word *words, size_t n,
+				   int id)
 {
-	size_t i;
+	const char *name = vtl_word_name(words, n, id);
 
-	for (i = 0; i < n; i++) {
-		if (words[i].id == id)
-			return words[i].name;
-	}
-	return "?";
-}
-
-static int parse_word(const char *key, const char *arg,
-		      const struct vtl_word *words, size_t n, uint8_t *val)
-{
-	int i = vtl_match(arg, words, n);
-
-	if (i < 0) {
-		vtl_err("invalid %s \"%s\"", key, arg);
-		return -EINVAL;
-	}
-	*val = words[i].id;
-	return 0;
+	return name ? name : "?";
 }
 
 /* "ADDR:PORT" or "[ADDR6]:PORT", numeric, into @s. */
@@ -164,14 +148,14 @@ static int socks_value(void *ctx, int key, const char *arg)
 	case SOCKS_KEY_PASSWORD:
 		return parse_name("password", arg, s->password);
 	case SOCKS_KEY_DNS:
-		if (parse_word("dns", arg, socks_dns, ARRAY_SIZE(socks_dns),
-			       &s->dns))
+		if (vtl_parse_word("dns", arg, socks_dns, ARRAY_SIZE(socks_dns),
+				   &s->dns))
 			return -EINVAL;
 		a->dns_automap = s->dns == VTL_SOCKS_DNS_AUTOMAP;
 		return 0;
 	case SOCKS_KEY_IPV6:
-		return parse_word("ipv6", arg, socks_ipv6,
-				  ARRAY_SIZE(socks_ipv6), &s->ipv6);
+		return vtl_parse_word("ipv6", arg, socks_ipv6,
+				      ARRAY_SIZE(socks_ipv6), &s->ipv6);
 	}
 	return -EINVAL;
 }
@@ -285,8 +269,8 @@ static void print_socks(struct printer *p, const struct vtl_socks *s,
 		     vtl_cmd_dev_name(s->ifname, s->ifindex, dev));
 	print_string(p, PRINT_ANY, "proxy", " proxy %s", proxy);
 	print_string(p, PRINT_ANY, "version", " version %s",
-		     word_name(socks_versions, ARRAY_SIZE(socks_versions),
-			       s->version));
+		     socks_word_name(socks_versions, ARRAY_SIZE(socks_versions),
+				     s->version));
 	if (s->user[0])
 		print_string(p, PRINT_ANY, "user", " user %s", s->user);
 	if (s->password[0]) {
@@ -294,14 +278,15 @@ static void print_socks(struct printer *p, const struct vtl_socks *s,
 		print_text(p, " password *");
 	}
 	print_string(p, PRINT_ANY, "dns", " dns %s",
-		     word_name(socks_dns, ARRAY_SIZE(socks_dns), s->dns));
+		     socks_word_name(socks_dns, ARRAY_SIZE(socks_dns), s->dns));
 	if (s->dns == VTL_SOCKS_DNS_AUTOMAP && s->dns_prefix_len)
 		print_string(p, PRINT_ANY, "dns_prefix", " %s",
 			     vtl_format_prefix(prefix, 4,
 					       (const uint8_t *)&s->dns_prefix,
 					       s->dns_prefix_len, true));
 	print_string(p, PRINT_ANY, "ipv6", " ipv6 %s",
-		     word_name(socks_ipv6, ARRAY_SIZE(socks_ipv6), s->ipv6));
+		     socks_word_name(socks_ipv6, ARRAY_SIZE(socks_ipv6),
+				     s->ipv6));
 	print_string(p, PRINT_ANY, "mac", " mac %s",
 		     vtl_format_mac(addr, s->mac));
 	if (stats && s->stats.present) {
