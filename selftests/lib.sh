@@ -135,3 +135,16 @@ todo() {
 	fi
 	return "$rc"
 }
+
+# stop NAME [SIG]: end the background process whose pid is in $pid_NAME
+# (SIGTERM by default) and wait for it; nothing if none.
+stop() {
+	local pid
+
+	eval "pid=\${pid_$1:-}"
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "pid_$1="
+	return 0
+}

@@ -59,17 +59,6 @@ start() {
 	busywait 5000 grep -q ready "$tmp/$name.out"
 }
 
-# stop NAME [SIG]: end a started ringtest and wait for it.
-stop() {
-	local pid
-
-	eval "pid=\${pid_$1:-}"
-	[ -n "$pid" ] || return 0
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	eval "pid_$1="
-	return 0
-}
 
 stop_all() {
 	stop echo KILL; stop sink KILL; stop hold KILL; stop hostile KILL

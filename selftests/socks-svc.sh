@@ -91,16 +91,6 @@ start() {
 }
 attached_is() { [ "$(rstat attached)" = "$1" ]; }
 
-stop() {
-	local pid
-
-	eval "pid=\${pid_$1:-}"
-	[ -n "$pid" ] || return 0
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	eval "pid_$1="
-	return 0
-}
 
 test_arp() {
 	local ar0 f0

@@ -99,3 +99,27 @@ refused_fast() {
 		show "$tmp/err"
 	fi
 }
+
+# transfer WHAT: $MB up and $MB down through the current topology, each
+# compared by sha256 and timed; the sourcing script's server_at OUT
+# [PEER OPTIONS] starts the server, transfer_diag says more on a failure.
+transfer() {
+	local what=$1 t0
+
+	t0=$(date +%s%3N)
+	server_at "$tmp/s" --order recv-send ||
+		{ fail "$what: server"; return; }
+	client "$tmp/c" "$REMOTE" --send "$BIG" --order send-recv
+	server_wait
+	up_ok && ok "$what: $MB MB from the VM reach the server intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
+		{ fail "$what: $MB MB from the VM reach the server intact (sha256)"
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; transfer_diag; }
+	t0=$(date +%s%3N)
+	server_at "$tmp/s" --send "$BIG" --order send-recv ||
+		{ fail "$what: server"; return; }
+	client "$tmp/c" "$REMOTE" --order recv-send
+	server_wait
+	down_ok && ok "$what: $MB MB from the server reach the VM intact (sha256, $(($(date +%s%3N) - t0)) ms)" ||
+		{ fail "$what: $MB MB from the server reach the VM intact (sha256)"
+		  show "$tmp/c" "$tmp/c.err" "$tmp/s" "$tmp/s.err"; transfer_diag; }
+}
