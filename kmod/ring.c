@@ -26,12 +26,14 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/virtio_net.h>
 #include <net/checksum.h>
 /* skb_gso_segment(): in <net/gso.h> since 6.4, which this includes. */
 #include <net/udp.h>
 
 #include "port.h"
 #include "ring.h"
+#include "skb.h"
 
 /* The ring's counters of a port: see &enum vtl_ring_port_attr. */
 enum vtl_ring_counter {
@@ -44,6 +46,9 @@ enum vtl_ring_counter {
 };
 
 static_assert(VTL_RING_C_COUNT <= VTL_COUNTERS_MAX);
+
+/* The linear part of a large down frame: room for any headers. */
+#define VTL_RING_DOWN_LINEAR	256
 
 /**
  * struct vtl_ring_port - the ring service's state of a port
@@ -432,15 +437,129 @@ void vtl_ring_release(struct vtl_ring *ring)
 }
 
 /*
- * Send one down slot on, or count it as an error.  The slot is in memory
- * the daemon may be writing: its length and flags are read once, and only
- * the copy is used.
+ * Check a large TCP segment from the daemon as the GSO layer checks an
+ * untrusted one (SKB_GSO_DODGY), and more: it parses as TCP over the IP
+ * version of its gso_type, its checksum is TCP's, and its IP length ends
+ * where the frame does.  It is then trusted, so that a device taking large
+ * segments (the VM's) takes it whole instead of the kernel cutting it
+ * first.  Every frame gets its network header set, for the GSO layer.
+ */
+static bool vtl_ring_gso_ok(struct sk_buff *skb)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct vtl_pkt pkt;
+	u32 ip;
+
+	if (vtl_skb_parse(skb, &pkt))
+		return !skb_is_gso(skb);
+	skb_set_network_header(skb, pkt.l3_off);
+	if (!skb_is_gso(skb))
+		return true;
+	ip = shinfo->gso_type & SKB_GSO_TCPV4 ? VTL_PKT_IPV4 : VTL_PKT_IPV6;
+	if (!(pkt.flags & VTL_PKT_TCP) || !(pkt.flags & ip) ||
+	    (pkt.flags & (VTL_PKT_FRAG | VTL_PKT_RTHDR)) ||
+	    pkt.l4_off != skb_transport_offset(skb) ||
+	    pkt.l4_end != skb->len || !vtl_pkt_payload_len(&pkt))
+		return false;
+	shinfo->gso_segs = DIV_ROUND_UP(vtl_pkt_payload_len(&pkt),
+					shinfo->gso_size);
+	shinfo->gso_type &= ~SKB_GSO_DODGY;
+	return true;
+}
+
+/*
+ * The skb of the down frame of @len bytes whose first slot is @index, as
+ * &struct vtl_ring_slot's @flags say; NULL if it cannot be sent.  The
+ * frame is in memory the daemon may be writing: its virtio_net_hdr is read
+ * once, and only the copies are used.  A large frame goes into page
+ * fragments behind a linear part that holds any headers.
+ *
+ * Context: process.
+ */
+static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
+					 u32 len, u32 flags)
+{
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
+	size_t off = (size_t)(index & (ring->slots - 1)) * VTL_RING_SLOT_SIZE +
+		     offsetof(struct vtl_ring_slot, data);
+	struct virtio_net_hdr vh;
+	struct sk_buff *skb;
+	u32 linear, first;
+	int err;
+
+	if (flags & VTL_RING_SLOT_F_VNET_HDR) {
+		if (len < sizeof(vh))
+			return NULL;
+		/* In the first slot: a slot's data holds more than it. */
+		memcpy(&vh, ring->down_slots + off, sizeof(vh));
+		off += sizeof(vh);
+		len -= sizeof(vh);
+		switch (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+		case VIRTIO_NET_HDR_GSO_NONE:
+			break;
+		case VIRTIO_NET_HDR_GSO_TCPV4:
+		case VIRTIO_NET_HDR_GSO_TCPV6:
+			if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+				break;
+			fallthrough;
+		default:
+			return NULL;
+		}
+	}
+	if (len < ETH_HLEN)
+		return NULL;
+	linear = len <= VTL_RING_SLOT_DATA ? len : VTL_RING_DOWN_LINEAR;
+	skb = alloc_skb_with_frags(NET_SKB_PAD + NET_IP_ALIGN + linear,
+				   len - linear, PAGE_ALLOC_COSTLY_ORDER, &err,
+				   GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
+	skb_put(skb, linear);
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	/* From the ring's last slot, a frame runs on to its first. */
+	first = min_t(size_t, len, area - off);
+	if (skb_store_bits(skb, 0, ring->down_slots + off, first) ||
+	    (len > first &&
+	     skb_store_bits(skb, first, ring->down_slots, len - first)))
+		goto err;
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	if ((flags & VTL_RING_SLOT_F_VNET_HDR) &&
+	    virtio_net_hdr_to_skb(skb, &vh, true))
+		goto err;
+	if (!vtl_ring_gso_ok(skb))
+		goto err;
+	return skb;
+
+err:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/* Does @skb fit @dev's MTU, each of its segments if it is a GSO frame? */
+static bool vtl_ring_fits(const struct sk_buff *skb,
+			  const struct net_device *dev)
+{
+	unsigned int max = READ_ONCE(dev->mtu) + ETH_HLEN + VLAN_HLEN;
+
+	return skb_is_gso(skb) ? skb_gso_validate_mac_len(skb, max) :
+				 skb->len <= max;
+}
+
+/*
+ * Send the down frame whose first slot is @index on, or count it as an
+ * error.  Its length and flags are read once, and only the copies used.
  *
  * Context: process, @ring->down_lock held.
- * Return: 0, or -ENODEV if the port is gone.
+ * Return: the slots the frame took (at least 1), or -ENODEV if the port is
+ * gone.  More slots than @avail: the caller skips the rest of the ring.
  */
-static int vtl_ring_send(struct vtl_ring *ring, struct vtl_ring_slot *slot)
+static int vtl_ring_send(struct vtl_ring *ring, u32 index, u32 avail)
 {
+	struct vtl_ring_slot *slot = vtl_ring_slot(ring, ring->down_slots,
+						   index);
 	u32 len = READ_ONCE(slot->len), flags = READ_ONCE(slot->flags);
 	bool to_net = flags & VTL_RING_SLOT_F_TO_NET;
 	struct vtl_ring_port *rp;
@@ -448,18 +567,15 @@ static int vtl_ring_send(struct vtl_ring *ring, struct vtl_ring_slot *slot)
 	struct vtl_frame f = {};
 	struct vtl_port *port;
 	struct sk_buff *skb = NULL;
-	int ret = 0;
+	u32 nslots = 1;
+	int ret;
 
-	if (len >= ETH_HLEN && len <= VTL_RING_SLOT_DATA &&
-	    !(flags & ~VTL_RING_SLOT_F_TO_NET)) {
-		skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + len, GFP_KERNEL);
-		if (skb) {
-			skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
-			skb_put_data(skb, slot->data, len);
-			skb_reset_mac_header(skb);
-			skb->protocol = eth_hdr(skb)->h_proto;
-		}
-	}
+	if (len <= VTL_RING_FRAME_MAX)
+		nslots = VTL_RING_FRAME_SLOTS(len);
+	ret = nslots;
+	if (len <= VTL_RING_FRAME_MAX && nslots <= avail &&
+	    !(flags & ~(VTL_RING_SLOT_F_TO_NET | VTL_RING_SLOT_F_VNET_HDR)))
+		skb = vtl_ring_down_skb(ring, index, len, flags);
 
 	local_bh_disable();
 	rcu_read_lock();
@@ -484,7 +600,7 @@ static int vtl_ring_send(struct vtl_ring *ring, struct vtl_ring_slot *slot)
 		if (port->peer)
 			out = port->peer;
 	}
-	if (len > READ_ONCE(out->mtu) + ETH_HLEN + VLAN_HLEN)
+	if (!vtl_ring_fits(skb, out))
 		goto err_count;
 	/* Sent back the way a frame from the other side would be answered. */
 	f.port = port;
@@ -493,7 +609,7 @@ static int vtl_ring_send(struct vtl_ring *ring, struct vtl_ring_slot *slot)
 	vtl_ring_count(rp, VTL_RING_C_DOWN, 1);
 	rcu_read_unlock();
 	local_bh_enable();
-	return 0;
+	return ret;
 
 err_count:
 	vtl_ring_count(rp, VTL_RING_C_DOWN_ERRORS, 1);
@@ -521,9 +637,10 @@ static void vtl_ring_count_down_error(struct vtl_ring *ring)
  * vtl_ring_kick() - send the frames the daemon put in the down ring
  * @ring: the ring
  *
- * Consumes every slot up to the daemon's producer index, each sent on or
- * counted as an error.  A producer index more than a ring ahead is not one:
- * the ring is skipped to it, and counted as one error.
+ * Consumes every slot up to the daemon's producer index, each frame (of
+ * one slot or more) sent on or counted as an error.  A producer index more
+ * than a ring ahead is not one: the ring is skipped to it, and counted as
+ * one error; so is a frame claiming more slots than the index covers.
  *
  * Context: process; may sleep.
  * Return: how many slots were consumed, or -ENODEV once the port is gone,
@@ -531,7 +648,7 @@ static void vtl_ring_count_down_error(struct vtl_ring *ring)
  */
 int vtl_ring_kick(struct vtl_ring *ring)
 {
-	u32 prod, cons;
+	u32 prod, cons, used;
 	int ret = 0, n = 0;
 
 	mutex_lock(&ring->down_lock);
@@ -548,12 +665,14 @@ int vtl_ring_kick(struct vtl_ring *ring)
 		goto publish;
 	}
 	while (cons != prod) {
-		ret = vtl_ring_send(ring,
-				    vtl_ring_slot(ring, ring->down_slots, cons));
-		if (ret)
+		ret = vtl_ring_send(ring, cons, prod - cons);
+		if (ret < 0)
 			break;
-		cons++;
-		n++;
+		/* A frame claiming more slots than there are takes them all. */
+		used = min_t(u32, ret, prod - cons);
+		cons += used;
+		n += used;
+		ret = 0;
 		/* The slot is read before the daemon may reuse it. */
 		smp_store_release(&ring->down_hdr->consumer, cons);
 		if (fatal_signal_pending(current)) {

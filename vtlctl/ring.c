@@ -126,21 +126,46 @@ uint32_t ring_down_pending(const struct ring *ring)
 	return ring->down_prod - load_acquire(&ring->down->consumer);
 }
 
+/* Copy @len bytes to @off of the down ring's slots, wrapping; the end. */
+static size_t down_put(struct ring *ring, size_t off, const void *src,
+		       size_t len)
+{
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
+	size_t first = len < area - off ? len : area - off;
+
+	memcpy(ring->down_slots + off, src, first);
+	memcpy(ring->down_slots, (const uint8_t *)src + first, len - first);
+	return (off + len) % area;
+}
+
+int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
+		   const void *frame, uint32_t len, uint32_t flags)
+{
+	uint32_t total = len + (vh ? sizeof(*vh) : 0), n;
+	struct vtl_ring_slot *s;
+	size_t off;
+
+	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
+	    VTL_RING_FRAME_SLOTS(total) > ring->slots)
+		return -EMSGSIZE;
+	n = VTL_RING_FRAME_SLOTS(total);
+	if (ring->slots - ring_down_pending(ring) < n)
+		return -ENOBUFS;
+	s = slot_at(ring, ring->down_slots, ring->down_prod);
+	off = s->data - ring->down_slots;
+	if (vh)
+		off = down_put(ring, off, vh, sizeof(*vh));
+	down_put(ring, off, frame, len);
+	s->len = total;
+	s->flags = flags | (vh ? VTL_RING_SLOT_F_VNET_HDR : 0);
+	ring->down_prod += n;
+	return 0;
+}
+
 int ring_send(struct ring *ring, const void *frame, uint32_t len,
 	      uint32_t flags)
 {
-	struct vtl_ring_slot *s;
-
-	if (len > VTL_RING_SLOT_DATA)
-		return -EMSGSIZE;
-	if (ring_down_pending(ring) >= ring->slots)
-		return -ENOBUFS;
-	s = slot_at(ring, ring->down_slots, ring->down_prod);
-	memcpy(s->data, frame, len);
-	s->len = len;
-	s->flags = flags;
-	ring->down_prod++;
-	return 0;
+	return ring_send_vnet(ring, NULL, frame, len, flags);
 }
 
 int ring_kick(struct ring *ring)

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/virtio_net.h>
 #include <linux/vtl_ring.h>
 
 /**
@@ -80,11 +81,15 @@ void ring_release(struct ring *ring, unsigned int n);
 
 /*
  * Put a frame in the down ring (@flags: VTL_RING_SLOT_F_TO_NET or 0); the
- * kernel sees it at the next ring_kick().  -ENOBUFS when the ring is full,
- * -EMSGSIZE for a frame longer than a slot.
+ * kernel sees it at the next ring_kick().  A frame longer than a slot
+ * takes as many as it needs.  -ENOBUFS when the ring has not the room,
+ * -EMSGSIZE for a frame longer than VTL_RING_FRAME_MAX or the whole ring.
  */
 int ring_send(struct ring *ring, const void *frame, uint32_t len,
 	      uint32_t flags);
+/* The same, the frame after @vh (VTL_RING_SLOT_F_VNET_HDR) if not NULL. */
+int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
+		   const void *frame, uint32_t len, uint32_t flags);
 /* Publish the frames put and have the kernel send them: how many it took. */
 int ring_kick(struct ring *ring);
 /* Frames in the down ring the kernel has not taken yet. */

@@ -52,6 +52,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include <linux/virtio_net.h>
 #include <linux/vtl.h>
 #include "../../vtlctl/ring.h"
 
@@ -369,6 +370,55 @@ static int cmd_hold(unsigned int ifindex)
 	return 0;
 }
 
+/*
+ * Down frames with a virtio_net_hdr the kernel must refuse, each one
+ * error: a UDP GSO type, TCP GSO without NEEDS_CSUM, a checksum start past
+ * the frame, a TCP frame of 20000 bytes cut to segments over the MTU; and
+ * a frame claiming 10 slots with 2 queued.  Prints "vnet N", the slots
+ * consumed (15).
+ */
+static void hostile_vnet(struct ring *r)
+{
+	static uint8_t f[14 + 40 + 20000];
+	struct iphdr *ip = (void *)(f + 14);
+	struct virtio_net_hdr vh = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_UDP, .gso_size = 1000,
+		.csum_start = 34, .csum_offset = 6,
+	};
+	struct vtl_ring_slot *s;
+	int ret;
+
+	memset(f, 0, sizeof(f));
+	f[12] = 0x08;				/* IPv4 */
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_TCP;
+	ip->tot_len = htons(sizeof(f) - 14);
+	ip->check = csum(ip, 20);
+	f[14 + 20 + 12] = 5 << 4;		/* TCP data offset */
+	r->down_prod = r->down->consumer;
+	ring_send_vnet(r, &vh, f, 60, 0);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.csum_offset = 16;
+	vh.flags = 0;
+	ring_send_vnet(r, &vh, f, 60, 0);
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.csum_start = 100;
+	ring_send_vnet(r, &vh, f, 60, 0);
+	vh.csum_start = 34;
+	vh.gso_size = 9000;
+	ring_send_vnet(r, &vh, f, sizeof(f), 0);
+	s = (void *)(r->down_slots + (size_t)(r->down_prod & (r->slots - 1)) *
+		     VTL_RING_SLOT_SIZE);
+	s->len = 10 * VTL_RING_SLOT_SIZE - 100;
+	s->flags = 0;
+	r->down_prod += 2;
+	ret = ring_kick(r);
+	printf("vnet %d\n", ret);
+}
+
 static int cmd_hostile(unsigned int ifindex)
 {
 	struct vtl_ring_slot *s;
@@ -389,7 +439,7 @@ static int cmd_hostile(unsigned int ifindex)
 		switch (i % 4) {
 		case 0: s->len = 0xffffffff; break;
 		case 1: s->len = 3; break;
-		case 2: s->len = VTL_RING_SLOT_DATA + 1; break;
+		case 2: s->len = VTL_RING_FRAME_MAX + 1; break;
 		case 3: s->len = 60; s->flags = 0x80000000; break;
 		}
 	}
@@ -403,6 +453,7 @@ static int cmd_hostile(unsigned int ifindex)
 	r.down->producer = r.down->producer;	/* nothing new */
 	ret = ioctl(r.fd, VTL_RING_IOC_KICK);
 	printf("again %d\n", ret < 0 ? -errno : ret);
+	hostile_vnet(&r);
 	printf("ready\n");
 	fflush(stdout);
 	while (!stop)

@@ -57,6 +57,25 @@
  * lost and counted (%VTL_RING_PORT_A_LOST).  Frames handed up have complete
  * checksums.
  *
+ * Large frames down.  A down frame may be longer than a slot, up to
+ * VTL_RING_FRAME_MAX bytes: it then takes VTL_RING_FRAME_SLOTS(len)
+ * consecutive slots.  Its &struct vtl_ring_slot header is in the first;
+ * its data runs on through the next slots, over their headers, and from
+ * the ring's last slot on to its first.  The producer index moves past all
+ * of them; a frame claiming more slots than the producer index covers is
+ * skipped with them, and counted as one error.
+ *
+ * Offloads down.  A down frame flagged %VTL_RING_SLOT_F_VNET_HDR starts
+ * with a &struct virtio_net_hdr (<linux/virtio_net.h>, little-endian),
+ * as a frame written to a TAP with IFF_VNET_HDR does, and @len counts it.
+ * With VIRTIO_NET_HDR_F_NEEDS_CSUM the L4 checksum field holds only the
+ * pseudo-header sum, completed on the way if the receiver needs it; a TCP
+ * frame with a gso_type (TCPV4 or TCPV6, needing NEEDS_CSUM) is a large
+ * segment that reaches the VM cut to gso_size (by the VM's device if it
+ * takes large segments, else by the kernel): the daemon hands down 64 KiB
+ * of a stream at a time, and the VM's stack takes it in one piece.  Other
+ * gso_types are rejected.
+ *
  * Owned ports.  Attaching with %VTL_RING_F_OWN hands the port's traffic to
  * userspace: every frame from the VM goes up the ring, every frame from the
  * network to the VM is dropped, and the VM sees only what the daemon sends
@@ -89,6 +108,14 @@
 #define VTL_RING_HDR_SIZE	4096
 /* Bytes of frame a slot holds: 1514 and a VLAN tag, with room to spare. */
 #define VTL_RING_SLOT_DATA	(VTL_RING_SLOT_SIZE - 8)
+/*
+ * The longest down frame: a 64 KiB IP packet, its Ethernet header, a VLAN
+ * tag and a virtio_net_hdr, with room to spare; and the slots one takes.
+ */
+#define VTL_RING_FRAME_MAX	(65536 + 128)
+#define VTL_RING_FRAME_SLOTS(len) \
+	(((len) + VTL_RING_SLOT_SIZE - VTL_RING_SLOT_DATA + \
+	  VTL_RING_SLOT_SIZE - 1) / VTL_RING_SLOT_SIZE)
 
 #define VTL_RING_UP_HDR_OFF	0
 #define VTL_RING_DOWN_HDR_OFF	VTL_RING_HDR_SIZE
@@ -132,7 +159,9 @@ enum vtl_ring_hdr_flags {
 /**
  * struct vtl_ring_slot - one frame, VTL_RING_SLOT_SIZE bytes apart
  * @len: bytes of @data: a whole Ethernet frame from its header on, without
- *	FCS; at least 14 and at most VTL_RING_SLOT_DATA
+ *	FCS (after a virtio_net_hdr with %VTL_RING_SLOT_F_VNET_HDR); the
+ *	frame at least 14 bytes, and @len at most VTL_RING_SLOT_DATA, or
+ *	VTL_RING_FRAME_MAX down (see "Large frames down")
  * @flags: &enum vtl_ring_slot_flags
  * @data: the frame
  */
@@ -151,11 +180,14 @@ struct vtl_ring_slot {
  *	bridge-mode port rejects it: it would come back up as the VM's, and
  *	a host-only port has no network); without it, send it to the VM, out
  *	of the port's device.
+ * @VTL_RING_SLOT_F_VNET_HDR: down only: @data starts with a &struct
+ *	virtio_net_hdr (see "Offloads down")
  *
  * Other bits are reserved: 0 up, and a down slot with one set is rejected.
  */
 enum vtl_ring_slot_flags {
 	VTL_RING_SLOT_F_TO_NET = 1 << 0,
+	VTL_RING_SLOT_F_VNET_HDR = 1 << 1,
 };
 
 /**
@@ -219,9 +251,9 @@ struct vtl_ring_attach {
  *	segmented
  * @VTL_RING_PORT_A_FAIL_CLOSED: u64, frames of an owned port (or handed
  *	up by a service) dropped because no daemon had a ring attached
- * @VTL_RING_PORT_A_DOWN_ERRORS: u64, down slots rejected (a bad length or
- *	flags, a frame the port cannot send that way) and down rings whose
- *	producer index claimed more than @slots frames
+ * @VTL_RING_PORT_A_DOWN_ERRORS: u64, down frames rejected (a bad length,
+ *	flags or virtio_net_hdr, a frame the port cannot send that way) and
+ *	down rings whose producer index claimed more than @slots slots
  * @__VTL_RING_PORT_A_MAX: sentinel
  *
  * All of them are returned in %VTL_CMD_PORT_GET replies and rejected in
