@@ -708,6 +708,32 @@ int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 		    u8 tcp_flags, u32 window, const void *payload,
 		    u32 payload_len, u8 *buf, u32 size)
 {
+	struct vtl_pkt_tcp tcp;
+	int err;
+
+	err = vtl_model_tcp(m, from, tcp_flags, window, &tcp);
+	if (err)
+		return err;
+	tcp.payload = payload;
+	tcp.payload_len = payload_len;
+	return vtl_pkt_build_tcp(buf, size, &tcp);
+}
+
+/**
+ * vtl_model_tcp - the fields of a TCP segment of the connection
+ * @m: the model
+ * @from: the endpoint the segment is to seem to come from
+ * @tcp_flags: VTL_TCP_* flags
+ * @window: the window to advertise, in bytes, as for vtl_model_build()
+ * @out: set to what vtl_model_build() writes, without payload, for a
+ *	caller to change (its checksum, say) before vtl_pkt_build_tcp()
+ *
+ * Return: 0; -EOPNOTSUPP for a flow that is not TCP; -EINVAL for an
+ * unknown endpoint.
+ */
+int vtl_model_tcp(const struct vtl_model *m, enum vtl_ep_id from,
+		  u8 tcp_flags, u32 window, struct vtl_pkt_tcp *out)
+{
 	const struct vtl_ep *ep, *other;
 	struct vtl_pkt_tcp tcp;
 	u32 alen;
@@ -753,9 +779,8 @@ int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 		tcp.opts |= VTL_PKT_TCP_TS;
 	tcp.tsval = ep->tsval + 1;
 	tcp.tsecr = other->tsval;
-	tcp.payload = payload;
-	tcp.payload_len = payload_len;
-	return vtl_pkt_build_tcp(buf, size, &tcp);
+	*out = tcp;
+	return 0;
 }
 
 /**

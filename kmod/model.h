@@ -195,6 +195,8 @@ u64 vtl_model_timeout(const struct vtl_model *m);
 int vtl_model_build(const struct vtl_model *m, enum vtl_ep_id from,
 		    u8 tcp_flags, u32 window, const void *payload,
 		    u32 payload_len, u8 *buf, u32 size);
+int vtl_model_tcp(const struct vtl_model *m, enum vtl_ep_id from,
+		  u8 tcp_flags, u32 window, struct vtl_pkt_tcp *out);
 const char *vtl_model_state_name(u8 state);
 
 #endif /* _VTL_MODEL_H */

@@ -1282,7 +1282,8 @@ static u32 pkt_eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
  * @tcp: the fields; its payload must not overlap @buf
  *
  * Writes Ethernet (with in-band VLAN tags), IPv4 (DF set) or IPv6, and TCP
- * with the options @tcp->opts asks for, with full checksums.
+ * with the options @tcp->opts asks for, with full checksums (the TCP one
+ * partial if @tcp->csum_partial).
  *
  * Return: the frame length; -EINVAL for too many VLAN tags, a TPID other
  * than ETH_P_8021Q or ETH_P_8021AD, unknown options or a missing payload;
@@ -1361,6 +1362,8 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 		return err;
 	if (!tcp->ipv6)
 		vtl_pkt_ip4_csum_fill(&pkt);
+	if (tcp->csum_partial)
+		pkt.flags |= VTL_PKT_CSUM_PARTIAL;
 	err = vtl_pkt_l4_csum_fill(&pkt);
 	if (err)
 		return err;

@@ -192,6 +192,8 @@ struct vtl_pkt {
  * @tsecr: timestamp echo reply, host order
  * @payload: bytes to carry, or NULL when @payload_len is 0
  * @payload_len: their number
+ * @csum_partial: leave only the pseudo-header sum in the TCP checksum field
+ *	(%VTL_PKT_CSUM_PARTIAL), for a device or the stack to complete
  */
 struct vtl_pkt_tcp {
 	u8 eth_dst[ETH_ALEN];
@@ -220,6 +222,7 @@ struct vtl_pkt_tcp {
 	u32 tsecr;
 	const void *payload;
 	u32 payload_len;
+	bool csum_partial;
 };
 
 /* Parsing */

@@ -196,8 +196,23 @@ test_setup() {
 		  show "$tmp/daemon.log"; return 1; }
 }
 
+# ring_down: frames the daemon has sent down the port's ring.
+ring_down() {
+	"$VTLCTL" -j -s port show dev "$port_if" | jq -r '.[0].ring.down'
+}
+
 test_microsocks() {
+	local d0 frames
+
+	d0=$(ring_down)
 	transfer microsocks
+	# both ways: the download's data in large segments (up to 64 KiB), the
+	# upload's ACKs one a batch
+	frames=$(($(ring_down) - d0))
+	[ "$frames" -lt $((MB * 1048576 / 1460 / 8)) ] &&
+		ok "microsocks: large segments down: $frames frames for $MB MB" ||
+		{ fail "microsocks: large segments down: $frames frames for $MB MB"
+		  diag_port; }
 	grep -q "$port_if: 10.77.0.2:[0-9]* -> $REMOTE:$port: closed" \
 		"$tmp/daemon.log" &&
 		ok "microsocks: verbose: the connection's line in the log" ||

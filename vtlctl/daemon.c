@@ -114,17 +114,18 @@ static void port_log(void *arg, const char *line)
 }
 
 /* A frame for the VM, down the ring; a full ring is kicked once first. */
-static void port_output(void *arg, const uint8_t *frame, size_t len)
+static void port_output(void *arg, const uint8_t *frame, size_t len,
+			const struct virtio_net_hdr *vh)
 {
 	struct port *pt = arg;
 	int err;
 
 	if (pt->gone)
 		return;
-	err = ring_send(&pt->ring, frame, len, 0);
+	err = ring_send_vnet(&pt->ring, vh, frame, len, 0);
 	if (err == -ENOBUFS) {
 		ring_kick(&pt->ring);
-		err = ring_send(&pt->ring, frame, len, 0);
+		err = ring_send_vnet(&pt->ring, vh, frame, len, 0);
 	}
 	if (err == -ENOBUFS)
 		pt->down_full++;	/* tcpep retransmits what matters */
@@ -211,6 +212,7 @@ static int proxy_config(struct port *pt, struct proxy_config *cfg)
 	cfg->ipv6 = s->ipv6 == VTL_SOCKS_IPV6_PROXY;
 	cfg->verbose = pt->d->verbose;
 	cfg->output = port_output;
+	cfg->offload = true;
 	cfg->log = port_log;
 	cfg->arg = pt;
 	return 0;

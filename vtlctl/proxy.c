@@ -570,7 +570,8 @@ static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 	if (!sum)
 		sum = 0xffff;			/* 0 means "none" in UDP */
 	memcpy(udp + 6, &sum, 2);
-	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + VTL_PKT_IP4_HLEN + ulen);
+	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + VTL_PKT_IP4_HLEN + ulen,
+		      NULL);
 }
 
 /* Send a reply to the VM: over UDP (@frame) or its TCP connection (@r). */
@@ -837,11 +838,12 @@ void proxy_input(struct proxy *p, uint8_t *frame, size_t len)
 
 /* ---- the instance ----------------------------------------------------- */
 
-static void ep_output(void *arg, const uint8_t *frame, size_t len)
+static void ep_output(void *arg, const uint8_t *frame, size_t len,
+		      const struct virtio_net_hdr *vh)
 {
 	struct proxy *p = arg;
 
-	p->cfg.output(p->cfg.arg, frame, len);
+	p->cfg.output(p->cfg.arg, frame, len, vh);
 }
 
 struct proxy *proxy_create(const struct proxy_config *cfg)
@@ -849,6 +851,8 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 	struct tcpep_config tc = {
 		.mtu = cfg->mtu, .output = ep_output, .event = event,
 		.trust_csum = cfg->trust_csum, .delay_acks = true,
+		.offload = cfg->offload,
+		.sndbuf = cfg->offload ? 1024 * 1024 : 0,
 	};
 	struct proxy *p;
 

@@ -73,7 +73,10 @@ enum proxy_dns {
  * @ipv6: proxy the VM's IPv6 TCP too (else IPv6 is filtered)
  * @socks_timeout: ns a handshake (or RESOLVE) may take; 0: the default
  * @verbose: log a line per connection (opened, refused, closed)
- * @output: sends one frame to the VM
+ * @offload: @output takes frames with a virtio_net_hdr (see
+ *	&struct tcpep_config): partial checksums, large TCP segments
+ * @output: sends one frame to the VM, after the virtio_net_hdr @vh if
+ *	not NULL (only with @offload, and not for every frame)
  * @log: a line worth logging (no newline); NULL: none
  * @arg: passed to @output and @log
  */
@@ -93,7 +96,9 @@ struct proxy_config {
 	bool ipv6;
 	uint64_t socks_timeout;
 	bool verbose;
-	void (*output)(void *arg, const uint8_t *frame, size_t len);
+	bool offload;
+	void (*output)(void *arg, const uint8_t *frame, size_t len,
+		       const struct virtio_net_hdr *vh);
 	void (*log)(void *arg, const char *line);
 	void *arg;
 };

@@ -15,15 +15,18 @@
  * acknowledgment numbers from the TCB (pkt.c's setters keep the checksum).
  *
  * Simplifications, fine for a VM on the same host: no congestion control
- * beyond a fixed %TCPEP_MAX_FLIGHT segments in flight; no timestamps
+ * beyond a fixed %TCPEP_MAX_FLIGHT segments in flight (more with offload); no timestamps
  * (our SYN-ACK does not offer them); no SACK blocks sent, and the VM's are
  * ignored; recovery is NewReno's (retransmit the first unacknowledged
  * segment after three duplicate ACKs, a timeout, or a partial ACK); an ACK
  * for every segment with data (no delayed ACK); up to %TCPEP_OOO_MAX
  * out-of-order ranges are kept, more are dropped (the VM retransmits).
  */
+#include <endian.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
+#include <linux/virtio_net.h>
 
 #include "../kmod/model.h"
 #include "tcpep.h"
@@ -40,6 +43,10 @@
 #define TCPEP_HDR_V4		40
 #define TCPEP_HDR_V6		60
 #define TCPEP_DUPACKS		3
+/* Payload of a large segment: an IP packet of 64 KiB at most, options too. */
+#define TCPEP_GSO_MAX		(0xffff - TCPEP_HDR_V6 - 40)
+/* Where the TCP header keeps its checksum. */
+#define TCPEP_TCP_CSUM_OFF	16
 #define TCPEP_CLOCK_GRANULARITY	TCPEP_MS
 
 enum conn_phase {
@@ -74,6 +81,7 @@ struct tcpep_conn {
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 mss;
+	u32 seg_max;		/* payload of a frame: the MSS, or more */
 	bool fin_queued;
 	bool fin_sent;
 	bool fin_acked;
@@ -310,28 +318,53 @@ static u32 rcv_window(const struct tcpep_conn *c)
 }
 
 /*
- * Build a segment from us with the model, set its numbers from the TCB,
- * show it to the model and send it.  A SYN's numbers are the model's.
+ * The virtio_net_hdr of a frame leaving with its checksum partial: it is
+ * cut into segments of the MSS on the way if it carries more.
+ */
+static void conn_vnet_hdr(const struct tcpep_conn *c, const struct vtl_pkt *pkt,
+			  u32 len, struct virtio_net_hdr *vh)
+{
+	memset(vh, 0, sizeof(*vh));
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->csum_start = htole16(pkt->l4_off);
+	vh->csum_offset = htole16(TCPEP_TCP_CSUM_OFF);
+	if (len > c->mss) {
+		vh->gso_type = c->m.key.family == 6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+						      VIRTIO_NET_HDR_GSO_TCPV4;
+		vh->gso_size = htole16(c->mss);
+		vh->hdr_len = htole16(pkt->len - len);
+	}
+}
+
+/*
+ * Build a segment from us with the model, its numbers from the TCB, show
+ * it to the model and send it.  A SYN's numbers are the model's.
  */
 static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
 		      const void *payload, u32 len, u64 now)
 {
 	struct tcpep *ep = c->ep;
 	u32 win = flags & VTL_TCP_RST ? 0 : rcv_window(c);
+	struct virtio_net_hdr vh;
+	struct vtl_pkt_tcp tcp;
 	struct vtl_pkt pkt;
 	int n;
 
 	c->ack_pending = false;	/* whatever goes, it acknowledges all */
 	if (flags & VTL_TCP_SYN)
 		win = min_u32(ep->cfg.rcvbuf, 0xffff);
-	n = vtl_model_build(&c->m, VTL_EP_PEER, flags, win, payload, len,
-			    ep->frame, sizeof(ep->frame));
+	if (vtl_model_tcp(&c->m, VTL_EP_PEER, flags, win, &tcp))
+		return;
+	if (!(flags & VTL_TCP_SYN))
+		tcp.seq = seq;
+	if (flags & VTL_TCP_ACK)
+		tcp.ack = c->rcv_nxt;
+	tcp.payload = payload;
+	tcp.payload_len = len;
+	tcp.csum_partial = ep->cfg.offload;
+	n = vtl_pkt_build_tcp(ep->frame, sizeof(ep->frame), &tcp);
 	if (n < 0 || vtl_pkt_parse(&pkt, ep->frame, n, n))
 		return;
-	if (!(flags & VTL_TCP_SYN) && vtl_pkt_tcp_seq(&pkt) != seq)
-		vtl_pkt_set_tcp_seq(&pkt, seq);
-	if ((flags & VTL_TCP_ACK) && vtl_pkt_tcp_ack(&pkt) != c->rcv_nxt)
-		vtl_pkt_set_tcp_ack(&pkt, c->rcv_nxt);
 	if (vtl_model_update(&c->m, &pkt, false, now) != VTL_MODEL_VALID)
 		ep->stats.invalid++;
 	if (!(flags & VTL_TCP_RST)) {
@@ -348,7 +381,10 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
 			c->rcv_adv = c->rcv_nxt + adv;
 	}
 	ep->stats.frames_out++;
-	ep->cfg.output(ep->cfg.arg, ep->frame, n);
+	if (ep->cfg.offload)
+		conn_vnet_hdr(c, &pkt, len, &vh);
+	ep->cfg.output(ep->cfg.arg, ep->frame, n,
+		       ep->cfg.offload ? &vh : NULL);
 }
 
 static void conn_send_ack(struct tcpep_conn *c, u64 now)
@@ -391,7 +427,9 @@ static void conn_push(struct tcpep_conn *c, u64 now)
 		return;
 	for (;;) {
 		u32 flight = c->snd_nxt - c->snd_una;
-		u32 cap = TCPEP_MAX_FLIGHT * c->mss, unsent, room, len;
+		u32 cap = c->ep->cfg.offload ? TCPEP_MAX_FLIGHT_GSO * c->mss :
+					       TCPEP_MAX_FLIGHT * c->mss;
+		u32 unsent, room, len;
 		bool fin;
 
 		if (c->fin_sent)
@@ -412,8 +450,11 @@ static void conn_push(struct tcpep_conn *c, u64 now)
 		}
 		room = seq_after(snd_edge(c), c->snd_nxt) ?
 		       snd_edge(c) - c->snd_nxt : 0;
-		len = min_u32(min_u32(unsent, c->mss),
+		len = min_u32(min_u32(unsent, c->seg_max),
 			      min_u32(room, cap > flight ? cap - flight : 0));
+		/* A large segment is cut to the MSS: no runt in mid-stream. */
+		if (len > c->mss && len < unsent)
+			len -= len % c->mss;
 		if (!len || (len < min_u32(unsent, c->mss) && flight)) {
 			/*
 			 * Silly window avoidance: wait for room for a full
@@ -917,7 +958,7 @@ static void send_rst_unknown(struct tcpep *ep, const struct vtl_pkt *pkt)
 	memcpy(ep->frame + ETH_ALEN, ep->cfg.mac, ETH_ALEN);
 	ep->stats.rst_unknown++;
 	ep->stats.frames_out++;
-	ep->cfg.output(ep->cfg.arg, ep->frame, n);
+	ep->cfg.output(ep->cfg.arg, ep->frame, n, NULL);
 }
 
 static void input_tcp(struct tcpep *ep, const struct vtl_pkt *pkt, u64 now)
@@ -977,7 +1018,7 @@ int tcpep_input(struct tcpep *ep, uint8_t *frame, size_t len, uint64_t now)
 			else
 				ep->stats.nd_replies++;
 			ep->stats.frames_out++;
-			ep->cfg.output(ep->cfg.arg, ep->frame, n);
+			ep->cfg.output(ep->cfg.arg, ep->frame, n, NULL);
 			return 0;
 		}
 	}
@@ -1042,6 +1083,7 @@ int tcpep_accept(struct tcpep_conn *c, uint64_t now)
 	c->mss = vm->mss ? vm->mss :
 		 v6 ? TCPEP_MSS_V6_DEFAULT : TCPEP_MSS_V4_DEFAULT;
 	c->mss = min_u32(c->mss, ep->cfg.mtu - hdr);
+	c->seg_max = ep->cfg.offload ? TCPEP_GSO_MAX / c->mss * c->mss : c->mss;
 	c->snd_una = c->isn + 1;
 	c->snd_nxt = c->isn + 1;
 	c->rcv_nxt = vm->isn + 1;

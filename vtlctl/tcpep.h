@@ -41,14 +41,19 @@
 struct vtl_flow_key;
 struct tcpep;
 struct tcpep_conn;
+struct virtio_net_hdr;
 
 /* Defaults of &struct tcpep_config, and limits. */
 #define TCPEP_DEFAULT_MTU	1500
 #define TCPEP_DEFAULT_RCVBUF	(256 * 1024)
 #define TCPEP_DEFAULT_SNDBUF	(256 * 1024)
 #define TCPEP_MAX_BUF		(16 * 1024 * 1024)
-/* Segments in flight toward the VM, at most: a fixed congestion window. */
+/*
+ * Segments in flight toward the VM, at most: a fixed congestion window;
+ * with offload, four large segments of 44.
+ */
 #define TCPEP_MAX_FLIGHT	64
+#define TCPEP_MAX_FLIGHT_GSO	176
 /* Retransmissions of one segment before the connection is reset. */
 #define TCPEP_MAX_RETRIES	8
 /* Timers, in nanoseconds (RFC 6298: initial 1 s; Linux's 200 ms floor). */
@@ -89,26 +94,33 @@ enum tcpep_event {
  *	(its receive window); 0: %TCPEP_DEFAULT_RCVBUF
  * @sndbuf: bytes toward the VM a connection buffers, sent or not yet
  *	acknowledged; 0: %TCPEP_DEFAULT_SNDBUF
- * @output: sends one frame to the VM
+ * @output: sends one frame to the VM; with @offload, after the
+ *	virtio_net_hdr @vh (else NULL) that says how to complete it
  * @event: tells the application about a connection
  * @isn: chooses our initial sequence number for a connection; NULL: random
  * @arg: passed to the callbacks
  * @trust_csum: do not verify the checksums of the VM's frames: the caller
  *	has (or they were never computed: a local VM's CHECKSUM_PARTIAL
  *	frames, handed over as they are)
+ * @delay_acks: ACK in-order data in tcpep_flush(), once a batch, not per
+ *	frame
+ * @offload: the output takes frames with a virtio_net_hdr, as a TAP with
+ *	IFF_VNET_HDR does: they leave with the TCP checksum partial, and
+ *	carry up to 64 KiB of the stream each, cut to the MSS on the way
  */
 struct tcpep_config {
 	uint8_t mac[6];
 	uint32_t mtu;
 	uint32_t rcvbuf;
 	uint32_t sndbuf;
-	void (*output)(void *arg, const uint8_t *frame, size_t len);
+	void (*output)(void *arg, const uint8_t *frame, size_t len,
+		       const struct virtio_net_hdr *vh);
 	void (*event)(void *arg, struct tcpep_conn *c, enum tcpep_event ev);
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;
 	bool trust_csum;
-	/* ACK in-order data in tcpep_flush(), once a batch, not per frame */
 	bool delay_acks;
+	bool offload;
 };
 
 /* Counters of an endpoint, for logs and tests. */

@@ -71,10 +71,12 @@ static void on_signal(int sig)
 		stop = 1;
 }
 
-static void output(void *arg, const uint8_t *frame, size_t len)
+static void output(void *arg, const uint8_t *frame, size_t len,
+		   const struct virtio_net_hdr *vh)
 {
 	struct tap *t = arg;
 
+	(void)vh;	/* no offload asked for */
 	if (t->drop_rate > 0 && drand48() < t->drop_rate) {
 		t->dropped++;
 		return;

@@ -30,10 +30,12 @@ struct sink {
 	unsigned int n;
 };
 
-static void out_cb(void *arg, const uint8_t *frame, size_t len)
+static void out_cb(void *arg, const uint8_t *frame, size_t len,
+		   const struct virtio_net_hdr *vh)
 {
 	struct sink *s = arg;
 
+	(void)vh;
 	if (s->n == MAX_FRAMES || len > sizeof(s->frames[0]))
 		abort();
 	memcpy(s->frames[s->n], frame, len);

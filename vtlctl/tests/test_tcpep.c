@@ -5,7 +5,9 @@
  * parsed and checked (sequence and acknowledgment numbers, windows,
  * options, flags).
  */
+#include <endian.h>
 #include <stdlib.h>
+#include <linux/virtio_net.h>
 
 #include "../kmod/pkt.h"
 #include "../kmod/model.h"
@@ -25,7 +27,13 @@ static struct {
 	struct tcpep *ep;
 	u64 now;
 	u8 frames[MAX_FRAMES][2048];
+	u8 big[8][70000];		/* frames over 2048 bytes (offload), */
+					/* reused in turn: 8 unread at most */
+	unsigned int nbig;
+	u8 *fp[MAX_FRAMES];		/* where each frame is */
 	u32 lens[MAX_FRAMES];
+	struct virtio_net_hdr vh[MAX_FRAMES];
+	bool has_vh[MAX_FRAMES];
 	unsigned int nf, rd;
 	struct vtl_pkt pkt;		/* the last frame popped */
 	struct tcpep_conn *conn;
@@ -40,12 +48,18 @@ static struct {
 	u32 ack;			/* what it has received from us */
 } T;
 
-static void out_cb(void *arg, const uint8_t *frame, size_t len)
+static void out_cb(void *arg, const uint8_t *frame, size_t len,
+		   const struct virtio_net_hdr *vh)
 {
 	(void)arg;
-	if (T.nf == MAX_FRAMES || len > sizeof(T.frames[0]))
+	if (T.nf == MAX_FRAMES || len > sizeof(T.big[0]))
 		abort();
-	memcpy(T.frames[T.nf], frame, len);
+	T.fp[T.nf] = len > sizeof(T.frames[0]) ? T.big[T.nbig++ % 8] :
+		     T.frames[T.nf];
+	memcpy(T.fp[T.nf], frame, len);
+	T.has_vh[T.nf] = vh;
+	if (vh)
+		T.vh[T.nf] = *vh;
 	T.lens[T.nf++] = len;
 }
 
@@ -73,6 +87,7 @@ static uint32_t isn_cb(void *arg, const struct vtl_flow_key *key)
 
 static bool trust_csum;
 static bool delay_acks;
+static bool offload;
 
 static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 {
@@ -80,6 +95,7 @@ static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 		.rcvbuf = rcvbuf, .sndbuf = sndbuf,
 		.output = out_cb, .event = ev_cb, .isn = isn_cb,
 		.trust_csum = trust_csum, .delay_acks = delay_acks,
+		.offload = offload,
 	};
 
 	if (T.ep)
@@ -139,7 +155,7 @@ static struct vtl_pkt *pop(void)
 {
 	if (T.rd == T.nf)
 		return NULL;
-	if (vtl_pkt_parse(&T.pkt, T.frames[T.rd], T.lens[T.rd], T.lens[T.rd]))
+	if (vtl_pkt_parse(&T.pkt, T.fp[T.rd], T.lens[T.rd], T.lens[T.rd]))
 		abort();
 	T.rd++;
 	return &T.pkt;
@@ -334,7 +350,7 @@ static void test_data_out(void)
 	while ((p = pop())) {
 		ok &= seq_of(p) == expect && plen(p) <= 1000 &&
 		      ack_of(p) == T.seq &&
-		      !memcmp(T.frames[T.rd - 1] + p->payload_off,
+		      !memcmp(T.fp[T.rd - 1] + p->payload_off,
 			      buf + (expect - T.ack), plen(p));
 		expect += plen(p);
 		segs++;
@@ -399,7 +415,7 @@ static void test_retransmit(void)
 	tcpep_timer(T.ep, T.now);
 	p = pop();
 	CHECK(p && seq_of(p) == T.ack && plen(p) == 10 &&
-	      !memcmp(T.frames[T.rd - 1] + p->payload_off, "0123456789", 10),
+	      !memcmp(T.fp[T.rd - 1] + p->payload_off, "0123456789", 10),
 	      "retransmitted at the RTO");
 	CHECK(tcpep_next_deadline(T.ep) == T.now + 400 * MS,
 	      "backoff: next in 400 ms");
@@ -605,6 +621,89 @@ static void test_delay_acks(void)
 	tcpep_flush(T.ep, T.now);
 	CHECK(!pending(), "and the flush has nothing left");
 	delay_acks = false;
+}
+
+/* Was the frame just popped sent with a partial checksum, cut to @gso? */
+static bool offloaded(u16 gso)
+{
+	const struct virtio_net_hdr *vh = &T.vh[T.rd - 1];
+	struct vtl_pkt p = T.pkt;
+
+	p.flags |= VTL_PKT_CSUM_PARTIAL;
+	return T.has_vh[T.rd - 1] &&
+	       vh->flags == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+	       le16toh(vh->csum_start) == p.l4_off &&
+	       le16toh(vh->csum_offset) == 16 &&
+	       !vtl_pkt_l4_csum_check(&p) &&
+	       vh->gso_type == (gso ? T.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+					   VIRTIO_NET_HDR_GSO_TCPV4 :
+				     VIRTIO_NET_HDR_GSO_NONE) &&
+	       le16toh(vh->gso_size) == gso &&
+	       (!gso || le16toh(vh->hdr_len) == p.payload_off);
+}
+
+static void test_offload(void)
+{
+	static char buf[300000];
+	struct vtl_pkt *p;
+	u32 sent = 0;
+	int i, v6;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = i * 13;
+	offload = true;
+	for (v6 = 0; v6 < 2; v6++) {
+		setup(0, 0, 5);
+		T.v6 = v6;
+		CHECK(handshake(1, true), "offload %s: handshake",
+		      v6 ? "v6" : "v4");
+		p = pop();
+		CHECK(!p, "offload: nothing sent unasked");
+		tcpep_write(T.conn, buf, sizeof(buf), T.now);
+		/* The VM's window (128000) in frames of 65 segments at most. */
+		p = pop();
+		CHECK(p && plen(p) == 65000 && seq_of(p) == T.ack &&
+		      offloaded(1000) &&
+		      !memcmp(T.fp[T.rd - 1] + p->payload_off, buf, 65000),
+		      "offload %s: a frame of 65 segments, partial checksum, "
+		      "cut to the MSS", v6 ? "v6" : "v4");
+		p = pop();
+		CHECK(p && plen(p) == 63000 && seq_of(p) == T.ack + 65000 &&
+		      offloaded(1000) && !pending() &&
+		      !memcmp(T.fp[T.rd - 1] + p->payload_off, buf + 65000,
+			      63000),
+		      "offload: then the rest of the window, 63 segments");
+		/* Room for 2.048 segments: two, in one frame. */
+		T.ack += 64000;
+		vm_ack_all(16 + 64000 / 128);
+		p = pop();
+		CHECK(p && plen(p) == 2000 && offloaded(1000) && !pending(),
+		      "offload: a window of 2048 bytes takes 2 segments");
+		sent += 2000;
+		/* A retransmission is one segment, its checksum partial. */
+		T.now = tcpep_next_deadline(T.ep);
+		tcpep_timer(T.ep, T.now);
+		p = pop();
+		CHECK(p && plen(p) == 1000 && seq_of(p) == T.ack &&
+		      offloaded(0) &&
+		      !memcmp(T.fp[T.rd - 1] + p->payload_off, buf + 64000,
+			      1000),
+		      "offload: a retransmission: one segment, no GSO");
+		while (pop())
+			;
+		T.ack += 66000;
+		vm_ack_all(0);
+		tcpep_write(T.conn, buf, sizeof(buf), T.now);
+		vm_ack_all(65535);
+		sent = 0;
+		while ((p = pop()))
+			sent += plen(p) * offloaded(plen(p) > 1000 ? 1000 : 0);
+		/* The flight cap: 176 segments. */
+		CHECK(sent == 176000, "offload: 176 segments in flight (%u)",
+		      sent);
+	}
+	T.v6 = false;
+	offload = false;
 }
 
 static void test_fin(void)
@@ -879,8 +978,8 @@ static void test_ipv6_nd(void)
 	p = pop();
 	CHECK(p && (p->flags & VTL_PKT_ICMPV6) && vtl_pkt_icmp_type(p) == 136 &&
 	      !vtl_pkt_l4_csum_check(p) &&
-	      !memcmp(T.frames[T.rd - 1] + p->l4_off + 8, ip + 48, 16) &&
-	      !memcmp(T.frames[T.rd - 1] + p->l4_off + 26, ep_mac, 6) &&
+	      !memcmp(T.fp[T.rd - 1] + p->l4_off + 8, ip + 48, 16) &&
+	      !memcmp(T.fp[T.rd - 1] + p->l4_off + 26, ep_mac, 6) &&
 	      !memcmp(vtl_pkt_ip6_daddr(p), vm_ip6, 16),
 	      "neighbour solicitation: advertisement with our MAC");
 
@@ -917,6 +1016,7 @@ int main(void)
 	test_rtt();
 	test_zero_window();
 	test_delay_acks();
+	test_offload();
 	test_fin();
 	test_rst();
 	test_wrap();
