@@ -76,6 +76,7 @@ struct vtl_ring_port {
  * @down_slots: the down ring's first slot in @area
  * @up_lock: serialises the producers of the up ring
  * @up_prod: the up ring's producer index, under @up_lock
+ * @vnet: up frames start with a virtio_net_hdr (%VTL_RING_F_VNET_HDR)
  * @down_lock: serialises the consumers (kicks) of the down ring
  * @down_cons: the down ring's consumer index, under @down_lock
  * @wait: poll()ers of the file
@@ -91,6 +92,7 @@ struct vtl_ring {
 	u8 *down_slots;
 	spinlock_t up_lock;		/* the up ring's producers */
 	u32 up_prod;
+	bool vnet;
 	struct mutex down_lock;		/* the down ring's consumer */
 	u32 down_cons;
 	wait_queue_head_t wait;
@@ -140,12 +142,35 @@ static void vtl_ring_csum(const struct sk_buff *skb, u8 *data,
 }
 
 /*
- * Copy one frame, skb->data at its Ethernet header, into the next slot of
- * the up ring.  An out-of-band VLAN tag goes back into the copy.
+ * Write @len bytes at @off of the up ring's slots, round the ring's end:
+ * from @src, or from @skb at @skb_off if @src is NULL.
+ */
+static bool vtl_ring_write(struct vtl_ring *ring, size_t *off, const void *src,
+			   const struct sk_buff *skb, int skb_off, u32 len)
+{
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
+	u32 first = min_t(size_t, len, area - *off);
+
+	if (src) {
+		memcpy(ring->up_slots + *off, src, first);
+		memcpy(ring->up_slots, src + first, len - first);
+	} else if (skb_copy_bits(skb, skb_off, ring->up_slots + *off, first) ||
+		   skb_copy_bits(skb, skb_off + first, ring->up_slots,
+				 len - first)) {
+		return false;
+	}
+	*off = (*off + len) % area;
+	return true;
+}
+
+/*
+ * Copy one frame, skb->data at its Ethernet header, into the next slots of
+ * the up ring: one, or more for a large segment with a virtio_net_hdr.  An
+ * out-of-band VLAN tag goes back into the copy.
  *
  * Context: @ring->up_lock held.
- * Return: true if it was copied, false if it is lost (the ring is full, or
- * the frame is too long for a slot).
+ * Return: true if it was copied, false if it is lost (the ring is full,
+ * the frame is too long, or its virtio_net_hdr cannot say what it is).
  */
 static bool vtl_ring_put(struct vtl_ring *ring, const struct sk_buff *skb,
 			 u32 flags)
@@ -153,42 +178,53 @@ static bool vtl_ring_put(struct vtl_ring *ring, const struct sk_buff *skb,
 	/* Pairs with the daemon's release of the slots it has read. */
 	u32 cons = smp_load_acquire(&ring->up_hdr->consumer);
 	bool tag = skb_vlan_tag_present(skb);
-	unsigned int len = skb->len, shift = 0;
+	unsigned int len = skb->len, shift = 0, hlen = 0, total, nslots;
+	struct virtio_net_hdr vh;
 	u32 prod = ring->up_prod;
 	struct vtl_ring_slot *slot;
+	__be16 vlan[2];
+	size_t off;
 
-	/* Full, or a consumer index that is not one: lost either way. */
-	if (prod - cons >= ring->slots)
-		return false;
 	if (tag) {
 		if (len < 2 * ETH_ALEN)
 			return false;
 		shift = VLAN_HLEN;
 	}
-	if (len + shift > VTL_RING_SLOT_DATA)
+	if (ring->vnet) {
+		if (virtio_net_hdr_from_skb(skb, &vh, true, false, shift))
+			return false;
+		hlen = sizeof(vh);
+	}
+	total = hlen + len + shift;
+	if (total > (ring->vnet ? VTL_RING_FRAME_MAX : VTL_RING_SLOT_DATA))
+		return false;
+	nslots = VTL_RING_FRAME_SLOTS(total);
+	/* Full, or a consumer index that is not one: lost either way. */
+	if (prod - cons >= ring->slots || ring->slots - (prod - cons) < nslots)
 		return false;
 	slot = vtl_ring_slot(ring, ring->up_slots, prod);
+	off = slot->data - ring->up_slots;
+	if (hlen && !vtl_ring_write(ring, &off, &vh, NULL, 0, hlen))
+		return false;
 	if (tag) {
-		struct vlan_ethhdr *veth = (struct vlan_ethhdr *)slot->data;
-
-		if (skb_copy_bits(skb, 0, slot->data, 2 * ETH_ALEN) ||
-		    skb_copy_bits(skb, 2 * ETH_ALEN,
-				  slot->data + 2 * ETH_ALEN + VLAN_HLEN,
-				  len - 2 * ETH_ALEN))
+		vlan[0] = skb->vlan_proto;
+		vlan[1] = htons(skb_vlan_tag_get(skb));
+		if (!vtl_ring_write(ring, &off, NULL, skb, 0, 2 * ETH_ALEN) ||
+		    !vtl_ring_write(ring, &off, vlan, NULL, 0, VLAN_HLEN) ||
+		    !vtl_ring_write(ring, &off, NULL, skb, 2 * ETH_ALEN,
+				    len - 2 * ETH_ALEN))
 			return false;
-		veth->h_vlan_proto = skb->vlan_proto;
-		veth->h_vlan_TCI = htons(skb_vlan_tag_get(skb));
-	} else if (skb_copy_bits(skb, 0, slot->data, len)) {
+	} else if (!vtl_ring_write(ring, &off, NULL, skb, 0, len)) {
 		return false;
 	}
-	len += shift;
-	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		vtl_ring_csum(skb, slot->data, len, shift);
-	WRITE_ONCE(slot->len, len);
-	WRITE_ONCE(slot->flags, flags);
-	ring->up_prod = prod + 1;
-	/* The slot is written before the daemon can see it. */
-	smp_store_release(&ring->up_hdr->producer, prod + 1);
+	/* Without a virtio_net_hdr to say so, no checksum is left partial. */
+	if (!hlen && skb->ip_summed == CHECKSUM_PARTIAL)
+		vtl_ring_csum(skb, slot->data, len + shift, shift);
+	WRITE_ONCE(slot->len, total);
+	WRITE_ONCE(slot->flags, flags | (hlen ? VTL_RING_SLOT_F_VNET_HDR : 0));
+	ring->up_prod = prod + nslots;
+	/* The slots are written before the daemon can see them. */
+	smp_store_release(&ring->up_hdr->producer, prod + nslots);
 	return true;
 }
 
@@ -203,7 +239,10 @@ static void vtl_ring_put_frame(struct vtl_ring *ring, struct sk_buff *skb,
 {
 	struct sk_buff *clone, *segs, *seg, *next;
 
-	if (!skb_is_gso(skb)) {
+	/* A large TCP segment goes up whole to a ring that takes them. */
+	if (!skb_is_gso(skb) ||
+	    (ring->vnet &&
+	     (skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)))) {
 		spin_lock_bh(&ring->up_lock);
 		*first = ring->up_prod;
 		if (vtl_ring_put(ring, skb, flags))
@@ -253,10 +292,13 @@ lost:
  * @from_vm: it came from the VM (%VTL_RING_SLOT_F_TO_NET up), else it was
  *	on its way to the VM
  *
- * A GSO frame is segmented and each segment takes a slot; frames handed up
- * have complete checksums.  Counts each frame handed up, and each lost
- * (the ring full, a frame too long for a slot, a failed segmentation); the
- * daemon is woken if the ring was empty or it asked for every frame.
+ * A GSO frame is segmented and each segment takes a slot, and frames
+ * handed up have complete checksums; unless the ring was attached with
+ * %VTL_RING_F_VNET_HDR, which takes a large TCP segment whole and leaves a
+ * checksum partial, as its virtio_net_hdr says.  Counts each frame handed
+ * up, and each lost (the ring full, a frame too long, a failed
+ * segmentation); the daemon is woken if the ring was empty or it asked for
+ * every frame.
  *
  * Context: softirq (or BH disabled), RCU read side.
  * Return: true if the port has a ring (the frame went up, or was lost and
@@ -371,7 +413,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	struct vtl_ring *ring;
 	int ret;
 
-	if (req->flags & ~VTL_RING_F_OWN)
+	if (req->flags & ~(VTL_RING_F_OWN | VTL_RING_F_VNET_HDR))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (slots < VTL_RING_SLOTS_MIN || slots > VTL_RING_SLOTS_MAX ||
 	    !is_power_of_2(slots))
@@ -382,6 +424,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	ring = vtl_ring_alloc(slots);
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
+	ring->vnet = req->flags & VTL_RING_F_VNET_HDR;
 
 	rtnl_lock();
 	port = vtl_port_find(vtl_net(net), req->ifindex);

@@ -220,7 +220,9 @@ test_errors() {
 	check "errors: 2^20 slots: EINVAL" \
 		[ "$(rt attach "$ifindex" 1048576)" = EINVAL ]
 	check "errors: unknown flags: EOPNOTSUPP" \
-		[ "$(rt attach "$ifindex" 0 0x100)" = EOPNOTSUPP ]
+		[ "$(rt attach "$ifindex" 0 0x100) $(rt attach "$ifindex" 0 4)" = "EOPNOTSUPP EOPNOTSUPP" ]
+	check "errors: VTL_RING_F_VNET_HDR attaches" \
+		[ "$(rt attach "$ifindex" 0 2)" = OK ]
 	check "errors: 8 and 16384 slots attach" \
 		[ "$(rt attach "$ifindex" 8) $(rt attach "$ifindex" 16384)" = "OK OK" ]
 	check "errors: nothing left attached" [ "$(rstat attached)" = 0 ]

@@ -262,7 +262,7 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	 * Without VTL_RING_F_OWN: the kernel's SOCKS service chooses what
 	 * comes up, and without a daemon it resets the VM's connections.
 	 */
-	err = ring_open(&pt->ring, s->ifindex, 0, 0);
+	err = ring_open(&pt->ring, s->ifindex, 0, VTL_RING_F_VNET_HDR);
 	if (err) {
 		dlog("%s: cannot attach its ring: %s%s", pt->cfg.ifname,
 		     strerror(-err),

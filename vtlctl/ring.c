@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -49,6 +50,11 @@ int ring_attach(struct ring *ring, unsigned int ifindex, uint32_t slots,
 	};
 	void *map;
 
+	if (flags & VTL_RING_F_VNET_HDR) {
+		ring->bounce = malloc(VTL_RING_FRAME_MAX);
+		if (!ring->bounce)
+			return -ENOMEM;
+	}
 	if (ioctl(ring->fd, VTL_RING_IOC_ATTACH, &req) < 0)
 		return -errno;
 	map = mmap(NULL, req.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -89,25 +95,57 @@ void ring_close(struct ring *ring)
 		munmap(ring->map, ring->map_size);
 	if (ring->fd >= 0)
 		close(ring->fd);
+	free(ring->bounce);
+	ring->bounce = NULL;
 	ring->map = MAP_FAILED;
 	ring->fd = -1;
+}
+
+/* Slots a frame of @len bytes takes; 1 for a length that is not one. */
+static uint32_t frame_slots(uint32_t len)
+{
+	return len <= VTL_RING_FRAME_MAX ? VTL_RING_FRAME_SLOTS(len) : 1;
 }
 
 unsigned int ring_recv(struct ring *ring, struct ring_frame *frames,
 		       unsigned int max)
 {
 	uint32_t prod = load_acquire(&ring->up->producer);
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
 	unsigned int n = 0;
 
 	while (n < max && ring->up_seen != prod) {
 		struct vtl_ring_slot *s = slot_at(ring, ring->up_slots,
 						  ring->up_seen);
+		struct ring_frame *f = &frames[n];
+		uint32_t len = s->len, nslots = frame_slots(len);
+		size_t off = s->data - ring->up_slots;
 
-		frames[n].data = s->data;
-		frames[n].len = s->len > VTL_RING_SLOT_DATA ?
-				VTL_RING_SLOT_DATA : s->len;
-		frames[n].flags = s->flags;
-		ring->up_seen++;
+		/* The kernel's: trusted, but never read past the ring. */
+		if (nslots > prod - ring->up_seen ||
+		    (nslots > 1 && !ring->bounce))
+			len = 0;
+		f->data = s->data;
+		f->len = len;
+		f->flags = s->flags;
+		f->vh = NULL;
+		if (off + len > area) {
+			/* Round the ring's end: one such frame a batch. */
+			memcpy(ring->bounce, s->data, area - off);
+			memcpy(ring->bounce + area - off, ring->up_slots,
+			       len - (area - off));
+			f->data = ring->bounce;
+		}
+		if (f->flags & VTL_RING_SLOT_F_VNET_HDR) {
+			if (f->len < sizeof(*f->vh)) {
+				f->len = 0;
+			} else {
+				f->vh = (const void *)f->data;
+				f->data += sizeof(*f->vh);
+				f->len -= sizeof(*f->vh);
+			}
+		}
+		ring->up_seen += nslots;
 		n++;
 	}
 	return n;
@@ -115,9 +153,15 @@ unsigned int ring_recv(struct ring *ring, struct ring_frame *frames,
 
 void ring_release(struct ring *ring, unsigned int n)
 {
-	if (n > ring->up_seen - ring->up_cons)
-		n = ring->up_seen - ring->up_cons;
-	ring->up_cons += n;
+	while (n-- && ring->up_cons != ring->up_seen) {
+		struct vtl_ring_slot *s = slot_at(ring, ring->up_slots,
+						  ring->up_cons);
+		uint32_t nslots = frame_slots(s->len);
+
+		if (nslots > ring->up_seen - ring->up_cons)
+			nslots = ring->up_seen - ring->up_cons;
+		ring->up_cons += nslots;
+	}
 	store_release(&ring->up->consumer, ring->up_cons);
 }
 

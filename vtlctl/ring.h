@@ -41,6 +41,8 @@
  * @up_cons: the up ring's consumer index, published by ring_release()
  * @up_seen: how far ring_recv() has handed out frames
  * @down_prod: the down ring's producer index, published by ring_kick()
+ * @bounce: with VTL_RING_F_VNET_HDR, a copy of the frame of a batch that
+ *	runs round the ring's end
  */
 struct ring {
 	int fd;
@@ -54,13 +56,19 @@ struct ring {
 	uint32_t up_cons;
 	uint32_t up_seen;
 	uint32_t down_prod;
+	uint8_t *bounce;
 };
 
-/* A frame of the up ring, in place in its slot until ring_release(). */
+/*
+ * A frame of the up ring, in place in its slots until ring_release() (one
+ * that runs round the ring's end: copied, until the next ring_recv()); @vh
+ * is its virtio_net_hdr with VTL_RING_F_VNET_HDR, else NULL.
+ */
 struct ring_frame {
 	const uint8_t *data;
 	uint32_t len;
 	uint32_t flags;
+	const struct virtio_net_hdr *vh;
 };
 
 /* Open /dev/vtl (or @path if not NULL) without attaching: ring->fd. */

@@ -55,15 +55,25 @@
  * segmented in the kernel and each segment takes a slot; a frame longer
  * than VTL_RING_SLOT_DATA after that, or one meeting a full up ring, is
  * lost and counted (%VTL_RING_PORT_A_LOST).  Frames handed up have complete
- * checksums.
+ * checksums.  A ring attached with %VTL_RING_F_VNET_HDR differs: see
+ * "Offloads up".
  *
- * Large frames down.  A down frame may be longer than a slot, up to
- * VTL_RING_FRAME_MAX bytes: it then takes VTL_RING_FRAME_SLOTS(len)
- * consecutive slots.  Its &struct vtl_ring_slot header is in the first;
- * its data runs on through the next slots, over their headers, and from
- * the ring's last slot on to its first.  The producer index moves past all
- * of them; a frame claiming more slots than the producer index covers is
- * skipped with them, and counted as one error.
+ * Large frames.  A frame may be longer than a slot, up to
+ * VTL_RING_FRAME_MAX bytes, down, and up with %VTL_RING_F_VNET_HDR: it
+ * then takes VTL_RING_FRAME_SLOTS(len) consecutive slots.  Its &struct
+ * vtl_ring_slot header is in the first; its data runs on through the next
+ * slots, over their headers, and from the ring's last slot on to its
+ * first.  The producer index moves past all of them (and so must the up
+ * ring's consumer index); a down frame claiming more slots than the
+ * producer index covers is skipped with them, and counted as one error.
+ *
+ * Offloads up.  On a ring attached with %VTL_RING_F_VNET_HDR every up
+ * frame is flagged %VTL_RING_SLOT_F_VNET_HDR and starts with a &struct
+ * virtio_net_hdr (<linux/virtio_net.h>, little-endian), as a read from a
+ * TAP with IFF_VNET_HDR does: a large TCP segment from the VM goes up
+ * whole, with its gso_type and gso_size, and a checksum the VM left to
+ * the device stays partial, with VIRTIO_NET_HDR_F_NEEDS_CSUM.  Other GSO
+ * frames are segmented as above, each segment with its header.
  *
  * Offloads down.  A down frame flagged %VTL_RING_SLOT_F_VNET_HDR starts
  * with a &struct virtio_net_hdr (<linux/virtio_net.h>, little-endian),
@@ -109,7 +119,7 @@
 /* Bytes of frame a slot holds: 1514 and a VLAN tag, with room to spare. */
 #define VTL_RING_SLOT_DATA	(VTL_RING_SLOT_SIZE - 8)
 /*
- * The longest down frame: a 64 KiB IP packet, its Ethernet header, a VLAN
+ * The longest frame: a 64 KiB IP packet, its Ethernet header, a VLAN
  * tag and a virtio_net_hdr, with room to spare; and the slots one takes.
  */
 #define VTL_RING_FRAME_MAX	(65536 + 128)
@@ -161,7 +171,7 @@ enum vtl_ring_hdr_flags {
  * @len: bytes of @data: a whole Ethernet frame from its header on, without
  *	FCS (after a virtio_net_hdr with %VTL_RING_SLOT_F_VNET_HDR); the
  *	frame at least 14 bytes, and @len at most VTL_RING_SLOT_DATA, or
- *	VTL_RING_FRAME_MAX down (see "Large frames down")
+ *	VTL_RING_FRAME_MAX for a large frame (see "Large frames")
  * @flags: &enum vtl_ring_slot_flags
  * @data: the frame
  */
@@ -180,10 +190,12 @@ struct vtl_ring_slot {
  *	bridge-mode port rejects it: it would come back up as the VM's, and
  *	a host-only port has no network); without it, send it to the VM, out
  *	of the port's device.
- * @VTL_RING_SLOT_F_VNET_HDR: down only: @data starts with a &struct
- *	virtio_net_hdr (see "Offloads down")
+ * @VTL_RING_SLOT_F_VNET_HDR: @data starts with a &struct virtio_net_hdr
+ *	(see "Offloads up" and "Offloads down")
  *
  * Other bits are reserved: 0 up, and a down slot with one set is rejected.
+ * (Up, %VTL_RING_SLOT_F_VNET_HDR is set on every frame of a ring attached
+ * with %VTL_RING_F_VNET_HDR, and on no other.)
  */
 enum vtl_ring_slot_flags {
 	VTL_RING_SLOT_F_TO_NET = 1 << 0,
@@ -194,11 +206,14 @@ enum vtl_ring_slot_flags {
  * enum vtl_ring_attach_flags - &struct vtl_ring_attach.flags
  * @VTL_RING_F_OWN: own the port's traffic (see "Owned ports" above);
  *	attaching without it gives an owned port back to the kernel
+ * @VTL_RING_F_VNET_HDR: up frames start with a virtio_net_hdr, and large
+ *	TCP segments go up whole (see "Offloads up")
  *
  * Other bits are rejected with EOPNOTSUPP.
  */
 enum vtl_ring_attach_flags {
 	VTL_RING_F_OWN = 1 << 0,
+	VTL_RING_F_VNET_HDR = 1 << 1,
 };
 
 /**
@@ -247,8 +262,8 @@ struct vtl_ring_attach {
  * @VTL_RING_PORT_A_DOWN: u64, frames the daemon sent down that the kernel
  *	sent on
  * @VTL_RING_PORT_A_LOST: u64, frames that were to go up but did not: the
- *	up ring was full, the frame did not fit a slot, or it could not be
- *	segmented
+ *	up ring was full, the frame was too long for a slot (or for
+ *	VTL_RING_FRAME_MAX), or it could not be segmented
  * @VTL_RING_PORT_A_FAIL_CLOSED: u64, frames of an owned port (or handed
  *	up by a service) dropped because no daemon had a ring attached
  * @VTL_RING_PORT_A_DOWN_ERRORS: u64, down frames rejected (a bad length,
