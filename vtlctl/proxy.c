@@ -523,55 +523,70 @@ static uint16_t csum(const void *buf, size_t len, uint32_t sum)
 
 /*
  * Send @msg to the VM as the answer to the UDP query in @qframe (its
- * Ethernet, IPv4 and UDP headers, as vtl_pkt_parse() found them): the
- * addresses and ports swapped, the checksums computed.
+ * Ethernet, IPv4 or IPv6 and UDP headers, @qlen bytes up to the payload, as
+ * vtl_pkt_parse() found them): the addresses and ports swapped, the
+ * checksums computed.
  */
 static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 		      const uint8_t *msg, size_t len)
 {
-	uint8_t frame[ETH_HLEN + VTL_PKT_IP4_HLEN + VTL_PKT_UDP_HLEN +
+	uint8_t frame[ETH_HLEN + VTL_PKT_IP6_HLEN + VTL_PKT_UDP_HLEN +
 		      DNS_REPLY_MAX];
-	uint8_t *ip = frame + ETH_HLEN, *udp = ip + VTL_PKT_IP4_HLEN;
 	const uint8_t *qip = qframe + ETH_HLEN;
-	size_t ulen = VTL_PKT_UDP_HLEN + len;
-	uint8_t pseudo[12];
+	bool v6 = qlen > ETH_HLEN && qip[0] >> 4 == 6;
+	size_t iplen = v6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN;
+	uint8_t *ip = frame + ETH_HLEN, *udp = ip + iplen;
+	size_t ulen = VTL_PKT_UDP_HLEN + len, alen = v6 ? 16 : 4;
+	uint8_t pseudo[4];
+	uint32_t psum;
 	uint16_t sum;
 
-	if (len > DNS_REPLY_MAX || qlen < ETH_HLEN + VTL_PKT_IP4_HLEN)
+	if (len > DNS_REPLY_MAX || qlen < ETH_HLEN + iplen + VTL_PKT_UDP_HLEN)
 		return;
 	memcpy(frame, qframe + 6, 6);		/* to the VM's MAC */
 	memcpy(frame + 6, p->cfg.mac, 6);
-	frame[12] = 0x08;
-	frame[13] = 0x00;
-	memset(ip, 0, VTL_PKT_IP4_HLEN);
-	ip[0] = 0x45;
-	ip[2] = (VTL_PKT_IP4_HLEN + ulen) >> 8;
-	ip[3] = (VTL_PKT_IP4_HLEN + ulen) & 0xff;
-	ip[6] = 0x40;				/* DF */
-	ip[8] = 64;
-	ip[9] = IPPROTO_UDP;
-	memcpy(ip + 12, qip + 16, 4);		/* from where it went */
-	memcpy(ip + 16, qip + 12, 4);
-	sum = csum(ip, VTL_PKT_IP4_HLEN, 0);
-	memcpy(ip + 10, &sum, 2);
-	/* the query's UDP header is right after its IP header */
+	frame[12] = v6 ? 0x86 : 0x08;
+	frame[13] = v6 ? 0xdd : 0x00;
+	memset(ip, 0, iplen);
+	if (v6) {
+		ip[0] = 0x60;
+		ip[4] = ulen >> 8;
+		ip[5] = ulen & 0xff;
+		ip[6] = IPPROTO_UDP;
+		ip[7] = 64;
+		memcpy(ip + 8, qip + 24, 16);	/* from where it went */
+		memcpy(ip + 24, qip + 8, 16);
+	} else {
+		ip[0] = 0x45;
+		ip[2] = (VTL_PKT_IP4_HLEN + ulen) >> 8;
+		ip[3] = (VTL_PKT_IP4_HLEN + ulen) & 0xff;
+		ip[6] = 0x40;			/* DF */
+		ip[8] = 64;
+		ip[9] = IPPROTO_UDP;
+		memcpy(ip + 12, qip + 16, 4);	/* from where it went */
+		memcpy(ip + 16, qip + 12, 4);
+		sum = csum(ip, VTL_PKT_IP4_HLEN, 0);
+		memcpy(ip + 10, &sum, 2);
+	}
+	/* the query's UDP header is right before its payload */
 	memcpy(udp, qframe + qlen - VTL_PKT_UDP_HLEN + 2, 2);
 	memcpy(udp + 2, qframe + qlen - VTL_PKT_UDP_HLEN, 2);
 	udp[4] = ulen >> 8;
 	udp[5] = ulen & 0xff;
 	udp[6] = udp[7] = 0;
 	memcpy(udp + VTL_PKT_UDP_HLEN, msg, len);
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
-	pseudo[10] = udp[4];
-	pseudo[11] = udp[5];
-	sum = csum(udp, ulen, vtl_pkt_csum_bytes(pseudo, sizeof(pseudo), 0));
+	/* the pseudo-header: the addresses, the protocol, the length */
+	pseudo[0] = 0;
+	pseudo[1] = IPPROTO_UDP;
+	pseudo[2] = udp[4];
+	pseudo[3] = udp[5];
+	psum = vtl_pkt_csum_bytes(v6 ? ip + 8 : ip + 12, 2 * alen, 0);
+	psum = vtl_pkt_csum_bytes(pseudo, sizeof(pseudo), psum);
+	sum = csum(udp, ulen, psum);
 	if (!sum)
 		sum = 0xffff;			/* 0 means "none" in UDP */
 	memcpy(udp + 6, &sum, 2);
-	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + VTL_PKT_IP4_HLEN + ulen,
-		      NULL);
+	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + iplen + ulen, NULL);
 }
 
 /* Send a reply to the VM: over UDP (@frame) or its TCP connection (@r). */
@@ -814,11 +829,9 @@ static bool socks_filter(struct proxy *p, uint8_t *frame, size_t len)
 		return true;	/* tcpep counts it as bad */
 	if (pkt.flags & VTL_PKT_ARP)
 		return true;
-	if (pkt.flags & VTL_PKT_IPV6) {
-		if (p->cfg.ipv6 &&
-		    (pkt.flags & (VTL_PKT_TCP | VTL_PKT_ICMPV6)))
-			return true;
-	} else if (pkt.flags & VTL_PKT_TCP) {
+	if ((pkt.flags & VTL_PKT_IPV6) && !p->cfg.ipv6) {
+		/* filtered */
+	} else if (pkt.flags & (VTL_PKT_TCP | VTL_PKT_ICMPV6)) {
 		return true;
 	} else if ((pkt.flags & VTL_PKT_UDP) && !(pkt.flags & VTL_PKT_FRAG) &&
 		   !pkt.nr_vlan && ntohs(vtl_pkt_dport(&pkt)) == DNS_PORT) {

@@ -42,12 +42,14 @@ static void out_cb(void *arg, const uint8_t *frame, size_t len,
 	s->lens[s->n++] = len;
 }
 
+static bool make_ipv6;	/* the next make() proxies IPv6 too */
+
 static struct proxy *make(struct sink *s, uint16_t upstream_port)
 {
 	struct proxy_config cfg = {
 		.socks = true, .version = SOCKS_V5, .dns = PROXY_DNS_AUTOMAP,
 		.dns_prefix = 0x0ac00000, .dns_prefix_len = 10,
-		.output = out_cb, .arg = s,
+		.output = out_cb, .arg = s, .ipv6 = make_ipv6,
 	};
 	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg.upstream;
 
@@ -191,6 +193,73 @@ static void test_dns(void)
 	proxy_destroy(p, true);
 }
 
+/* A UDP datagram from the VM ([fd00::2]:5353) to [2001:db8::53]:53. */
+static size_t udp6_frame(u8 *f, const u8 *msg, size_t len)
+{
+	u8 *ip = f + ETH_HLEN, *udp = ip + 40;
+	size_t ulen = 8 + len;
+	struct vtl_pkt pkt;
+
+	memcpy(f, fake_mac, 6);
+	memcpy(f + 6, vm_mac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	memset(ip, 0, 40 + 8);
+	ip[0] = 0x60;
+	ip[5] = ulen;
+	ip[6] = IPPROTO_UDP;
+	ip[7] = 64;
+	ip[8] = 0xfd, ip[23] = 2;
+	ip[24] = 0x20, ip[25] = 0x01, ip[26] = 0x0d, ip[27] = 0xb8;
+	ip[39] = 0x53;
+	udp[0] = 5353 >> 8;
+	udp[1] = 5353 & 0xff;
+	udp[3] = 53;
+	udp[5] = ulen;
+	memcpy(udp + 8, msg, len);
+	if (vtl_pkt_parse(&pkt, f, ETH_HLEN + 40 + ulen, ETH_HLEN + 40 + ulen) ||
+	    vtl_pkt_l4_csum_fill(&pkt))
+		abort();
+	return ETH_HLEN + 40 + ulen;
+}
+
+static void test_dns6(void)
+{
+	struct proxy_counters c;
+	struct sink s;
+	struct proxy *p;
+	u8 f[256], q[64], *ip, *udp;
+	struct vtl_pkt pkt;
+	size_t n = udp6_frame(f, q, query(q));
+
+	p = make(&s, 9);
+	proxy_input(p, f, n);
+	proxy_counters(p, &c);
+	CHECK(s.n == 0 && c.filtered == 1 && c.dns_queries == 0,
+	      "dns6: without ipv6 proxy, a query over IPv6 is filtered");
+	proxy_destroy(p, true);
+	make_ipv6 = true;
+	p = make(&s, 9);
+	make_ipv6 = false;
+	proxy_input(p, f, n);
+	CHECK(s.n == 1, "dns6: with ipv6 proxy, one frame back (%u)", s.n);
+	ip = s.frames[0] + ETH_HLEN;
+	udp = ip + 40;
+	CHECK(s.frames[0][12] == 0x86 && s.frames[0][13] == 0xdd &&
+	      !memcmp(s.frames[0], vm_mac, 6) && ip[8] == 0x20 &&
+	      ip[23] == 0x53 && ip[24] == 0xfd && ip[39] == 2 &&
+	      udp[1] == 53 && udp[2] == 5353 >> 8,
+	      "dns6: IPv6 to the VM, addresses and ports swapped");
+	CHECK(!vtl_pkt_parse(&pkt, s.frames[0], s.lens[0], s.lens[0]) &&
+	      (pkt.flags & VTL_PKT_UDP) && !vtl_pkt_l4_csum_check(&pkt) &&
+	      udp[8] == 0xab && udp[9] == 0xcd,
+	      "dns6: the UDP checksum right, the answer to the query's id");
+	proxy_counters(p, &c);
+	CHECK(c.dns_answers == 1 && c.filtered == 0,
+	      "dns6: counted as an answer");
+	proxy_destroy(p, true);
+}
+
 static void test_destroy(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
@@ -236,6 +305,7 @@ int main(void)
 	(void)capture_begin;
 	(void)capture_end;
 	test_dns();
+	test_dns6();
 	test_destroy();
 	return tap_done();
 }
