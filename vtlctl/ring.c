@@ -123,8 +123,10 @@ unsigned int ring_recv(struct ring *ring, struct ring_frame *frames,
 
 		/* The kernel's: trusted, but never read past the ring. */
 		if (nslots > prod - ring->up_seen ||
-		    (nslots > 1 && !ring->bounce))
+		    (nslots > 1 && !ring->bounce)) {
 			len = 0;
+			nslots = prod - ring->up_seen;
+		}
 		f->data = s->data;
 		f->len = len;
 		f->flags = s->flags;

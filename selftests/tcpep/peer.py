@@ -88,7 +88,8 @@ def main():
     threads = []
 
     if args.role == "serve":
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = socket.socket(socket.AF_INET6 if ":" in args.addr
+                          else socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((args.addr, args.port))
         s.listen(128)
