@@ -447,14 +447,17 @@ static void run_icmp_unreach(const struct vtl_pkt *pkt)
 static void build_from_fields(const u8 *data, size_t size)
 {
 	struct vtl_pkt_tcp t;
+	struct vtl_pkt out;
 	int len, got;
-	u8 *buf, ipv6;
+	u8 *buf, ipv6, partial;
 
 	/* raw bytes into the struct, but a bool must hold 0 or 1 */
 	memset(&t, 0, sizeof(t));
 	memcpy(&t, data, size < sizeof(t) ? size : sizeof(t));
 	memcpy(&ipv6, &t.ipv6, 1);
 	t.ipv6 = ipv6 & 1;
+	memcpy(&partial, &t.csum_partial, 1);
+	t.csum_partial = false;
 	t.payload = data;
 	t.payload_len = size;
 	t.nr_vlan %= VTL_PKT_MAX_VLAN + 1;
@@ -472,6 +475,14 @@ static void build_from_fields(const u8 *data, size_t size)
 	got = vtl_pkt_build_tcp(buf, len, &t);
 	FUZZ_ASSERT(got == len);
 	check_built(buf, len, VTL_PKT_TCP);
+	if (partial & 1) {
+		/* the same frame, its TCP checksum the pseudo-header's sum */
+		t.csum_partial = true;
+		FUZZ_ASSERT(vtl_pkt_build_tcp(buf, len, &t) == len);
+		FUZZ_ASSERT(!vtl_pkt_parse(&out, buf, len, len));
+		out.flags |= VTL_PKT_CSUM_PARTIAL;
+		FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&out));
+	}
 	free(buf);
 }
 
