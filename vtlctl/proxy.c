@@ -516,16 +516,11 @@ void proxy_handle(struct proxy *p)
 
 /* ---- DNS: answered here, never forwarded ------------------------------ */
 
-static uint16_t csum(const void *buf, size_t len, uint32_t sum)
-{
-	return (uint16_t)vtl_pkt_csum_fold(vtl_pkt_csum_bytes(buf, len, sum));
-}
-
 /*
  * Send @msg to the VM as the answer to the UDP query in @qframe (its
  * Ethernet, IPv4 or IPv6 and UDP headers, @qlen bytes up to the payload, as
  * vtl_pkt_parse() found them): the addresses and ports swapped, the
- * checksums computed.
+ * checksums computed by pkt.c, as its builders do.
  */
 static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 		      const uint8_t *msg, size_t len)
@@ -536,10 +531,8 @@ static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 	bool v6 = qlen > ETH_HLEN && qip[0] >> 4 == 6;
 	size_t iplen = v6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN;
 	uint8_t *ip = frame + ETH_HLEN, *udp = ip + iplen;
-	size_t ulen = VTL_PKT_UDP_HLEN + len, alen = v6 ? 16 : 4;
-	uint8_t pseudo[4];
-	uint32_t psum;
-	uint16_t sum;
+	size_t ulen = VTL_PKT_UDP_HLEN + len, n = ETH_HLEN + iplen + ulen;
+	struct vtl_pkt pkt;
 
 	if (len > DNS_REPLY_MAX || qlen < ETH_HLEN + iplen + VTL_PKT_UDP_HLEN)
 		return;
@@ -565,8 +558,6 @@ static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 		ip[9] = IPPROTO_UDP;
 		memcpy(ip + 12, qip + 16, 4);	/* from where it went */
 		memcpy(ip + 16, qip + 12, 4);
-		sum = csum(ip, VTL_PKT_IP4_HLEN, 0);
-		memcpy(ip + 10, &sum, 2);
 	}
 	/* the query's UDP header is right before its payload */
 	memcpy(udp, qframe + qlen - VTL_PKT_UDP_HLEN + 2, 2);
@@ -575,18 +566,10 @@ static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 	udp[5] = ulen & 0xff;
 	udp[6] = udp[7] = 0;
 	memcpy(udp + VTL_PKT_UDP_HLEN, msg, len);
-	/* the pseudo-header: the addresses, the protocol, the length */
-	pseudo[0] = 0;
-	pseudo[1] = IPPROTO_UDP;
-	pseudo[2] = udp[4];
-	pseudo[3] = udp[5];
-	psum = vtl_pkt_csum_bytes(v6 ? ip + 8 : ip + 12, 2 * alen, 0);
-	psum = vtl_pkt_csum_bytes(pseudo, sizeof(pseudo), psum);
-	sum = csum(udp, ulen, psum);
-	if (!sum)
-		sum = 0xffff;			/* 0 means "none" in UDP */
-	memcpy(udp + 6, &sum, 2);
-	p->cfg.output(p->cfg.arg, frame, ETH_HLEN + iplen + ulen, NULL);
+	if (vtl_pkt_parse(&pkt, frame, n, n) ||
+	    (!v6 && vtl_pkt_ip4_csum_fill(&pkt)) || vtl_pkt_l4_csum_fill(&pkt))
+		return;
+	p->cfg.output(p->cfg.arg, frame, n, NULL);
 }
 
 /* Send a reply to the VM: over UDP (@frame) or its TCP connection (@r). */
