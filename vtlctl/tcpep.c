@@ -6,17 +6,17 @@
  * state model, sees every segment both ways: it decides whether a segment
  * from the VM is part of the connection (its window bounds are conntrack's),
  * tracks the handshake's options, the VM's window and acknowledgments, and
- * builds our segments (vtl_model_build(), which we then pass back through
- * vtl_model_update() as if seen on the wire).  Next to it, a small TCB has
+ * gives the fields of our segments (vtl_model_tcp(), which we build and
+ * then pass back through vtl_model_update() as if seen on the wire).  Next to it, a small TCB has
  * what only an endpoint needs: the bytes (send and receive buffers), what
  * the VM has acknowledged and what we have received in order (the model's
  * sequence numbers are the highest seen, holes included), and the
- * retransmission timer.  A built segment therefore gets its sequence and
- * acknowledgment numbers from the TCB (pkt.c's setters keep the checksum).
+ * retransmission timer.  A segment therefore gets its sequence and
+ * acknowledgment numbers from the TCB, set before it is built.
  *
  * Simplifications, fine for a VM on the same host: no congestion control
- * beyond a fixed %TCPEP_MAX_FLIGHT segments in flight (more with offload); no timestamps
- * (our SYN-ACK does not offer them); no SACK blocks sent, and the VM's are
+ * beyond a fixed %TCPEP_MAX_FLIGHT segments in flight (with offload,
+ * %TCPEP_MAX_FLIGHT_GSO); no timestamps (our SYN-ACK does not offer them); no SACK blocks sent, and the VM's are
  * ignored; recovery is NewReno's (retransmit the first unacknowledged
  * segment after three duplicate ACKs, a timeout, or a partial ACK); an ACK
  * for every segment with data (no delayed ACK); up to %TCPEP_OOO_MAX
@@ -45,8 +45,6 @@
 #define TCPEP_DUPACKS		3
 /* Payload of a large segment: an IP packet of 64 KiB at most, options too. */
 #define TCPEP_GSO_MAX		(0xffff - TCPEP_HDR_V6 - 40)
-/* Where the TCP header keeps its checksum. */
-#define TCPEP_TCP_CSUM_OFF	16
 #define TCPEP_CLOCK_GRANULARITY	TCPEP_MS
 
 enum conn_phase {
@@ -327,12 +325,12 @@ static void conn_vnet_hdr(const struct tcpep_conn *c, const struct vtl_pkt *pkt,
 	memset(vh, 0, sizeof(*vh));
 	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	vh->csum_start = htole16(pkt->l4_off);
-	vh->csum_offset = htole16(TCPEP_TCP_CSUM_OFF);
+	vh->csum_offset = htole16(vtl_pkt_l4_csum_off(pkt) - pkt->l4_off);
 	if (len > c->mss) {
 		vh->gso_type = c->m.key.family == 6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
 						      VIRTIO_NET_HDR_GSO_TCPV4;
 		vh->gso_size = htole16(c->mss);
-		vh->hdr_len = htole16(pkt->len - len);
+		vh->hdr_len = htole16(pkt->payload_off);
 	}
 }
 
