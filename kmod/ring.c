@@ -523,8 +523,8 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 					 u32 len, u32 flags)
 {
 	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
-	size_t off = (size_t)(index & (ring->slots - 1)) * VTL_RING_SLOT_SIZE +
-		     offsetof(struct vtl_ring_slot, data);
+	size_t off = vtl_ring_slot(ring, ring->down_slots, index)->data -
+		     ring->down_slots;
 	struct virtio_net_hdr vh;
 	struct sk_buff *skb;
 	u32 linear, first;
