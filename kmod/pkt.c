@@ -1353,7 +1353,8 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	p[13] = tcp->flags;
 	pkt_put16(p + 14, tcp->window);
 	pkt_tcp_opts_write(p + VTL_PKT_TCP_HLEN, tcp);
-	if (tcp->payload_len)
+	/* A payload already in place at the frame's end stays there. */
+	if (tcp->payload_len && tcp->payload != p + thl)
 		memcpy(p + thl, tcp->payload, tcp->payload_len);
 
 	/* Parse what we wrote: the checksums see what a reader will. */

@@ -190,7 +190,8 @@ struct vtl_pkt {
  * @wscale: window scale shift count
  * @tsval: timestamp value, host order
  * @tsecr: timestamp echo reply, host order
- * @payload: bytes to carry, or NULL when @payload_len is 0
+ * @payload: bytes to carry, or NULL when @payload_len is 0; they may be in
+ *	place already, at the end of the frame being built
  * @payload_len: their number
  * @csum_partial: leave only the pseudo-header sum in the TCP checksum field
  *	(%VTL_PKT_CSUM_PARTIAL), for a device or the stack to complete
