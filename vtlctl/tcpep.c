@@ -131,7 +131,6 @@ struct tcpep {
 	u64 next_deadline;		/* never later than the earliest */
 	struct tcpep_stats stats;
 	u8 frame[VTL_PKT_TCP_BUILD_HLEN + 65536];
-	u8 payload[65536];
 };
 
 static bool seq_before(u32 a, u32 b)
@@ -338,14 +337,15 @@ static void conn_vnet_hdr(const struct tcpep_conn *c, const struct vtl_pkt *pkt,
  * Build a segment from us with the model, its numbers from the TCB, show
  * it to the model and send it.  A SYN's numbers are the model's.
  */
-static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
-		      const void *payload, u32 len, u64 now)
+static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
+		      u64 now)
 {
 	struct tcpep *ep = c->ep;
 	u32 win = flags & VTL_TCP_RST ? 0 : rcv_window(c);
 	struct virtio_net_hdr vh;
 	struct vtl_pkt_tcp tcp;
 	struct vtl_pkt pkt;
+	u8 *frame = NULL;
 	int n;
 
 	c->ack_pending = false;	/* whatever goes, it acknowledges all */
@@ -357,11 +357,26 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
 		tcp.seq = seq;
 	if (flags & VTL_TCP_ACK)
 		tcp.ack = c->rcv_nxt;
-	tcp.payload = payload;
-	tcp.payload_len = len;
 	tcp.csum_partial = ep->cfg.offload;
-	n = vtl_pkt_build_tcp(ep->frame, sizeof(ep->frame), &tcp);
-	if (n < 0 || vtl_pkt_parse(&pkt, ep->frame, n, n))
+	/*
+	 * The frame is built where the output wants it if it says, the
+	 * payload copied there from the send buffer first: one copy.
+	 */
+	n = vtl_pkt_build_tcp(NULL, 0, &tcp);	/* the headers */
+	if (n < 0 || len > sizeof(ep->frame) - n)
+		return;
+	n += len;
+	if (ep->cfg.frame_buf)
+		frame = ep->cfg.frame_buf(ep->cfg.arg, n);
+	if (!frame)
+		frame = ep->frame;
+	if (len) {
+		tcpep_buf_get(&c->snd, seq - c->snd_una, frame + n - len, len);
+		tcp.payload = frame + n - len;
+		tcp.payload_len = len;
+	}
+	n = vtl_pkt_build_tcp(frame, n, &tcp);
+	if (n < 0 || vtl_pkt_parse(&pkt, frame, n, n))
 		return;
 	if (vtl_model_update(&c->m, &pkt, false, now) != VTL_MODEL_VALID)
 		ep->stats.invalid++;
@@ -381,13 +396,12 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq,
 	ep->stats.frames_out++;
 	if (ep->cfg.offload)
 		conn_vnet_hdr(c, &pkt, len, &vh);
-	ep->cfg.output(ep->cfg.arg, ep->frame, n,
-		       ep->cfg.offload ? &vh : NULL);
+	ep->cfg.output(ep->cfg.arg, frame, n, ep->cfg.offload ? &vh : NULL);
 }
 
 static void conn_send_ack(struct tcpep_conn *c, u64 now)
 {
-	conn_xmit(c, VTL_TCP_ACK, c->snd_nxt, NULL, 0, now);
+	conn_xmit(c, VTL_TCP_ACK, c->snd_nxt, 0, now);
 }
 
 /* @len bytes of the send buffer from sequence @seq, with FIN if @fin. */
@@ -396,11 +410,9 @@ static void conn_send_data(struct tcpep_conn *c, u32 seq, u32 len, bool fin,
 {
 	u8 flags = VTL_TCP_ACK | (fin ? VTL_TCP_FIN : 0);
 
-	if (len) {
-		tcpep_buf_get(&c->snd, seq - c->snd_una, c->ep->payload, len);
+	if (len)
 		flags |= VTL_TCP_PSH;
-	}
-	conn_xmit(c, flags, seq, len ? c->ep->payload : NULL, len, now);
+	conn_xmit(c, flags, seq, len, now);
 }
 
 static u64 conn_rto(const struct tcpep_conn *c)
@@ -501,7 +513,7 @@ static void conn_retransmit(struct tcpep_conn *c, u64 now)
 
 static void conn_send_synack(struct tcpep_conn *c, u64 now)
 {
-	conn_xmit(c, VTL_TCP_SYN | VTL_TCP_ACK, c->isn, NULL, 0, now);
+	conn_xmit(c, VTL_TCP_SYN | VTL_TCP_ACK, c->isn, 0, now);
 }
 
 /* Reset @c: tell the VM (if @send) and the application. */
@@ -510,8 +522,7 @@ static void conn_reset(struct tcpep_conn *c, int err, bool send, u64 now)
 	if (c->phase == PH_DONE)
 		return;
 	if (send)
-		conn_xmit(c, VTL_TCP_RST | VTL_TCP_ACK, c->snd_nxt, NULL, 0,
-			  now);
+		conn_xmit(c, VTL_TCP_RST | VTL_TCP_ACK, c->snd_nxt, 0, now);
 	c->error = err;
 	c->ep->stats.conns_reset++;
 	conn_finish(c);
@@ -553,7 +564,7 @@ static void conn_timeout(struct tcpep_conn *c, u64 now)
 		 * window.  Probing goes on as long as the VM answers.
 		 */
 		st->window_probes++;
-		conn_xmit(c, VTL_TCP_ACK, c->snd_una - 1, NULL, 0, now);
+		conn_xmit(c, VTL_TCP_ACK, c->snd_una - 1, 0, now);
 		if (c->backoff < 16)
 			c->backoff++;
 		conn_arm(c, now + conn_rto(c));
@@ -1096,6 +1107,16 @@ int tcpep_accept(struct tcpep_conn *c, uint64_t now)
 	return 0;
 }
 
+/* Why @c has no bytes of the VM to read, or 0. */
+static int conn_read_err(const struct tcpep_conn *c)
+{
+	if (c->error)
+		return -c->error;
+	if (c->phase == PH_PENDING || c->phase == PH_SYN_RECV)
+		return -ENOTCONN;
+	return 0;
+}
+
 /**
  * tcpep_read - take bytes the VM sent
  * @c: the connection
@@ -1114,19 +1135,56 @@ int tcpep_accept(struct tcpep_conn *c, uint64_t now)
 ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 		   uint64_t now)
 {
-	struct tcpep *ep = c->ep;
-	u32 n, bufsz = ep->cfg.rcvbuf;
+	int err = conn_read_err(c);
+	u32 n;
 
-	if (c->error)
-		return -c->error;
-	if (c->phase == PH_PENDING || c->phase == PH_SYN_RECV)
-		return -ENOTCONN;
+	if (err)
+		return err;
 	n = len < c->rcv.len ? len : c->rcv.len;
 	if (!n)
 		return c->fin_rcvd || c->phase == PH_DONE ? 0 : -EAGAIN;
 	tcpep_buf_get(&c->rcv, 0, buf, n);
-	tcpep_buf_consume(&c->rcv, n);
-	c->rd_seq += n;
+	tcpep_read_done(c, n, now);
+	return n;
+}
+
+/**
+ * tcpep_read_peek - the bytes the VM sent, in place
+ * @c: the connection
+ * @buf: set to where they are
+ *
+ * For a send() straight from the receive buffer, saving tcpep_read()'s
+ * copy; tcpep_read_done() then takes what was used.
+ *
+ * Return: how many bytes are at @buf (up to the end of the buffer's ring:
+ * more may follow); else as tcpep_read().
+ */
+ssize_t tcpep_read_peek(struct tcpep_conn *c, const void **buf)
+{
+	int err = conn_read_err(c);
+	u32 n;
+
+	if (err)
+		return err;
+	*buf = tcpep_buf_head(&c->rcv, &n);
+	if (!n)
+		return c->fin_rcvd || c->phase == PH_DONE ? 0 : -EAGAIN;
+	return n;
+}
+
+/**
+ * tcpep_read_done - take bytes tcpep_read_peek() showed
+ * @c: the connection
+ * @len: how many, no more than it said
+ * @now: the time
+ */
+void tcpep_read_done(struct tcpep_conn *c, size_t len, uint64_t now)
+{
+	struct tcpep *ep = c->ep;
+	u32 bufsz = ep->cfg.rcvbuf;
+
+	tcpep_buf_consume(&c->rcv, len);
+	c->rd_seq += len;
 	ep_enter(ep);
 	if (c->phase == PH_OPEN && !c->fin_rcvd &&
 	    c->rcv_adv - c->rcv_nxt < bufsz / 2 &&
@@ -1139,7 +1197,19 @@ ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 			conn_arm_wupd(c, 0, now);
 	}
 	ep_exit(ep);
-	return n;
+}
+
+/* Why @c takes no bytes for the VM now, or 0. */
+static int conn_write_err(const struct tcpep_conn *c)
+{
+	if (c->error)
+		return -c->error;
+	if (c->phase == PH_PENDING)
+		return -ENOTCONN;
+	if (c->fin_queued ||
+	    (c->phase != PH_OPEN && c->phase != PH_SYN_RECV))
+		return -EPIPE;
+	return 0;
 }
 
 /**
@@ -1159,15 +1229,11 @@ ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 ssize_t tcpep_write(struct tcpep_conn *c, const void *buf, size_t len,
 		    uint64_t now)
 {
+	int err = conn_write_err(c);
 	u32 room, n;
 
-	if (c->error)
-		return -c->error;
-	if (c->phase == PH_PENDING)
-		return -ENOTCONN;
-	if (c->fin_queued ||
-	    (c->phase != PH_OPEN && c->phase != PH_SYN_RECV))
-		return -EPIPE;
+	if (err)
+		return err;
 	room = c->snd.size - c->snd.len;
 	n = len < room ? len : room;
 	if (n < len)
@@ -1175,11 +1241,50 @@ ssize_t tcpep_write(struct tcpep_conn *c, const void *buf, size_t len,
 	if (!n)
 		return -EAGAIN;
 	tcpep_buf_put(&c->snd, c->snd.len, buf, n);
-	tcpep_buf_commit(&c->snd, n);
+	tcpep_write_done(c, n, now);
+	return n;
+}
+
+/**
+ * tcpep_write_space - where bytes for the VM can be put in place
+ * @c: the connection
+ * @buf: set to where they go
+ *
+ * For a recv() straight into the send buffer, saving tcpep_write()'s copy;
+ * tcpep_write_done() then queues what was put there.
+ *
+ * Return: how many bytes fit at @buf (the free space up to the end of the
+ * buffer's ring); else as tcpep_write().
+ */
+ssize_t tcpep_write_space(struct tcpep_conn *c, void **buf)
+{
+	int err = conn_write_err(c);
+	u32 room;
+
+	if (err)
+		return err;
+	*buf = tcpep_buf_tail(&c->snd, &room);
+	if (!room) {
+		c->want_write = true;
+		return -EAGAIN;
+	}
+	return room;
+}
+
+/**
+ * tcpep_write_done - queue bytes put where tcpep_write_space() said
+ * @c: the connection
+ * @len: how many, no more than it said
+ * @now: the time
+ */
+void tcpep_write_done(struct tcpep_conn *c, size_t len, uint64_t now)
+{
+	tcpep_buf_commit(&c->snd, len);
+	if (c->snd.len == c->snd.size)
+		c->want_write = true;
 	ep_enter(c->ep);
 	conn_push(c, now);
 	ep_exit(c->ep);
-	return n;
 }
 
 /**
@@ -1222,7 +1327,7 @@ void tcpep_abort(struct tcpep_conn *c, uint64_t now)
 		ep->stats.conns_refused++;
 		/* RST|ACK acking the SYN, from sequence 0: what Linux sends. */
 		c->rcv_nxt = c->m.ep[VTL_EP_VM].snd_nxt;
-		conn_xmit(c, VTL_TCP_RST | VTL_TCP_ACK, 0, NULL, 0, now);
+		conn_xmit(c, VTL_TCP_RST | VTL_TCP_ACK, 0, 0, now);
 		conn_finish(c);
 	} else if (c->phase == PH_DONE) {
 		conn_check_free(c);

@@ -96,6 +96,9 @@ enum tcpep_event {
  *	acknowledged; 0: %TCPEP_DEFAULT_SNDBUF
  * @output: sends one frame to the VM; with @offload, after the
  *	virtio_net_hdr @vh (else NULL) that says how to complete it
+ * @frame_buf: if not NULL, where to build a frame of @len bytes that
+ *	@output is then given: in the output's own memory (a ring slot),
+ *	to save a copy; NULL from it: tcpep's own buffer
  * @event: tells the application about a connection
  * @isn: chooses our initial sequence number for a connection; NULL: random
  * @arg: passed to the callbacks
@@ -115,6 +118,7 @@ struct tcpep_config {
 	uint32_t sndbuf;
 	void (*output)(void *arg, const uint8_t *frame, size_t len,
 		       const struct virtio_net_hdr *vh);
+	uint8_t *(*frame_buf)(void *arg, size_t len);
 	void (*event)(void *arg, struct tcpep_conn *c, enum tcpep_event ev);
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;
@@ -160,8 +164,12 @@ const struct tcpep_stats *tcpep_get_stats(const struct tcpep *ep);
 int tcpep_accept(struct tcpep_conn *c, uint64_t now);
 ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 		   uint64_t now);
+ssize_t tcpep_read_peek(struct tcpep_conn *c, const void **buf);
+void tcpep_read_done(struct tcpep_conn *c, size_t len, uint64_t now);
 ssize_t tcpep_write(struct tcpep_conn *c, const void *buf, size_t len,
 		    uint64_t now);
+ssize_t tcpep_write_space(struct tcpep_conn *c, void **buf);
+void tcpep_write_done(struct tcpep_conn *c, size_t len, uint64_t now);
 int tcpep_shutdown(struct tcpep_conn *c, uint64_t now);
 void tcpep_close(struct tcpep_conn *c, uint64_t now);
 void tcpep_abort(struct tcpep_conn *c, uint64_t now);

@@ -50,6 +50,26 @@ void tcpep_buf_get(const struct tcpep_buf *b, uint32_t off, void *dst,
 	memcpy((uint8_t *)dst + first, b->data, len - first);
 }
 
+/* The oldest bytes in place: *@len of them, up to the ring's end. */
+const uint8_t *tcpep_buf_head(const struct tcpep_buf *b, uint32_t *len)
+{
+	*len = b->size - b->head < b->len ? b->size - b->head : b->len;
+	return b->data + b->head;
+}
+
+/*
+ * Where the bytes after the held ones go, to be written in place: *@room
+ * of them fit there, up to the free space or the ring's end.
+ */
+uint8_t *tcpep_buf_tail(const struct tcpep_buf *b, uint32_t *room)
+{
+	uint32_t at = (b->head + b->len) % b->size;
+	uint32_t free = b->size - b->len;
+
+	*room = b->size - at < free ? b->size - at : free;
+	return b->data + at;
+}
+
 /* @len more bytes after the held ones are in order now. */
 void tcpep_buf_commit(struct tcpep_buf *b, uint32_t len)
 {
