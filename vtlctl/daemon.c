@@ -133,6 +133,14 @@ static void port_output(void *arg, const uint8_t *frame, size_t len,
 		pt->down_errors++;
 }
 
+/* Where to build a frame for port_output(): in place in the ring. */
+static uint8_t *port_frame_buf(void *arg, size_t len)
+{
+	struct port *pt = arg;
+
+	return pt->gone ? NULL : ring_reserve(&pt->ring, len, true);
+}
+
 static const char *proxy_name(const struct vtl_socks *s, char *buf,
 			      size_t len)
 {
@@ -212,6 +220,7 @@ static int proxy_config(struct port *pt, struct proxy_config *cfg)
 	cfg->ipv6 = s->ipv6 == VTL_SOCKS_IPV6_PROXY;
 	cfg->verbose = pt->d->verbose;
 	cfg->output = port_output;
+	cfg->frame_buf = port_frame_buf;
 	cfg->offload = true;
 	cfg->log = port_log;
 	cfg->arg = pt;

@@ -40,7 +40,8 @@ struct relay {
 	uint64_t deadline;	/* of the handshake */
 	uint32_t automap_addr;	/* the automap address it holds, or 0 */
 	uint64_t bytes_up, bytes_down;
-	size_t up_len;		/* bytes from the VM not yet upstream */
+	bool up_blocked;	/* upstream took not all: POLLOUT */
+	size_t up_len;		/* DNS over TCP: bytes of messages in @up */
 	unsigned char up[UPBUF];
 };
 
@@ -388,8 +389,8 @@ fail:
 static bool relay_pump(struct relay *r, uint64_t now)
 {
 	struct proxy *p = r->p;
-	ssize_t n;
-	size_t room;
+	ssize_t n, room;
+	void *dst;
 
 	if (r->vm_reset) {
 		relay_free(r, true, "by the VM");
@@ -434,46 +435,48 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		return true;
 	}
 	/*
-	 * VM -> upstream, only as fast as upstream takes it: until upstream
-	 * would block (POLLOUT wakes us) or tcpep has nothing more (a frame
-	 * from the VM does).
+	 * VM -> upstream, straight from tcpep's receive buffer, only as fast
+	 * as upstream takes it: until upstream would block (POLLOUT wakes
+	 * us) or tcpep has nothing more (a frame from the VM does).
 	 */
-	for (;;) {
-		while (!r->vm_eof && r->up_len < UPBUF) {
-			n = tcpep_read(r->c, r->up + r->up_len,
-				       UPBUF - r->up_len, now);
-			if (n == -EAGAIN || n == -ENOTCONN)
-				break;
-			if (n < 0) {
-				relay_free(r, true, "tcpep error");
-				return false;
-			}
-			if (!n)
-				r->vm_eof = true;
-			r->up_len += n;
-		}
-		if (!r->up_len)
+	r->up_blocked = false;
+	while (!r->vm_eof) {
+		const void *src;
+
+		n = tcpep_read_peek(r->c, &src);
+		if (n == -EAGAIN || n == -ENOTCONN)
 			break;
-		n = send(r->fd, r->up, r->up_len, MSG_NOSIGNAL);
 		if (n < 0) {
-			if (errno == EAGAIN)
+			relay_free(r, true, "tcpep error");
+			return false;
+		}
+		if (!n) {
+			r->vm_eof = true;
+			break;
+		}
+		n = send(r->fd, src, n, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				r->up_blocked = true;
 				break;
+			}
 			relay_free(r, true, "upstream send failed");
 			return false;
 		}
 		p->n.bytes_up += n;
 		r->bytes_up += n;
-		memmove(r->up, r->up + n, r->up_len - n);
-		r->up_len -= n;
+		tcpep_read_done(r->c, n, now);
 	}
-	if (r->vm_eof && !r->up_len && !r->shut_wr) {
+	if (r->vm_eof && !r->shut_wr) {
 		shutdown(r->fd, SHUT_WR);
 		r->shut_wr = true;
 	}
-	/* Upstream -> VM, only as fast as tcpep's send buffer drains. */
-	while (!r->up_eof && (room = tcpep_writable(r->c)) > 0) {
-		n = recv(r->fd, p->buf,
-			 room < sizeof(p->buf) ? room : sizeof(p->buf), 0);
+	/*
+	 * Upstream -> VM, only as fast as tcpep's send buffer drains: read
+	 * straight into it.
+	 */
+	while (!r->up_eof && (room = tcpep_write_space(r->c, &dst)) > 0) {
+		n = recv(r->fd, dst, room, 0);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				break;
@@ -487,7 +490,7 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		}
 		p->n.bytes_down += n;
 		r->bytes_down += n;
-		tcpep_write(r->c, p->buf, n, now);
+		tcpep_write_done(r->c, n, now);
 	}
 	if (r->vm_closed && r->shut_wr && r->up_eof) {
 		relay_free(r, false, NULL);
@@ -842,6 +845,13 @@ static void ep_output(void *arg, const uint8_t *frame, size_t len,
 	p->cfg.output(p->cfg.arg, frame, len, vh);
 }
 
+static uint8_t *ep_frame_buf(void *arg, size_t len)
+{
+	struct proxy *p = arg;
+
+	return p->cfg.frame_buf(p->cfg.arg, len);
+}
+
 struct proxy *proxy_create(const struct proxy_config *cfg)
 {
 	struct tcpep_config tc = {
@@ -849,6 +859,7 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 		.trust_csum = cfg->trust_csum, .delay_acks = true,
 		.offload = cfg->offload,
 		.sndbuf = cfg->offload ? 1024 * 1024 : 0,
+		.frame_buf = cfg->frame_buf ? ep_frame_buf : NULL,
 	};
 	struct proxy *p;
 
@@ -951,7 +962,7 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 			if (socks_client_output(r->socks, &out))
 				pfd[n].events |= POLLOUT;
 		} else {
-			if (r->connecting || r->up_len)
+			if (r->connecting || r->up_blocked)
 				pfd[n].events |= POLLOUT;
 			if (!r->connecting && !r->up_eof &&
 			    tcpep_writable(r->c))

@@ -77,8 +77,10 @@ enum proxy_dns {
  *	&struct tcpep_config): partial checksums, large TCP segments
  * @output: sends one frame to the VM, after the virtio_net_hdr @vh if
  *	not NULL (only with @offload, and not for every frame)
+ * @frame_buf: where to build a frame for @output, or NULL (see
+ *	&struct tcpep_config); NULL: the proxy's own buffer
  * @log: a line worth logging (no newline); NULL: none
- * @arg: passed to @output and @log
+ * @arg: passed to @output, @frame_buf and @log
  */
 struct proxy_config {
 	uint8_t mac[6];
@@ -99,6 +101,7 @@ struct proxy_config {
 	bool offload;
 	void (*output)(void *arg, const uint8_t *frame, size_t len,
 		       const struct virtio_net_hdr *vh);
+	uint8_t *(*frame_buf)(void *arg, size_t len);
 	void (*log)(void *arg, const char *line);
 	void *arg;
 };

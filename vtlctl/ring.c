@@ -184,6 +184,21 @@ static size_t down_put(struct ring *ring, size_t off, const void *src,
 	return (off + len) % area;
 }
 
+uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet)
+{
+	uint32_t total = len + (vnet ? sizeof(struct virtio_net_hdr) : 0);
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
+	struct vtl_ring_slot *s;
+
+	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
+	    VTL_RING_FRAME_SLOTS(total) > ring->slots - ring_down_pending(ring))
+		return NULL;
+	s = slot_at(ring, ring->down_slots, ring->down_prod);
+	if ((size_t)(s->data - ring->down_slots) + total > area)
+		return NULL;
+	return s->data + total - len;
+}
+
 int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		   const void *frame, uint32_t len, uint32_t flags)
 {
@@ -201,7 +216,8 @@ int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 	off = s->data - ring->down_slots;
 	if (vh)
 		off = down_put(ring, off, vh, sizeof(*vh));
-	down_put(ring, off, frame, len);
+	if (frame != ring->down_slots + off)	/* not ring_reserve()'s */
+		down_put(ring, off, frame, len);
 	s->len = total;
 	s->flags = flags | (vh ? VTL_RING_SLOT_F_VNET_HDR : 0);
 	ring->down_prod += n;

@@ -23,6 +23,7 @@
 #ifndef VTLCTL_RING_H
 #define VTLCTL_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/virtio_net.h>
@@ -98,6 +99,13 @@ int ring_send(struct ring *ring, const void *frame, uint32_t len,
 /* The same, the frame after @vh (VTL_RING_SLOT_F_VNET_HDR) if not NULL. */
 int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		   const void *frame, uint32_t len, uint32_t flags);
+/*
+ * Where a frame of @len bytes (after a virtio_net_hdr if @vnet) can be
+ * written in place in the down ring: ring_send_vnet() then sends it from
+ * there without a copy.  NULL if the ring has no room for it or the frame
+ * would run round the ring's end.
+ */
+uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet);
 /* Publish the frames put and have the kernel send them: how many it took. */
 int ring_kick(struct ring *ring);
 /* Frames in the down ring the kernel has not taken yet. */
