@@ -312,7 +312,8 @@ static void port_report(const struct port *pt, const char *what)
 	proxy_counters(pt->proxy, &c);
 	dlog("%s: %s: %llu bytes up, %llu bytes down, %llu connections "
 	     "(%llu refused, %llu reset, %llu open), %llu DNS queries, "
-	     "%llu filtered, %llu frames lost to a full ring, %.1f s",
+	     "%llu filtered, %llu frames lost to a full ring, "
+	     "%llu segments sent again (%llu timeouts), %.1f s",
 	     pt->cfg.ifname, what, (unsigned long long)c.bytes_up,
 	     (unsigned long long)c.bytes_down,
 	     (unsigned long long)c.tcpep.conns_opened,
@@ -321,6 +322,8 @@ static void port_report(const struct port *pt, const char *what)
 	     (unsigned long long)c.dns_queries,
 	     (unsigned long long)c.filtered,
 	     (unsigned long long)pt->down_full,
+	     (unsigned long long)c.tcpep.retransmits,
+	     (unsigned long long)c.tcpep.timeouts,
 	     (proxy_now() - pt->started) / 1e9);
 }
 
