@@ -260,6 +260,9 @@ static int parse_mac(const char *s, uint8_t *mac)
 		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
 }
 
+#define UDP_PAYLOAD	32
+#define UDP_FRAME_LEN	(14 + 20 + 8 + UDP_PAYLOAD)
+
 static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 			  struct in_addr dip, struct in_addr sip, uint16_t dport,
 			  unsigned int seq)
@@ -267,7 +270,7 @@ static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	struct ether_header *eh = (void *)f;
 	struct iphdr *ip = (void *)(f + 14);
 	struct udphdr *udp = (void *)(f + 14 + 20);
-	size_t plen = 32;
+	size_t plen = UDP_PAYLOAD;
 
 	memcpy(eh->ether_dhost, dmac, ETH_ALEN);
 	memcpy(eh->ether_shost, smac, ETH_ALEN);
@@ -287,7 +290,7 @@ static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	udp->len = htons(8 + plen);
 	udp->check = 0;		/* none, which IPv4 allows */
 	memset(f + 14 + 28, 'v', plen);
-	return 14 + 28 + plen;
+	return UDP_FRAME_LEN;
 }
 
 static int cmd_inject(char **argv, int argc)
@@ -307,11 +310,19 @@ static int cmd_inject(char **argv, int argc)
 	while (done < n) {
 		unsigned int queued = 0;
 
-		while (done + queued < n &&
-		       !ring_send(&r, f, build_udp(f, dmac, smac, dip, sip,
-						   atoi(argv[6]), done + queued),
-				  flags))
+		while (done + queued < n) {
+			/* Every other frame built in place, as the daemon's. */
+			uint8_t *p = (done + queued) % 2 ?
+				     ring_reserve(&r, UDP_FRAME_LEN, false) :
+				     NULL;
+
+			p = p ? p : f;
+			if (ring_send(&r, p, build_udp(p, dmac, smac, dip, sip,
+						       atoi(argv[6]),
+						       done + queued), flags))
+				break;
 			queued++;
+		}
 		ret = ring_kick(&r);
 		if (ret < 0)
 			die("kick", ret);
