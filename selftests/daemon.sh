@@ -228,17 +228,7 @@ test_microsocks() {
 
 test_dante() {
 	sport=$((sport + 1))
-	cat >"$tmp/danted.conf" <<-EOC
-	logoutput: stderr
-	internal: 127.0.0.1 port = $sport
-	external: $UPADDR
-	clientmethod: none
-	socksmethod: none
-	user.privileged: root
-	user.notprivileged: nobody
-	client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-	socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-	EOC
+	dante_conf "$tmp/danted.conf" "$sport" "$UPADDR"
 	socks_start danted danted -f "$tmp/danted.conf" ||
 		{ fail "dante: proxy"; show "$tmp/danted.log"; return; }
 	socks_set && ok "dante: socks add while the daemon runs: picked up" ||

@@ -141,17 +141,7 @@ test_microsocks() {
 test_dante() {
 	local p=$((10000 + ntopo + 1))
 
-	cat >"$tmp/danted.conf" <<-EOC
-	logoutput: stderr
-	internal: 127.0.0.1 port = $p
-	external: 127.0.0.1
-	clientmethod: none
-	socksmethod: none
-	user.privileged: root
-	user.notprivileged: nobody
-	client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-	socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-	EOC
+	dante_conf "$tmp/danted.conf" "$p" 127.0.0.1
 	socks_start danted danted -f "$tmp/danted.conf" ||
 		{ fail "dante: proxy"; show "$tmp/danted.log"; return; }
 	tap_topo --socks "127.0.0.1:$sport" ||

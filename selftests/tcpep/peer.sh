@@ -57,6 +57,22 @@ down_ok() {
 }
 
 # socks_stop: the SOCKS proxy socks_start (in the sourcing script) started.
+# dante_conf FILE PORT EXTERNAL: a danted.conf listening on 127.0.0.1:PORT,
+# no authentication, for clients on loopback, going out from EXTERNAL.
+dante_conf() {
+	cat >"$1" <<-EOC
+	logoutput: stderr
+	internal: 127.0.0.1 port = $2
+	external: $3
+	clientmethod: none
+	socksmethod: none
+	user.privileged: root
+	user.notprivileged: nobody
+	client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+	socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+	EOC
+}
+
 socks_stop() {
 	[ -n "$socks_pid" ] || return 0
 	kill "$socks_pid" 2>/dev/null
