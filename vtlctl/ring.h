@@ -101,9 +101,9 @@ int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		   const void *frame, uint32_t len, uint32_t flags);
 /*
  * Where a frame of @len bytes (after a virtio_net_hdr if @vnet) can be
- * written in place in the down ring: ring_send_vnet() then sends it from
- * there without a copy.  NULL if the ring has no room for it or the frame
- * would run round the ring's end.
+ * written in place in the down ring: ring_send_vnet() (with a @vh if and
+ * only if @vnet) then sends it from there without a copy.  NULL if the
+ * ring has no room for it or the frame would run round the ring's end.
  */
 uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet);
 /* Publish the frames put and have the kernel send them: how many it took. */
