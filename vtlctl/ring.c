@@ -184,14 +184,29 @@ static size_t down_put(struct ring *ring, size_t off, const void *src,
 	return (off + len) % area;
 }
 
+/*
+ * The slots a down frame of @len bytes (after a virtio_net_hdr if @vnet)
+ * takes, the room for them checked: -EMSGSIZE for one that no ring takes,
+ * -ENOBUFS when this one has not the room now.
+ */
+static int down_room(const struct ring *ring, uint32_t len, bool vnet)
+{
+	uint32_t total = len + (vnet ? sizeof(struct virtio_net_hdr) : 0), n;
+
+	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
+	    VTL_RING_FRAME_SLOTS(total) > ring->slots)
+		return -EMSGSIZE;
+	n = VTL_RING_FRAME_SLOTS(total);
+	return ring->slots - ring_down_pending(ring) < n ? -ENOBUFS : (int)n;
+}
+
 uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet)
 {
 	uint32_t total = len + (vnet ? sizeof(struct virtio_net_hdr) : 0);
 	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
 	struct vtl_ring_slot *s;
 
-	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
-	    VTL_RING_FRAME_SLOTS(total) > ring->slots - ring_down_pending(ring))
+	if (down_room(ring, len, vnet) < 0)
 		return NULL;
 	s = slot_at(ring, ring->down_slots, ring->down_prod);
 	if ((size_t)(s->data - ring->down_slots) + total > area)
@@ -202,16 +217,13 @@ uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet)
 int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		   const void *frame, uint32_t len, uint32_t flags)
 {
-	uint32_t total = len + (vh ? sizeof(*vh) : 0), n;
+	uint32_t total = len + (vh ? sizeof(*vh) : 0);
+	int n = down_room(ring, len, vh != NULL);
 	struct vtl_ring_slot *s;
 	size_t off;
 
-	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
-	    VTL_RING_FRAME_SLOTS(total) > ring->slots)
-		return -EMSGSIZE;
-	n = VTL_RING_FRAME_SLOTS(total);
-	if (ring->slots - ring_down_pending(ring) < n)
-		return -ENOBUFS;
+	if (n < 0)
+		return n;
 	s = slot_at(ring, ring->down_slots, ring->down_prod);
 	off = s->data - ring->down_slots;
 	if (vh)
