@@ -1117,6 +1117,12 @@ static int conn_read_err(const struct tcpep_conn *c)
 	return 0;
 }
 
+/* Nothing to read: 0 at the end of the VM's stream, else -EAGAIN. */
+static int conn_read_empty(const struct tcpep_conn *c)
+{
+	return c->fin_rcvd || c->phase == PH_DONE ? 0 : -EAGAIN;
+}
+
 /**
  * tcpep_read - take bytes the VM sent
  * @c: the connection
@@ -1142,7 +1148,7 @@ ssize_t tcpep_read(struct tcpep_conn *c, void *buf, size_t len,
 		return err;
 	n = len < c->rcv.len ? len : c->rcv.len;
 	if (!n)
-		return c->fin_rcvd || c->phase == PH_DONE ? 0 : -EAGAIN;
+		return conn_read_empty(c);
 	tcpep_buf_get(&c->rcv, 0, buf, n);
 	tcpep_read_done(c, n, now);
 	return n;
@@ -1168,7 +1174,7 @@ ssize_t tcpep_read_peek(struct tcpep_conn *c, const void **buf)
 		return err;
 	*buf = tcpep_buf_head(&c->rcv, &n);
 	if (!n)
-		return c->fin_rcvd || c->phase == PH_DONE ? 0 : -EAGAIN;
+		return conn_read_empty(c);
 	return n;
 }
 
@@ -1375,10 +1381,7 @@ size_t tcpep_readable(const struct tcpep_conn *c)
 /* Bytes tcpep_write() would take now. */
 size_t tcpep_writable(const struct tcpep_conn *c)
 {
-	if (c->fin_queued || c->error ||
-	    (c->phase != PH_OPEN && c->phase != PH_SYN_RECV))
-		return 0;
-	return c->snd.size - c->snd.len;
+	return conn_write_err(c) ? 0 : c->snd.size - c->snd.len;
 }
 
 /* The VM has closed its direction and every byte of it has been read. */
