@@ -42,7 +42,7 @@ struct relay {
 	uint64_t bytes_up, bytes_down;
 	bool up_blocked;	/* upstream took not all: POLLOUT */
 	size_t up_len;		/* DNS over TCP: bytes of messages in @up */
-	unsigned char up[UPBUF];
+	unsigned char up[];	/* DNS over TCP only: UPBUF of them */
 };
 
 /*
@@ -200,7 +200,8 @@ static void relay_release(struct relay *r)
 static void relay_new(struct proxy *p, struct tcpep_conn *c)
 {
 	const struct vtl_flow_key *key = tcpep_conn_key(c);
-	struct relay *r = calloc(1, sizeof(*r));
+	bool dns = p->cfg.socks && ntohs(key->peer_port) == DNS_PORT;
+	struct relay *r = calloc(1, sizeof(*r) + (dns ? UPBUF : 0));
 	char name[128];
 	int err;
 
@@ -211,7 +212,7 @@ static void relay_new(struct proxy *p, struct tcpep_conn *c)
 	r->p = p;
 	r->c = c;
 	r->fd = -1;
-	if (p->cfg.socks && ntohs(key->peer_port) == DNS_PORT) {
+	if (dns) {
 		/* DNS over TCP: answered here, like UDP. */
 		if (tcpep_accept(c, proxy_now())) {
 			free(r);
