@@ -5,7 +5,7 @@
 # a guest's TCP sent through microsocks by redsocks (an nft redirect to it,
 # the usual way to proxy a VM transparently) and by VTL (the SOCKS service
 # and `vtlctl daemon`), measured in the same boot, interleaved round by
-# round; the best round of each counts.
+# round.
 #
 #   g (guest) 10.10.0.2 --vmif-- h (host) 10.11.0.1 --up0-- r 10.11.0.2
 #                                microsocks 127.0.0.1:1080
@@ -15,20 +15,26 @@
 #
 # Figures: iperf3 throughput each way (guest to r and back), connections
 # per second (8 clients each opening a connection, one byte each way,
-# closing, for BENCH_SECS), and the CPU time the proxying process (redsocks
-# or the daemon) spent per megabyte moved.  Emulated timings are not
-# hardware numbers: read the ratios.
+# closing, for BENCH_SECS), the CPU time the proxying process (redsocks
+# or the daemon) and microsocks spent per megabyte moved, and how much of
+# the download microsocks spent on a CPU and waiting for one.  Emulated
+# timings are not hardware numbers: read the ratios.  Two are shown: the
+# best round's figures against each other, and the median of the rounds'
+# own ratios.  A round runs the two modes back to back, so the median is
+# the one the machine's drift (up to 2x between rounds here) disturbs
+# least.
 set -eu
 vtlctl=$PWD/vtlctl/vtlctl
 secs=${BENCH_SECS:-5}
 rounds=${BENCH_ROUNDS:-3}
 modes=${BENCH_SOCKS_MODES:-redsocks vtl}
 REMOTE=10.11.0.2
-declare -A up down cps cpu sbusy
+declare -A up down cps cpu scpu son swait all_up all_down all_cps
 pids=()
 
 modprobe -a veth nf_tables nft_redir nf_nat 2>/dev/null || true
 conf=$(mktemp)
+out=$(mktemp)
 cat >"$conf" <<EOF
 base { log_info = off; log = stderr; daemon = off; redirector = iptables; }
 redsocks {
@@ -45,7 +51,7 @@ stop_all() {
 	pids=()
 	for ns in g h r; do ip netns del $ns 2>/dev/null || true; done
 }
-trap 'stop_all; rm -f "$conf"' EXIT
+trap 'stop_all; rm -f "$conf" "$out"' EXIT
 
 # wait_for CMD...: poll until CMD succeeds (10 s).
 wait_for() {
@@ -109,6 +115,21 @@ setup() {
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# sched_ticks PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
+# and waiting for one (schedstat), as "TID ON WAITING ..." on one line;
+# with BEFORE (an earlier output), the two sums since then.
+sched_ticks() {
+	local t
+
+	for t in /proc/"$1"/task/*; do
+		echo "${t##*/} $(cat "$t/schedstat" 2>/dev/null)"
+	done | awk -v before="${2:-}" '
+		BEGIN { n = split(before, b, " ")
+			for (i = 1; i + 2 <= n; i += 3) { on[b[i]] = b[i + 1]; w[b[i]] = b[i + 2] } }
+		NF >= 3 { now = now $1 " " $2 " " $3 " "; so += $2 - on[$1]; sw += $3 - w[$1] }
+		END { if (before == "") print now; else printf "%.0f %.0f\n", so, sw }'
+}
+
 # iperf DIR: bit/s received, and adds the bytes moved to $moved.
 iperf() {
 	local j
@@ -164,24 +185,47 @@ best() { [ "${1:-0}" -gt "${2:-0}" ] && echo "$1" || echo "${2:-0}"; }
 lowest() { [ "${2:-0}" = 0 ] || [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
 
 tick=$(getconf CLK_TCK)
+# microsocks is looked at in the download from its second second to two
+# before its end (its thread for the connection goes with the connection).
+window=$((secs > 4 ? secs - 3 : 1))
 for round in $(seq "$rounds"); do
 	for m in $modes; do
 		setup "$m"
 		t0=$(cpu_ticks "$proxy_pid")
-		read -r u ub <<<"$(iperf "")"
 		s0=$(cpu_ticks "$socks_pid")
+		read -r u ub <<<"$(iperf "")"
+		# The download, with a look at microsocks inside it.
+		iperf -R >"$out" &
+		sleep 1
+		q0=$(sched_ticks "$socks_pid")
 		w0=$(date +%s%N)
-		read -r d db <<<"$(iperf -R)"
+		sleep "$window"
+		q1=$(sched_ticks "$socks_pid" "$q0")
 		w1=$(date +%s%N)
+		wait $!
+		read -r d db <"$out"
 		s1=$(cpu_ticks "$socks_pid")
 		t1=$(cpu_ticks "$proxy_pid")
 		c=$(run_cps)
-		# CPU milliseconds per MB moved by the two transfers.
+		# CPU milliseconds per MB moved by the two transfers: the
+		# proxying process's, and microsocks'.
 		mspm=$(( (t1 - t0) * 1000 / tick * 1048576 / (ub + db) ))
-		# microsocks' share of a CPU while the download ran.
-		busy=$(( (s1 - s0) * 100000 / tick * 1000000 / (w1 - w0) ))
-		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s, $mspm ms CPU/MB, microsocks $busy% of a CPU downloading"
-		[ "$d" -gt "${down[$m]:-0}" ] && sbusy[$m]=$busy
+		smspm=$(( (s1 - s0) * 1000 / tick * 1048576 / (ub + db) ))
+		# microsocks' time on a CPU and waiting for one, in % of the
+		# window's wall time.
+		read -r on wait <<<"$(awk -v w=$((w1 - w0)) \
+			'{ printf "%d %d", $1 * 100 / w, $2 * 100 / w }' <<<"$q1")"
+		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s," \
+			"CPU ms/MB $mspm proxy $smspm microsocks; downloading," \
+			"microsocks on a CPU $on%, waiting for one $wait%"
+		if [ "$d" -gt "${down[$m]:-0}" ]; then
+			son[$m]=$on
+			swait[$m]=$wait
+		fi
+		scpu[$m]=$(lowest "$smspm" "${scpu[$m]:-0}")
+		all_up[$m]+=" $u"
+		all_down[$m]+=" $d"
+		all_cps[$m]+=" $c"
 		up[$m]=$(best "$u" "${up[$m]:-0}")
 		down[$m]=$(best "$d" "${down[$m]:-0}")
 		cps[$m]=$(best "$c" "${cps[$m]:-0}")
@@ -193,15 +237,37 @@ stop_all
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 mbit() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
 echo
-printf '%-10s %12s %12s %10s %14s %16s\n' "SOCKS path" "up Mbit/s" "down Mbit/s" "conn/s" "CPU ms per MB" "microsocks CPU"
+printf '%-12s %10s %10s %8s   %-17s   %s\n' "" "up" "down" "" "CPU ms per MB" \
+	"microsocks downloading"
+printf '%-12s %10s %10s %8s   %8s %8s   %8s %8s\n' "SOCKS path" "Mbit/s" "Mbit/s" "conn/s" \
+	"proxy" "socks" "on CPU" "waiting"
 for m in $modes; do
-	printf '%-10s %12s %12s %10d %14d %15s%%\n' "$m" "$(mbit "${up[$m]}")" \
-		"$(mbit "${down[$m]}")" "${cps[$m]}" "${cpu[$m]}" "${sbusy[$m]}"
+	printf '%-12s %10s %10s %8d   %8d %8d   %7d%% %7d%%\n' "$m" "$(mbit "${up[$m]}")" \
+		"$(mbit "${down[$m]}")" "${cps[$m]}" "${cpu[$m]}" "${scpu[$m]}" \
+		"${son[$m]}" "${swait[$m]}"
 done
-[ "$modes" = "redsocks vtl" ] &&
-	printf '%-10s %12s %12s %10s\n' "vtl/redsocks" "$(ratio "${up[vtl]}" "${up[redsocks]}")" \
-	"$(ratio "${down[vtl]}" "${down[redsocks]}")" "$(ratio "${cps[vtl]}" "${cps[redsocks]}")"
-echo "CPU ms per MB: the daemon's (vtl) or redsocks' own; microsocks' is the same in both."
-echo "microsocks CPU: its share of one CPU during the best download; near 100% it, not the"
-echo "proxying path, sets the download figure (it relays 1 KiB per read, one thread a connection)"
-echo "targets: vtl >= 1.00x redsocks throughput and conn/s, aiming at 1.5x throughput"
+# median A B: the median of the rounds' ratios, A's figures over B's.
+median() {
+	python3 -c 'import statistics, sys
+a, b = (list(map(int, v.split())) for v in sys.argv[1:])
+print(f"{statistics.median(x / y for x, y in zip(a, b)):.2f}x")' "$1" "$2"
+}
+if [ "$modes" = "redsocks vtl" ]; then
+	printf '%-12s %10s %10s %8s   best round against best round\n' "vtl/redsocks" \
+		"$(ratio "${up[vtl]}" "${up[redsocks]}")" \
+		"$(ratio "${down[vtl]}" "${down[redsocks]}")" \
+		"$(ratio "${cps[vtl]}" "${cps[redsocks]}")"
+	printf '%-12s %10s %10s %8s   median of the %d rounds\047 own ratios\n' "vtl/redsocks" \
+		"$(median "${all_up[vtl]}" "${all_up[redsocks]}")" \
+		"$(median "${all_down[vtl]}" "${all_down[redsocks]}")" \
+		"$(median "${all_cps[vtl]}" "${all_cps[redsocks]}")" "$rounds"
+fi
+cat <<'TEXT'
+CPU ms per MB over both transfers (the lowest round's): proxy is the proxying
+process (the daemon for vtl, redsocks), socks is microsocks, which both go through.
+microsocks downloading (the best download's round): its time on a CPU and waiting
+for one (schedstat), in % of wall time, in the middle of the download.  Waiting
+means the VM's CPUs are all busy: the figures are set by the CPU each byte costs on
+the whole path, microsocks' included.
+targets: vtl >= 1.00x redsocks throughput and conn/s, aiming at 1.5x throughput
+TEXT
