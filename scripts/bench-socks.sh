@@ -115,10 +115,10 @@ setup() {
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# sched_ticks PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
+# sched_ns PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
 # and waiting for one (schedstat), as "TID ON WAITING ..." on one line;
 # with BEFORE (an earlier output), the two sums since then.
-sched_ticks() {
+sched_ns() {
 	local t
 
 	for t in /proc/"$1"/task/*; do
@@ -130,7 +130,7 @@ sched_ticks() {
 		END { if (before == "") print now; else printf "%.0f %.0f\n", so, sw }'
 }
 
-# iperf DIR: bit/s received, and adds the bytes moved to $moved.
+# iperf DIR: "BITS-PER-SECOND BYTES" received.
 iperf() {
 	local j
 
@@ -197,10 +197,10 @@ for round in $(seq "$rounds"); do
 		# The download, with a look at microsocks inside it.
 		iperf -R >"$out" &
 		sleep 1
-		q0=$(sched_ticks "$socks_pid")
+		q0=$(sched_ns "$socks_pid")
 		w0=$(date +%s%N)
 		sleep "$window"
-		q1=$(sched_ticks "$socks_pid" "$q0")
+		q1=$(sched_ns "$socks_pid" "$q0")
 		w1=$(date +%s%N)
 		wait $!
 		read -r d db <"$out"
@@ -213,14 +213,14 @@ for round in $(seq "$rounds"); do
 		smspm=$(( (s1 - s0) * 1000 / tick * 1048576 / (ub + db) ))
 		# microsocks' time on a CPU and waiting for one, in % of the
 		# window's wall time.
-		read -r on wait <<<"$(awk -v w=$((w1 - w0)) \
+		read -r on waiting <<<"$(awk -v w=$((w1 - w0)) \
 			'{ printf "%d %d", $1 * 100 / w, $2 * 100 / w }' <<<"$q1")"
 		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s," \
 			"CPU ms/MB $mspm proxy $smspm microsocks; downloading," \
-			"microsocks on a CPU $on%, waiting for one $wait%"
+			"microsocks on a CPU $on%, waiting for one $waiting%"
 		if [ "$d" -gt "${down[$m]:-0}" ]; then
 			son[$m]=$on
-			swait[$m]=$wait
+			swait[$m]=$waiting
 		fi
 		scpu[$m]=$(lowest "$smspm" "${scpu[$m]:-0}")
 		all_up[$m]+=" $u"
