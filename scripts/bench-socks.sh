@@ -30,6 +30,7 @@ rounds=${BENCH_ROUNDS:-3}
 modes=${BENCH_SOCKS_MODES:-redsocks vtl}
 REMOTE=10.11.0.2
 declare -A up down cps cpu scpu son swait all_up all_down all_cps
+declare -A all_path all_pdl all_ceil all_busy
 pids=()
 
 modprobe -a veth nf_tables nft_redir nf_nat 2>/dev/null || true
@@ -55,9 +56,7 @@ trap 'stop_all; rm -f "$conf" "$out"' EXIT
 
 # wait_for CMD...: poll until CMD succeeds (10 s).
 wait_for() {
-	local i
-
-	for i in $(seq 200); do "$@" && return 0; sleep 0.05; done
+	for _ in $(seq 200); do "$@" && return 0; sleep 0.05; done
 	echo "# timed out waiting for: $*" >&2
 	return 1
 }
@@ -114,6 +113,8 @@ setup() {
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# busy_ticks: the VM's CPUs' busy time, all of them (not idle or iowait)
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 # sched_ns PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
 # and waiting for one (schedstat), as "TID ON WAITING ..." on one line;
@@ -198,26 +199,42 @@ for round in $(seq "$rounds"); do
 		iperf -R >"$out" &
 		sleep 1
 		q0=$(sched_ns "$socks_pid")
+		b0=$(busy_ticks)
+		p0=$(cpu_ticks "$proxy_pid")
 		w0=$(date +%s%N)
 		sleep "$window"
 		q1=$(sched_ns "$socks_pid" "$q0")
+		b1=$(busy_ticks)
+		p1=$(cpu_ticks "$proxy_pid")
 		w1=$(date +%s%N)
 		wait $!
 		read -r d db <"$out"
+		# In the same window: the VM's CPUs' busy share, and the CPU
+		# per MB downloaded of the whole path and of the proxying
+		# process; from these, how much faster the download could go
+		# were the proxying free and nothing else changed.
+		read -r busy path pdl ceil <<<"$(awk -v b=$((b1 - b0)) \
+			-v p=$((p1 - p0)) -v ns=$((w1 - w0)) -v d="$d" \
+			-v hz="$tick" -v n="$(nproc)" 'BEGIN {
+			mb = d / 8 * ns / 1e9 / 1048576
+			path = b * 1000 / hz / mb; pdl = p * 1000 / hz / mb
+			printf "%d %.1f %.1f %.2f", b / hz * 1e9 / ns / n * 100,
+				path, pdl, (path > pdl ? path / (path - pdl) : 0) }')"
 		s1=$(cpu_ticks "$socks_pid")
 		t1=$(cpu_ticks "$proxy_pid")
 		c=$(run_cps)
 		# CPU milliseconds per MB moved by the two transfers: the
 		# proxying process's, and microsocks'.
-		mspm=$(( (t1 - t0) * 1000 / tick * 1048576 / (ub + db) ))
-		smspm=$(( (s1 - s0) * 1000 / tick * 1048576 / (ub + db) ))
+		mspm=$(( (t1 - t0) * 1000 * 1048576 / tick / (ub + db) ))
+		smspm=$(( (s1 - s0) * 1000 * 1048576 / tick / (ub + db) ))
 		# microsocks' time on a CPU and waiting for one, in % of the
 		# window's wall time.
 		read -r on waiting <<<"$(awk -v w=$((w1 - w0)) \
 			'{ printf "%d %d", $1 * 100 / w, $2 * 100 / w }' <<<"$q1")"
 		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s," \
 			"CPU ms/MB $mspm proxy $smspm microsocks; downloading," \
-			"microsocks on a CPU $on%, waiting for one $waiting%"
+			"microsocks on a CPU $on%, waiting for one $waiting%;" \
+			"CPUs $busy% busy, CPU ms/MB $path path $pdl proxy"
 		if [ "$d" -gt "${down[$m]:-0}" ]; then
 			son[$m]=$on
 			swait[$m]=$waiting
@@ -226,6 +243,10 @@ for round in $(seq "$rounds"); do
 		all_up[$m]+=" $u"
 		all_down[$m]+=" $d"
 		all_cps[$m]+=" $c"
+		all_path[$m]+=" $path"
+		all_pdl[$m]+=" $pdl"
+		all_ceil[$m]+=" $ceil"
+		all_busy[$m]+=" $busy"
 		up[$m]=$(best "$u" "${up[$m]:-0}")
 		down[$m]=$(best "$d" "${down[$m]:-0}")
 		cps[$m]=$(best "$c" "${cps[$m]:-0}")
@@ -262,6 +283,18 @@ if [ "$modes" = "redsocks vtl" ]; then
 		"$(median "${all_down[vtl]}" "${all_down[redsocks]}")" \
 		"$(median "${all_cps[vtl]}" "${all_cps[redsocks]}")" "$rounds"
 fi
+# med LIST: the median of a list of numbers
+med() { python3 -c 'import statistics, sys
+print(statistics.median(map(float, sys.argv[1].split())))' "$1"; }
+echo
+echo "downloading, medians of the rounds:"
+printf '%-12s %10s %12s %12s   %s\n' "SOCKS path" "CPUs busy" "path ms/MB" \
+	"proxy ms/MB" "free proxying"
+for m in $modes; do
+	printf '%-12s %9.0f%% %12.1f %12.1f   %.2fx\n' "$m" "$(med "${all_busy[$m]}")" \
+		"$(med "${all_path[$m]}")" "$(med "${all_pdl[$m]}")" \
+		"$(med "${all_ceil[$m]}")"
+done
 cat <<'TEXT'
 CPU ms per MB over both transfers (the lowest round's): proxy is the proxying
 process (the daemon for vtl, redsocks), socks is microsocks, which both go through.
@@ -269,5 +302,10 @@ microsocks downloading (the best download's round): its time on a CPU and waitin
 for one (schedstat), in % of wall time, in the middle of the download.  Waiting
 means the VM's CPUs are all busy: the figures are set by the CPU each byte costs on
 the whole path, microsocks' included.
+downloading: the VM's CPUs' busy share, and the CPU per MB of the whole path
+(every process and softirq in the VM) and of the proxying process, in the same
+window.  "free proxying" is path / (path - proxy): how much faster that download
+could go were the proxying process to cost nothing and the rest stay as it is.
+For redsocks it bounds what any proxy can reach against it here.
 targets: vtl >= 1.00x redsocks throughput and conn/s, aiming at 1.5x throughput
 TEXT
