@@ -115,6 +115,8 @@ setup() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # busy_ticks: the VM's CPUs' busy time, all of them (not idle or iowait)
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# to_guest: the bytes sent to the guest so far, in frames on vmif
+to_guest() { ip -n h -j -s link show dev vmif | jq '.[0].stats64.tx.bytes'; }
 
 # sched_ns PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
 # and waiting for one (schedstat), as "TID ON WAITING ..." on one line;
@@ -201,11 +203,13 @@ for round in $(seq "$rounds"); do
 		q0=$(sched_ns "$socks_pid")
 		b0=$(busy_ticks)
 		p0=$(cpu_ticks "$proxy_pid")
+		g0=$(to_guest)
 		w0=$(date +%s%N)
 		sleep "$window"
 		q1=$(sched_ns "$socks_pid" "$q0")
 		b1=$(busy_ticks)
 		p1=$(cpu_ticks "$proxy_pid")
+		g1=$(to_guest)
 		w1=$(date +%s%N)
 		wait $!
 		read -r d db <"$out"
@@ -214,9 +218,9 @@ for round in $(seq "$rounds"); do
 		# process; from these, how much faster the download could go
 		# were the proxying free and nothing else changed.
 		read -r busy path pdl ceil <<<"$(awk -v b=$((b1 - b0)) \
-			-v p=$((p1 - p0)) -v ns=$((w1 - w0)) -v d="$d" \
+			-v p=$((p1 - p0)) -v ns=$((w1 - w0)) -v g=$((g1 - g0)) \
 			-v hz="$tick" -v n="$(nproc)" 'BEGIN {
-			mb = d / 8 * ns / 1e9 / 1048576
+			mb = g / 1048576
 			path = b * 1000 / hz / mb; pdl = p * 1000 / hz / mb
 			printf "%d %.1f %.1f %.2f", b / hz * 1e9 / ns / n * 100,
 				path, pdl, (path > pdl ? path / (path - pdl) : 0) }')"
