@@ -25,6 +25,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/vmalloc.h>
 #include <linux/virtio_net.h>
 #include <net/checksum.h>
@@ -77,6 +78,8 @@ struct vtl_ring_port {
  * @up_lock: serialises the producers of the up ring
  * @up_prod: the up ring's producer index, under @up_lock
  * @vnet: up frames start with a virtio_net_hdr (%VTL_RING_F_VNET_HDR)
+ * @user_payload: down frames may name their payload in the daemon's memory
+ *	(%VTL_RING_F_USER_PAYLOAD)
  * @down_lock: serialises the consumers (kicks) of the down ring
  * @down_cons: the down ring's consumer index, under @down_lock
  * @wait: poll()ers of the file
@@ -93,6 +96,7 @@ struct vtl_ring {
 	spinlock_t up_lock;		/* the up ring's producers */
 	u32 up_prod;
 	bool vnet;
+	bool user_payload;
 	struct mutex down_lock;		/* the down ring's consumer */
 	u32 down_cons;
 	wait_queue_head_t wait;
@@ -413,7 +417,8 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	struct vtl_ring *ring;
 	int ret;
 
-	if (req->flags & ~(VTL_RING_F_OWN | VTL_RING_F_VNET_HDR))
+	if (req->flags & ~(VTL_RING_F_OWN | VTL_RING_F_VNET_HDR |
+			   VTL_RING_F_USER_PAYLOAD))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (slots < VTL_RING_SLOTS_MIN || slots > VTL_RING_SLOTS_MAX ||
 	    !is_power_of_2(slots))
@@ -425,6 +430,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
 	ring->vnet = req->flags & VTL_RING_F_VNET_HDR;
+	ring->user_payload = req->flags & VTL_RING_F_USER_PAYLOAD;
 
 	rtnl_lock();
 	port = vtl_port_find(vtl_net(net), req->ifindex);
@@ -511,11 +517,32 @@ static bool vtl_ring_gso_ok(struct sk_buff *skb)
 }
 
 /*
+ * Copy the payload @up names from the daemon's memory to @skb at @off.
+ * The kick runs in the daemon's context, so its address space is
+ * current's; an address it cannot read fails the copy.
+ *
+ * Context: process; may fault pages in.
+ */
+static int vtl_ring_user_copy(struct sk_buff *skb, u32 off,
+			      const struct vtl_ring_user_payload *up)
+{
+	struct iov_iter it;
+
+	if (!up->len)
+		return 0;
+	if (up->addr != (unsigned long)up->addr)
+		return -EFAULT;
+	iov_iter_ubuf(&it, ITER_SOURCE, u64_to_user_ptr(up->addr), up->len);
+	return skb_copy_datagram_from_iter(skb, off, &it, up->len);
+}
+
+/*
  * The skb of the down frame of @len bytes whose first slot is @index, as
  * &struct vtl_ring_slot's @flags say; NULL if it cannot be sent.  The
- * frame is in memory the daemon may be writing: its virtio_net_hdr is read
- * once, and only the copies are used.  A large frame goes into page
- * fragments behind a linear part that holds any headers.
+ * frame is in memory the daemon may be writing: its vtl_ring_user_payload
+ * and virtio_net_hdr are read once, and only the copies are used.  A
+ * large frame goes into page fragments behind a linear part that holds any
+ * headers.
  *
  * Context: process.
  */
@@ -525,15 +552,25 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
 	size_t off = vtl_ring_slot(ring, ring->down_slots, index)->data -
 		     ring->down_slots;
+	struct vtl_ring_user_payload up = {};
 	struct virtio_net_hdr vh;
 	struct sk_buff *skb;
-	u32 linear, first;
+	u32 linear, first, total;
 	int err;
 
+	/* Both in the first slot: a slot's data holds more than them. */
+	if (flags & VTL_RING_SLOT_F_USER_PAYLOAD) {
+		if (len < sizeof(up))
+			return NULL;
+		memcpy(&up, ring->down_slots + off, sizeof(up));
+		off += sizeof(up);
+		len -= sizeof(up);
+		if (up.reserved || up.len > VTL_RING_FRAME_MAX - len)
+			return NULL;
+	}
 	if (flags & VTL_RING_SLOT_F_VNET_HDR) {
 		if (len < sizeof(vh))
 			return NULL;
-		/* In the first slot: a slot's data holds more than it. */
 		memcpy(&vh, ring->down_slots + off, sizeof(vh));
 		off += sizeof(vh);
 		len -= sizeof(vh);
@@ -549,23 +586,25 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 			return NULL;
 		}
 	}
-	if (len < ETH_HLEN)
+	total = len + up.len;
+	if (total < ETH_HLEN)
 		return NULL;
-	linear = len <= VTL_RING_SLOT_DATA ? len : VTL_RING_DOWN_LINEAR;
+	linear = total <= VTL_RING_SLOT_DATA ? total : VTL_RING_DOWN_LINEAR;
 	skb = alloc_skb_with_frags(NET_SKB_PAD + NET_IP_ALIGN + linear,
-				   len - linear, PAGE_ALLOC_COSTLY_ORDER, &err,
-				   GFP_KERNEL);
+				   total - linear, PAGE_ALLOC_COSTLY_ORDER,
+				   &err, GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
 	skb_put(skb, linear);
-	skb->data_len = len - linear;
-	skb->len += len - linear;
+	skb->data_len = total - linear;
+	skb->len += total - linear;
 	/* From the ring's last slot, a frame runs on to its first. */
 	first = min_t(size_t, len, area - off);
 	if (skb_store_bits(skb, 0, ring->down_slots + off, first) ||
 	    (len > first &&
-	     skb_store_bits(skb, first, ring->down_slots, len - first)))
+	     skb_store_bits(skb, first, ring->down_slots, len - first)) ||
+	    vtl_ring_user_copy(skb, len, &up))
 		goto err;
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;
@@ -604,6 +643,7 @@ static int vtl_ring_send(struct vtl_ring *ring, u32 index, u32 avail)
 	struct vtl_ring_slot *slot = vtl_ring_slot(ring, ring->down_slots,
 						   index);
 	u32 len = READ_ONCE(slot->len), flags = READ_ONCE(slot->flags);
+	u32 known = VTL_RING_SLOT_F_TO_NET | VTL_RING_SLOT_F_VNET_HDR;
 	bool to_net = flags & VTL_RING_SLOT_F_TO_NET;
 	struct vtl_ring_port *rp;
 	struct net_device *out;
@@ -616,8 +656,9 @@ static int vtl_ring_send(struct vtl_ring *ring, u32 index, u32 avail)
 	if (len <= VTL_RING_FRAME_MAX)
 		nslots = VTL_RING_FRAME_SLOTS(len);
 	ret = nslots;
-	if (len <= VTL_RING_FRAME_MAX && nslots <= avail &&
-	    !(flags & ~(VTL_RING_SLOT_F_TO_NET | VTL_RING_SLOT_F_VNET_HDR)))
+	if (ring->user_payload)
+		known |= VTL_RING_SLOT_F_USER_PAYLOAD;
+	if (len <= VTL_RING_FRAME_MAX && nslots <= avail && !(flags & ~known))
 		skb = vtl_ring_down_skb(ring, index, len, flags);
 
 	local_bh_disable();

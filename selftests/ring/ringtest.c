@@ -10,9 +10,14 @@
  *                         (or until killed), printing "up N big B badcsum C"
  *                         at the end: B frames over 1514 bytes, C IPv4 UDP
  *                         frames whose checksum is wrong
- *   inject IFINDEX N DMAC SMAC DIP SIP DPORT [net]
+ *   inject IFINDEX N DMAC SMAC DIP SIP DPORT [net|ref]
  *                         attach (not owned) and send N UDP frames down, to
- *                         the VM (or the network), in batches; prints "sent N"
+ *                         the VM (or the network), in batches; prints "sent N".
+ *                         ref: each with 1200 bytes of payload by reference
+ *                         (VTL_RING_F_USER_PAYLOAD), under a UDP checksum
+ *   refbad IFINDEX DMAC SMAC DIP SIP
+ *                         send 7 down frames naming payloads the kernel must
+ *                         refuse and one good one (see cmd_refbad())
  *   attach IFINDEX [SLOTS [FLAGS]]
  *                         open and attach; prints OK or the errno's name
  *   attach2 IFINDEX       two fds attach the same port, then one fd twice:
@@ -26,8 +31,10 @@
  *   udpgso DIP DPORT SEG N
  *                         send one datagram of N segments of SEG bytes with
  *                         UDP_SEGMENT: one GSO frame through veth
- *   udprecv PORT N MS     count datagrams on PORT until N, or MS of silence
- *                         after the first (which may take 20 s)
+ *   udprecv PORT N MS [ref]
+ *                         count datagrams on PORT until N, or MS of silence
+ *                         after the first (which may take 20 s); ref: also
+ *                         count those whose payload is not inject ref's
  *   stats IFINDEX         the port's ring counters from VTL_CMD_PORT_GET:
  *                         "attached A owned O up U down D lost L
  *                         fail_closed F down_errors E"
@@ -46,6 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <netlink/genl/ctrl.h>
@@ -262,15 +270,23 @@ static int parse_mac(const char *s, uint8_t *mac)
 
 #define UDP_PAYLOAD	32
 #define UDP_FRAME_LEN	(14 + 20 + 8 + UDP_PAYLOAD)
+#define UDP_HLEN	(14 + 20 + 8)
+/* Payload of a frame sent by reference: far more than its headers. */
+#define REF_PAYLOAD	1200
 
+/*
+ * A UDP frame of @plen bytes of payload: 'v's written after the headers,
+ * without a checksum; or, with @payload, only the headers, the checksum
+ * over @payload, which is to follow them.
+ */
 static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 			  struct in_addr dip, struct in_addr sip, uint16_t dport,
-			  unsigned int seq)
+			  unsigned int seq, const uint8_t *payload, size_t plen)
 {
 	struct ether_header *eh = (void *)f;
 	struct iphdr *ip = (void *)(f + 14);
 	struct udphdr *udp = (void *)(f + 14 + 20);
-	size_t plen = UDP_PAYLOAD;
+	static uint8_t sum[12 + 8 + VTL_RING_FRAME_MAX];
 
 	memcpy(eh->ether_dhost, dmac, ETH_ALEN);
 	memcpy(eh->ether_shost, smac, ETH_ALEN);
@@ -289,16 +305,44 @@ static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	udp->dest = htons(dport);
 	udp->len = htons(8 + plen);
 	udp->check = 0;		/* none, which IPv4 allows */
-	memset(f + 14 + 28, 'v', plen);
-	return UDP_FRAME_LEN;
+	if (!payload) {
+		memset(f + UDP_HLEN, 'v', plen);
+		return UDP_HLEN + plen;
+	}
+	/* The pseudo-header, the UDP header and the payload, in one piece. */
+	memcpy(sum, &ip->saddr, 8);
+	sum[8] = 0;
+	sum[9] = IPPROTO_UDP;
+	memcpy(sum + 10, &udp->len, 2);
+	memcpy(sum + 12, udp, 8);
+	memcpy(sum + 20, payload, plen);
+	udp->check = csum(sum, 20 + plen) ?: 0xffff;
+	return UDP_HLEN;
 }
 
+/* Frame @i's payload by reference: @i, then bytes that follow from it. */
+static void ref_payload(uint8_t *p, uint32_t i)
+{
+	unsigned int k;
+
+	memcpy(p, &i, sizeof(i));
+	for (k = sizeof(i); k < REF_PAYLOAD; k++)
+		p[k] = i * 7 + k;
+}
+
+/*
+ * inject: N frames down in batches, every other one built in place.  With
+ * "ref" each carries REF_PAYLOAD bytes by reference, different in every
+ * frame and under a UDP checksum, from memory kept until the kick.
+ */
 static int cmd_inject(char **argv, int argc)
 {
 	unsigned int ifindex = atoi(argv[0]), n = atoi(argv[1]), done = 0;
+	bool ref = argc > 7 && !strcmp(argv[7], "ref");
 	uint32_t flags = argc > 7 && !strcmp(argv[7], "net") ?
 			 VTL_RING_SLOT_F_TO_NET : 0;
-	uint8_t dmac[6], smac[6], f[128];
+	uint8_t dmac[6], smac[6], f[128], *pay = NULL;
+	uint16_t dport = atoi(argv[6]);
 	struct in_addr dip, sip;
 	struct ring r;
 	int ret;
@@ -306,20 +350,40 @@ static int cmd_inject(char **argv, int argc)
 	if (parse_mac(argv[2], dmac) || parse_mac(argv[3], smac) ||
 	    !inet_aton(argv[4], &dip) || !inet_aton(argv[5], &sip))
 		die("inject arguments", EINVAL);
-	open_or_die(&r, ifindex, 0);
+	open_or_die(&r, ifindex, ref ? VTL_RING_F_USER_PAYLOAD : 0);
+	if (ref) {
+		pay = malloc((size_t)r.slots * REF_PAYLOAD);
+		if (!pay)
+			die("malloc", ENOMEM);
+	}
 	while (done < n) {
 		unsigned int queued = 0;
 
 		while (done + queued < n) {
-			/* Every other frame built in place, as the daemon's. */
-			uint8_t *p = (done + queued) % 2 ?
-				     ring_reserve(&r, UDP_FRAME_LEN, false) :
-				     NULL;
+			unsigned int i = done + queued;
+			uint8_t *pl = pay + (size_t)queued * REF_PAYLOAD;
+			uint8_t *p;
 
+			if (!ref) {
+				p = i % 2 ? ring_reserve(&r, UDP_FRAME_LEN,
+							 false) : NULL;
+				p = p ? p : f;
+				if (ring_send(&r, p, build_udp(p, dmac, smac,
+						dip, sip, dport, i, NULL,
+						UDP_PAYLOAD), flags))
+					break;
+				queued++;
+				continue;
+			}
+			if (queued == r.slots)
+				break;
+			ref_payload(pl, i);
+			p = i % 2 ? ring_reserve_ref(&r, UDP_HLEN, false,
+						     REF_PAYLOAD) : NULL;
 			p = p ? p : f;
-			if (ring_send(&r, p, build_udp(p, dmac, smac, dip, sip,
-						       atoi(argv[6]),
-						       done + queued), flags))
+			if (ring_send_ref(&r, NULL, p, build_udp(p, dmac, smac,
+					  dip, sip, dport, i, pl,
+					  REF_PAYLOAD), pl, REF_PAYLOAD, 0))
 				break;
 			queued++;
 		}
@@ -329,7 +393,72 @@ static int cmd_inject(char **argv, int argc)
 		done += queued;
 	}
 	printf("sent %u\n", done);
+	free(pay);
 	ring_close(&r);
+	return 0;
+}
+
+/*
+ * refbad: down frames naming payloads the kernel must refuse, each a down
+ * error: on a ring attached without VTL_RING_F_USER_PAYLOAD; then with it,
+ * at NULL, at a kernel address, in a PROT_NONE page, running off the end
+ * of a mapping, with @reserved set, and longer than VTL_RING_FRAME_MAX;
+ * then one good frame.  Prints "refbad N", the slots the kicks consumed.
+ */
+static int cmd_refbad(char **argv)
+{
+	unsigned int ifindex = atoi(argv[0]);
+	struct in_addr dip, sip;
+	uint8_t dmac[6], smac[6], f[128], *m;
+	struct vtl_ring_user_payload *up;
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *bad[4];
+	struct ring r;
+	int n = 0, ret, i;
+	uint32_t hlen;
+
+	if (parse_mac(argv[1], dmac) || parse_mac(argv[2], smac) ||
+	    !inet_aton(argv[3], &dip) || !inet_aton(argv[4], &sip))
+		die("refbad arguments", EINVAL);
+	m = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		die("mmap", errno);
+	memset(m, 'r', 3 * page);
+	/* m: readable; m + page: PROT_NONE; m + 2 * page: unmapped. */
+	if (mprotect(m + page, page, PROT_NONE) || munmap(m + 2 * page, page))
+		die("mprotect", errno);
+	hlen = build_udp(f, dmac, smac, dip, sip, 9, 0, m, 200);
+
+	open_or_die(&r, ifindex, 0);
+	ring_send_ref(&r, NULL, f, hlen, m, 200, 0);
+	ret = ring_kick(&r);
+	n += ret > 0 ? ret : 0;
+	ring_close(&r);
+
+	open_or_die(&r, ifindex, VTL_RING_F_USER_PAYLOAD);
+	bad[0] = NULL;
+	bad[1] = (uint8_t *)(uintptr_t)0xffff888000000000ULL;
+	bad[2] = m + page;
+	bad[3] = m + page - 100;	/* 100 bytes in, the rest not */
+	for (i = 0; i < 4; i++)
+		ring_send_ref(&r, NULL, f, hlen, bad[i], 200, 0);
+	for (i = 0; i < 2; i++) {
+		up = (void *)(r.down_slots + (size_t)(r.down_prod &
+			      (r.slots - 1)) * VTL_RING_SLOT_SIZE +
+			      sizeof(struct vtl_ring_slot));
+		ring_send_ref(&r, NULL, f, hlen, m, 200, 0);
+		if (i)
+			up->len = VTL_RING_FRAME_MAX - hlen + 1;
+		else
+			up->reserved = 1;
+	}
+	ring_send_ref(&r, NULL, f, hlen, m, 200, 0);
+	ret = ring_kick(&r);
+	n += ret > 0 ? ret : 0;
+	ring_close(&r);
+	munmap(m, 2 * page);
+	printf("refbad %d\n", n);
 	return 0;
 }
 
@@ -520,14 +649,28 @@ static int cmd_udpgso(const char *ip, int port, int seg, int n)
 	return 0;
 }
 
-static int cmd_udprecv(int port, int n, int ms)
+/* Is @p, of @len bytes, what ref_payload() wrote? */
+static bool ref_payload_ok(const uint8_t *p, ssize_t len)
+{
+	uint8_t want[REF_PAYLOAD];
+	uint32_t i;
+
+	if (len != REF_PAYLOAD)
+		return false;
+	memcpy(&i, p, sizeof(i));
+	ref_payload(want, i);
+	return !memcmp(p, want, REF_PAYLOAD);
+}
+
+static int cmd_udprecv(int port, int n, int ms, bool ref)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(port) };
 	struct timeval tv = { .tv_sec = ms / 1000,
 			      .tv_usec = (ms % 1000) * 1000 };
-	int fd, got = 0, rcvbuf = 16 << 20;
-	char buf[2048];
+	int fd, got = 0, bad = 0, rcvbuf = 16 << 20;
+	uint8_t buf[2048];
+	ssize_t len;
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -543,14 +686,18 @@ static int cmd_udprecv(int port, int n, int ms)
 	tv.tv_sec = 20;
 	tv.tv_usec = 0;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (got < n && !stop && recv(fd, buf, sizeof(buf), 0) >= 0) {
+	while (got < n && !stop && (len = recv(fd, buf, sizeof(buf), 0)) >= 0) {
+		bad += ref && !ref_payload_ok(buf, len);
 		if (!got++) {
 			tv.tv_sec = ms / 1000;
 			tv.tv_usec = (ms % 1000) * 1000;
 			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		}
 	}
-	printf("received %d\n", got);
+	if (ref)
+		printf("received %d bad %d\n", got, bad);
+	else
+		printf("received %d\n", got);
 	close(fd);
 	return 0;
 }
@@ -618,7 +765,7 @@ static int cmd_stats(unsigned int ifindex)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ringtest echo|sink|inject|attach|attach2|hold|hostile|udpsend|udpgso|udprecv|stats ARGS (see the source)\n");
+	fprintf(stderr, "usage: ringtest echo|sink|inject|refbad|attach|attach2|hold|hostile|udpsend|udpgso|udprecv|stats ARGS (see the source)\n");
 	exit(2);
 }
 
@@ -641,6 +788,8 @@ int main(int argc, char **argv)
 		return cmd_sink(atoi(argv[0]), atoi(argv[1]));
 	if (!strcmp(cmd, "inject") && argc >= 7)
 		return cmd_inject(argv, argc);
+	if (!strcmp(cmd, "refbad") && argc >= 5)
+		return cmd_refbad(argv);
 	if (!strcmp(cmd, "attach"))
 		return cmd_attach(strtoul(argv[0], NULL, 0),
 				  argc > 1 ? strtoul(argv[1], NULL, 0) : 0,
@@ -657,7 +806,8 @@ int main(int argc, char **argv)
 		return cmd_udpgso(argv[0], atoi(argv[1]), atoi(argv[2]),
 				  atoi(argv[3]));
 	if (!strcmp(cmd, "udprecv") && argc >= 3)
-		return cmd_udprecv(atoi(argv[0]), atoi(argv[1]), atoi(argv[2]));
+		return cmd_udprecv(atoi(argv[0]), atoi(argv[1]), atoi(argv[2]),
+				   argc > 3 && !strcmp(argv[3], "ref"));
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(atoi(argv[0]));
 	usage();

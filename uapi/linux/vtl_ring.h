@@ -86,6 +86,20 @@
  * of a stream at a time, and the VM's stack takes it in one piece.  Other
  * gso_types are rejected.
  *
+ * Payload by reference.  On a ring attached with %VTL_RING_F_USER_PAYLOAD,
+ * a down frame flagged %VTL_RING_SLOT_F_USER_PAYLOAD starts with a &struct
+ * vtl_ring_user_payload, before any virtio_net_hdr: the frame's last
+ * @len bytes are not in the ring but in the daemon's own memory at @addr.
+ * The kick, which runs in the daemon's context, copies them from there
+ * into the frame it sends: the daemon hands down a stream's bytes where
+ * they are instead of copying them into the ring first.  The slot's @len
+ * counts the struct and what follows it in the ring (the slots the frame
+ * takes follow from it alone); the frame without the struct, its
+ * virtio_net_hdr and all, is at most VTL_RING_FRAME_MAX.  The memory must
+ * hold the payload until the kick that consumes the frame returns.  A
+ * frame whose payload cannot be read, or with @reserved not 0, is a down
+ * error.
+ *
  * Owned ports.  Attaching with %VTL_RING_F_OWN hands the port's traffic to
  * userspace: every frame from the VM goes up the ring, every frame from the
  * network to the VM is dropped, and the VM sees only what the daemon sends
@@ -192,6 +206,9 @@ struct vtl_ring_slot {
  *	of the port's device.
  * @VTL_RING_SLOT_F_VNET_HDR: @data starts with a &struct virtio_net_hdr
  *	(see "Offloads up" and "Offloads down")
+ * @VTL_RING_SLOT_F_USER_PAYLOAD: down only, on a ring attached with
+ *	%VTL_RING_F_USER_PAYLOAD: @data starts with a &struct
+ *	vtl_ring_user_payload (see "Payload by reference")
  *
  * Other bits are reserved: 0 up, and a down slot with one set is rejected.
  * (Up, %VTL_RING_SLOT_F_VNET_HDR is set on every frame of a ring attached
@@ -200,6 +217,19 @@ struct vtl_ring_slot {
 enum vtl_ring_slot_flags {
 	VTL_RING_SLOT_F_TO_NET = 1 << 0,
 	VTL_RING_SLOT_F_VNET_HDR = 1 << 1,
+	VTL_RING_SLOT_F_USER_PAYLOAD = 1 << 2,
+};
+
+/**
+ * struct vtl_ring_user_payload - where a down frame's payload is
+ * @addr: its address in the daemon's memory
+ * @len: its bytes, which end the frame
+ * @reserved: 0
+ */
+struct vtl_ring_user_payload {
+	__aligned_u64 addr;
+	__u32 len;
+	__u32 reserved;
 };
 
 /**
@@ -208,12 +238,15 @@ enum vtl_ring_slot_flags {
  *	attaching without it gives an owned port back to the kernel
  * @VTL_RING_F_VNET_HDR: up frames start with a virtio_net_hdr, and large
  *	TCP segments go up whole (see "Offloads up")
+ * @VTL_RING_F_USER_PAYLOAD: down frames may name their payload in the
+ *	daemon's memory (see "Payload by reference")
  *
  * Other bits are rejected with EOPNOTSUPP.
  */
 enum vtl_ring_attach_flags {
 	VTL_RING_F_OWN = 1 << 0,
 	VTL_RING_F_VNET_HDR = 1 << 1,
+	VTL_RING_F_USER_PAYLOAD = 1 << 2,
 };
 
 /**
@@ -267,7 +300,8 @@ struct vtl_ring_attach {
  * @VTL_RING_PORT_A_FAIL_CLOSED: u64, frames of an owned port (or handed
  *	up by a service) dropped because no daemon had a ring attached
  * @VTL_RING_PORT_A_DOWN_ERRORS: u64, down frames rejected (a bad length,
- *	flags or virtio_net_hdr, a frame the port cannot send that way) and
+ *	flags or virtio_net_hdr, a payload that cannot be read, a frame
+ *	the port cannot send that way) and
  *	down rings whose producer index claimed more than @slots slots
  * @__VTL_RING_PORT_A_MAX: sentinel
  *
