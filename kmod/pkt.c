@@ -1283,16 +1283,18 @@ static u32 pkt_eth_write(u8 *buf, const u8 *dst, const u8 *src, u8 nr_vlan,
  *
  * Writes Ethernet (with in-band VLAN tags), IPv4 (DF set) or IPv6, and TCP
  * with the options @tcp->opts asks for, with full checksums (the TCP one
- * partial if @tcp->csum_partial).
+ * partial if @tcp->csum_partial).  With @tcp->payload_ext only the headers
+ * are written, and @size need only hold them.
  *
- * Return: the frame length; -EINVAL for too many VLAN tags, a TPID other
- * than ETH_P_8021Q or ETH_P_8021AD, unknown options or a missing payload;
+ * Return: the frame length, the payload counted; -EINVAL for too many VLAN
+ * tags, a TPID other than ETH_P_8021Q or ETH_P_8021AD, unknown options, a
+ * missing payload or @tcp->payload_ext without @tcp->csum_partial;
  * -EMSGSIZE if the payload does not fit in an IP packet; -ENOSPC if @size
  * is too small.
  */
 int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 {
-	u32 l3, l4, thl, total, max;
+	u32 l3, l4, thl, total, max, written;
 	struct vtl_pkt pkt;
 	unsigned int i;
 	u8 *p;
@@ -1300,7 +1302,8 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 
 	if (tcp->nr_vlan > VTL_PKT_MAX_VLAN ||
 	    (tcp->opts & ~VTL_PKT_TCP_OPTS) ||
-	    (tcp->payload_len && !tcp->payload))
+	    (tcp->payload_ext ? !tcp->csum_partial :
+				tcp->payload_len && !tcp->payload))
 		return -EINVAL;
 	for (i = 0; i < tcp->nr_vlan; i++)
 		if (tcp->vlan_proto[i] != cpu_to_be16(ETH_P_8021Q) &&
@@ -1313,9 +1316,10 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	l3 = ETH_HLEN + tcp->nr_vlan * VTL_PKT_VLAN_HLEN;
 	l4 = l3 + (tcp->ipv6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN);
 	total = l4 + thl + tcp->payload_len;
+	written = tcp->payload_ext ? l4 + thl : total;
 	if (!buf)
 		return total;
-	if (size < total)
+	if (size < written)
 		return -ENOSPC;
 
 	memset(buf + l3, 0, l4 + thl - l3);
@@ -1354,11 +1358,11 @@ int vtl_pkt_build_tcp(u8 *buf, u32 size, const struct vtl_pkt_tcp *tcp)
 	pkt_put16(p + 14, tcp->window);
 	pkt_tcp_opts_write(p + VTL_PKT_TCP_HLEN, tcp);
 	/* A payload already in place at the frame's end stays there. */
-	if (tcp->payload_len && tcp->payload != p + thl)
+	if (!tcp->payload_ext && tcp->payload_len && tcp->payload != p + thl)
 		memcpy(p + thl, tcp->payload, tcp->payload_len);
 
 	/* Parse what we wrote: the checksums see what a reader will. */
-	err = vtl_pkt_parse(&pkt, buf, total, total);
+	err = vtl_pkt_parse(&pkt, buf, written, total);
 	if (err)
 		return err;
 	if (!tcp->ipv6)

@@ -190,11 +190,14 @@ struct vtl_pkt {
  * @wscale: window scale shift count
  * @tsval: timestamp value, host order
  * @tsecr: timestamp echo reply, host order
- * @payload: bytes to carry, or NULL when @payload_len is 0; they may be in
- *	place already, at the end of the frame being built
+ * @payload: bytes to carry, or NULL when @payload_len is 0 or with
+ *	@payload_ext; they may be in place already, at the end of the frame
+ *	being built
  * @payload_len: their number
  * @csum_partial: leave only the pseudo-header sum in the TCP checksum field
  *	(%VTL_PKT_CSUM_PARTIAL), for a device or the stack to complete
+ * @payload_ext: write the headers only: the caller sends the
+ *	@payload_len bytes after them from elsewhere; needs @csum_partial
  */
 struct vtl_pkt_tcp {
 	u8 eth_dst[ETH_ALEN];
@@ -224,6 +227,7 @@ struct vtl_pkt_tcp {
 	const void *payload;
 	u32 payload_len;
 	bool csum_partial;
+	bool payload_ext;
 };
 
 /* Parsing */

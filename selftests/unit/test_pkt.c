@@ -1071,6 +1071,52 @@ static void check_built(u8 *buf, int len, struct vtl_pkt *out)
 	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
 }
 
+/*
+ * Headers only (payload_ext), the payload to follow from elsewhere: the
+ * same headers as the whole frame's, with its lengths and partial checksum,
+ * and not a byte written past them.
+ */
+static void test_build_tcp_ext(struct vtl_pkt_tcp *t, const char *payload,
+			       u32 plen)
+{
+	u8 whole[VTL_PKT_TCP_BUILD_HLEN + 64], hdrs[VTL_PKT_TCP_BUILD_HLEN + 64];
+	struct vtl_pkt out;
+	unsigned int v6;
+	int len, hlen;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		begin();
+		t->ipv6 = v6;
+		t->nr_vlan = v6;
+		t->vlan_proto[0] = cpu_to_be16(ETH_P_8021Q);
+		t->opts = VTL_PKT_TCP_TS;
+		t->flags = VTL_TCP_ACK | VTL_TCP_PSH;
+		t->csum_partial = true;
+		t->payload = payload;
+		t->payload_len = plen;
+		t->payload_ext = false;
+		len = vtl_pkt_build_tcp(whole, sizeof(whole), t);
+		CHECK(len > 0);
+		hlen = len - (int)plen;
+		t->payload = NULL;
+		t->payload_ext = true;
+		CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, t), len);
+		CHECK_EQ(vtl_pkt_build_tcp(hdrs, hlen - 1, t), -ENOSPC);
+		memset(hdrs, 0xa5, sizeof(hdrs));
+		CHECK_EQ(vtl_pkt_build_tcp(hdrs, hlen, t), len);
+		CHECK(!memcmp(hdrs, whole, hlen));
+		CHECK_EQ(hdrs[hlen], 0xa5);
+		CHECK_EQ(vtl_pkt_parse(&out, hdrs, hlen, len), 0);
+		CHECK_EQ(out.payload_off, (u32)hlen);
+		CHECK_EQ(vtl_pkt_payload_len(&out), plen);
+		t->csum_partial = false;
+		CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, t), -EINVAL);
+		t->payload_ext = false;
+		end("build tcp %s: headers only, the payload elsewhere",
+		    v6 ? "ipv6" : "ipv4");
+	}
+}
+
 static void test_build_tcp(void)
 {
 	static const char payload[] = "GET / HTTP/1.0\r\n\r\n";
@@ -1197,6 +1243,8 @@ static void test_build_tcp(void)
 	t.payload_len = 0xffff - 20;
 	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 40 + 0xffff);
 	end("build tcp: bad arguments");
+
+	test_build_tcp_ext(&t, payload, sizeof(payload));
 }
 
 static void test_build_replies(void)
