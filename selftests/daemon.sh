@@ -204,11 +204,18 @@ ring_count() {
 }
 
 test_microsocks() {
-	local u0 d0 up down
+	local u0 d0 e0 up down
 
 	u0=$(ring_count up)
 	d0=$(ring_count down)
+	e0=$(ring_count down_errors)
 	transfer microsocks
+	# The download's payloads went by reference, every one taken.
+	dlog_has "$port_if: started: .*payloads to the VM by reference" &&
+	[ "$(ring_count down_errors)" = "$e0" ] &&
+		ok "microsocks: payloads to the VM by reference, no frame refused" ||
+		{ fail "microsocks: payloads to the VM by reference, no frame refused"
+		  diag_port; }
 	# Both ways, data in large segments (up to 64 KiB); the ACKs the other
 	# way one a batch.  One frame a segment would be $MB * 718 each way;
 	# a quarter of that leaves room for a slow (debug) kernel's batches.

@@ -67,6 +67,7 @@ struct port {
 	uint64_t started;	/* CLOCK_MONOTONIC ns */
 	bool seen;		/* in the last dump (reconcile) */
 	bool gone;		/* POLLERR: the port went */
+	bool ref;		/* the ring takes payloads by reference */
 	unsigned int pfd;	/* its ring's index in the pollfds */
 	unsigned int nfds;	/* and its proxy's sockets after it */
 };
@@ -133,12 +134,49 @@ static void port_output(void *arg, const uint8_t *frame, size_t len,
 		pt->down_errors++;
 }
 
-/* Where to build a frame for port_output(): in place in the ring. */
-static uint8_t *port_frame_buf(void *arg, size_t len)
+/*
+ * A frame for the VM whose payload stays in tcpep's send buffer: the kick
+ * copies it from there (VTL_RING_F_USER_PAYLOAD).
+ */
+static void port_output_ref(void *arg, const uint8_t *frame, size_t len,
+			    const uint8_t *payload, size_t plen,
+			    const struct virtio_net_hdr *vh)
+{
+	struct port *pt = arg;
+	int err;
+
+	if (pt->gone)
+		return;
+	err = ring_send_ref(&pt->ring, vh, frame, len, payload, plen, 0);
+	if (err == -ENOBUFS) {
+		ring_kick(&pt->ring);
+		err = ring_send_ref(&pt->ring, vh, frame, len, payload, plen,
+				    0);
+	}
+	if (err == -ENOBUFS)
+		pt->down_full++;
+	else if (err)
+		pt->down_errors++;
+}
+
+/* Have the kernel take what port_output_ref() named before it goes. */
+static void port_sync(void *arg)
 {
 	struct port *pt = arg;
 
-	return pt->gone ? NULL : ring_reserve(&pt->ring, len, true);
+	if (!pt->gone && ring_down_pending(&pt->ring))
+		ring_kick(&pt->ring);
+}
+
+/* Where to build a frame for port_output*(): in place in the ring. */
+static uint8_t *port_frame_buf(void *arg, size_t len, size_t ref)
+{
+	struct port *pt = arg;
+
+	if (pt->gone)
+		return NULL;
+	return ref ? ring_reserve_ref(&pt->ring, len, true, ref) :
+		     ring_reserve(&pt->ring, len, true);
 }
 
 static const char *proxy_name(const struct vtl_socks *s, char *buf,
@@ -221,6 +259,10 @@ static int proxy_config(struct port *pt, struct proxy_config *cfg)
 	cfg->verbose = pt->d->verbose;
 	cfg->output = port_output;
 	cfg->frame_buf = port_frame_buf;
+	if (pt->ref) {
+		cfg->output_ref = port_output_ref;
+		cfg->sync = port_sync;
+	}
 	cfg->offload = true;
 	cfg->log = port_log;
 	cfg->arg = pt;
@@ -271,7 +313,11 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	 * Without VTL_RING_F_OWN: the kernel's SOCKS service chooses what
 	 * comes up, and without a daemon it resets the VM's connections.
 	 */
-	err = ring_open(&pt->ring, s->ifindex, 0, VTL_RING_F_VNET_HDR);
+	err = ring_open(&pt->ring, s->ifindex, 0,
+			VTL_RING_F_VNET_HDR | VTL_RING_F_USER_PAYLOAD);
+	pt->ref = !err;
+	if (err == -EOPNOTSUPP)		/* a vtl.ko without it */
+		err = ring_open(&pt->ring, s->ifindex, 0, VTL_RING_F_VNET_HDR);
 	if (err) {
 		dlog("%s: cannot attach its ring: %s%s", pt->cfg.ifname,
 		     strerror(-err),
@@ -296,12 +342,14 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	pt->seen = true;
 	pt->next = d->ports;
 	d->ports = pt;
-	dlog("%s: started: SOCKS%s proxy %s%s%s, dns %s, ipv6 %s",
+	dlog("%s: started: SOCKS%s proxy %s%s%s, dns %s, ipv6 %s, "
+	     "payloads to the VM %s",
 	     pt->cfg.ifname, pt->cfg.version == VTL_SOCKS_V4A ? "4a" : "5",
 	     proxy_name(&pt->cfg, pn, sizeof(pn)),
 	     pt->cfg.user[0] ? " as " : "", pt->cfg.user,
 	     dns_name(&pt->cfg, dn, sizeof(dn)),
-	     pt->cfg.ipv6 == VTL_SOCKS_IPV6_PROXY ? "proxy" : "drop");
+	     pt->cfg.ipv6 == VTL_SOCKS_IPV6_PROXY ? "proxy" : "drop",
+	     pt->ref ? "by reference" : "copied into the ring");
 }
 
 /* One line of a port's traffic so far. */

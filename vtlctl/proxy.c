@@ -846,11 +846,27 @@ static void ep_output(void *arg, const uint8_t *frame, size_t len,
 	p->cfg.output(p->cfg.arg, frame, len, vh);
 }
 
-static uint8_t *ep_frame_buf(void *arg, size_t len)
+static uint8_t *ep_frame_buf(void *arg, size_t len, size_t ref)
 {
 	struct proxy *p = arg;
 
-	return p->cfg.frame_buf(p->cfg.arg, len);
+	return p->cfg.frame_buf(p->cfg.arg, len, ref);
+}
+
+static void ep_output_ref(void *arg, const uint8_t *frame, size_t len,
+			  const uint8_t *payload, size_t plen,
+			  const struct virtio_net_hdr *vh)
+{
+	struct proxy *p = arg;
+
+	p->cfg.output_ref(p->cfg.arg, frame, len, payload, plen, vh);
+}
+
+static void ep_sync(void *arg)
+{
+	struct proxy *p = arg;
+
+	p->cfg.sync(p->cfg.arg);
 }
 
 struct proxy *proxy_create(const struct proxy_config *cfg)
@@ -861,6 +877,8 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 		.offload = cfg->offload,
 		.sndbuf = cfg->offload ? 1024 * 1024 : 0,
 		.frame_buf = cfg->frame_buf ? ep_frame_buf : NULL,
+		.output_ref = cfg->output_ref ? ep_output_ref : NULL,
+		.sync = cfg->sync ? ep_sync : NULL,
 	};
 	struct proxy *p;
 

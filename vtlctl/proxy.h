@@ -77,10 +77,14 @@ enum proxy_dns {
  *	&struct tcpep_config): partial checksums, large TCP segments
  * @output: sends one frame to the VM, after the virtio_net_hdr @vh if
  *	not NULL (only with @offload, and not for every frame)
- * @frame_buf: where to build a frame for @output, or NULL (see
- *	&struct tcpep_config); NULL: the proxy's own buffer
+ * @frame_buf: where to build a frame for @output or @output_ref, or NULL
+ *	(see &struct tcpep_config); NULL: the proxy's own buffer
+ * @output_ref: sends one frame whose payload stays in a connection's send
+ *	buffer, or NULL (see &struct tcpep_config); needs @offload and @sync
+ * @sync: the output is done with what @output_ref named (see &struct
+ *	tcpep_config)
  * @log: a line worth logging (no newline); NULL: none
- * @arg: passed to @output, @frame_buf and @log
+ * @arg: passed to the callbacks
  */
 struct proxy_config {
 	uint8_t mac[6];
@@ -101,7 +105,11 @@ struct proxy_config {
 	bool offload;
 	void (*output)(void *arg, const uint8_t *frame, size_t len,
 		       const struct virtio_net_hdr *vh);
-	uint8_t *(*frame_buf)(void *arg, size_t len);
+	uint8_t *(*frame_buf)(void *arg, size_t len, size_t ref);
+	void (*output_ref)(void *arg, const uint8_t *frame, size_t len,
+			   const uint8_t *payload, size_t plen,
+			   const struct virtio_net_hdr *vh);
+	void (*sync)(void *arg);
 	void (*log)(void *arg, const char *line);
 	void *arg;
 };

@@ -185,40 +185,75 @@ static size_t down_put(struct ring *ring, size_t off, const void *src,
 }
 
 /*
- * The slots a down frame of @len bytes (after a virtio_net_hdr if @vnet)
- * takes, the room for them checked: -EMSGSIZE for one that no ring takes,
- * -ENOBUFS when this one has not the room now.
+ * The slots a down frame takes, the room for them checked: @inring bytes
+ * in its slots, the frame @total bytes.  -EMSGSIZE for one that no ring
+ * takes, -ENOBUFS when this one has not the room now.
  */
-static int down_room(const struct ring *ring, uint32_t len, bool vnet)
+static int down_room(const struct ring *ring, uint64_t inring,
+		     uint64_t total)
 {
-	uint32_t total = len + (vnet ? sizeof(struct virtio_net_hdr) : 0), n;
+	uint32_t n;
 
-	if (len > VTL_RING_FRAME_MAX || total > VTL_RING_FRAME_MAX ||
-	    VTL_RING_FRAME_SLOTS(total) > ring->slots)
+	if (total > VTL_RING_FRAME_MAX || inring > VTL_RING_FRAME_MAX ||
+	    VTL_RING_FRAME_SLOTS(inring) > ring->slots)
 		return -EMSGSIZE;
-	n = VTL_RING_FRAME_SLOTS(total);
+	n = VTL_RING_FRAME_SLOTS(inring);
 	return ring->slots - ring_down_pending(ring) < n ? -ENOBUFS : (int)n;
+}
+
+/* What goes in the slots before a frame: the payload's place, @vh. */
+static uint32_t down_prefix(bool vnet, bool ref)
+{
+	return (vnet ? sizeof(struct virtio_net_hdr) : 0) +
+	       (ref ? sizeof(struct vtl_ring_user_payload) : 0);
+}
+
+/* down_room() of a frame of @len bytes after the prefix, @plen by ref. */
+static int down_room_for(const struct ring *ring, bool vnet, bool ref,
+			 uint32_t len, uint32_t plen)
+{
+	uint64_t inring = (uint64_t)down_prefix(vnet, ref) + len;
+
+	return down_room(ring, inring, inring + plen -
+			 (ref ? sizeof(struct vtl_ring_user_payload) : 0));
+}
+
+static uint8_t *reserve(struct ring *ring, bool vnet, bool ref, uint32_t len,
+			uint32_t plen)
+{
+	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
+	uint32_t prefix = down_prefix(vnet, ref);
+	struct vtl_ring_slot *s;
+
+	if (down_room_for(ring, vnet, ref, len, plen) < 0)
+		return NULL;
+	s = slot_at(ring, ring->down_slots, ring->down_prod);
+	if ((size_t)(s->data - ring->down_slots) + prefix + len > area)
+		return NULL;
+	return s->data + prefix;
 }
 
 uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet)
 {
-	uint32_t total = len + (vnet ? sizeof(struct virtio_net_hdr) : 0);
-	size_t area = (size_t)ring->slots * VTL_RING_SLOT_SIZE;
-	struct vtl_ring_slot *s;
-
-	if (down_room(ring, len, vnet) < 0)
-		return NULL;
-	s = slot_at(ring, ring->down_slots, ring->down_prod);
-	if ((size_t)(s->data - ring->down_slots) + total > area)
-		return NULL;
-	return s->data + total - len;
+	return reserve(ring, vnet, false, len, 0);
 }
 
-int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
-		   const void *frame, uint32_t len, uint32_t flags)
+uint8_t *ring_reserve_ref(struct ring *ring, uint32_t len, bool vnet,
+			  uint32_t plen)
 {
-	uint32_t total = len + (vh ? sizeof(*vh) : 0);
-	int n = down_room(ring, len, vh != NULL);
+	return reserve(ring, vnet, true, len, plen);
+}
+
+/*
+ * Put a frame in the down ring: @up (the payload's place) and @vh first
+ * if not NULL, then @len bytes of @frame, copied unless ring_reserve*()
+ * put them in place.
+ */
+static int down_send(struct ring *ring, const struct vtl_ring_user_payload *up,
+		     const struct virtio_net_hdr *vh, const void *frame,
+		     uint32_t len, uint32_t flags)
+{
+	int n = down_room_for(ring, vh, up, len, up ? up->len : 0);
 	struct vtl_ring_slot *s;
 	size_t off;
 
@@ -226,14 +261,35 @@ int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		return n;
 	s = slot_at(ring, ring->down_slots, ring->down_prod);
 	off = s->data - ring->down_slots;
+	if (up)
+		off = down_put(ring, off, up, sizeof(*up));
 	if (vh)
 		off = down_put(ring, off, vh, sizeof(*vh));
 	if (frame != ring->down_slots + off)	/* not ring_reserve()'s */
 		down_put(ring, off, frame, len);
-	s->len = total;
-	s->flags = flags | (vh ? VTL_RING_SLOT_F_VNET_HDR : 0);
+	s->len = down_prefix(vh, up) + len;
+	s->flags = flags | (vh ? VTL_RING_SLOT_F_VNET_HDR : 0) |
+		   (up ? VTL_RING_SLOT_F_USER_PAYLOAD : 0);
 	ring->down_prod += n;
 	return 0;
+}
+
+int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
+		   const void *frame, uint32_t len, uint32_t flags)
+{
+	return down_send(ring, NULL, vh, frame, len, flags);
+}
+
+int ring_send_ref(struct ring *ring, const struct virtio_net_hdr *vh,
+		  const void *frame, uint32_t len, const void *payload,
+		  uint32_t plen, uint32_t flags)
+{
+	struct vtl_ring_user_payload up = {
+		.addr = (uintptr_t)payload,
+		.len = plen,
+	};
+
+	return down_send(ring, &up, vh, frame, len, flags);
 }
 
 int ring_send(struct ring *ring, const void *frame, uint32_t len,

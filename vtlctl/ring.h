@@ -106,6 +106,20 @@ int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
  * ring has no room for it or the frame would run round the ring's end.
  */
 uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet);
+/*
+ * ring_send_vnet() of a frame whose last @plen bytes are not copied into
+ * the ring but named where they are, at @payload in this process's memory
+ * (VTL_RING_SLOT_F_USER_PAYLOAD, on a ring attached with
+ * VTL_RING_F_USER_PAYLOAD): the kernel copies them at the next
+ * ring_kick(), so they must stay as they are until it returns.  @frame
+ * holds the @len bytes before them, the headers.
+ */
+int ring_send_ref(struct ring *ring, const struct virtio_net_hdr *vh,
+		  const void *frame, uint32_t len, const void *payload,
+		  uint32_t plen, uint32_t flags);
+/* ring_reserve() for the @len bytes in the ring of ring_send_ref()'s. */
+uint8_t *ring_reserve_ref(struct ring *ring, uint32_t len, bool vnet,
+			  uint32_t plen);
 /* Publish the frames put and have the kernel send them: how many it took. */
 int ring_kick(struct ring *ring);
 /* Frames in the down ring the kernel has not taken yet. */

@@ -239,6 +239,9 @@ static void conn_free(struct tcpep_conn *c)
 		ep->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	/* Frames sent by reference may point into it. */
+	if (ep->cfg.output_ref && c->snd.data)
+		ep->cfg.sync(ep->cfg.arg);
 	tcpep_buf_free(&c->snd);
 	tcpep_buf_free(&c->rcv);
 	ep->stats.conns--;
@@ -344,8 +347,10 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 	u32 win = flags & VTL_TCP_RST ? 0 : rcv_window(c);
 	struct virtio_net_hdr vh;
 	struct vtl_pkt_tcp tcp;
+	const u8 *ref = NULL;
 	struct vtl_pkt pkt;
 	u8 *frame = NULL;
+	u32 hlen;
 	int n;
 
 	c->ack_pending = false;	/* whatever goes, it acknowledges all */
@@ -359,24 +364,30 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 		tcp.ack = c->rcv_nxt;
 	tcp.csum_partial = ep->cfg.offload;
 	/*
-	 * The frame is built where the output wants it if it says, the
-	 * payload copied there from the send buffer first: one copy.
+	 * The payload goes by reference if the output takes it so and it is
+	 * in one piece: the frame is then its headers.  Else the frame is
+	 * built where the output wants it if it says, the payload copied
+	 * there from the send buffer first: one copy.
 	 */
+	if (len && ep->cfg.offload && ep->cfg.output_ref)
+		ref = tcpep_buf_span(&c->snd, seq - c->snd_una, len);
+	tcp.payload_ext = ref;
 	n = vtl_pkt_build_tcp(NULL, 0, &tcp);	/* the headers */
 	if (n < 0 || len > sizeof(ep->frame) - n)
 		return;
-	n += len;
+	hlen = n;
+	n += ref ? 0 : len;
 	if (ep->cfg.frame_buf)
-		frame = ep->cfg.frame_buf(ep->cfg.arg, n);
+		frame = ep->cfg.frame_buf(ep->cfg.arg, n, ref ? len : 0);
 	if (!frame)
 		frame = ep->frame;
-	if (len) {
+	tcp.payload_len = len;
+	if (len && !ref) {
 		tcpep_buf_get(&c->snd, seq - c->snd_una, frame + n - len, len);
 		tcp.payload = frame + n - len;
-		tcp.payload_len = len;
 	}
 	n = vtl_pkt_build_tcp(frame, n, &tcp);
-	if (n < 0 || vtl_pkt_parse(&pkt, frame, n, n))
+	if (n < 0 || vtl_pkt_parse(&pkt, frame, ref ? hlen : (u32)n, n))
 		return;
 	if (vtl_model_update(&c->m, &pkt, false, now) != VTL_MODEL_VALID)
 		ep->stats.invalid++;
@@ -396,7 +407,11 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 	ep->stats.frames_out++;
 	if (ep->cfg.offload)
 		conn_vnet_hdr(c, &pkt, len, &vh);
-	ep->cfg.output(ep->cfg.arg, frame, n, ep->cfg.offload ? &vh : NULL);
+	if (ref)
+		ep->cfg.output_ref(ep->cfg.arg, frame, hlen, ref, len, &vh);
+	else
+		ep->cfg.output(ep->cfg.arg, frame, n,
+			       ep->cfg.offload ? &vh : NULL);
 }
 
 static void conn_send_ack(struct tcpep_conn *c, u64 now)
@@ -1419,7 +1434,8 @@ void *tcpep_conn_user(const struct tcpep_conn *c)
 
 /**
  * tcpep_create - a new endpoint, with no connections
- * @cfg: its configuration (copied); @output and @event are required
+ * @cfg: its configuration (copied); @output and @event are required, and
+ *	@sync with @output_ref
  *
  * Return: the endpoint, or NULL with errno set (EINVAL for a bad
  * configuration, ENOMEM).
@@ -1428,7 +1444,7 @@ struct tcpep *tcpep_create(const struct tcpep_config *cfg)
 {
 	struct tcpep *ep;
 
-	if (!cfg->output || !cfg->event ||
+	if (!cfg->output || !cfg->event || (cfg->output_ref && !cfg->sync) ||
 	    (cfg->mtu && (cfg->mtu < 1280 || cfg->mtu > 65535)) ||
 	    cfg->rcvbuf > TCPEP_MAX_BUF || cfg->sndbuf > TCPEP_MAX_BUF) {
 		errno = EINVAL;

@@ -98,7 +98,18 @@ enum tcpep_event {
  *	virtio_net_hdr @vh (else NULL) that says how to complete it
  * @frame_buf: if not NULL, where to build a frame of @len bytes that
  *	@output is then given: in the output's own memory (a ring slot),
- *	to save a copy; NULL from it: tcpep's own buffer
+ *	to save a copy; NULL from it: tcpep's own buffer.  With @ref not 0
+ *	the frame is for @output_ref: @len bytes of headers, then @ref bytes
+ *	of payload by reference
+ * @output_ref: if not NULL, with @offload: sends a frame whose payload is
+ *	not copied but named where it is, in the connection's send buffer:
+ *	@frame holds its first @len bytes (the headers), the @plen bytes at
+ *	@payload end it.  Until @sync, tcpep writes over those bytes only
+ *	once the VM has acknowledged them (a frame carrying them is then old
+ *	news to the VM).  Used for a payload that lies in one piece in the
+ *	buffer; one that runs round its end is copied, for @output
+ * @sync: with @output_ref, called before tcpep frees a send buffer: the
+ *	output must be done with the frames pointing into it when it returns
  * @event: tells the application about a connection
  * @isn: chooses our initial sequence number for a connection; NULL: random
  * @arg: passed to the callbacks
@@ -118,7 +129,11 @@ struct tcpep_config {
 	uint32_t sndbuf;
 	void (*output)(void *arg, const uint8_t *frame, size_t len,
 		       const struct virtio_net_hdr *vh);
-	uint8_t *(*frame_buf)(void *arg, size_t len);
+	uint8_t *(*frame_buf)(void *arg, size_t len, size_t ref);
+	void (*output_ref)(void *arg, const uint8_t *frame, size_t len,
+			   const uint8_t *payload, size_t plen,
+			   const struct virtio_net_hdr *vh);
+	void (*sync)(void *arg);
 	void (*event)(void *arg, struct tcpep_conn *c, enum tcpep_event ev);
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;

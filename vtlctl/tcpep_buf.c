@@ -51,6 +51,15 @@ void tcpep_buf_get(const struct tcpep_buf *b, uint32_t off, void *dst,
 }
 
 /* The oldest bytes in place: *@len of them, up to the ring's end. */
+/* The @len bytes at @off, if they lie in one piece in the storage; or NULL. */
+const uint8_t *tcpep_buf_span(const struct tcpep_buf *b, uint32_t off,
+			      uint32_t len)
+{
+	uint32_t at = (b->head + off) % b->size;
+
+	return len <= b->size - at ? b->data + at : NULL;
+}
+
 const uint8_t *tcpep_buf_head(const struct tcpep_buf *b, uint32_t *len)
 {
 	*len = b->size - b->head < b->len ? b->size - b->head : b->len;

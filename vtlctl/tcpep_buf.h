@@ -32,6 +32,8 @@ void tcpep_buf_put(struct tcpep_buf *b, uint32_t off, const void *src,
 void tcpep_buf_get(const struct tcpep_buf *b, uint32_t off, void *dst,
 		   uint32_t len);
 const uint8_t *tcpep_buf_head(const struct tcpep_buf *b, uint32_t *len);
+const uint8_t *tcpep_buf_span(const struct tcpep_buf *b, uint32_t off,
+			      uint32_t len);
 uint8_t *tcpep_buf_tail(const struct tcpep_buf *b, uint32_t *room);
 void tcpep_buf_commit(struct tcpep_buf *b, uint32_t len);
 void tcpep_buf_consume(struct tcpep_buf *b, uint32_t len);

@@ -40,6 +40,11 @@ static struct {
 	unsigned int ev[TCPEP_EV_RESET + 1];
 	u8 place[70000];		/* frame_buf's, with in_place */
 	unsigned int placed;		/* frames output from there */
+	/* with by_ref: payloads named by output_ref, copied at a "kick" */
+	const u8 *ref_src[MAX_FRAMES];
+	u32 ref_hlen[MAX_FRAMES];
+	unsigned int kicked;		/* frames up to here complete */
+	unsigned int refs, syncs;
 	bool refuse;
 	bool manual;			/* leave NEW connections pending */
 	u32 isn;
@@ -50,20 +55,62 @@ static struct {
 	u32 ack;			/* what it has received from us */
 } T;
 
-static void out_cb(void *arg, const uint8_t *frame, size_t len,
-		   const struct virtio_net_hdr *vh)
+/* Keep frame @i's first @len bytes of @total; the rest is the caller's. */
+static void store(const uint8_t *frame, size_t len, size_t total,
+		  const struct virtio_net_hdr *vh)
 {
-	(void)arg;
-	if (T.nf == MAX_FRAMES || len > sizeof(T.big[0]))
+	if (T.nf == MAX_FRAMES || total > sizeof(T.big[0]))
 		abort();
-	T.fp[T.nf] = len > sizeof(T.frames[0]) ? T.big[T.nbig++ % 8] :
+	T.fp[T.nf] = total > sizeof(T.frames[0]) ? T.big[T.nbig++ % 8] :
 		     T.frames[T.nf];
 	memcpy(T.fp[T.nf], frame, len);
 	T.placed += frame == T.place;
 	T.has_vh[T.nf] = vh;
 	if (vh)
 		T.vh[T.nf] = *vh;
-	T.lens[T.nf++] = len;
+	T.lens[T.nf++] = total;
+}
+
+static void out_cb(void *arg, const uint8_t *frame, size_t len,
+		   const struct virtio_net_hdr *vh)
+{
+	(void)arg;
+	store(frame, len, len, vh);
+}
+
+/*
+ * A frame with its payload by reference: the headers copied now, the
+ * payload only at the next kick(), as the kernel copies it.
+ */
+static void out_ref_cb(void *arg, const uint8_t *frame, size_t len,
+		       const uint8_t *payload, size_t plen,
+		       const struct virtio_net_hdr *vh)
+{
+	(void)arg;
+	T.ref_src[T.nf] = payload;
+	T.ref_hlen[T.nf] = len;
+	store(frame, len, len + plen, vh);
+	T.refs++;
+}
+
+/* What the kernel does at a kick: read the payloads named so far. */
+static void kick(void)
+{
+	for (; T.kicked < T.nf; T.kicked++) {
+		unsigned int i = T.kicked;
+
+		if (T.ref_src[i])
+			memcpy(T.fp[i] + T.ref_hlen[i], T.ref_src[i],
+			       T.lens[i] - T.ref_hlen[i]);
+		T.ref_src[i] = NULL;
+	}
+}
+
+static void sync_cb(void *arg)
+{
+	(void)arg;
+	T.syncs++;
+	kick();
 }
 
 static void ev_cb(void *arg, struct tcpep_conn *c, enum tcpep_event ev)
@@ -92,10 +139,12 @@ static bool trust_csum;
 static bool delay_acks;
 static bool offload;
 static bool in_place;
+static bool by_ref;
 
-static uint8_t *place_cb(void *arg, size_t len)
+static uint8_t *place_cb(void *arg, size_t len, size_t ref)
 {
 	(void)arg;
+	(void)ref;
 	return len <= sizeof(T.place) ? T.place : NULL;
 }
 
@@ -106,6 +155,8 @@ static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 		.output = out_cb, .event = ev_cb, .isn = isn_cb,
 		.trust_csum = trust_csum, .delay_acks = delay_acks,
 		.offload = offload, .frame_buf = in_place ? place_cb : NULL,
+		.output_ref = by_ref ? out_ref_cb : NULL,
+		.sync = by_ref ? sync_cb : NULL,
 	};
 
 	if (T.ep)
@@ -163,6 +214,7 @@ static void vm_data(const void *data, u32 len)
 /* Pop the next frame tcpep sent; NULL if none. */
 static struct vtl_pkt *pop(void)
 {
+	kick();
 	if (T.rd == T.nf)
 		return NULL;
 	if (vtl_pkt_parse(&T.pkt, T.fp[T.rd], T.lens[T.rd], T.lens[T.rd]))
@@ -770,6 +822,70 @@ static void test_in_place(void)
 	offload = in_place = false;
 }
 
+/*
+ * Payloads by reference: each frame names its bytes in the send buffer,
+ * read only at the next kick; one that runs round the buffer's end is
+ * copied instead.  The stream arrives intact, and frames still unread when
+ * the connection goes are read (sync) before its buffer is freed.
+ */
+static void test_by_ref(void)
+{
+	static char buf[300000];
+	u32 put = 0, sent = 0, frames = 0, isn, unread;
+	struct vtl_pkt *p;
+	bool ok = true;
+	ssize_t room;
+	void *dst;
+	int i;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = i * 11 + i / 241;
+	offload = in_place = by_ref = true;
+	setup(0, 100000, 5);
+	CHECK(handshake(1, true), "by reference: handshake");
+	isn = T.ack;
+	while (sent < sizeof(buf) && ok) {
+		while (put < sizeof(buf) &&
+		       (room = tcpep_write_space(T.conn, &dst)) > 0) {
+			room = room < 30000 ? room : 30000;
+			memcpy(dst, buf + put, room);
+			tcpep_write_done(T.conn, room, T.now);
+			put += room;
+		}
+		ok = put == sizeof(buf) || room == -EAGAIN;
+		while (ok && (p = pop())) {
+			ok = seq_of(p) - isn == sent && plen(p) &&
+			     sent + plen(p) <= put &&
+			     !memcmp(T.fp[T.rd - 1] + p->payload_off,
+				     buf + sent, plen(p));
+			sent += plen(p);
+			frames++;
+		}
+		T.ack = isn + sent;
+		vm_ack_all(100);	/* 12800 bytes: frames cut anywhere */
+	}
+	CHECK(ok && sent == sizeof(buf) && put == sizeof(buf),
+	      "by reference: 300000 bytes through a 100000-byte buffer, "
+	      "intact (%u sent)", sent);
+	CHECK(T.refs && T.refs < frames && T.placed == T.nf,
+	      "by reference: %u of %u data frames, the rest round the "
+	      "buffer's end; all built in place", T.refs, frames);
+
+	tcpep_write(T.conn, buf, 5000, T.now);
+	unread = T.nf - T.kicked;
+	tcpep_destroy(T.ep);
+	T.ep = NULL;
+	CHECK(unread && T.syncs == 1 && T.kicked == T.nf,
+	      "by reference: %u frames unread when the connection went, "
+	      "read before its buffer was freed", unread);
+	for (i = 0; (p = pop()); )
+		i += plen(p) && !memcmp(T.fp[T.rd - 1] + p->payload_off,
+					buf + (seq_of(p) - isn - sent),
+					plen(p));
+	CHECK(i == (int)unread, "by reference: and they were intact (%d)", i);
+	offload = in_place = by_ref = false;
+}
+
 static void test_fin(void)
 {
 	struct vtl_pkt *p;
@@ -1082,6 +1198,7 @@ int main(void)
 	test_delay_acks();
 	test_offload();
 	test_in_place();
+	test_by_ref();
 	test_fin();
 	test_rst();
 	test_wrap();
