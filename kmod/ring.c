@@ -537,6 +537,22 @@ static int vtl_ring_user_copy(struct sk_buff *skb, u32 off,
 }
 
 /*
+ * Copy the @size bytes at @off of the down ring's slots, of the @len a
+ * frame has left, to @dst and step over them; false if it is shorter.
+ * For what starts a frame: in its first slot, whose data holds more.
+ */
+static bool vtl_ring_take(const struct vtl_ring *ring, size_t *off, u32 *len,
+			  void *dst, u32 size)
+{
+	if (*len < size)
+		return false;
+	memcpy(dst, ring->down_slots + *off, size);
+	*off += size;
+	*len -= size;
+	return true;
+}
+
+/*
  * The skb of the down frame of @len bytes whose first slot is @index, as
  * &struct vtl_ring_slot's @flags say; NULL if it cannot be sent.  The
  * frame is in memory the daemon may be writing: its vtl_ring_user_payload
@@ -558,22 +574,14 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 	u32 linear, first, total;
 	int err;
 
-	/* Both in the first slot: a slot's data holds more than them. */
 	if (flags & VTL_RING_SLOT_F_USER_PAYLOAD) {
-		if (len < sizeof(up))
-			return NULL;
-		memcpy(&up, ring->down_slots + off, sizeof(up));
-		off += sizeof(up);
-		len -= sizeof(up);
-		if (up.reserved || up.len > VTL_RING_FRAME_MAX - len)
+		if (!vtl_ring_take(ring, &off, &len, &up, sizeof(up)) ||
+		    up.reserved || up.len > VTL_RING_FRAME_MAX - len)
 			return NULL;
 	}
 	if (flags & VTL_RING_SLOT_F_VNET_HDR) {
-		if (len < sizeof(vh))
+		if (!vtl_ring_take(ring, &off, &len, &vh, sizeof(vh)))
 			return NULL;
-		memcpy(&vh, ring->down_slots + off, sizeof(vh));
-		off += sizeof(vh);
-		len -= sizeof(vh);
 		switch (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
 		case VIRTIO_NET_HDR_GSO_NONE:
 			break;
