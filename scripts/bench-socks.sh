@@ -25,6 +25,8 @@
 # least.
 set -eu
 vtlctl=$PWD/vtlctl/vtlctl
+# shellcheck source=scripts/lib-bench.sh
+. "$(dirname "$0")/lib-bench.sh"
 secs=${BENCH_SECS:-5}
 rounds=${BENCH_ROUNDS:-3}
 modes=${BENCH_SOCKS_MODES:-redsocks vtl}
@@ -113,24 +115,21 @@ setup() {
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# busy_ticks: the VM's CPUs' busy time, all of them (not idle or iowait)
-busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
-# to_guest: the bytes sent to the guest so far, in frames on vmif
-to_guest() { ip -n h -j -s link show dev vmif | jq '.[0].stats64.tx.bytes'; }
-
-# sched_ns PID [BEFORE]: the nanoseconds PID's threads spent on a CPU
-# and waiting for one (schedstat), as "TID ON WAITING ..." on one line;
-# with BEFORE (an earlier output), the two sums since then.
-sched_ns() {
-	local t
-
-	for t in /proc/"$1"/task/*; do
-		echo "${t##*/} $(cat "$t/schedstat" 2>/dev/null)"
-	done | awk -v before="${2:-}" '
-		BEGIN { n = split(before, b, " ")
-			for (i = 1; i + 2 <= n; i += 3) { on[b[i]] = b[i + 1]; w[b[i]] = b[i + 2] } }
-		NF >= 3 { now = now $1 " " $2 " " $3 " "; so += $2 - on[$1]; sw += $3 - w[$1] }
-		END { if (before == "") print now; else printf "%.0f %.0f\n", so, sw }'
+# sample PROXY SOCKS: in one read, so that the figures are of one moment
+# even on a VM too busy to start a process quickly: the uptime and the
+# VM's CPUs' busy time (not idle or iowait) in ticks, PROXY's CPU ticks,
+# the bytes vmif has sent the guest (PROXY runs in its namespace), then
+# "TID ON WAITING" for each of SOCKS's threads (schedstat, ns).
+sample() {
+	awk -v hz="$tick" '
+		FILENAME == "/proc/uptime" { up = $1 * hz }
+		FILENAME == "/proc/stat" && /^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9 }
+		FILENAME ~ /^\/proc\/[0-9]+\/stat$/ { pt = $14 + $15 }
+		FILENAME ~ /net\/dev$/ { sub(/:/, " "); if ($1 == "vmif") tx = $10 }
+		FILENAME ~ /schedstat$/ { split(FILENAME, f, "/"); ts = ts " " f[5] " " $1 " " $2 }
+		END { printf "%.0f %d %d %d%s\n", up, busy, pt, tx, ts }' \
+		/proc/uptime /proc/stat "/proc/$1/stat" "/proc/$1/net/dev" \
+		/proc/"$2"/task/*/schedstat
 }
 
 # iperf DIR: "BITS-PER-SECOND BYTES" received.
@@ -184,9 +183,6 @@ run_cps() {
 	echo "$r"
 }
 
-best() { [ "${1:-0}" -gt "${2:-0}" ] && echo "$1" || echo "${2:-0}"; }
-lowest() { [ "${2:-0}" = 0 ] || [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
-
 tick=$(getconf CLK_TCK)
 # microsocks is looked at in the download from its second second to two
 # before its end (its thread for the connection goes with the connection).
@@ -200,29 +196,26 @@ for round in $(seq "$rounds"); do
 		# The download, with a look at microsocks inside it.
 		iperf -R >"$out" &
 		sleep 1
-		q0=$(sched_ns "$socks_pid")
-		b0=$(busy_ticks)
-		p0=$(cpu_ticks "$proxy_pid")
-		g0=$(to_guest)
-		w0=$(date +%s%N)
+		x0=$(sample "$proxy_pid" "$socks_pid")
 		sleep "$window"
-		q1=$(sched_ns "$socks_pid" "$q0")
-		b1=$(busy_ticks)
-		p1=$(cpu_ticks "$proxy_pid")
-		g1=$(to_guest)
-		w1=$(date +%s%N)
+		x1=$(sample "$proxy_pid" "$socks_pid")
+		read -r u0 b0 p0 g0 q0 <<<"$x0"
+		read -r u1 b1 p1 g1 q1 <<<"$x1"
 		wait $!
 		read -r d db <"$out"
 		# In the same window: the VM's CPUs' busy share, and the CPU
 		# per MB downloaded of the whole path and of the proxying
 		# process; from these, how much faster the download could go
 		# were the proxying free and nothing else changed.
+		# Nothing sent to the guest in the window (a stalled
+		# download) gives per-MB figures of 0, not a division by 0.
 		read -r busy path pdl ceil <<<"$(awk -v b=$((b1 - b0)) \
-			-v p=$((p1 - p0)) -v ns=$((w1 - w0)) -v g=$((g1 - g0)) \
+			-v p=$((p1 - p0)) -v t=$((u1 - u0)) -v g=$((g1 - g0)) \
 			-v hz="$tick" -v n="$(nproc)" 'BEGIN {
 			mb = g / 1048576
-			path = b * 1000 / hz / mb; pdl = p * 1000 / hz / mb
-			printf "%d %.1f %.1f %.2f", b / hz * 1e9 / ns / n * 100,
+			path = mb ? b * 1000 / hz / mb : 0
+			pdl = mb ? p * 1000 / hz / mb : 0
+			printf "%d %.1f %.1f %.2f", t ? b / t / n * 100 : 0,
 				path, pdl, (path > pdl ? path / (path - pdl) : 0) }')"
 		s1=$(cpu_ticks "$socks_pid")
 		t1=$(cpu_ticks "$proxy_pid")
@@ -232,9 +225,15 @@ for round in $(seq "$rounds"); do
 		mspm=$(( (t1 - t0) * 1000 * 1048576 / tick / (ub + db) ))
 		smspm=$(( (s1 - s0) * 1000 * 1048576 / tick / (ub + db) ))
 		# microsocks' time on a CPU and waiting for one, in % of the
-		# window's wall time.
-		read -r on waiting <<<"$(awk -v w=$((w1 - w0)) \
-			'{ printf "%d %d", $1 * 100 / w, $2 * 100 / w }' <<<"$q1")"
+		# window: its threads' at the end less what they had at the
+		# start (nothing for one born in the window).
+		read -r on waiting <<<"$(awk -v a="$q0" -v b="$q1" \
+			-v ns=$(((u1 - u0) * 1000000000 / tick)) 'BEGIN {
+			n = split(a, x, " ")
+			for (i = 1; i + 2 <= n; i += 3) { o[x[i]] = x[i + 1]; w[x[i]] = x[i + 2] }
+			n = split(b, y, " ")
+			for (i = 1; i + 2 <= n; i += 3) { so += y[i + 1] - o[y[i]]; sw += y[i + 2] - w[y[i]] }
+			printf "%d %d", ns ? so * 100 / ns : 0, ns ? sw * 100 / ns : 0 }')"
 		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s," \
 			"CPU ms/MB $mspm proxy $smspm microsocks; downloading," \
 			"microsocks on a CPU $on%, waiting for one $waiting%;" \
@@ -259,8 +258,6 @@ for round in $(seq "$rounds"); do
 done
 stop_all
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
-mbit() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
 echo
 printf '%-12s %10s %10s %8s   %-17s   %s\n' "" "up" "down" "" "CPU ms per MB" \
 	"microsocks downloading"

@@ -31,6 +31,8 @@
 set -eu
 ko=$1
 vtlctl=$PWD/vtlctl/vtlctl
+# shellcheck source=scripts/lib-bench.sh
+. "$(dirname "$0")/lib-bench.sh"
 pkts=${BENCH_PKTS:-300000}
 secs=${BENCH_SECS:-5}
 rounds=${BENCH_ROUNDS:-3}
@@ -126,8 +128,6 @@ print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))'
 	wait
 }
 
-best() { [ "${1:-0}" -gt "${2:-0}" ] && echo "$1" || echo "${2:-0}"; }
-
 for round in $(seq "$rounds"); do
 	for m in $modes; do
 		setup "$m"
@@ -140,7 +140,6 @@ for round in $(seq "$rounds"); do
 done
 for ns in g h r; do ip netns del $ns; done
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}x')"; }
 echo
 printf '%-12s %14s %10s %16s %10s\n' path "pps (60 B)" "vs bridge" "TCP Mbit/s" "vs bridge"
 for m in $modes; do
