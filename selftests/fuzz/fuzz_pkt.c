@@ -449,7 +449,7 @@ static void build_from_fields(const u8 *data, size_t size)
 	struct vtl_pkt_tcp t;
 	struct vtl_pkt out;
 	int len, got;
-	u8 *buf, ipv6, partial;
+	u8 *buf, *copy, ipv6, partial;
 
 	/* raw bytes into the struct, but a bool must hold 0 or 1 */
 	memset(&t, 0, sizeof(t));
@@ -458,6 +458,7 @@ static void build_from_fields(const u8 *data, size_t size)
 	t.ipv6 = ipv6 & 1;
 	memcpy(&partial, &t.csum_partial, 1);
 	t.csum_partial = false;
+	t.payload_ext = false;
 	t.payload = data;
 	t.payload_len = size;
 	t.nr_vlan %= VTL_PKT_MAX_VLAN + 1;
@@ -482,6 +483,15 @@ static void build_from_fields(const u8 *data, size_t size)
 		FUZZ_ASSERT(!vtl_pkt_parse(&out, buf, len, len));
 		out.flags |= VTL_PKT_CSUM_PARTIAL;
 		FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&out));
+		/* the headers alone: the same bytes, nothing past them */
+		copy = malloc(len);
+		memset(copy, 0xa5, len);
+		t.payload_ext = true;
+		FUZZ_ASSERT(vtl_pkt_build_tcp(copy, out.payload_off, &t) ==
+			    len);
+		FUZZ_ASSERT(!memcmp(copy, buf, out.payload_off));
+		FUZZ_ASSERT(out.payload_off == (u32)len || copy[out.payload_off] == 0xa5);
+		free(copy);
 	}
 	free(buf);
 }
