@@ -87,12 +87,30 @@ test_echo() {
 	stop echo
 }
 
+vm_mac() { ip -n "$vm" -o link show eth0 | sed 's/.*ether \([^ ]*\).*/\1/'; }
+
+# inject_to_vm PORT [ref]: "ringtest inject" 3000 UDP frames down the ring
+# to the VM's "ringtest udprecv" on PORT (with ref, payloads by reference,
+# each checked); their outputs in $tmp/inject.out and $tmp/recv.out.
+inject_to_vm() {
+	: >"$tmp/recv.out"
+	ip netns exec "$vm" "$RINGTEST" udprecv "$1" 3000 2000 ${2:+"$2"} \
+		>"$tmp/recv.out" &
+	pid_recv=$!
+	busywait 3000 grep -q ready "$tmp/recv.out"
+	rt inject "$ifindex" 3000 "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2 "$1" \
+		${2:+"$2"} >"$tmp/inject.out"
+	wait "$pid_recv"
+	pid_recv=
+	cat "$tmp/recv.out" | diag
+}
+
 # uplost_ge N: have frames handed up and lost reached N together?
 uplost_ge() { [ "$(($(rstat up) + $(rstat lost)))" -ge "$1" ]; }
 up_ge() { [ "$(rstat up)" -ge "$1" ]; }
 
 test_batch() {
-	local up0 lost0 fc0 dn0 sent up lost vmmac
+	local up0 lost0 fc0 dn0 sent up lost
 
 	topo || { fail "batch: topology"; return; }
 	start sink sink "$ifindex" 60 || { fail "batch: sink attached"; return; }
@@ -126,19 +144,9 @@ test_batch() {
 		grep -q " big 0 badcsum 0$" "$tmp/sink.out"
 
 	# Down: 3000 frames into the VM, in batches of a ring.
-	vmmac=$(ip -n "$vm" -o link show eth0 | sed 's/.*ether \([^ ]*\).*/\1/')
-	: >"$tmp/recv.out"
-	ip netns exec "$vm" "$RINGTEST" udprecv 5555 3000 2000 \
-		>"$tmp/recv.out" &
-	pid_recv=$!
-	busywait 3000 grep -q ready "$tmp/recv.out"
 	dn0=$(rstat down)
-	rt inject "$ifindex" 3000 "$vmmac" "$DMAC" 10.9.0.1 10.9.0.2 5555 \
-		>"$tmp/inject.out"
+	inject_to_vm 5555
 	check "batch: 3000 frames sent down" grep -q '^sent 3000$' "$tmp/inject.out"
-	wait "$pid_recv"
-	pid_recv=
-	cat "$tmp/recv.out" | diag
 	check "batch: the VM received all 3000" \
 		grep -q '^received 3000$' "$tmp/recv.out"
 	check "batch: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
@@ -149,23 +157,13 @@ test_batch() {
 # Payload by reference: bytes the daemon names in its own memory reach the
 # VM intact; every bad reference is a counted error, and the kernel stays up.
 test_ref() {
-	local dn0 de0 vmmac
+	local dn0 de0
 
 	topo || { fail "ref: topology"; return; }
-	vmmac=$(ip -n "$vm" -o link show eth0 | sed 's/.*ether \([^ ]*\).*/\1/')
-	: >"$tmp/recv.out"
-	ip netns exec "$vm" "$RINGTEST" udprecv 5556 3000 2000 ref \
-		>"$tmp/recv.out" &
-	pid_recv=$!
-	busywait 3000 grep -q ready "$tmp/recv.out"
 	dn0=$(rstat down)
-	rt inject "$ifindex" 3000 "$vmmac" "$DMAC" 10.9.0.1 10.9.0.2 5556 ref \
-		>"$tmp/inject.out"
+	inject_to_vm 5556 ref
 	check "ref: 3000 frames sent down, payloads by reference" \
 		grep -q '^sent 3000$' "$tmp/inject.out"
-	wait "$pid_recv"
-	pid_recv=
-	cat "$tmp/recv.out" | diag
 	check "ref: the VM received all 3000, every payload intact" \
 		grep -q '^received 3000 bad 0$' "$tmp/recv.out"
 	check "ref: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
@@ -173,7 +171,7 @@ test_ref() {
 	dn0=$(rstat down)
 	de0=$(rstat down_errors)
 	check "ref: 7 bad references and a good one take 8 slots" \
-		[ "$(rt refbad "$ifindex" "$vmmac" "$DMAC" 10.9.0.1 10.9.0.2)" = "refbad 8" ]
+		[ "$(rt refbad "$ifindex" "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2)" = "refbad 8" ]
 	check "ref: each bad one a down error" \
 		[ "$(($(rstat down_errors) - de0))" = 7 ]
 	check "ref: only the good one sent" [ "$(($(rstat down) - dn0))" = 1 ]

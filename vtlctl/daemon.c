@@ -114,19 +114,33 @@ static void port_log(void *arg, const char *line)
 	dlog("%s: %s", pt->cfg.ifname, line);
 }
 
-/* A frame for the VM, down the ring; a full ring is kicked once first. */
-static void port_output(void *arg, const uint8_t *frame, size_t len,
-			const struct virtio_net_hdr *vh)
+/* Put a frame in the ring: its payload by reference if @payload. */
+static int port_send(struct port *pt, const struct virtio_net_hdr *vh,
+		     const uint8_t *frame, size_t len, const uint8_t *payload,
+		     size_t plen)
 {
-	struct port *pt = arg;
+	return payload ? ring_send_ref(&pt->ring, vh, frame, len, payload,
+				       plen, 0) :
+			 ring_send_vnet(&pt->ring, vh, frame, len, 0);
+}
+
+/*
+ * A frame for the VM, down the ring; a full ring is kicked once first.
+ * With @payload, its last @plen bytes stay where they are, in tcpep's send
+ * buffer: the kick copies them from there (VTL_RING_F_USER_PAYLOAD).
+ */
+static void port_down(struct port *pt, const struct virtio_net_hdr *vh,
+		      const uint8_t *frame, size_t len, const uint8_t *payload,
+		      size_t plen)
+{
 	int err;
 
 	if (pt->gone)
 		return;
-	err = ring_send_vnet(&pt->ring, vh, frame, len, 0);
+	err = port_send(pt, vh, frame, len, payload, plen);
 	if (err == -ENOBUFS) {
 		ring_kick(&pt->ring);
-		err = ring_send_vnet(&pt->ring, vh, frame, len, 0);
+		err = port_send(pt, vh, frame, len, payload, plen);
 	}
 	if (err == -ENOBUFS)
 		pt->down_full++;	/* tcpep retransmits what matters */
@@ -134,29 +148,17 @@ static void port_output(void *arg, const uint8_t *frame, size_t len,
 		pt->down_errors++;
 }
 
-/*
- * A frame for the VM whose payload stays in tcpep's send buffer: the kick
- * copies it from there (VTL_RING_F_USER_PAYLOAD).
- */
+static void port_output(void *arg, const uint8_t *frame, size_t len,
+			const struct virtio_net_hdr *vh)
+{
+	port_down(arg, vh, frame, len, NULL, 0);
+}
+
 static void port_output_ref(void *arg, const uint8_t *frame, size_t len,
 			    const uint8_t *payload, size_t plen,
 			    const struct virtio_net_hdr *vh)
 {
-	struct port *pt = arg;
-	int err;
-
-	if (pt->gone)
-		return;
-	err = ring_send_ref(&pt->ring, vh, frame, len, payload, plen, 0);
-	if (err == -ENOBUFS) {
-		ring_kick(&pt->ring);
-		err = ring_send_ref(&pt->ring, vh, frame, len, payload, plen,
-				    0);
-	}
-	if (err == -ENOBUFS)
-		pt->down_full++;
-	else if (err)
-		pt->down_errors++;
+	port_down(arg, vh, frame, len, payload, plen);
 }
 
 /* Have the kernel take what port_output_ref() named before it goes. */

@@ -50,7 +50,6 @@ void tcpep_buf_get(const struct tcpep_buf *b, uint32_t off, void *dst,
 	memcpy((uint8_t *)dst + first, b->data, len - first);
 }
 
-/* The oldest bytes in place: *@len of them, up to the ring's end. */
 /* The @len bytes at @off, if they lie in one piece in the storage; or NULL. */
 const uint8_t *tcpep_buf_span(const struct tcpep_buf *b, uint32_t off,
 			      uint32_t len)
@@ -60,6 +59,7 @@ const uint8_t *tcpep_buf_span(const struct tcpep_buf *b, uint32_t off,
 	return len <= b->size - at ? b->data + at : NULL;
 }
 
+/* The oldest bytes in place: *@len of them, up to the ring's end. */
 const uint8_t *tcpep_buf_head(const struct tcpep_buf *b, uint32_t *len)
 {
 	*len = b->size - b->head < b->len ? b->size - b->head : b->len;

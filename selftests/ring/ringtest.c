@@ -320,6 +320,13 @@ static uint32_t build_udp(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	return UDP_HLEN;
 }
 
+/* The down ring's slot the next frame goes into, to write nonsense in. */
+static struct vtl_ring_slot *next_down_slot(const struct ring *r)
+{
+	return (void *)(r->down_slots + (size_t)(r->down_prod &
+		       (r->slots - 1)) * VTL_RING_SLOT_SIZE);
+}
+
 /* Frame @i's payload by reference: @i, then bytes that follow from it. */
 static void ref_payload(uint8_t *p, uint32_t i)
 {
@@ -444,9 +451,7 @@ static int cmd_refbad(char **argv)
 	for (i = 0; i < 4; i++)
 		ring_send_ref(&r, NULL, f, hlen, bad[i], 200, 0);
 	for (i = 0; i < 2; i++) {
-		up = (void *)(r.down_slots + (size_t)(r.down_prod &
-			      (r.slots - 1)) * VTL_RING_SLOT_SIZE +
-			      sizeof(struct vtl_ring_slot));
+		up = (void *)next_down_slot(&r)->data;
 		ring_send_ref(&r, NULL, f, hlen, m, 200, 0);
 		if (i)
 			up->len = VTL_RING_FRAME_MAX - hlen + 1;
@@ -550,8 +555,7 @@ static void hostile_vnet(struct ring *r)
 	vh.csum_start = 34;
 	vh.gso_size = 9000;
 	ring_send_vnet(r, &vh, f, sizeof(f), 0);
-	s = (void *)(r->down_slots + (size_t)(r->down_prod & (r->slots - 1)) *
-		     VTL_RING_SLOT_SIZE);
+	s = next_down_slot(r);
 	s->len = 10 * VTL_RING_SLOT_SIZE - 100;
 	s->flags = 0;
 	r->down_prod += 2;
