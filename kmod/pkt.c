@@ -44,6 +44,16 @@
 #define PKT_ICMPV6_PARAMPROB	4
 #define PKT_ICMPV6_INFO_MSG	128	/* the first informational type */
 
+/* IPv6 neighbour discovery (RFC 4861) */
+#define PKT_ND_SOLICIT		135
+#define PKT_ND_ADVERT		136
+#define PKT_ND_HOP_LIMIT	255
+#define PKT_ND_TARGET_OFF	8	/* in the ICMPv6 message */
+#define PKT_ND_SOLICIT_LEN	24	/* up to the end of the target */
+#define PKT_ND_ADVERT_LEN	32	/* with a target link-layer address */
+#define PKT_ND_OPT_TARGET_LL	2
+#define PKT_ND_ADVERT_FLAGS	0x60	/* Solicited, Override */
+
 /* The TTL and hop limit of the answers we build, as Linux's default */
 #define PKT_DEFAULT_TTL		64
 
@@ -1682,6 +1692,107 @@ int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt)
 		return err;
 	if (!v6)
 		vtl_pkt_ip4_csum_fill(&out);
+	err = vtl_pkt_l4_csum_fill(&out);
+	if (err)
+		return err;
+	return total;
+}
+
+/**
+ * vtl_pkt_nd_target - the target of a neighbour solicitation to answer
+ * @pkt: a parsed frame
+ *
+ * A neighbour solicitation is valid (RFC 4861 7.1.1) with hop limit 255,
+ * code 0, at least the 24 bytes up to its target, readable, and a target
+ * that is not multicast.  One from :: is duplicate address detection and
+ * is not answered: the answer would tell its sender that the address it
+ * wants is taken.
+ *
+ * Return: the target (16 bytes in @pkt's data), or NULL if @pkt is not a
+ * valid neighbour solicitation or is duplicate address detection.
+ */
+const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt)
+{
+	u32 l4 = pkt->l4_off;
+	const u8 *target;
+
+	if (!(pkt->flags & VTL_PKT_ICMPV6) ||
+	    vtl_pkt_icmp_type(pkt) != PKT_ND_SOLICIT ||
+	    vtl_pkt_icmp_code(pkt) || vtl_pkt_ip_ttl(pkt) != PKT_ND_HOP_LIMIT ||
+	    pkt->l4_end < l4 + PKT_ND_SOLICIT_LEN ||
+	    pkt->len < l4 + PKT_ND_SOLICIT_LEN ||
+	    pkt_ip6_unspecified(vtl_pkt_ip6_saddr(pkt)))
+		return NULL;
+	target = pkt->data + l4 + PKT_ND_TARGET_OFF;
+	return target[0] == 0xff ? NULL : target;
+}
+
+/**
+ * vtl_pkt_build_nd_advert - write the neighbour advertisement answering a
+ *	neighbour solicitation
+ * @buf: where to write the frame, or NULL to learn its length; it may be
+ *	the solicitation's own buffer
+ * @size: bytes available at @buf
+ * @ns: the parsed solicitation
+ * @mac: the hardware address that answers for its target
+ *
+ * The advertisement (RFC 4861 4.4, 7.2.4) goes from the target to the
+ * solicitation's source and hardware address, with its VLAN tags, hop
+ * limit 255, the Solicited and Override flags set (the answer is
+ * authoritative) and @mac as the target link-layer address option.  The
+ * checksum is complete.
+ *
+ * Return: the frame length; -EINVAL if vtl_pkt_nd_target() finds no
+ * solicitation to answer; -ENOSPC.
+ */
+int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
+			    const u8 *mac)
+{
+	__be16 vlan_proto[VTL_PKT_MAX_VLAN], vlan_tci[VTL_PKT_MAX_VLAN];
+	u8 dst[ETH_ALEN], src[ETH_ALEN], target[16], to[16];
+	const u8 *t = vtl_pkt_nd_target(ns);
+	u32 l3 = ns->l3_off, l4, total;
+	struct vtl_pkt out;
+	int err;
+	u8 *p;
+
+	if (!t)
+		return -EINVAL;
+	l4 = l3 + VTL_PKT_IP6_HLEN;
+	total = l4 + PKT_ND_ADVERT_LEN;
+	if (!buf)
+		return total;
+	if (size < total)
+		return -ENOSPC;
+
+	/* Copy the solicitation's fields first: @buf may be the solicitation. */
+	memcpy(target, t, sizeof(target));
+	memcpy(to, vtl_pkt_ip6_saddr(ns), sizeof(to));
+	memcpy(dst, vtl_pkt_eth_src(ns), ETH_ALEN);
+	memcpy(src, mac, ETH_ALEN);
+	pkt_vlan_get(ns, vlan_proto, vlan_tci);
+
+	memset(buf + l3, 0, total - l3);
+	pkt_eth_write(buf, dst, src, ns->nr_vlan, vlan_proto, vlan_tci,
+		      ETH_P_IPV6);
+	p = buf + l3;
+	p[0] = 0x60;
+	pkt_put16(p + 4, PKT_ND_ADVERT_LEN);
+	p[6] = IPPROTO_ICMPV6;
+	p[7] = PKT_ND_HOP_LIMIT;
+	memcpy(p + 8, target, sizeof(target));
+	memcpy(p + 24, to, sizeof(to));
+	p = buf + l4;
+	p[0] = PKT_ND_ADVERT;
+	p[4] = PKT_ND_ADVERT_FLAGS;
+	memcpy(p + PKT_ND_TARGET_OFF, target, sizeof(target));
+	p[PKT_ND_SOLICIT_LEN] = PKT_ND_OPT_TARGET_LL;
+	p[PKT_ND_SOLICIT_LEN + 1] = 1;	/* in units of 8 bytes */
+	memcpy(p + PKT_ND_SOLICIT_LEN + 2, src, ETH_ALEN);
+
+	err = vtl_pkt_parse(&out, buf, total, total);
+	if (err)
+		return err;
 	err = vtl_pkt_l4_csum_fill(&out);
 	if (err)
 		return err;

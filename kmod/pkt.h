@@ -280,6 +280,9 @@ int vtl_pkt_build_tcp_rst(u8 *buf, u32 size, const struct vtl_pkt *seg);
 int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 			    const u8 *mac);
 int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt);
+int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
+			    const u8 *mac);
+const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt);
 
 /*
  * Getters.  Each reads a header the flags announce, so it never reads past

@@ -325,7 +325,7 @@ static void check_built(u8 *buf, int len, u32 want_flags)
 	FUZZ_ASSERT((out.flags & want_flags) == want_flags);
 	if (out.flags & VTL_PKT_IPV4)
 		FUZZ_ASSERT(!vtl_pkt_ip4_csum_check(&out));
-	if (out.flags & VTL_PKT_TCP)
+	if (out.flags & (VTL_PKT_TCP | VTL_PKT_ICMPV6))
 		FUZZ_ASSERT(!vtl_pkt_l4_csum_check(&out));
 }
 
@@ -344,8 +344,12 @@ static void run_builder(const struct vtl_pkt *pkt, int kind)
 	case 1:
 		len = vtl_pkt_build_tcp_rst(NULL, 0, pkt);
 		break;
-	default:
+	case 2:
 		len = vtl_pkt_build_arp_reply(NULL, 0, pkt, mac);
+		break;
+	default:
+		len = vtl_pkt_build_nd_advert(NULL, 0, pkt, mac);
+		FUZZ_ASSERT((len > 0) == !!vtl_pkt_nd_target(pkt));
 		break;
 	}
 	if (len < 0) {
@@ -360,12 +364,16 @@ static void run_builder(const struct vtl_pkt *pkt, int kind)
 	case 1:
 		got = vtl_pkt_build_tcp_rst(buf, len, pkt);
 		break;
-	default:
+	case 2:
 		got = vtl_pkt_build_arp_reply(buf, len, pkt, mac);
+		break;
+	default:
+		got = vtl_pkt_build_nd_advert(buf, len, pkt, mac);
 		break;
 	}
 	FUZZ_ASSERT(got == len);
-	check_built(buf, len, kind == 2 ? VTL_PKT_ARP : VTL_PKT_TCP);
+	check_built(buf, len, kind == 2 ? VTL_PKT_ARP :
+			      kind == 3 ? VTL_PKT_ICMPV6 : VTL_PKT_TCP);
 	free(buf);
 }
 
@@ -540,7 +548,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		pkt.flags |= ctl & 1 ? VTL_PKT_CSUM_PARTIAL : 0;
 		pkt.flags |= ctl & 2 ? VTL_PKT_GSO : 0;
 		call_getters(&pkt);
-		for (kind = 0; kind < 3; kind++)
+		for (kind = 0; kind < 4; kind++)
 			run_builder(&pkt, kind);
 		run_icmp_unreach(&pkt);
 		/* in partial mode, start from a right seed */

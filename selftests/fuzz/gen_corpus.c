@@ -115,6 +115,16 @@ int main(int argc, char **argv)
 		2, 0, 0, 0, 0, 1, 10, 0, 0, 2, 0, 0, 0, 0, 0, 0,
 		10, 0, 0, 1,
 	};
+	/* a neighbour solicitation from fe80::1 for fe80::2, checksum 0 */
+	static const u8 ns[86] = {
+		0x33, 0x33, 0xff, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 32, IPPROTO_ICMPV6, 255,
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 2,
+		135, 0, 0, 0, 0, 0, 0, 0,
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		1, 1, 2, 0, 0, 0, 0, 1,
+	};
 	char name[64];
 	unsigned int i;
 	struct tf f;
@@ -131,6 +141,7 @@ int main(int argc, char **argv)
 		put(argv[1], name, 0x41, f.b, f.len);
 	}
 	put(argv[1], "arp-request", 0, arp, sizeof(arp));
+	put(argv[1], "ipv6-nd-solicit", 0, ns, sizeof(ns));
 	put_icmp_errors(argv[1], argc == 3 ? argv[2] : NULL);
 	return 0;
 }

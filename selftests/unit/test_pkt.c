@@ -1463,6 +1463,140 @@ static void test_arp(void)
 }
 
 /*
+ * A neighbour solicitation from fe80::11 (MAC 02:..:11) for 2001:db8::1,
+ * with @nr_vlan tags, hop limit @hop, code @code, source @src (NULL: the
+ * default) and the source link-layer address option; its checksum is the
+ * textbook one.  Only @icmp_len bytes of the ICMPv6 message are counted in
+ * the IPv6 payload length.
+ */
+static u32 ns_frame(u8 *b, int nr_vlan, u8 hop, u8 code, const u8 *src,
+		    u32 icmp_len)
+{
+	static const u8 sha[6] = { 2, 0, 0, 0, 0, 0x11 };
+	static const u8 from[16] = { 0xfe, 0x80, [15] = 0x11 };
+	static const u8 target[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	u32 off = 12, l4, sum;
+	u8 *ip;
+	int i;
+
+	/* to the solicited-node multicast address's MAC */
+	memcpy(b, "\x33\x33\xff\x00\x00\x01", 6);
+	memcpy(b + 6, sha, 6);
+	for (i = 0; i < nr_vlan; i++, off += 4) {
+		wr16(b + off, ETH_P_8021Q);
+		wr16(b + off + 2, 5 + i);
+	}
+	wr16(b + off, ETH_P_IPV6);
+	ip = b + off + 2;
+	memset(ip, 0, 40 + 32);
+	ip[0] = 0x60;
+	wr16(ip + 4, icmp_len);
+	ip[6] = IPPROTO_ICMPV6;
+	ip[7] = hop;
+	memcpy(ip + 8, src ? src : from, 16);
+	memcpy(ip + 24, "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff\0\0\x01", 16);
+	l4 = off + 2 + 40;
+	b[l4] = 135;
+	b[l4 + 1] = code;
+	memcpy(b + l4 + 8, target, 16);
+	b[l4 + 24] = 1;		/* source link-layer address */
+	b[l4 + 25] = 1;
+	memcpy(b + l4 + 26, sha, 6);
+	sum = ref_sum(ip + 8, 32, icmp_len + IPPROTO_ICMPV6);
+	wr16(b + l4 + 2, (u16)~ref_fold(ref_sum(b + l4, icmp_len, sum)));
+	return l4 + icmp_len;
+}
+
+static void test_nd(void)
+{
+	static const u8 mac[6] = { 2, 0, 0, 0, 0, 0x22 };
+	static const u8 unspec[16];
+	struct vtl_pkt ns, out;
+	u8 b[128], buf[128];
+	const u8 *ip, *icmp;
+	int nr_vlan, len;
+	u32 flen, sum;
+
+	for (nr_vlan = 0; nr_vlan <= 2; nr_vlan++) {
+		begin();
+		flen = ns_frame(b, nr_vlan, 255, 0, NULL, 32);
+		CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+		CHECK(ns.flags & VTL_PKT_ICMPV6);
+		CHECK(vtl_pkt_nd_target(&ns) == b + ns.l4_off + 8);
+
+		len = vtl_pkt_build_nd_advert(buf, sizeof(buf), &ns, mac);
+		CHECK_EQ(len, (int)ns.l3_off + 40 + 32);
+		CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), len);
+		CHECK_EQ(vtl_pkt_build_nd_advert(buf, len - 1, &ns, mac),
+			 -ENOSPC);
+		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		CHECK_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
+		CHECK_EQ(out.nr_vlan, nr_vlan);
+		CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
+		CHECK(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
+		CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+		ip = buf + out.l3_off;
+		icmp = buf + out.l4_off;
+		CHECK_EQ(rd16(ip + 4), 32);
+		CHECK_EQ(ip[7], 255);
+		CHECK(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
+		CHECK(!memcmp(ip + 24, b + ns.l3_off + 8, 16));
+		CHECK_EQ(icmp[0], 136);
+		CHECK_EQ(icmp[1], 0);
+		CHECK_EQ(icmp[4], 0x60);	/* Solicited, Override */
+		CHECK(!memcmp(icmp + 8, b + ns.l4_off + 8, 16));
+		CHECK_EQ(icmp[24], 2);		/* target link-layer address */
+		CHECK_EQ(icmp[25], 1);
+		CHECK(!memcmp(icmp + 26, mac, 6));
+		sum = ref_sum(ip + 8, 32, 32 + IPPROTO_ICMPV6);
+		CHECK_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
+
+		/* in place, with @mac inside the solicitation */
+		memcpy(buf, b, flen);
+		CHECK_EQ(vtl_pkt_build_nd_advert(b, sizeof(b), &ns,
+						  b + ns.l4_off + 26), len);
+		CHECK_EQ(vtl_pkt_parse(&out, b, len, len), 0);
+		CHECK(!memcmp(vtl_pkt_eth_dst(&out), buf + 6, 6));
+		CHECK(!memcmp(vtl_pkt_eth_src(&out), buf + 6, 6));
+		CHECK(!memcmp(b + out.l3_off + 24, buf + ns.l3_off + 8, 16));
+		CHECK(!memcmp(b + out.l4_off + 8, buf + ns.l4_off + 8, 16));
+		/* an advertisement is not a solicitation */
+		CHECK(!vtl_pkt_nd_target(&out));
+		CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &out, mac), -EINVAL);
+		end("nd: solicitation and advertisement, %d vlan tags",
+		    nr_vlan);
+	}
+
+	begin();
+	flen = ns_frame(b, 0, 64, 0, NULL, 32);	/* routed: forged */
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	flen = ns_frame(b, 0, 255, 1, NULL, 32);
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	flen = ns_frame(b, 0, 255, 0, unspec, 32);	/* DAD */
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	flen = ns_frame(b, 0, 255, 0, NULL, 20);	/* cut inside the target */
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(ns.flags & VTL_PKT_ICMPV6);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	flen = ns_frame(b, 0, 255, 0, NULL, 32);
+	CHECK_EQ(vtl_pkt_parse(&ns, b, 14 + 40 + 20, flen), 0);	/* view */
+	CHECK(!vtl_pkt_nd_target(&ns));
+	flen = ns_frame(b, 0, 255, 0, NULL, 32);
+	b[14 + 40 + 8] = 0xff;				/* multicast target */
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	flen = arp_frame(b, 0, VTL_PKT_ARP_REQUEST);
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns));
+	end("nd: forged, DAD, short and multicast solicitations unanswered");
+}
+
+/*
  * Check an ICMP port unreachable built for @f (parsed as @pkt, whose view
  * is @view bytes): parse it, compare every field with @f, and its checksums
  * with frames.c's reference.  @out is the parse.
@@ -1879,6 +2013,7 @@ int main(void)
 	test_build_tcp();
 	test_build_replies();
 	test_arp();
+	test_nd();
 	test_icmp_unreach();
 	test_icmp_unreach_big();
 	test_icmp_unreach_refused();
