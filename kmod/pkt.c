@@ -49,7 +49,6 @@
 #define PKT_ND_ADVERT		136
 #define PKT_ND_HOP_LIMIT	255
 #define PKT_ND_TARGET_OFF	8	/* in the ICMPv6 message */
-#define PKT_ND_SOLICIT_LEN	24	/* up to the end of the target */
 #define PKT_ND_ADVERT_LEN	32	/* with a target link-layer address */
 #define PKT_ND_OPT_TARGET_LL	2
 #define PKT_ND_ADVERT_FLAGS	0x60	/* Solicited, Override */
@@ -1719,8 +1718,8 @@ const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt)
 	if (!(pkt->flags & VTL_PKT_ICMPV6) ||
 	    vtl_pkt_icmp_type(pkt) != PKT_ND_SOLICIT ||
 	    vtl_pkt_icmp_code(pkt) || vtl_pkt_ip_ttl(pkt) != PKT_ND_HOP_LIMIT ||
-	    pkt->l4_end < l4 + PKT_ND_SOLICIT_LEN ||
-	    pkt->len < l4 + PKT_ND_SOLICIT_LEN ||
+	    pkt->l4_end < l4 + VTL_PKT_ND_SOLICIT_LEN ||
+	    pkt->len < l4 + VTL_PKT_ND_SOLICIT_LEN ||
 	    pkt_ip6_unspecified(vtl_pkt_ip6_saddr(pkt)))
 		return NULL;
 	target = pkt->data + l4 + PKT_ND_TARGET_OFF;
@@ -1786,9 +1785,9 @@ int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
 	p[0] = PKT_ND_ADVERT;
 	p[4] = PKT_ND_ADVERT_FLAGS;
 	memcpy(p + PKT_ND_TARGET_OFF, target, sizeof(target));
-	p[PKT_ND_SOLICIT_LEN] = PKT_ND_OPT_TARGET_LL;
-	p[PKT_ND_SOLICIT_LEN + 1] = 1;	/* in units of 8 bytes */
-	memcpy(p + PKT_ND_SOLICIT_LEN + 2, src, ETH_ALEN);
+	p[VTL_PKT_ND_SOLICIT_LEN] = PKT_ND_OPT_TARGET_LL;
+	p[VTL_PKT_ND_SOLICIT_LEN + 1] = 1;	/* in units of 8 bytes */
+	memcpy(p + VTL_PKT_ND_SOLICIT_LEN + 2, src, ETH_ALEN);
 
 	err = vtl_pkt_parse(&out, buf, total, total);
 	if (err)

@@ -21,6 +21,7 @@
 #define VTL_PKT_VLAN_HLEN	4
 #define VTL_PKT_MAX_VLAN	2
 #define VTL_PKT_ARP_LEN		28	/* Ethernet/IPv4 ARP */
+#define VTL_PKT_ND_SOLICIT_LEN	24	/* ND solicitation, to its target */
 #define VTL_PKT_IP4_HLEN	20
 #define VTL_PKT_IP6_HLEN	40
 #define VTL_PKT_TCP_HLEN	20

@@ -115,6 +115,32 @@ int vtl_skb_parse(struct sk_buff *skb, struct vtl_pkt *pkt)
 	return 0;
 }
 
+/**
+ * vtl_skb_parse_more - parse an skb again with more of it in the view
+ * @skb: the frame @pkt was parsed from with vtl_skb_parse()
+ * @pkt: its parse, updated
+ * @len: bytes of the frame, from its Ethernet header, the view must hold
+ *	(no more than the frame has)
+ *
+ * For a service that reads past the headers, a neighbour solicitation's
+ * target for instance.  The view is @skb's linear data, as before.
+ *
+ * Return: 0; -EINVAL if the frame is shorter than @len; -ENOMEM if pulling
+ * failed; else as vtl_skb_parse().
+ */
+int vtl_skb_parse_more(struct sk_buff *skb, struct vtl_pkt *pkt, u32 len)
+{
+	int mac_len = vtl_skb_mac_len(skb);
+
+	if (pkt->len >= len)
+		return 0;
+	if (len > skb->len + mac_len)
+		return -EINVAL;
+	if (!pskb_may_pull(skb, len - mac_len))
+		return -ENOMEM;
+	return vtl_skb_parse(skb, pkt);
+}
+
 /* Can the setters' checksum model describe this skb? */
 static int vtl_skb_csum_supported(const struct sk_buff *skb,
 				  const struct vtl_pkt *pkt)
@@ -349,6 +375,31 @@ struct sk_buff *vtl_skb_build_arp_reply(const struct sk_buff *skb,
 		return nskb;
 	return vtl_skb_finish(nskb, vtl_pkt_build_arp_reply(nskb->data,
 							    nskb->len, req,
+							    mac),
+			      skb);
+}
+
+/**
+ * vtl_skb_build_nd_advert - build the neighbour advertisement answering a
+ *	neighbour solicitation
+ * @skb: the solicitation's skb, for its hardware-accelerated VLAN tag
+ * @ns: its parse
+ * @mac: the hardware address that answers for its target
+ *
+ * Return: a new skb as from vtl_skb_build_tcp(), or an ERR_PTR(): -ENOMEM,
+ * or as vtl_pkt_build_nd_advert().
+ */
+struct sk_buff *vtl_skb_build_nd_advert(const struct sk_buff *skb,
+					const struct vtl_pkt *ns,
+					const u8 *mac)
+{
+	struct sk_buff *nskb;
+
+	nskb = vtl_skb_alloc(vtl_pkt_build_nd_advert(NULL, 0, ns, mac));
+	if (IS_ERR(nskb))
+		return nskb;
+	return vtl_skb_finish(nskb, vtl_pkt_build_nd_advert(nskb->data,
+							    nskb->len, ns,
 							    mac),
 			      skb);
 }

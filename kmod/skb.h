@@ -22,6 +22,7 @@
 struct sk_buff;
 
 int vtl_skb_parse(struct sk_buff *skb, struct vtl_pkt *pkt);
+int vtl_skb_parse_more(struct sk_buff *skb, struct vtl_pkt *pkt, u32 len);
 int vtl_skb_edit_begin(struct sk_buff *skb, struct vtl_pkt *pkt);
 void vtl_skb_edit_end(struct sk_buff *skb, struct vtl_pkt *pkt);
 
@@ -36,6 +37,9 @@ struct sk_buff *vtl_skb_build_tcp_rst(const struct sk_buff *skb,
 				      const struct vtl_pkt *seg);
 struct sk_buff *vtl_skb_build_arp_reply(const struct sk_buff *skb,
 					const struct vtl_pkt *req,
+					const u8 *mac);
+struct sk_buff *vtl_skb_build_nd_advert(const struct sk_buff *skb,
+					const struct vtl_pkt *ns,
 					const u8 *mac);
 struct sk_buff *vtl_skb_build_icmp_unreach(const struct sk_buff *skb,
 					   const struct vtl_pkt *pkt);

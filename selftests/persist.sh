@@ -6,9 +6,10 @@
 # with a short TCP timeout keeps its connection through a suspension ten
 # times that timeout, with the VM's interface down and its processes
 # stopped; after "port resume" every byte arrives intact and the
-# connection closes normally.  Also: keep-alives, ARP, new connections
-# dropped, errors.  Runs as root inside the test VM (selftests/vm/run.sh)
-# with vtl.ko loaded; kselftest TAP output.
+# connection closes normally.  Also: keep-alives, ARP requests and IPv6
+# neighbour solicitations answered, new connections dropped, errors.
+# Runs as root inside the test VM (selftests/vm/run.sh) with vtl.ko
+# loaded; kselftest TAP output.
 #
 #   $vm                   $host (plays the KVM host)                $remote
 #  +-----------+       +-----------------------------------+      +-----------+
@@ -52,12 +53,12 @@ above() {
 	[ -n "$v" ] && [ "$v" -gt "$n" ]
 }
 
-# receiver.py PORT OUT: accept one connection, read to EOF, write the
-# sha256 of what came to OUT, then close.  Small socket buffers on both
+# receiver.py PORT OUT [6]: accept one connection (over IPv6 too with
+# "6"), read to EOF, write the sha256 of what came to OUT, then close.  Small socket buffers on both
 # sides keep the transfer streaming: it cannot all sit in buffers.
 cat >"$tmp/receiver.py" <<'EOF'
 import hashlib, socket, sys
-s = socket.socket()
+s = socket.socket(socket.AF_INET6 if sys.argv[3:] == ["6"] else socket.AF_INET)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
 s.bind(("", int(sys.argv[1])))
@@ -104,8 +105,9 @@ except OSError as e:
 EOF
 # keepalive.py ADDR PORT DIR: an idle connection with keep-alives every
 # second, three unanswered of which end it; after DIR/go, send "ping".
+# Exits as soon as the connection ends, so "alive" means connected.
 cat >"$tmp/keepalive.py" <<'EOF'
-import os, socket, sys, time
+import os, select, socket, sys
 addr, port, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 try:
     s = socket.create_connection((addr, port), timeout=30)
@@ -115,7 +117,9 @@ try:
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
     open(os.path.join(d, "connected"), "w").close()
     while not os.path.exists(os.path.join(d, "go")):
-        time.sleep(0.05)
+        if select.select([s], [], [], 0.05)[0]:
+            s.recv(1)	# raises ETIMEDOUT once the keep-alives gave up
+            raise OSError("the connection ended before go")
     s.sendall(b"ping")
     s.shutdown(socket.SHUT_WR)
     while s.recv(65536):
@@ -349,6 +353,69 @@ test_keepalive() {
 	diag <"$run/ka.out"
 }
 
+# IPv6: a peer that forgets the suspended VM's address solicits it, and
+# VTL answers with the VM's MAC, so the peer's idle connection with
+# keep-alives outlives the suspension as over IPv4.  A solicitation for an
+# address that is not the VM's goes unanswered.
+test_nd() {
+	local m="$1 nd" pid vmac n ns
+
+	setup "$1" || { fail "$m: setup"; return; }
+	for ns in "$vm" "$remote"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	done
+	# A paused VM keeps its addresses; one whose link goes down, as
+	# vm_off's does, would lose its IPv6 ones without this.
+	pvm sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
+	if ! pvm ip addr add fd09::1/64 dev eth0 nodad ||
+	   ! premote ip addr add fd09::2/64 dev eth0 nodad; then
+		fail "$m: IPv6 addresses"
+		return
+	fi
+	vmac=$(pvm cat /sys/class/net/eth0/address)
+	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" 5003 "$run/got" 6 \
+		</dev/null >/dev/null 2>&1) &
+	recv_pid=$!
+	disown "$recv_pid"
+	busywait 30000 pvm sh -c "ss -ltn | grep -q ':5003 '" ||
+		{ fail "$m: server"; return; }
+	premote python3 "$tmp/keepalive.py" fd09::1 5003 "$run" </dev/null \
+		>"$run/ka.out" 2>&1 &
+	pid=$!
+	busywait 30000 test -e "$run/connected" ||
+		{ fail "$m: connect"; diag <"$run/ka.out"; return; }
+	check "$m: VTL learned the VM's IPv6 addresses" \
+		above persist vm_addrs6 0
+	vtlctl port suspend dev vmif
+	vm_off
+	# The peer's keep-alives need the VM's MAC again: it solicits it.
+	premote ip -6 neigh del fd09::1 dev eth0
+	check "$m: the peer's neighbour solicitation is answered" \
+		busywait 20000 above persist nd_replies 0
+	check "$m: ... with the VM's MAC" busywait 10000 premote sh -c \
+		"ip -6 neigh show fd09::1 dev eth0 | grep -q 'lladdr $vmac'"
+	n=$(port_json persist nd_replies)
+	premote ping -6 -c 1 -W 1 fd09::99 >/dev/null 2>&1
+	check "$m: a solicitation for another address is not answered" \
+		sh -c "! ip -n $remote -6 neigh show fd09::99 | grep -q lladdr"
+	check "$m: ... nor counted" \
+		test "$(port_json persist nd_replies)" = "$n"
+	t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 10 ] && alive "$pid"; do
+		sleep 1
+	done
+	check "$m: the idle IPv6 connection outlived 10 s of suspension" \
+		alive "$pid"
+	vm_on
+	vtlctl port resume dev vmif
+	touch "$run/go"
+	check "$m: after resume, data goes through" \
+		busywait 30000 test -e "$run/got"
+	wait "$pid"
+	check "$m: the connection closed normally" test $? = 0
+	diag <"$run/ka.out"
+}
+
 # Errors change nothing; suspending twice is not an error; a suspended
 # port can be deleted and the module unloaded.
 test_errors() {
@@ -385,7 +452,7 @@ if ! "$VTLCTL" port help 2>&1 | grep -q suspend; then
 	exit 4
 fi
 suspend_s=30
-for t in ${PERSIST_TESTS:-control stream:standalone stream:bridge stream:standalone:hard keepalive errors}; do
+for t in ${PERSIST_TESTS:-control stream:standalone stream:bridge stream:standalone:hard keepalive nd:standalone nd:bridge errors}; do
 	cleanup_ns
 	t0=$SECONDS
 	IFS=: read -r -a args <<<"$t"

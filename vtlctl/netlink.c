@@ -402,6 +402,8 @@ static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
 		[VTL_PERSIST_A_UPDATES]		= { .type = NLA_U64 },
 		[VTL_PERSIST_A_SUSPENSIONS]	= { .type = NLA_U64 },
 		[VTL_PERSIST_A_ADDRS]		= { .type = NLA_U32 },
+		[VTL_PERSIST_A_ND_REPLIES]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ADDRS6]		= { .type = NLA_U32 },
 	};
 	struct nlattr *mac;
 

@@ -293,9 +293,11 @@ static const struct counter persist_counters[] = {
 	{ VTL_PERSIST_A_SUSPENSIONS, "suspensions",  " suspensions %" PRIu64 },
 	{ VTL_PERSIST_A_ACKS,	     "acks",	     " acks %" PRIu64 },
 	{ VTL_PERSIST_A_ARP_REPLIES, "arp_replies",  " arp-replies %" PRIu64 },
+	{ VTL_PERSIST_A_ND_REPLIES,  "nd_replies",   " nd-replies %" PRIu64 },
 	{ VTL_PERSIST_A_DROPPED,     "dropped",	     " dropped %" PRIu64 },
 	{ VTL_PERSIST_A_UPDATES,     "updates",	     " updates %" PRIu64 },
 	{ VTL_PERSIST_A_ADDRS,	     "vm_addrs",     " vm-addrs %" PRIu64 },
+	{ VTL_PERSIST_A_ADDRS6,	     "vm_addrs6",    " vm-addrs6 %" PRIu64 },
 };
 
 /*

@@ -10,21 +10,24 @@
  *   zero-window probes and keep-alives are answered the same way, and each
  *   answer tells it the VM is alive, so its retransmission limit
  *   (tcp_retries2) never runs out;
- * - an ARP request for one of the VM's IPv4 addresses is answered with the
- *   VM's MAC, so the peer's (or gateway's) neighbour entry stays valid;
+ * - an ARP request for one of the VM's IPv4 addresses, or a neighbour
+ *   solicitation for one of its IPv6 addresses, is answered with the VM's
+ *   MAC, so the peer's (or gateway's) neighbour entry stays valid;
  * - everything else toward the VM is dropped: new connections, segments of
  *   connections VTL does not track, other protocols.
  *
  * Resuming gives every connection that was told "zero window" a window
  * update from the VM, so its peer goes on at once instead of waiting for
- * its next probe.  VTL learns the VM's MAC and IPv4 addresses from what the
- * VM sends, suspended or not.
+ * its next probe.  VTL learns the VM's MAC and its IPv4 and IPv6 addresses
+ * from what the VM sends, suspended or not.
  *
  * The answers are built from the connection's state model (model.h) and
  * go out with vtl_frame_reply(), which also keeps the model in step.
  */
 #include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netlink.h>
 
 #include "port.h"
@@ -36,22 +39,35 @@ enum {
 	PERSIST_ARP_REPLIES,
 	PERSIST_DROPPED,
 	PERSIST_UPDATES,
+	PERSIST_ND_REPLIES,
 	PERSIST_COUNTERS
 };
 
 static_assert(PERSIST_COUNTERS <= VTL_COUNTERS_MAX);
 
 /**
+ * struct vtl_persist_addrs - addresses of the VM of one family
+ * @a: the addresses (IPv4 ones IPv4-mapped), :: in unused slots; written
+ *	a word at a time under the lock, read without it.  A reader racing
+ *	a writer may see an address half old, half new: a mismatch, or a
+ *	match with an address that is no host's, neither of which harms.
+ * @next: the slot the next new address takes, round robin; the lock
+ */
+struct vtl_persist_addrs {
+	struct in6_addr a[VTL_PERSIST_MAX_ADDRS];
+	unsigned int next;
+};
+
+/**
  * struct vtl_persist - a port's suspension
  * @suspended: VTL answers for the VM; written under RTNL, read by the
  *	data path
  * @suspensions: times the port was suspended; RTNL
- * @lock: serialises learning (the writers of @mac, @addrs and @next)
+ * @lock: serialises learning (the writers of @mac, @addrs4 and @addrs6)
  * @mac: the VM's MAC as ether_addr_to_u64(), 0 until learned; read
  *	without the lock (a word: never torn)
- * @addrs: the VM's IPv4 addresses, 0 in unused slots; read without the
- *	lock
- * @next: the slot the next new address takes, round robin
+ * @addrs4: the VM's IPv4 addresses
+ * @addrs6: its IPv6 addresses
  * @stats: the PERSIST_* counters
  */
 struct vtl_persist {
@@ -59,8 +75,8 @@ struct vtl_persist {
 	u64 suspensions;
 	spinlock_t lock;	/* learning */
 	u64 mac;
-	__be32 addrs[VTL_PERSIST_MAX_ADDRS];
-	unsigned int next;
+	struct vtl_persist_addrs addrs4;
+	struct vtl_persist_addrs addrs6;
 	struct vtl_pcpu_counters __percpu *stats;
 };
 
@@ -69,35 +85,87 @@ static struct vtl_persist *vtl_persist(const struct vtl_port *port)
 	return vtl_port_svc(port, VTL_SVC_PERSIST);
 }
 
-static bool vtl_persist_known(const struct vtl_persist *p, __be32 addr)
+static bool vtl_persist_known(const struct vtl_persist_addrs *s,
+			      const struct in6_addr *addr)
 {
-	int i;
+	int i, w;
 
-	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++)
-		if (READ_ONCE(p->addrs[i]) == addr)
+	/* :: marks an unused slot: never one of the VM's */
+	if (ipv6_addr_any(addr))
+		return false;
+	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++) {
+		for (w = 0; w < 4; w++)
+			if (READ_ONCE(s->a[i].s6_addr32[w]) !=
+			    addr->s6_addr32[w])
+				break;
+		if (w == 4)
 			return true;
+	}
 	return false;
 }
 
-/* Remember the VM's MAC and @addr (from a frame the VM sent). */
-static void vtl_persist_learn(struct vtl_persist *p, const u8 *mac,
-			      __be32 addr)
+static u32 vtl_persist_count(const struct vtl_persist_addrs *s)
+{
+	u32 n = 0;
+	int i, w;
+
+	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++)
+		for (w = 0; w < 4; w++)
+			if (READ_ONCE(s->a[i].s6_addr32[w])) {
+				n++;
+				break;
+			}
+	return n;
+}
+
+/* Remember the VM's MAC, and @addr in @s (from a frame the VM sent). */
+static void vtl_persist_learn(struct vtl_persist *p,
+			      struct vtl_persist_addrs *s, const u8 *mac,
+			      const struct in6_addr *addr)
 {
 	u64 m = ether_addr_to_u64(mac);
+	int w;
 
-	if (!is_valid_ether_addr(mac) || ipv4_is_zeronet(addr) ||
-	    ipv4_is_multicast(addr) || ipv4_is_lbcast(addr))
+	if (!is_valid_ether_addr(mac))
 		return;
 	/* The common case: nothing new, and no lock. */
-	if (READ_ONCE(p->mac) == m && vtl_persist_known(p, addr))
+	if (READ_ONCE(p->mac) == m && vtl_persist_known(s, addr))
 		return;
 	spin_lock_bh(&p->lock);
 	WRITE_ONCE(p->mac, m);
-	if (!vtl_persist_known(p, addr)) {
-		WRITE_ONCE(p->addrs[p->next], addr);
-		p->next = (p->next + 1) % VTL_PERSIST_MAX_ADDRS;
+	if (!vtl_persist_known(s, addr)) {
+		for (w = 0; w < 4; w++)
+			WRITE_ONCE(s->a[s->next].s6_addr32[w],
+				   addr->s6_addr32[w]);
+		s->next = (s->next + 1) % VTL_PERSIST_MAX_ADDRS;
 	}
 	spin_unlock_bh(&p->lock);
+}
+
+/* The VM's own addresses only: not 0/8, multicast or broadcast. */
+static void vtl_persist_learn4(struct vtl_persist *p, const u8 *mac,
+			       __be32 addr)
+{
+	struct in6_addr a;
+
+	if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	    ipv4_is_lbcast(addr))
+		return;
+	ipv6_addr_set_v4mapped(addr, &a);
+	vtl_persist_learn(p, &p->addrs4, mac, &a);
+}
+
+/* Not ::, the loopback address or multicast. */
+static void vtl_persist_learn6(struct vtl_persist *p, const u8 *mac,
+			       const u8 *addr)
+{
+	struct in6_addr a;
+
+	memcpy(&a, addr, sizeof(a));
+	if (ipv6_addr_any(&a) || ipv6_addr_loopback(&a) ||
+	    a.s6_addr[0] == 0xff)
+		return;
+	vtl_persist_learn(p, &p->addrs6, mac, &a);
 }
 
 static void vtl_persist_learn_frame(struct vtl_persist *p,
@@ -106,32 +174,79 @@ static void vtl_persist_learn_frame(struct vtl_persist *p,
 	const struct vtl_pkt *pkt = &f->pkt;
 
 	if (pkt->flags & VTL_PKT_ARP)
-		vtl_persist_learn(p, vtl_pkt_arp_sha(pkt),
-				  vtl_pkt_arp_spa(pkt));
+		vtl_persist_learn4(p, vtl_pkt_arp_sha(pkt),
+				   vtl_pkt_arp_spa(pkt));
 	else if (pkt->flags & VTL_PKT_IPV4)
-		vtl_persist_learn(p, eth_hdr(f->skb)->h_source,
-				  vtl_pkt_ip4_saddr(pkt));
+		vtl_persist_learn4(p, eth_hdr(f->skb)->h_source,
+				   vtl_pkt_ip4_saddr(pkt));
+	else if (pkt->flags & VTL_PKT_IPV6)
+		vtl_persist_learn6(p, eth_hdr(f->skb)->h_source,
+				   vtl_pkt_ip6_saddr(pkt));
 }
 
-/* An ARP request for one of the VM's addresses: answer with its MAC. */
-static enum vtl_verdict vtl_persist_arp(struct vtl_persist *p,
-					const struct vtl_frame *f)
+typedef struct sk_buff *(*vtl_persist_builder)(const struct sk_buff *skb,
+					       const struct vtl_pkt *req,
+					       const u8 *mac);
+
+/*
+ * A request for the hardware address of @target, one of the VM's
+ * addresses if it is in @s: answer with the VM's MAC, the answer written
+ * by @build, and count it in @counter.
+ */
+static enum vtl_verdict vtl_persist_answer(struct vtl_persist *p,
+					   const struct vtl_frame *f,
+					   const struct vtl_persist_addrs *s,
+					   const struct in6_addr *target,
+					   vtl_persist_builder build,
+					   int counter)
 {
+	u64 m = READ_ONCE(p->mac);
 	struct sk_buff *reply;
 	u8 mac[ETH_ALEN];
-	u64 m = READ_ONCE(p->mac);
 
-	if (vtl_pkt_arp_op(&f->pkt) != VTL_PKT_ARP_REQUEST || !m ||
-	    !vtl_persist_known(p, vtl_pkt_arp_tpa(&f->pkt)))
+	if (!m || !vtl_persist_known(s, target))
 		return VTL_DROP;
 	u64_to_ether_addr(m, mac);
-	reply = vtl_skb_build_arp_reply(f->skb, &f->pkt, mac);
+	reply = build(f->skb, &f->pkt, mac);
 	if (IS_ERR(reply))
 		return VTL_DROP;
 	vtl_frame_reply(f, reply);
-	vtl_counter_inc(p->stats, PERSIST_ARP_REPLIES);
+	vtl_counter_inc(p->stats, counter);
 	consume_skb(f->skb);
 	return VTL_STOLEN;
+}
+
+static enum vtl_verdict vtl_persist_arp(struct vtl_persist *p,
+					const struct vtl_frame *f)
+{
+	struct in6_addr a;
+
+	if (vtl_pkt_arp_op(&f->pkt) != VTL_PKT_ARP_REQUEST)
+		return VTL_DROP;
+	ipv6_addr_set_v4mapped(vtl_pkt_arp_tpa(&f->pkt), &a);
+	return vtl_persist_answer(p, f, &p->addrs4, &a,
+				  vtl_skb_build_arp_reply,
+				  PERSIST_ARP_REPLIES);
+}
+
+/* A neighbour solicitation, its target read even from paged data. */
+static enum vtl_verdict vtl_persist_nd(struct vtl_persist *p,
+				       struct vtl_frame *f)
+{
+	const u8 *target;
+	struct in6_addr a;
+
+	if (vtl_pkt_icmp_type(&f->pkt) != NDISC_NEIGHBOUR_SOLICITATION ||
+	    vtl_skb_parse_more(f->skb, &f->pkt,
+			       f->pkt.l4_off + VTL_PKT_ND_SOLICIT_LEN))
+		return VTL_DROP;
+	target = vtl_pkt_nd_target(&f->pkt);
+	if (!target)
+		return VTL_DROP;
+	memcpy(&a, target, sizeof(a));
+	return vtl_persist_answer(p, f, &p->addrs6, &a,
+				  vtl_skb_build_nd_advert,
+				  PERSIST_ND_REPLIES);
 }
 
 /*
@@ -199,6 +314,8 @@ static enum vtl_verdict vtl_persist_frame(struct vtl_frame *f)
 		return VTL_PASS;
 	if (f->pkt.flags & VTL_PKT_ARP)
 		v = vtl_persist_arp(p, f);
+	else if (f->pkt.flags & VTL_PKT_ICMPV6)
+		v = vtl_persist_nd(p, f);
 	else if (f->pkt.flags & VTL_PKT_TCP)
 		v = vtl_persist_tcp(p, f);
 	else
@@ -306,12 +423,8 @@ static int vtl_persist_fill_port(struct sk_buff *msg,
 	const struct vtl_persist *p = vtl_persist(port);
 	u64 c[PERSIST_COUNTERS], m = READ_ONCE(p->mac);
 	struct nlattr *nest;
-	u32 addrs = 0;
 	u8 mac[ETH_ALEN];
-	int i;
 
-	for (i = 0; i < VTL_PERSIST_MAX_ADDRS; i++)
-		addrs += !!READ_ONCE(p->addrs[i]);
 	vtl_counters_read(p->stats, c, PERSIST_COUNTERS);
 	u64_to_ether_addr(m, mac);
 	if (nla_put_u8(msg, VTL_PORT_A_SUSPENDED, READ_ONCE(p->suspended)))
@@ -330,7 +443,12 @@ static int vtl_persist_fill_port(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, VTL_PERSIST_A_SUSPENSIONS, p->suspensions,
 			      VTL_PERSIST_A_PAD) ||
 	    (m && nla_put(msg, VTL_PERSIST_A_MAC, ETH_ALEN, mac)) ||
-	    nla_put_u32(msg, VTL_PERSIST_A_ADDRS, addrs)) {
+	    nla_put_u64_64bit(msg, VTL_PERSIST_A_ND_REPLIES,
+			      c[PERSIST_ND_REPLIES], VTL_PERSIST_A_PAD) ||
+	    nla_put_u32(msg, VTL_PERSIST_A_ADDRS,
+			vtl_persist_count(&p->addrs4)) ||
+	    nla_put_u32(msg, VTL_PERSIST_A_ADDRS6,
+			vtl_persist_count(&p->addrs6))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -660,6 +660,10 @@ enum vtl_tunnel_attr {
  * @VTL_PERSIST_A_MAC: binary, 6 bytes: the VM's MAC, once learned
  * @VTL_PERSIST_A_ADDRS: u32, IPv4 addresses of the VM learned (at most
  *	%VTL_PERSIST_MAX_ADDRS; the most recent ones are kept)
+ * @VTL_PERSIST_A_ND_REPLIES: u64, IPv6 neighbour solicitations answered
+ *	for the VM
+ * @VTL_PERSIST_A_ADDRS6: u32, IPv6 addresses of the VM learned (at most
+ *	%VTL_PERSIST_MAX_ADDRS; the most recent ones are kept)
  * @__VTL_PERSIST_A_MAX: sentinel
  */
 enum vtl_persist_attr {
@@ -672,6 +676,8 @@ enum vtl_persist_attr {
 	VTL_PERSIST_A_SUSPENSIONS,
 	VTL_PERSIST_A_MAC,
 	VTL_PERSIST_A_ADDRS,
+	VTL_PERSIST_A_ND_REPLIES,
+	VTL_PERSIST_A_ADDRS6,
 	__VTL_PERSIST_A_MAX
 };
 
