@@ -195,13 +195,19 @@ for round in $(seq "$rounds"); do
 		read -r u ub <<<"$(iperf "")"
 		# The download, with a look at microsocks inside it.
 		iperf -R >"$out" &
+		dl=$!
 		sleep 1
 		x0=$(sample "$proxy_pid" "$socks_pid")
 		sleep "$window"
 		x1=$(sample "$proxy_pid" "$socks_pid")
+		# On a machine slow enough for the window to outlast the
+		# download, its figures take in the download's end: say so.
+		late=
+		kill -0 "$dl" 2>/dev/null ||
+			late=" (the window outlasted the download)"
 		read -r u0 b0 p0 g0 q0 <<<"$x0"
 		read -r u1 b1 p1 g1 q1 <<<"$x1"
-		wait $!
+		wait "$dl"
 		read -r d db <"$out"
 		# In the same window: the VM's CPUs' busy share, and the CPU
 		# per MB downloaded of the whole path and of the proxying
@@ -237,7 +243,7 @@ for round in $(seq "$rounds"); do
 		echo "# round $round $m: up $u bit/s, down $d bit/s, $c conn/s," \
 			"CPU ms/MB $mspm proxy $smspm microsocks; downloading," \
 			"microsocks on a CPU $on%, waiting for one $waiting%;" \
-			"CPUs $busy% busy, CPU ms/MB $path path $pdl proxy"
+			"CPUs $busy% busy, CPU ms/MB $path path $pdl proxy$late"
 		if [ "$d" -gt "${down[$m]:-0}" ]; then
 			son[$m]=$on
 			swait[$m]=$waiting

@@ -371,7 +371,7 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 	 */
 	if (len && ep->cfg.offload && ep->cfg.output_ref)
 		ref = tcpep_buf_span(&c->snd, seq - c->snd_una, len);
-	tcp.payload_ext = ref;
+	tcp.payload_ext = ref != NULL;
 	n = vtl_pkt_build_tcp(NULL, 0, &tcp);	/* the headers */
 	if (n < 0 || len > sizeof(ep->frame) - n)
 		return;
