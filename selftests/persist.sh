@@ -317,40 +317,57 @@ sys.exit(1)' </dev/null
 	diag <"$run/sender.out"
 }
 
-# An idle connection with keep-alives every second, three unanswered of
-# which end it, outlives a suspension: VTL answers the keep-alives.
-test_keepalive() {
-	local pid t0
-
-	setup standalone || { fail "keepalive: setup"; return; }
-	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" 5002 "$run/got" \
-		</dev/null >/dev/null 2>&1) &
+# ka_start NAME ADDR PORT [6]: the receiver in the VM on PORT (over IPv6
+# too with "6") and keepalive.py on the remote, connected to ADDR; its
+# PID in $ka_pid.
+ka_start() {
+	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" "$3" "$run/got" \
+		${4:+"$4"} </dev/null >/dev/null 2>&1) &
 	recv_pid=$!
 	disown "$recv_pid"
-	busywait 30000 pvm sh -c "ss -ltn | grep -q ':5002 '" ||
-		{ fail "keepalive: server"; return; }
-	premote python3 "$tmp/keepalive.py" 10.9.0.1 5002 "$run" </dev/null \
+	busywait 30000 pvm sh -c "ss -ltn | grep -q ':$3 '" ||
+		{ fail "$1: server"; return 1; }
+	premote python3 "$tmp/keepalive.py" "$2" "$3" "$run" </dev/null \
 		>"$run/ka.out" 2>&1 &
-	pid=$!
+	ka_pid=$!
 	busywait 30000 test -e "$run/connected" ||
-		{ fail "keepalive: connect"; return; }
-	vtlctl port suspend dev vmif
-	vm_off
-	t0=$SECONDS
-	while [ $((SECONDS - t0)) -lt 10 ] && alive "$pid"; do
+		{ fail "$1: connect"; diag <"$run/ka.out"; return 1; }
+}
+
+# ka_outlive NAME: the suspended VM's idle connection lives 10 s on.
+ka_outlive() {
+	local t0=$SECONDS
+
+	while [ $((SECONDS - t0)) -lt 10 ] && alive "$ka_pid"; do
 		sleep 1
 	done
-	check "keepalive: the idle connection outlived 10 s of suspension" \
-		alive "$pid"
-	check "keepalive: its keep-alives were answered" above persist acks 2
+	check "$1: the idle connection outlived 10 s of suspension" \
+		alive "$ka_pid"
+}
+
+# ka_end NAME: the VM back and the port resumed, the connection carries
+# data and closes normally.
+ka_end() {
 	vm_on
 	vtlctl port resume dev vmif
 	touch "$run/go"
-	check "keepalive: after resume, data goes through" \
+	check "$1: after resume, data goes through" \
 		busywait 30000 test -e "$run/got"
-	wait "$pid"
-	check "keepalive: the connection closed normally" test $? = 0
+	wait "$ka_pid"
+	check "$1: the connection closed normally" test $? = 0
 	diag <"$run/ka.out"
+}
+
+# An idle connection with keep-alives every second, three unanswered of
+# which end it, outlives a suspension: VTL answers the keep-alives.
+test_keepalive() {
+	setup standalone || { fail "keepalive: setup"; return; }
+	ka_start keepalive 10.9.0.1 5002 || return
+	vtlctl port suspend dev vmif
+	vm_off
+	ka_outlive keepalive
+	check "keepalive: its keep-alives were answered" above persist acks 2
+	ka_end keepalive
 }
 
 # IPv6: a peer that forgets the suspended VM's address solicits it, and
@@ -358,7 +375,7 @@ test_keepalive() {
 # keep-alives outlives the suspension as over IPv4.  A solicitation for an
 # address that is not the VM's goes unanswered.
 test_nd() {
-	local m="$1 nd" pid vmac n ns
+	local m="$1 nd" vmac n ns
 
 	setup "$1" || { fail "$m: setup"; return; }
 	for ns in "$vm" "$remote"; do
@@ -373,17 +390,7 @@ test_nd() {
 		return
 	fi
 	vmac=$(pvm cat /sys/class/net/eth0/address)
-	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" 5003 "$run/got" 6 \
-		</dev/null >/dev/null 2>&1) &
-	recv_pid=$!
-	disown "$recv_pid"
-	busywait 30000 pvm sh -c "ss -ltn | grep -q ':5003 '" ||
-		{ fail "$m: server"; return; }
-	premote python3 "$tmp/keepalive.py" fd09::1 5003 "$run" </dev/null \
-		>"$run/ka.out" 2>&1 &
-	pid=$!
-	busywait 30000 test -e "$run/connected" ||
-		{ fail "$m: connect"; diag <"$run/ka.out"; return; }
+	ka_start "$m" fd09::1 5003 6 || return
 	check "$m: VTL learned the VM's IPv6 addresses" \
 		above persist vm_addrs6 0
 	vtlctl port suspend dev vmif
@@ -400,20 +407,8 @@ test_nd() {
 		sh -c "! ip -n $remote -6 neigh show fd09::99 | grep -q lladdr"
 	check "$m: ... nor counted" \
 		test "$(port_json persist nd_replies)" = "$n"
-	t0=$SECONDS
-	while [ $((SECONDS - t0)) -lt 10 ] && alive "$pid"; do
-		sleep 1
-	done
-	check "$m: the idle IPv6 connection outlived 10 s of suspension" \
-		alive "$pid"
-	vm_on
-	vtlctl port resume dev vmif
-	touch "$run/go"
-	check "$m: after resume, data goes through" \
-		busywait 30000 test -e "$run/got"
-	wait "$pid"
-	check "$m: the connection closed normally" test $? = 0
-	diag <"$run/ka.out"
+	ka_outlive "$m"
+	ka_end "$m"
 }
 
 # Errors change nothing; suspending twice is not an error; a suspended
