@@ -77,7 +77,7 @@ stage "kernel log detector" selftests/vm/kernel-log-check-test.sh
 # persistence tests are split between the two kernels; tcpep.sh and
 # socks.sh (userspace only) and daemon.sh (with smaller transfers) run
 # once, on the second.
-quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard errors")
+quick=(--env "PERSIST_TESTS=control stream:standalone stream:standalone:hard nd:standalone errors")
 tests=(netns conn fw rewrite ring persist socks-svc)
 while read -r series kver; do
 	kdir=/lib/modules/$kver/build
@@ -88,7 +88,7 @@ while read -r series kver; do
 			-- selftests/vm-tests.sh "build/$kver/vtl.ko" "${tests[@]}"
 	fi
 	quick=(--env FW_QUICK=1
-		--env "PERSIST_TESTS=control stream:bridge keepalive errors"
+		--env "PERSIST_TESTS=control stream:bridge keepalive nd:bridge errors"
 		--env TCPEP_MB=10 --env SOCKS_MB=8
 		--env DAEMON_MB=20 --env DAEMON_CONNS=200)
 	tests=(netns conn fw rewrite ring persist socks-svc tcpep socks daemon)
