@@ -52,6 +52,7 @@
 #define PKT_ND_ADVERT_LEN	32	/* with a target link-layer address */
 #define PKT_ND_OPT_TARGET_LL	2
 #define PKT_ND_ADVERT_FLAGS	0x60	/* Solicited, Override */
+#define PKT_ND_ADVERT_OVERRIDE	0x20
 
 /* The TTL and hop limit of the answers we build, as Linux's default */
 #define PKT_DEFAULT_TTL		64
@@ -1697,20 +1698,28 @@ int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt)
 	return total;
 }
 
+/* ff02::1:ff00:0/104, the solicited-node multicast prefix (RFC 4291 2.7.1) */
+static const u8 pkt_ip6_solicited_node[13] = {
+	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff
+};
+
 /**
  * vtl_pkt_nd_target - the target of a neighbour solicitation to answer
  * @pkt: a parsed frame
+ * @dad: duplicate address detection too
  *
  * A neighbour solicitation is valid (RFC 4861 7.1.1) with hop limit 255,
  * code 0, at least the 24 bytes up to its target, readable, and a target
- * that is not multicast.  One from :: is duplicate address detection and
- * is not answered: the answer would tell its sender that the address it
- * wants is taken.
+ * that is not multicast.  One from :: is duplicate address detection, and
+ * valid only to a solicited-node multicast address.  Only the address's
+ * owner answers that: one that plays every host, as the daemon does the
+ * VM's peers, must not (@dad false), or the VM could take no address.
  *
  * Return: the target (16 bytes in @pkt's data), or NULL if @pkt is not a
- * valid neighbour solicitation or is duplicate address detection.
+ * valid neighbour solicitation or is duplicate address detection and
+ * @dad is false.
  */
-const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt)
+const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt, bool dad)
 {
 	u32 l4 = pkt->l4_off;
 	const u8 *target;
@@ -1719,8 +1728,11 @@ const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt)
 	    vtl_pkt_icmp_type(pkt) != PKT_ND_SOLICIT ||
 	    vtl_pkt_icmp_code(pkt) || vtl_pkt_ip_ttl(pkt) != PKT_ND_HOP_LIMIT ||
 	    pkt->l4_end < l4 + VTL_PKT_ND_SOLICIT_LEN ||
-	    pkt->len < l4 + VTL_PKT_ND_SOLICIT_LEN ||
-	    pkt_ip6_unspecified(vtl_pkt_ip6_saddr(pkt)))
+	    pkt->len < l4 + VTL_PKT_ND_SOLICIT_LEN)
+		return NULL;
+	if (pkt_ip6_unspecified(vtl_pkt_ip6_saddr(pkt)) &&
+	    (!dad || memcmp(vtl_pkt_ip6_daddr(pkt), pkt_ip6_solicited_node,
+			    sizeof(pkt_ip6_solicited_node))))
 		return NULL;
 	target = pkt->data + l4 + PKT_ND_TARGET_OFF;
 	return target[0] == 0xff ? NULL : target;
@@ -1738,22 +1750,25 @@ const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt)
  * The advertisement (RFC 4861 4.4, 7.2.4) goes from the target to the
  * solicitation's source and hardware address, with its VLAN tags, hop
  * limit 255, the Solicited and Override flags set (the answer is
- * authoritative) and @mac as the target link-layer address option.  The
- * checksum is complete.
+ * authoritative) and @mac as the target link-layer address option; or,
+ * answering duplicate address detection, to all nodes (ff02::1) with
+ * only the Override flag.  The checksum is complete.
  *
  * Return: the frame length; -EINVAL if vtl_pkt_nd_target() finds no
- * solicitation to answer; -ENOSPC.
+ * solicitation to answer, duplicate address detection included; -ENOSPC.
  */
 int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
 			    const u8 *mac)
 {
 	__be16 vlan_proto[VTL_PKT_MAX_VLAN], vlan_tci[VTL_PKT_MAX_VLAN];
 	u8 dst[ETH_ALEN], src[ETH_ALEN], target[16], to[16];
-	const u8 *t = vtl_pkt_nd_target(ns);
+	static const u8 all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
+	const u8 *t = vtl_pkt_nd_target(ns, true);
 	u32 l3 = ns->l3_off, l4, total;
 	struct vtl_pkt out;
+	u8 flags, *p;
+	bool dad;
 	int err;
-	u8 *p;
 
 	if (!t)
 		return -EINVAL;
@@ -1766,8 +1781,13 @@ int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
 
 	/* Copy the solicitation's fields first: @buf may be the solicitation. */
 	memcpy(target, t, sizeof(target));
-	memcpy(to, vtl_pkt_ip6_saddr(ns), sizeof(to));
-	memcpy(dst, vtl_pkt_eth_src(ns), ETH_ALEN);
+	dad = pkt_ip6_unspecified(vtl_pkt_ip6_saddr(ns));
+	memcpy(to, dad ? all_nodes : vtl_pkt_ip6_saddr(ns), sizeof(to));
+	if (dad)	/* 33:33 and the low 32 bits (RFC 2464 7) */
+		memcpy(dst, "\x33\x33\x00\x00\x00\x01", ETH_ALEN);
+	else
+		memcpy(dst, vtl_pkt_eth_src(ns), ETH_ALEN);
+	flags = dad ? PKT_ND_ADVERT_OVERRIDE : PKT_ND_ADVERT_FLAGS;
 	memcpy(src, mac, ETH_ALEN);
 	pkt_vlan_get(ns, vlan_proto, vlan_tci);
 
@@ -1783,7 +1803,7 @@ int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
 	memcpy(p + 24, to, sizeof(to));
 	p = buf + l4;
 	p[0] = PKT_ND_ADVERT;
-	p[4] = PKT_ND_ADVERT_FLAGS;
+	p[4] = flags;
 	memcpy(p + PKT_ND_TARGET_OFF, target, sizeof(target));
 	p[VTL_PKT_ND_SOLICIT_LEN] = PKT_ND_OPT_TARGET_LL;
 	p[VTL_PKT_ND_SOLICIT_LEN + 1] = 1;	/* in units of 8 bytes */

@@ -283,7 +283,7 @@ int vtl_pkt_build_arp_reply(u8 *buf, u32 size, const struct vtl_pkt *req,
 int vtl_pkt_build_icmp_unreach(u8 *buf, u32 size, const struct vtl_pkt *pkt);
 int vtl_pkt_build_nd_advert(u8 *buf, u32 size, const struct vtl_pkt *ns,
 			    const u8 *mac);
-const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt);
+const u8 *vtl_pkt_nd_target(const struct vtl_pkt *pkt, bool dad);
 
 /*
  * Getters.  Each reads a header the flags announce, so it never reads past

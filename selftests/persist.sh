@@ -373,7 +373,8 @@ test_keepalive() {
 # IPv6: a peer that forgets the suspended VM's address solicits it, and
 # VTL answers with the VM's MAC, so the peer's idle connection with
 # keep-alives outlives the suspension as over IPv4.  A solicitation for an
-# address that is not the VM's goes unanswered.
+# address that is not the VM's goes unanswered; another host's duplicate
+# address detection for the VM's is answered.
 test_nd() {
 	local m="$1 nd" vmac n ns
 
@@ -407,6 +408,14 @@ test_nd() {
 		sh -c "! ip -n $remote -6 neigh show fd09::99 | grep -q lladdr"
 	check "$m: ... nor counted" \
 		test "$(port_json persist nd_replies)" = "$n"
+	# Another host may not take the VM's address while it is away: VTL
+	# answers its duplicate address detection, as the VM would.
+	premote ip addr add fd09::1/128 dev eth0
+	check "$m: another host's duplicate address detection fails" \
+		busywait 10000 premote sh -c \
+		"ip -6 addr show dev eth0 | grep -q 'fd09::1/128 .*dadfailed'"
+	check "$m: ... counted" above persist nd_replies "$n"
+	premote ip addr del fd09::1/128 dev eth0
 	ka_outlive "$m"
 	ka_end "$m"
 }

@@ -33,7 +33,8 @@ int tcpep_nd_answer(const struct vtl_pkt *pkt, const u8 *mac, u8 *buf,
 {
 	if (pkt->flags & VTL_PKT_ARP)
 		return nd_arp(pkt, mac, buf, size);
-	if (!vtl_pkt_nd_target(pkt))
+	/* Not duplicate address detection: we play every host but the VM. */
+	if (!vtl_pkt_nd_target(pkt, false))
 		return 0;
 	return vtl_pkt_build_nd_advert(buf, size, pkt, mac);
 }

@@ -349,7 +349,7 @@ static void run_builder(const struct vtl_pkt *pkt, int kind)
 		break;
 	default:
 		len = vtl_pkt_build_nd_advert(NULL, 0, pkt, mac);
-		FUZZ_ASSERT((len > 0) == !!vtl_pkt_nd_target(pkt));
+		FUZZ_ASSERT((len > 0) == !!vtl_pkt_nd_target(pkt, true));
 		break;
 	}
 	if (len < 0) {

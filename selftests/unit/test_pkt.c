@@ -1522,7 +1522,8 @@ static void test_nd(void)
 		flen = ns_frame(b, nr_vlan, 255, 0, NULL, 32);
 		CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
 		CHECK(ns.flags & VTL_PKT_ICMPV6);
-		CHECK(vtl_pkt_nd_target(&ns) == b + ns.l4_off + 8);
+		CHECK(vtl_pkt_nd_target(&ns, false) == b + ns.l4_off + 8);
+		CHECK(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
 
 		len = vtl_pkt_build_nd_advert(buf, sizeof(buf), &ns, mac);
 		CHECK_EQ(len, (int)ns.l3_off + 40 + 32);
@@ -1561,7 +1562,7 @@ static void test_nd(void)
 		CHECK(!memcmp(b + out.l3_off + 24, buf + ns.l3_off + 8, 16));
 		CHECK(!memcmp(b + out.l4_off + 8, buf + ns.l4_off + 8, 16));
 		/* an advertisement is not a solicitation */
-		CHECK(!vtl_pkt_nd_target(&out));
+		CHECK(!vtl_pkt_nd_target(&out, true));
 		CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &out, mac), -EINVAL);
 		end("nd: solicitation and advertisement, %d vlan tags",
 		    nr_vlan);
@@ -1570,30 +1571,57 @@ static void test_nd(void)
 	begin();
 	flen = ns_frame(b, 0, 64, 0, NULL, 32);	/* routed: forged */
 	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK(!vtl_pkt_nd_target(&ns, true));
 	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
 	flen = ns_frame(b, 0, 255, 1, NULL, 32);
 	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns));
-	flen = ns_frame(b, 0, 255, 0, unspec, 32);	/* DAD */
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 20);	/* cut inside the target */
 	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
 	CHECK(ns.flags & VTL_PKT_ICMPV6);
-	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 32);
 	CHECK_EQ(vtl_pkt_parse(&ns, b, 14 + 40 + 20, flen), 0);	/* view */
-	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 32);
 	b[14 + 40 + 8] = 0xff;				/* multicast target */
 	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns));
+	CHECK(!vtl_pkt_nd_target(&ns, true));
 	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
 	flen = arp_frame(b, 0, VTL_PKT_ARP_REQUEST);
 	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns));
-	end("nd: forged, DAD, short and multicast solicitations unanswered");
+	CHECK(!vtl_pkt_nd_target(&ns, true));
+	end("nd: forged, short and multicast solicitations unanswered");
+
+	/*
+	 * Duplicate address detection: answered by the address's owner only,
+	 * to all nodes, not solicited; only to a solicited-node address.
+	 */
+	begin();
+	flen = ns_frame(b, 1, 255, 0, unspec, 32);
+	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	CHECK(!vtl_pkt_nd_target(&ns, false));
+	CHECK(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
+	len = vtl_pkt_build_nd_advert(buf, sizeof(buf), &ns, mac);
+	CHECK_EQ(len, (int)ns.l3_off + 40 + 32);
+	CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+	CHECK_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
+	CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), 5);
+	CHECK(!memcmp(vtl_pkt_eth_dst(&out), "\x33\x33\0\0\0\x01", 6));
+	CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+	ip = buf + out.l3_off;
+	icmp = buf + out.l4_off;
+	CHECK(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
+	CHECK(!memcmp(ip + 24, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16));
+	CHECK_EQ(icmp[0], 136);
+	CHECK_EQ(icmp[4], 0x20);	/* Override only */
+	CHECK(!memcmp(icmp + 26, mac, 6));
+	sum = ref_sum(ip + 8, 32, 32 + IPPROTO_ICMPV6);
+	CHECK_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
+	b[ns.l3_off + 24 + 12] = 0xfe;	/* not to a solicited-node address */
+	CHECK(!vtl_pkt_nd_target(&ns, true));
+	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	end("nd: duplicate address detection answered only when asked");
 }
 
 /*

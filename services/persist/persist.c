@@ -12,7 +12,9 @@
  *   (tcp_retries2) never runs out;
  * - an ARP request for one of the VM's IPv4 addresses, or a neighbour
  *   solicitation for one of its IPv6 addresses, is answered with the VM's
- *   MAC, so the peer's (or gateway's) neighbour entry stays valid;
+ *   MAC, so the peer's (or gateway's) neighbour entry stays valid; as the
+ *   VM would, VTL answers another host's duplicate address detection for
+ *   them too, so that no other host takes them while the VM is away;
  * - everything else toward the VM is dropped: new connections, segments of
  *   connections VTL does not track, other protocols.
  *
@@ -240,7 +242,7 @@ static enum vtl_verdict vtl_persist_nd(struct vtl_persist *p,
 	    vtl_skb_parse_more(f->skb, &f->pkt,
 			       f->pkt.l4_off + VTL_PKT_ND_SOLICIT_LEN))
 		return VTL_DROP;
-	target = vtl_pkt_nd_target(&f->pkt);
+	target = vtl_pkt_nd_target(&f->pkt, true);
 	if (!target)
 		return VTL_DROP;
 	memcpy(&a, target, sizeof(a));
