@@ -355,6 +355,22 @@ struct sk_buff *vtl_skb_build_tcp_rst(const struct sk_buff *skb,
 			      skb);
 }
 
+/* An answer to @req written by @build, one of pkt.c's reply builders. */
+static struct sk_buff *
+vtl_skb_build_answer(const struct sk_buff *skb, const struct vtl_pkt *req,
+		     const u8 *mac,
+		     int (*build)(u8 *buf, u32 size, const struct vtl_pkt *req,
+				  const u8 *mac))
+{
+	struct sk_buff *nskb;
+
+	nskb = vtl_skb_alloc(build(NULL, 0, req, mac));
+	if (IS_ERR(nskb))
+		return nskb;
+	return vtl_skb_finish(nskb, build(nskb->data, nskb->len, req, mac),
+			      skb);
+}
+
 /**
  * vtl_skb_build_arp_reply - build the ARP reply to an ARP request
  * @skb: the request's skb, for its hardware-accelerated VLAN tag
@@ -368,15 +384,7 @@ struct sk_buff *vtl_skb_build_arp_reply(const struct sk_buff *skb,
 					const struct vtl_pkt *req,
 					const u8 *mac)
 {
-	struct sk_buff *nskb;
-
-	nskb = vtl_skb_alloc(vtl_pkt_build_arp_reply(NULL, 0, req, mac));
-	if (IS_ERR(nskb))
-		return nskb;
-	return vtl_skb_finish(nskb, vtl_pkt_build_arp_reply(nskb->data,
-							    nskb->len, req,
-							    mac),
-			      skb);
+	return vtl_skb_build_answer(skb, req, mac, vtl_pkt_build_arp_reply);
 }
 
 /**
@@ -393,15 +401,7 @@ struct sk_buff *vtl_skb_build_nd_advert(const struct sk_buff *skb,
 					const struct vtl_pkt *ns,
 					const u8 *mac)
 {
-	struct sk_buff *nskb;
-
-	nskb = vtl_skb_alloc(vtl_pkt_build_nd_advert(NULL, 0, ns, mac));
-	if (IS_ERR(nskb))
-		return nskb;
-	return vtl_skb_finish(nskb, vtl_pkt_build_nd_advert(nskb->data,
-							    nskb->len, ns,
-							    mac),
-			      skb);
+	return vtl_skb_build_answer(skb, ns, mac, vtl_pkt_build_nd_advert);
 }
 
 /**
