@@ -54,8 +54,9 @@ above() {
 }
 
 # receiver.py PORT OUT [6]: accept one connection (over IPv6 too with
-# "6"), read to EOF, write the sha256 of what came to OUT, then close.  Small socket buffers on both
-# sides keep the transfer streaming: it cannot all sit in buffers.
+# "6"), read to EOF, write the sha256 of what came to OUT, then close.
+# Small socket buffers on both sides keep the transfer streaming: it
+# cannot all sit in buffers.
 cat >"$tmp/receiver.py" <<'EOF'
 import hashlib, socket, sys
 s = socket.socket(socket.AF_INET6 if sys.argv[3:] == ["6"] else socket.AF_INET)
@@ -147,13 +148,19 @@ setup() {
 
 # stream_start PORT: the receiver in the VM, the sender on the remote,
 # until the first quarter is through.
-stream_start() {
+# receiver_start PORT [6]: receiver.py in the VM, listening; its PID in
+# $recv_pid.
+receiver_start() {
 	# exec: $! is the receiver itself, for kill -STOP
 	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" "$1" "$run/got" \
-		</dev/null >"$run/receiver.out" 2>&1) &
+		${2:+"$2"} </dev/null >"$run/receiver.out" 2>&1) &
 	recv_pid=$!
 	disown "$recv_pid"	# cleanup kills it: no job notice
-	busywait 30000 pvm sh -c "ss -ltn | grep -q ':$1 '" || return 1
+	busywait 30000 pvm sh -c "ss -ltn | grep -q ':$1 '"
+}
+
+stream_start() {
+	receiver_start "$1" || return 1
 	premote python3 "$tmp/sender.py" 10.9.0.1 "$1" "$data" "$run" \
 		</dev/null >"$run/sender.out" 2>&1 &
 	send_pid=$!
@@ -321,12 +328,7 @@ sys.exit(1)' </dev/null
 # too with "6") and keepalive.py on the remote, connected to ADDR; its
 # PID in $ka_pid.
 ka_start() {
-	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" "$3" "$run/got" \
-		${4:+"$4"} </dev/null >/dev/null 2>&1) &
-	recv_pid=$!
-	disown "$recv_pid"
-	busywait 30000 pvm sh -c "ss -ltn | grep -q ':$3 '" ||
-		{ fail "$1: server"; return 1; }
+	receiver_start "$3" ${4:+"$4"} || { fail "$1: server"; return 1; }
 	premote python3 "$tmp/keepalive.py" "$2" "$3" "$run" </dev/null \
 		>"$run/ka.out" 2>&1 &
 	ka_pid=$!
