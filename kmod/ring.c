@@ -35,6 +35,7 @@
 #include "port.h"
 #include "ring.h"
 #include "skb.h"
+#include "tcpq.h"
 
 /* The ring's counters of a port: see &enum vtl_ring_port_attr. */
 enum vtl_ring_counter {
@@ -80,6 +81,8 @@ struct vtl_ring_port {
  * @vnet: up frames start with a virtio_net_hdr (%VTL_RING_F_VNET_HDR)
  * @user_payload: down frames may name their payload in the daemon's memory
  *	(%VTL_RING_F_USER_PAYLOAD)
+ * @sock_payload: down frames may name their payload in a TCP socket's
+ *	receive queue (%VTL_RING_F_SOCK_PAYLOAD)
  * @down_lock: serialises the consumers (kicks) of the down ring
  * @down_cons: the down ring's consumer index, under @down_lock
  * @wait: poll()ers of the file
@@ -97,6 +100,7 @@ struct vtl_ring {
 	u32 up_prod;
 	bool vnet;
 	bool user_payload;
+	bool sock_payload;
 	struct mutex down_lock;		/* the down ring's consumer */
 	u32 down_cons;
 	wait_queue_head_t wait;
@@ -418,7 +422,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	int ret;
 
 	if (req->flags & ~(VTL_RING_F_OWN | VTL_RING_F_VNET_HDR |
-			   VTL_RING_F_USER_PAYLOAD))
+			   VTL_RING_F_USER_PAYLOAD | VTL_RING_F_SOCK_PAYLOAD))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (slots < VTL_RING_SLOTS_MIN || slots > VTL_RING_SLOTS_MAX ||
 	    !is_power_of_2(slots))
@@ -431,6 +435,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 		return ERR_PTR(-ENOMEM);
 	ring->vnet = req->flags & VTL_RING_F_VNET_HDR;
 	ring->user_payload = req->flags & VTL_RING_F_USER_PAYLOAD;
+	ring->sock_payload = req->flags & VTL_RING_F_SOCK_PAYLOAD;
 
 	rtnl_lock();
 	port = vtl_port_find(vtl_net(net), req->ifindex);
@@ -556,7 +561,8 @@ static bool vtl_ring_take(const struct vtl_ring *ring, size_t *off, u32 *len,
  * The skb of the down frame of @len bytes whose first slot is @index, as
  * &struct vtl_ring_slot's @flags say; NULL if it cannot be sent.  The
  * frame is in memory the daemon may be writing: its vtl_ring_user_payload
- * and virtio_net_hdr are read once, and only the copies are used.  A
+ * or vtl_ring_sock_payload and its virtio_net_hdr are read once, and only
+ * the copies are used.  A
  * large frame goes into page fragments behind a linear part that holds any
  * headers.
  *
@@ -569,16 +575,24 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 	size_t off = vtl_ring_slot(ring, ring->down_slots, index)->data -
 		     ring->down_slots;
 	struct vtl_ring_user_payload up = {};
+	struct vtl_ring_sock_payload sp = {};
 	struct virtio_net_hdr vh;
 	struct sk_buff *skb;
-	u32 linear, first, total;
+	u32 linear, first, total, plen = 0;
 	int err;
 
 	if (flags & VTL_RING_SLOT_F_USER_PAYLOAD) {
 		if (!vtl_ring_take(ring, &off, &len, &up, sizeof(up)) ||
-		    up.reserved || up.len > VTL_RING_FRAME_MAX - len)
+		    up.reserved)
 			return NULL;
+		plen = up.len;
+	} else if (flags & VTL_RING_SLOT_F_SOCK_PAYLOAD) {
+		if (!vtl_ring_take(ring, &off, &len, &sp, sizeof(sp)))
+			return NULL;
+		plen = sp.len;
 	}
+	if (plen > VTL_RING_FRAME_MAX - len)
+		return NULL;
 	if (flags & VTL_RING_SLOT_F_VNET_HDR) {
 		if (!vtl_ring_take(ring, &off, &len, &vh, sizeof(vh)))
 			return NULL;
@@ -594,7 +608,7 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 			return NULL;
 		}
 	}
-	total = len + up.len;
+	total = len + plen;
 	if (total < ETH_HLEN)
 		return NULL;
 	linear = total <= VTL_RING_SLOT_DATA ? total : VTL_RING_DOWN_LINEAR;
@@ -612,7 +626,8 @@ static struct sk_buff *vtl_ring_down_skb(struct vtl_ring *ring, u32 index,
 	if (skb_store_bits(skb, 0, ring->down_slots + off, first) ||
 	    (len > first &&
 	     skb_store_bits(skb, first, ring->down_slots, len - first)) ||
-	    vtl_ring_user_copy(skb, len, &up))
+	    (sp.len ? vtl_tcpq_copy(sp.fd, sp.offset, sp.len, skb, len) :
+		      vtl_ring_user_copy(skb, len, &up)))
 		goto err;
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;
@@ -666,6 +681,12 @@ static int vtl_ring_send(struct vtl_ring *ring, u32 index, u32 avail)
 	ret = nslots;
 	if (ring->user_payload)
 		known |= VTL_RING_SLOT_F_USER_PAYLOAD;
+	if (ring->sock_payload)
+		known |= VTL_RING_SLOT_F_SOCK_PAYLOAD;
+	/* One place for the payload, not two. */
+	if ((flags & VTL_RING_SLOT_F_USER_PAYLOAD) &&
+	    (flags & VTL_RING_SLOT_F_SOCK_PAYLOAD))
+		known = 0;
 	if (len <= VTL_RING_FRAME_MAX && nslots <= avail && !(flags & ~known))
 		skb = vtl_ring_down_skb(ring, index, len, flags);
 

@@ -179,6 +179,33 @@ test_ref() {
 		ip netns exec "$vm" ping -q -c 2 -i 0.2 -W 2 10.9.0.2
 }
 
+# Payload from a socket: bytes a TCP socket of the daemon has received
+# reach the VM, copied by the kick and left in the socket until the daemon
+# drops them; each bad name is an error.
+test_sock() {
+	local dn0 de0
+
+	topo || { fail "sock: topology"; return; }
+	ip -n "$host" link set lo up
+	dn0=$(rstat down)
+	inject_to_vm 5557 sock
+	check "sock: 3000 frames sent down, payloads named in a TCP socket" \
+		grep -q '^sent 3000 ' "$tmp/inject.out"
+	check "sock: after each kick the socket still held what it named" \
+		grep -q ' kept all$' "$tmp/inject.out"
+	check "sock: the VM received all 3000, every payload intact" \
+		grep -q '^received 3000 bad 0$' "$tmp/recv.out"
+	check "sock: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
+
+	dn0=$(rstat down)
+	de0=$(rstat down_errors)
+	check "sock: 11 bad names and a good one take 12 slots, 1000 bytes kept" \
+		[ "$(rt sockbad "$ifindex" "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2)" = "sockbad 12 kept 1000" ]
+	check "sock: each bad one a down error" \
+		[ "$(($(rstat down_errors) - de0))" = 11 ]
+	check "sock: only the good one sent" [ "$(($(rstat down) - dn0))" = 1 ]
+}
+
 attached_is() { [ "$(rstat attached)" = "$1" ]; }
 
 test_fail_closed() {
@@ -345,7 +372,7 @@ fi
 check "/dev/vtl is there, mode 0600" \
 	[ "$(stat -c %a /dev/vtl 2>/dev/null)" = 600 ]
 
-for t in ${RING_ONLY:-test_echo test_batch test_ref test_fail_closed test_perm \
+for t in ${RING_ONLY:-test_echo test_batch test_ref test_sock test_fail_closed test_perm \
 	test_errors test_hostile test_teardown}; do
 	"$t"
 	stop_all

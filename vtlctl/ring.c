@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -244,16 +245,24 @@ uint8_t *ring_reserve_ref(struct ring *ring, uint32_t len, bool vnet,
 	return reserve(ring, vnet, true, len, plen);
 }
 
+/* Both places a payload is named in: one size, @len at one offset. */
+_Static_assert(sizeof(struct vtl_ring_sock_payload) ==
+	       sizeof(struct vtl_ring_user_payload), "payload places");
+_Static_assert(offsetof(struct vtl_ring_sock_payload, len) ==
+	       offsetof(struct vtl_ring_user_payload, len), "payload len");
+
 /*
- * Put a frame in the down ring: @up (the payload's place) and @vh first
- * if not NULL, then @len bytes of @frame, copied unless ring_reserve*()
- * put them in place.
+ * Put a frame in the down ring: @ref (where its payload is, a struct
+ * vtl_ring_user_payload or vtl_ring_sock_payload as @ref_flag says) and
+ * @vh first if not NULL, then @len bytes of @frame, copied unless
+ * ring_reserve*() put them in place.
  */
-static int down_send(struct ring *ring, const struct vtl_ring_user_payload *up,
+static int down_send(struct ring *ring, const void *ref, uint32_t ref_flag,
 		     const struct virtio_net_hdr *vh, const void *frame,
 		     uint32_t len, uint32_t flags)
 {
-	int n = down_room_for(ring, vh, up, len, up ? up->len : 0);
+	const struct vtl_ring_user_payload *up = ref;
+	int n = down_room_for(ring, vh, ref, len, ref ? up->len : 0);
 	struct vtl_ring_slot *s;
 	size_t off;
 
@@ -261,15 +270,15 @@ static int down_send(struct ring *ring, const struct vtl_ring_user_payload *up,
 		return n;
 	s = slot_at(ring, ring->down_slots, ring->down_prod);
 	off = s->data - ring->down_slots;
-	if (up)
-		off = down_put(ring, off, up, sizeof(*up));
+	if (ref)
+		off = down_put(ring, off, ref, sizeof(*up));
 	if (vh)
 		off = down_put(ring, off, vh, sizeof(*vh));
 	if (frame != ring->down_slots + off)	/* not ring_reserve()'s */
 		down_put(ring, off, frame, len);
-	s->len = down_prefix(vh, up) + len;
+	s->len = down_prefix(vh, ref) + len;
 	s->flags = flags | (vh ? VTL_RING_SLOT_F_VNET_HDR : 0) |
-		   (up ? VTL_RING_SLOT_F_USER_PAYLOAD : 0);
+		   (ref ? ref_flag : 0);
 	ring->down_prod += n;
 	return 0;
 }
@@ -277,7 +286,7 @@ static int down_send(struct ring *ring, const struct vtl_ring_user_payload *up,
 int ring_send_vnet(struct ring *ring, const struct virtio_net_hdr *vh,
 		   const void *frame, uint32_t len, uint32_t flags)
 {
-	return down_send(ring, NULL, vh, frame, len, flags);
+	return down_send(ring, NULL, 0, vh, frame, len, flags);
 }
 
 int ring_send_ref(struct ring *ring, const struct virtio_net_hdr *vh,
@@ -289,7 +298,22 @@ int ring_send_ref(struct ring *ring, const struct virtio_net_hdr *vh,
 		.len = plen,
 	};
 
-	return down_send(ring, &up, vh, frame, len, flags);
+	return down_send(ring, &up, VTL_RING_SLOT_F_USER_PAYLOAD, vh, frame, len,
+			 flags);
+}
+
+int ring_send_sock(struct ring *ring, const struct virtio_net_hdr *vh,
+		   const void *frame, uint32_t len, int fd, uint64_t offset,
+		   uint32_t plen, uint32_t flags)
+{
+	struct vtl_ring_sock_payload sp = {
+		.offset = offset,
+		.len = plen,
+		.fd = fd,
+	};
+
+	return down_send(ring, &sp, VTL_RING_SLOT_F_SOCK_PAYLOAD, vh, frame,
+			 len, flags);
 }
 
 int ring_send(struct ring *ring, const void *frame, uint32_t len,

@@ -117,7 +117,21 @@ uint8_t *ring_reserve(struct ring *ring, uint32_t len, bool vnet);
 int ring_send_ref(struct ring *ring, const struct virtio_net_hdr *vh,
 		  const void *frame, uint32_t len, const void *payload,
 		  uint32_t plen, uint32_t flags);
-/* ring_reserve() for the @len bytes in the ring of ring_send_ref()'s. */
+/*
+ * ring_send_vnet() of a frame whose last @plen bytes are bytes the TCP
+ * socket @fd has received and this process not yet read, @offset bytes
+ * past the first recv() would return (VTL_RING_SLOT_F_SOCK_PAYLOAD, on a
+ * ring attached with VTL_RING_F_SOCK_PAYLOAD): the kernel copies them from
+ * the socket at the next ring_kick(), and leaves them there.  Nothing may
+ * read them from the socket before that kick returns.
+ */
+int ring_send_sock(struct ring *ring, const struct virtio_net_hdr *vh,
+		   const void *frame, uint32_t len, int fd, uint64_t offset,
+		   uint32_t plen, uint32_t flags);
+/*
+ * ring_reserve() for the @len bytes in the ring of ring_send_ref()'s or
+ * ring_send_sock()'s.
+ */
 uint8_t *ring_reserve_ref(struct ring *ring, uint32_t len, bool vnet,
 			  uint32_t plen);
 /* Publish the frames put and have the kernel send them: how many it took. */

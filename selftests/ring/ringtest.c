@@ -10,14 +10,23 @@
  *                         (or until killed), printing "up N big B badcsum C"
  *                         at the end: B frames over 1514 bytes, C IPv4 UDP
  *                         frames whose checksum is wrong
- *   inject IFINDEX N DMAC SMAC DIP SIP DPORT [net|ref]
+ *   inject IFINDEX N DMAC SMAC DIP SIP DPORT [net|ref|sock]
  *                         attach (not owned) and send N UDP frames down, to
  *                         the VM (or the network), in batches; prints "sent N".
  *                         ref: each with 1200 bytes of payload by reference
- *                         (VTL_RING_F_USER_PAYLOAD), under a UDP checksum
+ *                         (VTL_RING_F_USER_PAYLOAD), under a UDP checksum;
+ *                         sock: the same bytes, named in a TCP socket's
+ *                         receive queue (VTL_RING_F_SOCK_PAYLOAD; needs lo
+ *                         up), and "sent N kept all" if each batch's bytes
+ *                         were still in the socket after its kick (else
+ *                         "kept K of B")
  *   refbad IFINDEX DMAC SMAC DIP SIP
  *                         send 7 down frames naming payloads the kernel must
  *                         refuse and one good one (see cmd_refbad())
+ *   sockbad IFINDEX DMAC SMAC DIP SIP
+ *                         send 11 down frames naming socket payloads the
+ *                         kernel must refuse and one good one (see
+ *                         cmd_sockbad()); needs lo up
  *   attach IFINDEX [SLOTS [FLAGS]]
  *                         open and attach; prints OK or the errno's name
  *   attach2 IFINDEX       two fds attach the same port, then one fd twice:
@@ -31,16 +40,19 @@
  *   udpgso DIP DPORT SEG N
  *                         send one datagram of N segments of SEG bytes with
  *                         UDP_SEGMENT: one GSO frame through veth
- *   udprecv PORT N MS [ref]
+ *   udprecv PORT N MS [ref|sock]
  *                         count datagrams on PORT until N, or MS of silence
- *                         after the first (which may take 20 s); ref: also
- *                         count those whose payload is not inject ref's
+ *                         after the first (which may take 20 s); ref, sock:
+ *                         also count those whose payload is not inject
+ *                         ref's (or sock's: the same)
  *   stats IFINDEX         the port's ring counters from VTL_CMD_PORT_GET:
  *                         "attached A owned O up U down D lost L
  *                         fail_closed F down_errors E"
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -52,6 +64,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -406,6 +419,130 @@ static int cmd_inject(char **argv, int argc)
 }
 
 /*
+ * A TCP connection over loopback: *@rx receives what *@tx sends.  *@rx
+ * gets a receive buffer of 4 MiB: the bytes it holds are what frames name,
+ * and loopback's 64 KiB skbs would otherwise fill a default buffer (in
+ * truesize) with the tail of one frame, for which nothing is sent until
+ * the next frame's bytes arrive.
+ */
+static void tcp_pair(int *tx, int *rx)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0), buf = 4 << 20;
+
+	if (l < 0 ||
+	    setsockopt(l, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) ||
+	    bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (void *)&a, &alen))
+		die("listen", errno);
+	*tx = socket(AF_INET, SOCK_STREAM, 0);
+	if (*tx < 0 || connect(*tx, (void *)&a, sizeof(a)))
+		die("connect", errno);
+	*rx = accept(l, NULL, NULL);
+	if (*rx < 0)
+		die("accept", errno);
+	close(l);
+}
+
+static uint32_t inq(int fd)
+{
+	int n;
+
+	if (ioctl(fd, SIOCINQ, &n))
+		die("SIOCINQ", errno);
+	return n;
+}
+
+/*
+ * inject sock: inject ref's payloads, one stream written into a TCP
+ * connection, each frame naming its bytes in the receiving socket.  As the
+ * daemon does: name what the socket holds, kick, check that the bytes are
+ * still there, and only then drop them with MSG_TRUNC.
+ */
+static int cmd_sockinject(char **argv)
+{
+	unsigned int ifindex = atoi(argv[0]), n = atoi(argv[1]);
+	uint16_t dport = atoi(argv[6]);
+	uint8_t dmac[6], smac[6], f[128], *stream;
+	size_t total = (size_t)n * REF_PAYLOAD, written = 0, dropped = 0;
+	unsigned int named = 0, kept = 0, batches = 0;
+	struct in_addr dip, sip;
+	struct ring r;
+	int tx, rx, ret;
+
+	if (parse_mac(argv[2], dmac) || parse_mac(argv[3], smac) ||
+	    !inet_aton(argv[4], &dip) || !inet_aton(argv[5], &sip))
+		die("inject arguments", EINVAL);
+	open_or_die(&r, ifindex, VTL_RING_F_SOCK_PAYLOAD);
+	tcp_pair(&tx, &rx);
+	stream = malloc(total);
+	if (!stream)
+		die("malloc", ENOMEM);
+	for (unsigned int i = 0; i < n; i++)
+		ref_payload(stream + (size_t)i * REF_PAYLOAD, i);
+	while (named < n) {
+		struct pollfd pfd = { .fd = rx, .events = POLLIN };
+		unsigned int queued = 0;
+		size_t held, drop;
+		ssize_t w;
+
+		while (written < total) {
+			w = send(tx, stream + written, total - written,
+				 MSG_DONTWAIT);
+			if (w < 0 && errno == EAGAIN)
+				break;
+			if (w < 0)
+				die("send", errno);
+			written += w;
+		}
+		held = dropped + inq(rx);
+		while (named < n && queued < r.slots &&
+		       ((size_t)named + 1) * REF_PAYLOAD <= held) {
+			size_t at = (size_t)named * REF_PAYLOAD;
+			uint8_t *p;
+
+			p = named % 2 ? ring_reserve_ref(&r, UDP_HLEN, false,
+							 REF_PAYLOAD) : NULL;
+			p = p ? p : f;
+			if (ring_send_sock(&r, NULL, p, build_udp(p, dmac, smac,
+					   dip, sip, dport, named, stream + at,
+					   REF_PAYLOAD), rx, at - dropped,
+					   REF_PAYLOAD, 0))
+				break;
+			named++;
+			queued++;
+		}
+		if (!queued) {
+			if (poll(&pfd, 1, 1000) < 0 && errno != EINTR)
+				die("poll", errno);
+			continue;
+		}
+		ret = ring_kick(&r);
+		if (ret < 0)
+			die("kick", ret);
+		drop = (size_t)named * REF_PAYLOAD - dropped;
+		batches++;
+		kept += inq(rx) >= drop;
+		if (recv(rx, NULL, drop, MSG_TRUNC) != (ssize_t)drop)
+			die("recv MSG_TRUNC", errno);
+		dropped += drop;
+	}
+	if (kept == batches)
+		printf("sent %u kept all\n", named);
+	else
+		printf("sent %u kept %u of %u\n", named, kept, batches);
+	free(stream);
+	close(tx);
+	close(rx);
+	ring_close(&r);
+	return 0;
+}
+
+/*
  * refbad: down frames naming payloads the kernel must refuse, each a down
  * error: on a ring attached without VTL_RING_F_USER_PAYLOAD; then with it,
  * at NULL, at a kernel address, in a PROT_NONE page, running off the end
@@ -464,6 +601,88 @@ static int cmd_refbad(char **argv)
 	ring_close(&r);
 	munmap(m, 2 * page);
 	printf("refbad %d\n", n);
+	return 0;
+}
+
+/*
+ * sockbad: down frames naming socket payloads the kernel must refuse, each
+ * a down error: on a ring attached without VTL_RING_F_SOCK_PAYLOAD; then
+ * with it, in fd -1, in a descriptor that is not open, in /dev/null, in a
+ * UDP socket, in a listening TCP socket, and in a TCP socket holding 1000
+ * bytes: 200 at 900, at 1000 and at 2^40; one with a length over
+ * VTL_RING_FRAME_MAX, one flagged as by reference as well; then one good
+ * frame, 200 bytes at 800.  Prints "sockbad N kept K": the slots the kicks
+ * consumed, and the bytes the socket still holds.
+ */
+static int cmd_sockbad(char **argv)
+{
+	unsigned int ifindex = atoi(argv[0]);
+	struct { int fd; uint64_t off; } bad[8];
+	uint8_t dmac[6], smac[6], f[128], m[1000];
+	struct pollfd pfd;
+	struct vtl_ring_slot *s;
+	int n = 0, ret, i, tx, rx, udp, lsn, nul;
+	struct in_addr dip, sip;
+	struct ring r;
+	uint32_t hlen;
+
+	if (parse_mac(argv[1], dmac) || parse_mac(argv[2], smac) ||
+	    !inet_aton(argv[3], &dip) || !inet_aton(argv[4], &sip))
+		die("sockbad arguments", EINVAL);
+	memset(m, 's', sizeof(m));
+	hlen = build_udp(f, dmac, smac, dip, sip, 9, 0, m, 200);
+	tcp_pair(&tx, &rx);
+	if (send(tx, m, sizeof(m), 0) != sizeof(m))
+		die("send", errno);
+	pfd = (struct pollfd){ .fd = rx, .events = POLLIN };
+	while (inq(rx) < sizeof(m))
+		poll(&pfd, 1, 100);
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	nul = open("/dev/null", O_RDONLY);
+	if (udp < 0 || lsn < 0 || nul < 0 || listen(lsn, 1))
+		die("sockets", errno);
+
+	open_or_die(&r, ifindex, 0);
+	ring_send_sock(&r, NULL, f, hlen, rx, 800, 200, 0);
+	ret = ring_kick(&r);
+	n += ret > 0 ? ret : 0;
+	ring_close(&r);
+
+	open_or_die(&r, ifindex, VTL_RING_F_SOCK_PAYLOAD);
+	bad[0].fd = -1;
+	bad[1].fd = 1000000;
+	bad[2].fd = nul;
+	bad[3].fd = udp;
+	bad[4].fd = lsn;
+	for (i = 0; i < 5; i++)
+		bad[i].off = 0;
+	bad[5].fd = bad[6].fd = bad[7].fd = rx;
+	bad[5].off = 900;
+	bad[6].off = 1000;
+	bad[7].off = 1ULL << 40;
+	for (i = 0; i < 8; i++)
+		ring_send_sock(&r, NULL, f, hlen, bad[i].fd, bad[i].off, 200,
+			       0);
+	for (i = 0; i < 2; i++) {
+		s = next_down_slot(&r);
+		ring_send_sock(&r, NULL, f, hlen, rx, 800, 200, 0);
+		if (i)
+			s->flags |= VTL_RING_SLOT_F_USER_PAYLOAD;
+		else
+			((struct vtl_ring_sock_payload *)s->data)->len =
+				VTL_RING_FRAME_MAX - hlen + 1;
+	}
+	ring_send_sock(&r, NULL, f, hlen, rx, 800, 200, 0);
+	ret = ring_kick(&r);
+	n += ret > 0 ? ret : 0;
+	ring_close(&r);
+	printf("sockbad %d kept %u\n", n, inq(rx));
+	close(nul);
+	close(lsn);
+	close(udp);
+	close(tx);
+	close(rx);
 	return 0;
 }
 
@@ -769,7 +988,7 @@ static int cmd_stats(unsigned int ifindex)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ringtest echo|sink|inject|refbad|attach|attach2|hold|hostile|udpsend|udpgso|udprecv|stats ARGS (see the source)\n");
+	fprintf(stderr, "usage: ringtest echo|sink|inject|refbad|sockbad|attach|attach2|hold|hostile|udpsend|udpgso|udprecv|stats ARGS (see the source)\n");
 	exit(2);
 }
 
@@ -790,10 +1009,14 @@ int main(int argc, char **argv)
 		return cmd_echo(atoi(argv[0]));
 	if (!strcmp(cmd, "sink") && argc >= 2)
 		return cmd_sink(atoi(argv[0]), atoi(argv[1]));
+	if (!strcmp(cmd, "inject") && argc >= 8 && !strcmp(argv[7], "sock"))
+		return cmd_sockinject(argv);
 	if (!strcmp(cmd, "inject") && argc >= 7)
 		return cmd_inject(argv, argc);
 	if (!strcmp(cmd, "refbad") && argc >= 5)
 		return cmd_refbad(argv);
+	if (!strcmp(cmd, "sockbad") && argc >= 5)
+		return cmd_sockbad(argv);
 	if (!strcmp(cmd, "attach"))
 		return cmd_attach(strtoul(argv[0], NULL, 0),
 				  argc > 1 ? strtoul(argv[1], NULL, 0) : 0,
@@ -811,7 +1034,8 @@ int main(int argc, char **argv)
 				  atoi(argv[3]));
 	if (!strcmp(cmd, "udprecv") && argc >= 3)
 		return cmd_udprecv(atoi(argv[0]), atoi(argv[1]), atoi(argv[2]),
-				   argc > 3 && !strcmp(argv[3], "ref"));
+				   argc > 3 && (!strcmp(argv[3], "ref") ||
+						!strcmp(argv[3], "sock")));
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(atoi(argv[0]));
 	usage();

@@ -100,6 +100,22 @@
  * frame whose payload cannot be read, or with @reserved not 0, is a down
  * error.
  *
+ * Payload from a socket.  On a ring attached with %VTL_RING_F_SOCK_PAYLOAD,
+ * a down frame flagged %VTL_RING_SLOT_F_SOCK_PAYLOAD starts with a &struct
+ * vtl_ring_sock_payload instead: the frame's last @len bytes are bytes a
+ * TCP socket of the daemon, @fd, has received and the daemon not yet read,
+ * @offset bytes past the first one recv() would return.  The kick copies
+ * them from the socket's receive queue into the frame, kernel to kernel,
+ * and leaves them there: a daemon relaying a connection to the VM need
+ * not read its bytes at all, only drop them from the socket once the VM
+ * has acknowledged them (recv() with MSG_TRUNC discards without copying),
+ * after the kick that consumes the last frame naming them, since that
+ * moves the read position the offsets count from.  Only bytes SIOCINQ
+ * counts can be named (a socket with urgent data should have SO_OOBINLINE
+ * set).  @len counts as with %VTL_RING_SLOT_F_USER_PAYLOAD; a frame naming
+ * a descriptor that is not a TCP socket, or bytes the socket does not
+ * hold, is a down error.
+ *
  * Owned ports.  Attaching with %VTL_RING_F_OWN hands the port's traffic to
  * userspace: every frame from the VM goes up the ring, every frame from the
  * network to the VM is dropped, and the VM sees only what the daemon sends
@@ -209,6 +225,10 @@ struct vtl_ring_slot {
  * @VTL_RING_SLOT_F_USER_PAYLOAD: down only, on a ring attached with
  *	%VTL_RING_F_USER_PAYLOAD: @data starts with a &struct
  *	vtl_ring_user_payload (see "Payload by reference")
+ * @VTL_RING_SLOT_F_SOCK_PAYLOAD: down only, on a ring attached with
+ *	%VTL_RING_F_SOCK_PAYLOAD: @data starts with a &struct
+ *	vtl_ring_sock_payload (see "Payload from a socket"); not with
+ *	%VTL_RING_SLOT_F_USER_PAYLOAD
  *
  * Other bits are reserved: 0 up, and a down slot with one set is rejected.
  * (Up, %VTL_RING_SLOT_F_VNET_HDR is set on every frame of a ring attached
@@ -218,6 +238,7 @@ enum vtl_ring_slot_flags {
 	VTL_RING_SLOT_F_TO_NET = 1 << 0,
 	VTL_RING_SLOT_F_VNET_HDR = 1 << 1,
 	VTL_RING_SLOT_F_USER_PAYLOAD = 1 << 2,
+	VTL_RING_SLOT_F_SOCK_PAYLOAD = 1 << 3,
 };
 
 /**
@@ -233,6 +254,19 @@ struct vtl_ring_user_payload {
 };
 
 /**
+ * struct vtl_ring_sock_payload - which received bytes end a down frame
+ * @offset: where they start, in bytes past the socket's read position
+ * @len: their bytes, which end the frame (where &struct
+ *	vtl_ring_user_payload has its @len)
+ * @fd: the TCP socket, a file descriptor of the process that kicks
+ */
+struct vtl_ring_sock_payload {
+	__aligned_u64 offset;
+	__u32 len;
+	__s32 fd;
+};
+
+/**
  * enum vtl_ring_attach_flags - &struct vtl_ring_attach.flags
  * @VTL_RING_F_OWN: own the port's traffic (see "Owned ports" above);
  *	attaching without it gives an owned port back to the kernel
@@ -240,6 +274,8 @@ struct vtl_ring_user_payload {
  *	TCP segments go up whole (see "Offloads up")
  * @VTL_RING_F_USER_PAYLOAD: down frames may name their payload in the
  *	daemon's memory (see "Payload by reference")
+ * @VTL_RING_F_SOCK_PAYLOAD: down frames may name their payload in a TCP
+ *	socket's receive queue (see "Payload from a socket")
  *
  * Other bits are rejected with EOPNOTSUPP.
  */
@@ -247,6 +283,7 @@ enum vtl_ring_attach_flags {
 	VTL_RING_F_OWN = 1 << 0,
 	VTL_RING_F_VNET_HDR = 1 << 1,
 	VTL_RING_F_USER_PAYLOAD = 1 << 2,
+	VTL_RING_F_SOCK_PAYLOAD = 1 << 3,
 };
 
 /**
