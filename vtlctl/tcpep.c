@@ -73,8 +73,13 @@ struct tcpep_conn {
 	bool want_write;
 	int error;
 
-	/* Toward the VM: snd holds the bytes from snd_una on. */
+	/*
+	 * Toward the VM: snd holds the bytes from snd_una on; or only counts
+	 * them (no storage) if the application holds them (@ext).
+	 */
 	struct tcpep_buf snd;
+	bool ext;
+	u64 snd_acked;		/* bytes of the stream the VM acknowledged */
 	u32 isn;
 	u32 snd_una;
 	u32 snd_nxt;
@@ -350,6 +355,7 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 	const u8 *ref = NULL;
 	struct vtl_pkt pkt;
 	u8 *frame = NULL;
+	bool ext = false;
 	u32 hlen;
 	int n;
 
@@ -364,30 +370,39 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 		tcp.ack = c->rcv_nxt;
 	tcp.csum_partial = ep->cfg.offload;
 	/*
-	 * The payload goes by reference if the output takes it so and it is
-	 * in one piece: the frame is then its headers.  Else the frame is
-	 * built where the output wants it if it says, the payload copied
-	 * there from the send buffer first: one copy.
+	 * An external stream's payload is the application's: the frame is
+	 * its headers.  So is it if the payload goes by reference, which it
+	 * does if the output takes it so and it is in one piece.  Else the
+	 * frame is built where the output wants it if it says, the payload
+	 * copied there from the send buffer first: one copy.
 	 */
-	if (len && ep->cfg.offload && ep->cfg.output_ref)
+	if (len && c->ext) {
+		/* The application's bytes: not after it let go of them. */
+		if (c->released)
+			return;
+		ext = true;
+	} else if (len && ep->cfg.offload && ep->cfg.output_ref) {
 		ref = tcpep_buf_span(&c->snd, seq - c->snd_una, len);
-	tcp.payload_ext = ref != NULL;
+	}
+	tcp.payload_ext = ref || ext;
 	n = vtl_pkt_build_tcp(NULL, 0, &tcp);	/* the headers */
 	if (n < 0 || len > sizeof(ep->frame) - n)
 		return;
 	hlen = n;
-	n += ref ? 0 : len;
+	n += tcp.payload_ext ? 0 : len;
 	if (ep->cfg.frame_buf)
-		frame = ep->cfg.frame_buf(ep->cfg.arg, n, ref ? len : 0);
+		frame = ep->cfg.frame_buf(ep->cfg.arg, n,
+					  tcp.payload_ext ? len : 0);
 	if (!frame)
 		frame = ep->frame;
 	tcp.payload_len = len;
-	if (len && !ref) {
+	if (len && !tcp.payload_ext) {
 		tcpep_buf_get(&c->snd, seq - c->snd_una, frame + n - len, len);
 		tcp.payload = frame + n - len;
 	}
 	n = vtl_pkt_build_tcp(frame, n, &tcp);
-	if (n < 0 || vtl_pkt_parse(&pkt, frame, ref ? hlen : (u32)n, n))
+	if (n < 0 ||
+	    vtl_pkt_parse(&pkt, frame, tcp.payload_ext ? hlen : (u32)n, n))
 		return;
 	if (vtl_model_update(&c->m, &pkt, false, now) != VTL_MODEL_VALID)
 		ep->stats.invalid++;
@@ -407,7 +422,10 @@ static void conn_xmit(struct tcpep_conn *c, u8 flags, u32 seq, u32 len,
 	ep->stats.frames_out++;
 	if (ep->cfg.offload)
 		conn_vnet_hdr(c, &pkt, len, &vh);
-	if (ref)
+	if (ext)
+		ep->cfg.output_ext(ep->cfg.arg, c, frame, hlen,
+				   c->snd_acked + (seq - c->snd_una), len, &vh);
+	else if (ref)
 		ep->cfg.output_ref(ep->cfg.arg, frame, hlen, ref, len, &vh);
 	else
 		ep->cfg.output(ep->cfg.arg, frame, n,
@@ -736,6 +754,7 @@ static void conn_ack(struct tcpep_conn *c, const struct vtl_pkt *pkt,
 		acked = ack - c->snd_una;
 		data = min_u32(acked, c->snd.len);
 		tcpep_buf_consume(&c->snd, data);
+		c->snd_acked += data;
 		if (acked > data)
 			c->fin_acked = true;
 		c->snd_una = ack;
@@ -1085,7 +1104,9 @@ int tcpep_accept(struct tcpep_conn *c, uint64_t now)
 
 	if (c->phase != PH_PENDING || c->released)
 		return -EINVAL;
-	if (tcpep_buf_init(&c->snd, ep->cfg.sndbuf))
+	if (c->ext)
+		c->snd.size = ep->cfg.sndbuf;	/* a count, no storage */
+	else if (tcpep_buf_init(&c->snd, ep->cfg.sndbuf))
 		return -ENOMEM;
 	if (tcpep_buf_init(&c->rcv, ep->cfg.rcvbuf + TCPEP_RCV_SLACK)) {
 		tcpep_buf_free(&c->snd);
@@ -1253,6 +1274,8 @@ ssize_t tcpep_write(struct tcpep_conn *c, const void *buf, size_t len,
 	int err = conn_write_err(c);
 	u32 room, n;
 
+	if (c->ext)
+		return -EINVAL;
 	if (err)
 		return err;
 	room = c->snd.size - c->snd.len;
@@ -1282,6 +1305,8 @@ ssize_t tcpep_write_space(struct tcpep_conn *c, void **buf)
 	int err = conn_write_err(c);
 	u32 room;
 
+	if (c->ext)
+		return -EINVAL;
 	if (err)
 		return err;
 	*buf = tcpep_buf_tail(&c->snd, &room);
@@ -1373,7 +1398,8 @@ void tcpep_close(struct tcpep_conn *c, uint64_t now)
 {
 	struct tcpep *ep = c->ep;
 
-	if (c->phase == PH_PENDING || c->rcv.len) {
+	/* An external stream goes with the application: all of it sent? */
+	if (c->phase == PH_PENDING || c->rcv.len || (c->ext && c->snd.len)) {
 		tcpep_abort(c, now);
 		return;
 	}
@@ -1385,6 +1411,61 @@ void tcpep_close(struct tcpep_conn *c, uint64_t now)
 	}
 	conn_check_free(c);
 	ep_exit(ep);
+}
+
+/**
+ * tcpep_set_external - have the application hold the stream to the VM
+ * @c: the connection, before tcpep_accept()
+ *
+ * tcpep then keeps no copy of the bytes toward the VM, only counts them:
+ * the application holds every byte from the first the VM has not yet
+ * acknowledged (tcpep_acked() counts those before it) until it is, queues
+ * more with tcpep_write_ext(), and gets frames to send with @output_ext of
+ * &struct tcpep_config, which names their payload by its offset in the
+ * stream.  tcpep_close() with bytes unacknowledged resets the connection,
+ * since they go with the application.
+ *
+ * Return: 0; -EINVAL after tcpep_accept(), or without @output_ext.
+ */
+int tcpep_set_external(struct tcpep_conn *c)
+{
+	if (c->phase != PH_PENDING || c->released || !c->ep->cfg.output_ext)
+		return -EINVAL;
+	c->ext = true;
+	return 0;
+}
+
+/**
+ * tcpep_write_ext - queue bytes the application holds for the VM
+ * @c: an external connection (tcpep_set_external())
+ * @len: how many more bytes of the stream, after those queued before
+ * @now: the time
+ *
+ * Return: as tcpep_write(): the bytes queued, as many as tcpep_writable()
+ * said at most; -EINVAL for a connection that is not external.
+ */
+ssize_t tcpep_write_ext(struct tcpep_conn *c, size_t len, uint64_t now)
+{
+	int err = conn_write_err(c);
+	u32 room = c->snd.size - c->snd.len, n;
+
+	if (!c->ext)
+		return -EINVAL;
+	if (err)
+		return err;
+	n = len < room ? len : room;
+	if (n < len)
+		c->want_write = true;
+	if (!n)
+		return -EAGAIN;
+	tcpep_write_done(c, n, now);
+	return n;
+}
+
+/* Bytes of the stream toward the VM that it has acknowledged. */
+uint64_t tcpep_acked(const struct tcpep_conn *c)
+{
+	return c->snd_acked;
 }
 
 /* Bytes tcpep_read() would return now. */
@@ -1445,6 +1526,7 @@ struct tcpep *tcpep_create(const struct tcpep_config *cfg)
 	struct tcpep *ep;
 
 	if (!cfg->output || !cfg->event || (cfg->output_ref && !cfg->sync) ||
+	    ((cfg->output_ref || cfg->output_ext) && !cfg->offload) ||
 	    (cfg->mtu && (cfg->mtu < 1280 || cfg->mtu > 65535)) ||
 	    cfg->rcvbuf > TCPEP_MAX_BUF || cfg->sndbuf > TCPEP_MAX_BUF) {
 		errno = EINVAL;

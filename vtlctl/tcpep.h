@@ -99,8 +99,8 @@ enum tcpep_event {
  * @frame_buf: if not NULL, where to build a frame of @len bytes that
  *	@output is then given: in the output's own memory (a ring slot),
  *	to save a copy; NULL from it: tcpep's own buffer.  With @ref not 0
- *	the frame is for @output_ref: @len bytes of headers, then @ref bytes
- *	of payload by reference
+ *	the frame is for @output_ref or @output_ext: @len bytes of headers,
+ *	then @ref bytes of payload named elsewhere
  * @output_ref: if not NULL, with @offload: sends a frame whose payload is
  *	not copied but named where it is, in the connection's send buffer:
  *	@frame holds its first @len bytes (the headers), the @plen bytes at
@@ -110,6 +110,11 @@ enum tcpep_event {
  *	buffer; one that runs round its end is copied, for @output
  * @sync: with @output_ref, called before tcpep frees a send buffer: the
  *	output must be done with the frames pointing into it when it returns
+ * @output_ext: if not NULL, with @offload: sends a frame of a connection
+ *	whose stream toward the VM the application holds
+ *	(tcpep_set_external()): @frame holds its first @len bytes (the
+ *	headers), and its payload is the @plen bytes at offset @off of @c's
+ *	stream, counted from its first byte
  * @event: tells the application about a connection
  * @isn: chooses our initial sequence number for a connection; NULL: random
  * @arg: passed to the callbacks
@@ -134,6 +139,9 @@ struct tcpep_config {
 			   const uint8_t *payload, size_t plen,
 			   const struct virtio_net_hdr *vh);
 	void (*sync)(void *arg);
+	void (*output_ext)(void *arg, struct tcpep_conn *c,
+			   const uint8_t *frame, size_t len, uint64_t off,
+			   size_t plen, const struct virtio_net_hdr *vh);
 	void (*event)(void *arg, struct tcpep_conn *c, enum tcpep_event ev);
 	uint32_t (*isn)(void *arg, const struct vtl_flow_key *key);
 	void *arg;
@@ -185,6 +193,9 @@ ssize_t tcpep_write(struct tcpep_conn *c, const void *buf, size_t len,
 		    uint64_t now);
 ssize_t tcpep_write_space(struct tcpep_conn *c, void **buf);
 void tcpep_write_done(struct tcpep_conn *c, size_t len, uint64_t now);
+int tcpep_set_external(struct tcpep_conn *c);
+ssize_t tcpep_write_ext(struct tcpep_conn *c, size_t len, uint64_t now);
+uint64_t tcpep_acked(const struct tcpep_conn *c);
 int tcpep_shutdown(struct tcpep_conn *c, uint64_t now);
 void tcpep_close(struct tcpep_conn *c, uint64_t now);
 void tcpep_abort(struct tcpep_conn *c, uint64_t now);

@@ -45,6 +45,12 @@ static struct {
 	u32 ref_hlen[MAX_FRAMES];
 	unsigned int kicked;		/* frames up to here complete */
 	unsigned int refs, syncs;
+	/* with external: the stream the application holds, from byte 0 */
+	const u8 *ext_src;
+	u64 ext_off[MAX_FRAMES];
+	bool is_ext[MAX_FRAMES];
+	u64 ext_put;			/* bytes of it given to tcpep */
+	unsigned int exts, ext_bad;	/* frames; those naming bytes gone */
 	bool refuse;
 	bool manual;			/* leave NEW connections pending */
 	u32 isn;
@@ -102,8 +108,32 @@ static void kick(void)
 		if (T.ref_src[i])
 			memcpy(T.fp[i] + T.ref_hlen[i], T.ref_src[i],
 			       T.lens[i] - T.ref_hlen[i]);
+		if (T.is_ext[i])
+			memcpy(T.fp[i] + T.ref_hlen[i], T.ext_src +
+			       T.ext_off[i], T.lens[i] - T.ref_hlen[i]);
 		T.ref_src[i] = NULL;
+		T.is_ext[i] = false;
 	}
+}
+
+/*
+ * A frame whose payload the application holds: read at the next kick(),
+ * as the kernel reads a socket's.  It must name bytes the application
+ * still has: acknowledged ones it may have dropped, and it has none past
+ * what it gave tcpep.
+ */
+static void out_ext_cb(void *arg, struct tcpep_conn *c, const uint8_t *frame,
+		       size_t len, uint64_t off, size_t plen,
+		       const struct virtio_net_hdr *vh)
+{
+	(void)arg;
+	T.ext_bad += c != T.conn || off < tcpep_acked(c) ||
+		     off + plen > T.ext_put;
+	T.is_ext[T.nf] = true;
+	T.ext_off[T.nf] = off;
+	T.ref_hlen[T.nf] = len;
+	store(frame, len, len + plen, vh);
+	T.exts++;
 }
 
 static void sync_cb(void *arg)
@@ -113,6 +143,8 @@ static void sync_cb(void *arg)
 	kick();
 }
 
+static bool external;
+
 static void ev_cb(void *arg, struct tcpep_conn *c, enum tcpep_event ev)
 {
 	(void)arg;
@@ -120,6 +152,8 @@ static void ev_cb(void *arg, struct tcpep_conn *c, enum tcpep_event ev)
 	if (ev != TCPEP_EV_NEW)
 		return;
 	T.conn = c;
+	if (external && tcpep_set_external(c))
+		abort();
 	if (T.manual)
 		return;
 	if (T.refuse)
@@ -157,6 +191,7 @@ static void setup(u32 rcvbuf, u32 sndbuf, u32 isn)
 		.offload = offload, .frame_buf = in_place ? place_cb : NULL,
 		.output_ref = by_ref ? out_ref_cb : NULL,
 		.sync = by_ref ? sync_cb : NULL,
+		.output_ext = external ? out_ext_cb : NULL,
 	};
 
 	if (T.ep)
@@ -784,7 +819,17 @@ static bool push_through(const char *buf, u32 len, u16 win, u32 *frames)
 
 	*frames = 0;
 	while (sent < len && ok) {
-		while (put < len &&
+		while (external && put < len) {
+			/* The application has them before tcpep hears. */
+			T.ext_put = put + (len - put < 30000 ? len - put :
+					   30000);
+			room = tcpep_write_ext(T.conn, T.ext_put - put, T.now);
+			T.ext_put = put + (room > 0 ? room : 0);
+			if (room <= 0)
+				break;
+			put += room;
+		}
+		while (!external && put < len &&
 		       (room = tcpep_write_space(T.conn, &dst)) > 0) {
 			room = room < 30000 ? room : 30000;
 			memcpy(dst, buf + put, room);
@@ -875,6 +920,64 @@ static void test_by_ref(void)
 					plen(p));
 	CHECK(i == (int)unread, "by reference: and they were intact (%d)", i);
 	offload = in_place = by_ref = false;
+}
+
+/*
+ * An external stream: tcpep keeps no copy, each frame names its payload by
+ * its offset in the application's stream, read only at the next kick, and
+ * never bytes the VM already acknowledged (which the application may have
+ * dropped); a retransmission names them again.
+ */
+static void test_external(void)
+{
+	static char buf[300000];
+	struct vtl_pkt *p;
+	u32 frames, isn;
+	void *dst;
+	int i;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = i * 5 + i / 239;
+	offload = in_place = external = true;
+	setup(0, 100000, 5);
+	T.ext_src = (const u8 *)buf;
+	CHECK(handshake(1, true), "external: handshake");
+	isn = T.ack;
+	CHECK(tcpep_write(T.conn, buf, 10, T.now) == -EINVAL &&
+	      tcpep_write_space(T.conn, &dst) == -EINVAL &&
+	      tcpep_set_external(T.conn) == -EINVAL,
+	      "external: tcpep_write(), write_space() and set_external() "
+	      "after accept: EINVAL");
+	CHECK(push_through(buf, sizeof(buf) - 5000, 100, &frames),
+	      "external: 295000 bytes through a 100000-byte window, intact");
+	CHECK(T.exts == frames && !T.refs && T.placed == T.nf && !T.ext_bad,
+	      "external: all %u data frames named their bytes in the "
+	      "stream (%u), none gone yet (%u bad)", frames, T.exts,
+	      T.ext_bad);
+	CHECK(tcpep_acked(T.conn) == sizeof(buf) - 5000,
+	      "external: acked counts the stream (%llu)",
+	      (unsigned long long)tcpep_acked(T.conn));
+	/* The last 5000 bytes, not acked: retransmitted from the stream. */
+	T.ext_put += 5000;
+	CHECK(tcpep_write_ext(T.conn, 5000, T.now) == 5000,
+	      "external: 5000 more queued");
+	p = pop();
+	CHECK(p && plen(p) == 5000 && seq_of(p) - isn == sizeof(buf) - 5000,
+	      "external: sent");
+	T.now = tcpep_next_deadline(T.ep);
+	tcpep_timer(T.ep, T.now);
+	p = pop();
+	CHECK(p && plen(p) == 1000 && seq_of(p) - isn == sizeof(buf) - 5000 &&
+	      T.ext_off[T.rd - 1] == sizeof(buf) - 5000 &&
+	      !memcmp(T.fp[T.rd - 1] + p->payload_off,
+		      buf + sizeof(buf) - 5000, 1000) && !T.ext_bad,
+	      "external: a retransmission names the same bytes again");
+	/* Closing with bytes unacknowledged: they go, so the VM gets a RST. */
+	tcpep_close(T.conn, T.now);
+	while ((p = pop()) && !(flags_of(p) & VTL_TCP_RST))
+		;
+	CHECK(p, "external: closed with bytes unacknowledged: RST");
+	offload = in_place = external = false;
 }
 
 static void test_fin(void)
@@ -1190,6 +1293,7 @@ int main(void)
 	test_offload();
 	test_in_place();
 	test_by_ref();
+	test_external();
 	test_fin();
 	test_rst();
 	test_wrap();
