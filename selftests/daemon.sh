@@ -211,11 +211,12 @@ test_microsocks() {
 	d0=$(ring_count down)
 	e0=$(ring_count down_errors)
 	transfer microsocks
-	# The download's payloads went by reference, every one taken.
-	dlog_has "$port_if: started: .*payloads to the VM by reference" &&
+	# The download's payloads went from the upstream sockets, every one
+	# taken.
+	dlog_has "$port_if: started: .*payloads to the VM from the upstream sockets" &&
 	[ "$(ring_count down_errors)" = "$e0" ] &&
-		ok "microsocks: payloads to the VM by reference, no frame refused" ||
-		{ fail "microsocks: payloads to the VM by reference, no frame refused"
+		ok "microsocks: payloads to the VM from the upstream sockets, no frame refused" ||
+		{ fail "microsocks: payloads to the VM from the upstream sockets, no frame refused"
 		  diag_port; }
 	# Both ways, data in large segments (up to 64 KiB); the ACKs the other
 	# way one a batch.  One frame a segment would be $MB * 718 each way;
@@ -386,24 +387,32 @@ test_kill() {
 		  show "$tmp/c.err" "$tmp/daemon.log"; }
 }
 
-# A vtl.ko from before payloads by reference (oldring.so plays it) refuses
-# the attach flag: the daemon attaches without it, says so, and copies the
-# payloads into the ring; data goes both ways intact, nothing refused.
+# A vtl.ko from before payloads from sockets, or from before payloads by
+# reference as well (oldring.so plays them), refuses the attach flags: the
+# daemon attaches without them, says so, and names the payloads in its
+# memory or copies them into the ring; data goes both ways intact, nothing
+# refused.
 test_oldring() {
-	local so=$top/selftests/ring/oldring.so n e0
+	local so=$top/selftests/ring/oldring.so n e0 old how
 
 	[ -e "$so" ] || { skip "oldring: $so is not built"; return; }
-	daemon_stop
-	n=$(wc -l <"$tmp/daemon.log")
-	daemon_start LD_PRELOAD="$so" || { fail "oldring: daemon"; return; }
-	busywait 10000 sh -c "tail -n +$((n + 1)) '$tmp/daemon.log' |
-		grep -q '$port_if: started: .*payloads to the VM copied into the ring'" &&
-		ok "oldring: an older vtl.ko: the daemon falls back to copying" ||
-		{ fail "oldring: an older vtl.ko: the daemon falls back to copying"
-		  show "$tmp/daemon.log"; }
-	e0=$(ring_count down_errors)
-	MB=4 BIG=$((4 << 20)) transfer oldring
-	check "oldring: no frame refused" test "$(ring_count down_errors)" = "$e0"
+	for old in sock user; do
+		how="copied into the ring"
+		[ "$old" = sock ] && how="by reference"
+		daemon_stop
+		n=$(wc -l <"$tmp/daemon.log")
+		daemon_start LD_PRELOAD="$so" OLDRING="$old" ||
+			{ fail "oldring: daemon"; return; }
+		busywait 10000 sh -c "tail -n +$((n + 1)) '$tmp/daemon.log' |
+			grep -q '$port_if: started: .*payloads to the VM $how'" &&
+			ok "oldring: a vtl.ko without $old payloads: payloads to the VM $how" ||
+			{ fail "oldring: a vtl.ko without $old payloads: payloads to the VM $how"
+			  show "$tmp/daemon.log"; }
+		e0=$(ring_count down_errors)
+		MB=4 BIG=$((4 << 20)) transfer "oldring-$old"
+		check "oldring ($old): no frame refused" \
+			test "$(ring_count down_errors)" = "$e0"
+	done
 	daemon_stop
 	daemon_start || fail "oldring: the daemon back without it"
 }

@@ -68,6 +68,7 @@ struct port {
 	bool seen;		/* in the last dump (reconcile) */
 	bool gone;		/* POLLERR: the port went */
 	bool ref;		/* the ring takes payloads by reference */
+	bool sock;		/* and from sockets */
 	unsigned int pfd;	/* its ring's index in the pollfds */
 	unsigned int nfds;	/* and its proxy's sockets after it */
 };
@@ -114,33 +115,47 @@ static void port_log(void *arg, const char *line)
 	dlog("%s: %s", pt->cfg.ifname, line);
 }
 
-/* Put a frame in the ring: its payload by reference if @payload. */
+/*
+ * Where a frame's payload is when it is not in the frame: at @addr in our
+ * memory, or else @off bytes into what the socket @fd has received.
+ */
+struct payload {
+	const uint8_t *addr;
+	int fd;
+	uint64_t off;
+	size_t len;
+};
+
+/* Put a frame in the ring, with its payload where @pl says if not NULL. */
 static int port_send(struct port *pt, const struct virtio_net_hdr *vh,
-		     const uint8_t *frame, size_t len, const uint8_t *payload,
-		     size_t plen)
+		     const uint8_t *frame, size_t len,
+		     const struct payload *pl)
 {
-	return payload ? ring_send_ref(&pt->ring, vh, frame, len, payload,
-				       plen, 0) :
-			 ring_send_vnet(&pt->ring, vh, frame, len, 0);
+	if (!pl)
+		return ring_send_vnet(&pt->ring, vh, frame, len, 0);
+	if (pl->addr)
+		return ring_send_ref(&pt->ring, vh, frame, len, pl->addr,
+				     pl->len, 0);
+	return ring_send_sock(&pt->ring, vh, frame, len, pl->fd, pl->off,
+			      pl->len, 0);
 }
 
 /*
  * A frame for the VM, down the ring; a full ring is kicked once first.
- * With @payload, its last @plen bytes stay where they are, in tcpep's send
- * buffer: the kick copies them from there (VTL_RING_F_USER_PAYLOAD).
+ * With @pl, its last bytes stay where they are, in tcpep's send buffer
+ * (VTL_RING_F_USER_PAYLOAD) or in an upstream socket
+ * (VTL_RING_F_SOCK_PAYLOAD): the kick copies them from there.
  */
 static void port_down(struct port *pt, const struct virtio_net_hdr *vh,
-		      const uint8_t *frame, size_t len, const uint8_t *payload,
-		      size_t plen)
+		      const uint8_t *frame, size_t len,
+		      const struct payload *pl)
 {
 	int err;
 
-	if (pt->gone)
-		return;
-	err = port_send(pt, vh, frame, len, payload, plen);
+	err = port_send(pt, vh, frame, len, pl);
 	if (err == -ENOBUFS) {
 		ring_kick(&pt->ring);
-		err = port_send(pt, vh, frame, len, payload, plen);
+		err = port_send(pt, vh, frame, len, pl);
 	}
 	if (err == -ENOBUFS)
 		pt->down_full++;	/* tcpep retransmits what matters */
@@ -151,14 +166,25 @@ static void port_down(struct port *pt, const struct virtio_net_hdr *vh,
 static void port_output(void *arg, const uint8_t *frame, size_t len,
 			const struct virtio_net_hdr *vh)
 {
-	port_down(arg, vh, frame, len, NULL, 0);
+	port_down(arg, vh, frame, len, NULL);
 }
 
 static void port_output_ref(void *arg, const uint8_t *frame, size_t len,
 			    const uint8_t *payload, size_t plen,
 			    const struct virtio_net_hdr *vh)
 {
-	port_down(arg, vh, frame, len, payload, plen);
+	struct payload pl = { .addr = payload, .len = plen };
+
+	port_down(arg, vh, frame, len, &pl);
+}
+
+static void port_output_sock(void *arg, const uint8_t *frame, size_t len,
+			     int fd, uint64_t off, size_t plen,
+			     const struct virtio_net_hdr *vh)
+{
+	struct payload pl = { .fd = fd, .off = off, .len = plen };
+
+	port_down(arg, vh, frame, len, &pl);
 }
 
 /* Have the kernel take what port_output_ref() named before it goes. */
@@ -265,6 +291,8 @@ static int proxy_config(struct port *pt, struct proxy_config *cfg)
 		cfg->output_ref = port_output_ref;
 		cfg->sync = port_sync;
 	}
+	if (pt->sock)
+		cfg->output_sock = port_output_sock;
 	cfg->offload = true;
 	cfg->log = port_log;
 	cfg->arg = pt;
@@ -316,9 +344,15 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	 * comes up, and without a daemon it resets the VM's connections.
 	 */
 	err = ring_open(&pt->ring, s->ifindex, 0,
-			VTL_RING_F_VNET_HDR | VTL_RING_F_USER_PAYLOAD);
-	pt->ref = !err;
-	if (err == -EOPNOTSUPP)		/* a vtl.ko without it */
+			VTL_RING_F_VNET_HDR | VTL_RING_F_USER_PAYLOAD |
+			VTL_RING_F_SOCK_PAYLOAD);
+	pt->ref = pt->sock = !err;
+	if (err == -EOPNOTSUPP) {	/* an older vtl.ko */
+		err = ring_open(&pt->ring, s->ifindex, 0,
+				VTL_RING_F_VNET_HDR | VTL_RING_F_USER_PAYLOAD);
+		pt->ref = !err;
+	}
+	if (err == -EOPNOTSUPP)
 		err = ring_open(&pt->ring, s->ifindex, 0, VTL_RING_F_VNET_HDR);
 	if (err) {
 		dlog("%s: cannot attach its ring: %s%s", pt->cfg.ifname,
@@ -351,6 +385,7 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	     pt->cfg.user[0] ? " as " : "", pt->cfg.user,
 	     dns_name(&pt->cfg, dn, sizeof(dn)),
 	     pt->cfg.ipv6 == VTL_SOCKS_IPV6_PROXY ? "proxy" : "drop",
+	     pt->sock ? "from the upstream sockets" :
 	     pt->ref ? "by reference" : "copied into the ring");
 }
 
@@ -597,6 +632,8 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 			proxy_timer(pt->proxy);
 			if (ring_down_pending(&pt->ring))
 				ring_kick(&pt->ring);
+			if (pt->sock && !ring_down_pending(&pt->ring))
+				proxy_output_done(pt->proxy);
 		}
 	}
 	return 0;

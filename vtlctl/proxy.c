@@ -3,6 +3,7 @@
  * proxy: one VM's TCP connections relayed to upstream sockets, directly
  * or through a SOCKS proxy, and its DNS answered (see proxy.h).
  */
+#define _GNU_SOURCE	/* POLLRDHUP */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 
 #include "../kmod/pkt.h"
 #include "../kmod/model.h"
@@ -41,6 +44,13 @@ struct relay {
 	uint32_t automap_addr;	/* the automap address it holds, or 0 */
 	uint64_t bytes_up, bytes_down;
 	bool up_blocked;	/* upstream took not all: POLLOUT */
+	/*
+	 * With @ext, the bytes toward the VM stay in the upstream socket
+	 * until the VM acknowledges them (output_sock): @given of them were
+	 * handed to tcpep, @dropped dropped from the socket.
+	 */
+	bool ext;
+	uint64_t given, dropped;
 	size_t up_len;		/* DNS over TCP: bytes of messages in @up */
 	unsigned char up[];	/* DNS over TCP only: UPBUF of them */
 };
@@ -307,9 +317,29 @@ static void relay_free(struct relay *r, bool abort, const char *why)
 		tcpep_close(r->c, proxy_now());
 		p->n.closed++;
 	}
+	/* Frames not yet sent may name its bytes: by this fd, not another. */
+	if (r->ext)
+		p->cfg.sync(p->cfg.arg);
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r);
+}
+
+/*
+ * Accept the VM's connection, upstream being ready.  The stream toward the
+ * VM stays in the upstream socket if the output can name it there (urgent
+ * bytes inline, so that they are in it too).
+ */
+static int relay_accept(struct relay *r, uint64_t now)
+{
+	struct proxy *p = r->p;
+	int one = 1;
+
+	if (p->cfg.output_sock &&
+	    !setsockopt(r->fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)) &&
+	    !tcpep_set_external(r->c))
+		r->ext = true;
+	return tcpep_accept(r->c, now);
 }
 
 /* The VM's connection @r is refused (not yet accepted): counted, reset. */
@@ -321,8 +351,10 @@ static void relay_refuse(struct relay *r, const char *why)
 
 /*
  * The SOCKS handshake: write what the client has, read what the proxy
- * says; once granted, accept the VM's connection and hand it what the
- * proxy sent past its reply.  false if @r was freed.
+ * says; once granted, accept the VM's connection.  Only the handshake's
+ * bytes are taken from the socket: what the proxy sent past its reply (a
+ * server that speaks first) is the stream's, for relay_pump().  false if
+ * @r was freed.
  */
 static bool relay_handshake(struct relay *r, uint64_t now)
 {
@@ -343,12 +375,14 @@ static bool relay_handshake(struct relay *r, uint64_t now)
 			}
 			socks_client_sent(s, got);
 		}
-		got = recv(r->fd, p->buf, sizeof(p->buf), 0);
+		got = recv(r->fd, p->buf, sizeof(p->buf), MSG_PEEK);
 		if (got < 0 && errno == EAGAIN)
 			return true;
 		if (got <= 0)
 			goto fail;
 		res = socks_client_input(s, p->buf, got, &used);
+		if (used && recv(r->fd, NULL, used, MSG_TRUNC) != (ssize_t)used)
+			goto fail;
 		if (res != SOCKS_PENDING)
 			break;
 		/* the next step's bytes */
@@ -365,7 +399,7 @@ static bool relay_handshake(struct relay *r, uint64_t now)
 	p->n.socks_granted++;
 	free(r->socks);
 	r->socks = NULL;
-	if (tcpep_accept(r->c, now)) {
+	if (relay_accept(r, now)) {
 		relay_free(r, true, "VM gone");
 		return false;
 	}
@@ -374,16 +408,56 @@ static bool relay_handshake(struct relay *r, uint64_t now)
 
 		plog(p, "%s: open", conn_name(r->c, name, sizeof(name)));
 	}
-	if (got > (ssize_t)used) {
-		tcpep_write(r->c, p->buf + used, got - used, now);
-		p->n.bytes_down += got - used;
-		r->bytes_down += got - used;
-	}
 	return true;
 fail:
 	p->n.socks_errors++;
 	relay_refuse(r, "the proxy closed");
 	return false;
+}
+
+/*
+ * Upstream -> VM with the bytes left in the socket: tcpep learns of those
+ * that came (SIOCINQ counts them), as many as it takes; frames name them
+ * there (output_sock), and proxy_output_done() drops them once the VM has
+ * them.  Unread bytes fill the socket's receive buffer, so its window
+ * closes toward the server as tcpep's does toward the VM.  With nothing
+ * new, the end of the stream or an error.  false if @r was freed.
+ */
+static bool relay_down_ext(struct relay *r, uint64_t now)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLRDHUP };
+	struct proxy *p = r->p;
+	uint64_t end;
+	ssize_t n;
+	int inq;
+
+	if (r->up_eof)
+		return true;
+	if (ioctl(r->fd, SIOCINQ, &inq) || inq < 0) {
+		relay_free(r, true, "upstream failed");
+		return false;
+	}
+	end = r->dropped + (unsigned int)inq;
+	if (end > r->given) {
+		n = tcpep_write_ext(r->c, end - r->given, now);
+		if (n > 0) {
+			r->given += n;
+			p->n.bytes_down += n;
+			r->bytes_down += n;
+		}
+		return true;
+	}
+	if (poll(&pfd, 1, 0) <= 0)
+		return true;
+	if (pfd.revents & POLLERR) {
+		relay_free(r, true, "upstream reset");
+		return false;
+	}
+	if (pfd.revents & (POLLRDHUP | POLLHUP)) {
+		r->up_eof = true;
+		tcpep_shutdown(r->c, now);
+	}
+	return true;
 }
 
 /* Move bytes both ways as far as they go; false if @r was freed. */
@@ -419,7 +493,7 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		r->connecting = false;
 		if (r->socks)
 			return relay_handshake(r, now);
-		if (tcpep_accept(r->c, now)) {
+		if (relay_accept(r, now)) {
 			relay_free(r, true, "VM gone");
 			return false;
 		}
@@ -472,11 +546,16 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		shutdown(r->fd, SHUT_WR);
 		r->shut_wr = true;
 	}
+	if (r->ext) {
+		if (!relay_down_ext(r, now))
+			return false;
+	}
 	/*
 	 * Upstream -> VM, only as fast as tcpep's send buffer drains: read
 	 * straight into it.
 	 */
-	while (!r->up_eof && (room = tcpep_write_space(r->c, &dst)) > 0) {
+	while (!r->ext && !r->up_eof &&
+	       (room = tcpep_write_space(r->c, &dst)) > 0) {
 		n = recv(r->fd, dst, room, 0);
 		if (n < 0) {
 			if (errno == EAGAIN)
@@ -862,6 +941,17 @@ static void ep_output_ref(void *arg, const uint8_t *frame, size_t len,
 	p->cfg.output_ref(p->cfg.arg, frame, len, payload, plen, vh);
 }
 
+static void ep_output_ext(void *arg, struct tcpep_conn *c,
+			  const uint8_t *frame, size_t len, uint64_t off,
+			  size_t plen, const struct virtio_net_hdr *vh)
+{
+	struct proxy *p = arg;
+	struct relay *r = tcpep_conn_user(c);
+
+	p->cfg.output_sock(p->cfg.arg, frame, len, r->fd, off - r->dropped,
+			   plen, vh);
+}
+
 static void ep_sync(void *arg)
 {
 	struct proxy *p = arg;
@@ -879,10 +969,11 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 		.frame_buf = cfg->frame_buf ? ep_frame_buf : NULL,
 		.output_ref = cfg->output_ref ? ep_output_ref : NULL,
 		.sync = cfg->sync ? ep_sync : NULL,
+		.output_ext = cfg->output_sock ? ep_output_ext : NULL,
 	};
 	struct proxy *p;
 
-	if (!cfg->output ||
+	if (!cfg->output || (cfg->output_sock && !cfg->sync) ||
 	    (cfg->user && strlen(cfg->user) > SOCKS_CRED_MAX) ||
 	    (cfg->password && strlen(cfg->password) > SOCKS_CRED_MAX)) {
 		errno = EINVAL;
@@ -1013,6 +1104,25 @@ uint64_t proxy_next_deadline(const struct proxy *p)
 		if (j->deadline < next)
 			next = j->deadline;
 	return next;
+}
+
+void proxy_output_done(struct proxy *p)
+{
+	struct relay *r;
+	uint64_t n;
+	ssize_t got;
+
+	for (r = p->relays; r; r = r->next) {
+		if (!r->ext)
+			continue;
+		n = tcpep_acked(r->c) - r->dropped;
+		if (!n)
+			continue;
+		/* TCP drops them without a copy. */
+		got = recv(r->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+		if (got > 0)
+			r->dropped += got;
+	}
 }
 
 void proxy_timer(struct proxy *p)

@@ -15,7 +15,9 @@
  * resets it.  Backpressure both ways: bytes from the VM are read from tcpep
  * only as fast as the upstream socket takes them, so tcpep's receive
  * window closes on a slow upstream; bytes toward the VM are read from
- * upstream only while tcpep's send buffer has room.
+ * upstream only while tcpep's send buffer has room (with @output_sock,
+ * not read at all: they wait in the upstream socket, whose window closes
+ * in turn, until the VM has them).
  *
  * No I/O toward the VM and no global state: the caller feeds the VM's
  * frames to proxy_input() and gets those toward the VM through @output.
@@ -26,6 +28,7 @@
  *	proxy_input() each frame of the VM's that came meanwhile;
  *	proxy_handle(p);		   every socket, every connection
  *	proxy_timer(p);			   retransmissions, deadlines
+ *	send the frames; proxy_output_done(p);	(with @output_sock)
  *
  * Not thread-safe: one thread drives a proxy.
  */
@@ -81,8 +84,15 @@ enum proxy_dns {
  *	(see &struct tcpep_config); NULL: the proxy's own buffer
  * @output_ref: sends one frame whose payload stays in a connection's send
  *	buffer, or NULL (see &struct tcpep_config); needs @offload and @sync
- * @sync: the output is done with what @output_ref named (see &struct
- *	tcpep_config)
+ * @sync: the output is done with what @output_ref or @output_sock named
+ *	(see &struct tcpep_config)
+ * @output_sock: sends one frame whose payload is @plen bytes the upstream
+ *	socket @fd has received, @off bytes past its read position, or NULL
+ *	(VTL_RING_F_SOCK_PAYLOAD); needs @offload and @sync.  The proxy then
+ *	reads no byte toward the VM: it drops them from the socket in
+ *	proxy_output_done(), which the caller calls once the output has
+ *	sent every frame it was given (their offsets count from the read
+ *	position as it was)
  * @log: a line worth logging (no newline); NULL: none
  * @arg: passed to the callbacks
  */
@@ -110,6 +120,9 @@ struct proxy_config {
 			   const uint8_t *payload, size_t plen,
 			   const struct virtio_net_hdr *vh);
 	void (*sync)(void *arg);
+	void (*output_sock)(void *arg, const uint8_t *frame, size_t len, int fd,
+			    uint64_t off, size_t plen,
+			    const struct virtio_net_hdr *vh);
 	void (*log)(void *arg, const char *line);
 	void *arg;
 };
@@ -141,6 +154,11 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 void proxy_handle(struct proxy *p);
 /* Retransmissions, SOCKS and RESOLVE deadlines, then proxy_handle(). */
 void proxy_timer(struct proxy *p);
+/*
+ * With @output_sock: the output has sent every frame it was given, so the
+ * bytes the VM acknowledged can go from the upstream sockets.
+ */
+void proxy_output_done(struct proxy *p);
 /* When proxy_timer() has work next (CLOCK_MONOTONIC ns), or UINT64_MAX. */
 uint64_t proxy_next_deadline(const struct proxy *p);
 void proxy_counters(const struct proxy *p, struct proxy_counters *c);
