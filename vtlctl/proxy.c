@@ -427,36 +427,47 @@ static bool relay_down_ext(struct relay *r, uint64_t now)
 {
 	struct pollfd pfd = { .fd = r->fd, .events = POLLRDHUP };
 	struct proxy *p = r->p;
+	bool eof = false;
 	uint64_t end;
 	ssize_t n;
 	int inq;
 
 	if (r->up_eof)
 		return true;
-	if (ioctl(r->fd, SIOCINQ, &inq) || inq < 0) {
-		relay_free(r, true, "upstream failed");
-		return false;
-	}
-	end = r->dropped + (unsigned int)inq;
-	if (end > r->given) {
-		n = tcpep_write_ext(r->c, end - r->given, now);
-		if (n > 0) {
-			r->given += n;
-			p->n.bytes_down += n;
-			r->bytes_down += n;
+	for (;;) {
+		if (ioctl(r->fd, SIOCINQ, &inq) || inq < 0) {
+			relay_free(r, true, "upstream failed");
+			return false;
 		}
-		return true;
+		end = r->dropped + (unsigned int)inq;
+		if (end > r->given) {
+			n = tcpep_write_ext(r->c, end - r->given, now);
+			if (n > 0) {
+				r->given += n;
+				p->n.bytes_down += n;
+				r->bytes_down += n;
+			}
+			return true;
+		}
+		/*
+		 * Nothing new.  The end of the stream, once polled, says
+		 * every byte is in: the bytes that came with it since
+		 * SIOCINQ first, if any, then the end.
+		 */
+		if (eof)
+			break;
+		if (poll(&pfd, 1, 0) <= 0)
+			return true;
+		if (pfd.revents & POLLERR) {
+			relay_free(r, true, "upstream reset");
+			return false;
+		}
+		if (!(pfd.revents & (POLLRDHUP | POLLHUP)))
+			return true;
+		eof = true;
 	}
-	if (poll(&pfd, 1, 0) <= 0)
-		return true;
-	if (pfd.revents & POLLERR) {
-		relay_free(r, true, "upstream reset");
-		return false;
-	}
-	if (pfd.revents & (POLLRDHUP | POLLHUP)) {
-		r->up_eof = true;
-		tcpep_shutdown(r->c, now);
-	}
+	r->up_eof = true;
+	tcpep_shutdown(r->c, now);
 	return true;
 }
 
