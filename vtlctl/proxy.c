@@ -1085,8 +1085,16 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 		} else {
 			if (r->connecting || r->up_blocked)
 				pfd[n].events |= POLLOUT;
+			/*
+			 * An external stream's socket is readable as long as
+			 * it holds bytes the VM has not acknowledged: new
+			 * ones are looked for when the VM's ACKs (or tcpep's
+			 * timers) wake us, and poll()ed for only once it
+			 * holds none.
+			 */
 			if (!r->connecting && !r->up_eof &&
-			    tcpep_writable(r->c))
+			    tcpep_writable(r->c) &&
+			    (!r->ext || r->given == r->dropped))
 				pfd[n].events |= POLLIN;
 		}
 		n++;
