@@ -281,7 +281,7 @@ test_errors() {
 	check "errors: 2^20 slots: EINVAL" \
 		[ "$(rt attach "$ifindex" 1048576)" = EINVAL ]
 	check "errors: unknown flags: EOPNOTSUPP" \
-		[ "$(rt attach "$ifindex" 0 0x100) $(rt attach "$ifindex" 0 8)" = "EOPNOTSUPP EOPNOTSUPP" ]
+		[ "$(rt attach "$ifindex" 0 0x100) $(rt attach "$ifindex" 0 16)" = "EOPNOTSUPP EOPNOTSUPP" ]
 	check "errors: VTL_RING_F_VNET_HDR attaches" \
 		[ "$(rt attach "$ifindex" 0 2)" = OK ]
 	check "errors: VTL_RING_F_USER_PAYLOAD attaches" \
