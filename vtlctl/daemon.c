@@ -152,6 +152,8 @@ static void port_down(struct port *pt, const struct virtio_net_hdr *vh,
 {
 	int err;
 
+	if (pt->gone)
+		return;
 	err = port_send(pt, vh, frame, len, pl);
 	if (err == -ENOBUFS) {
 		ring_kick(&pt->ring);
