@@ -29,6 +29,8 @@ packages=(
 	qemu-system-x86 busybox-static
 	# Inside the VM: the host's userspace is the guest's
 	iproute2 iperf3 ethtool tcpdump iputils-ping python3 util-linux jq
+	# jq in Go: vm-tests.sh has it answer to jq, as it starts faster
+	gojq
 	# SOCKS proxies for selftests/socks.sh (run by hand there, never as
 	# services: nothing starts services in the VM)
 	microsocks dante-server tor

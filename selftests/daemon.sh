@@ -151,7 +151,7 @@ server() {
 
 	shift
 	port=$((port + 1))
-	ip netns exec "$remote" python3 "$PEER" serve "$REMOTE" "$port" \
+	ip netns exec "$remote" python3 -S "$PEER" serve "$REMOTE" "$port" \
 		--out "$out" "$@" </dev/null 2>"$out.err" &
 	server_pid=$!
 	busywait 30000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$REMOTE:$port '"
@@ -320,7 +320,7 @@ test_ipv6() {
 		diag_port ;;
 	esac
 	port=$((port + 1))
-	ip netns exec "$remote" python3 "$PEER" serve "$V6_REMOTE" "$port" \
+	ip netns exec "$remote" python3 -S "$PEER" serve "$V6_REMOTE" "$port" \
 		--out "$tmp/s" --order recv-send </dev/null 2>"$tmp/s.err" &
 	server_pid=$!
 	busywait 30000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$port '" ||
@@ -364,12 +364,12 @@ test_kill() {
 	cpid=$!
 	busywait 60000 sh -c "ip netns exec '$vm' ss -tin dst $REMOTE | grep -qE 'bytes_acked:[0-9]{7,}'" ||
 		{ fail "kill: the upload got going"; kill "$cpid"; return; }
-	t0=$(date +%s%3N)
+	t0=$(now_ms)
 	kill -KILL "$daemon_pid"
 	wait "$daemon_pid" 2>/dev/null
 	daemon_pid=
 	wait "$cpid" || rc=$?
-	t=$(($(date +%s%3N) - t0))
+	t=$(($(now_ms) - t0))
 	[ "$rc" != 0 ] && [ "$rc" != 124 ] &&
 		grep -q "Connection reset by peer" "$tmp/kill.err" &&
 		[ "$t" -lt 5000 ] &&
@@ -450,10 +450,10 @@ test_term() {
 	local cpid=$!
 	busywait 20000 sh -c "ip netns exec '$vm' ss -tn state established dst $REMOTE | grep -q ':$port'" ||
 		{ fail "term: connected"; return; }
-	t0=$(date +%s%3N)
+	t0=$(now_ms)
 	daemon_stop || rc=$?
 	wait "$cpid" || crc=$?
-	t=$(($(date +%s%3N) - t0))
+	t=$(($(now_ms) - t0))
 	[ "$rc" = 0 ] && ok "term: SIGTERM: exit status 0" ||
 		{ fail "term: SIGTERM: exit status 0 (got $rc)"; show "$tmp/daemon.log"; }
 	[ "$crc" != 0 ] && grep -qi "reset" "$tmp/term.err" && [ "$t" -lt 5000 ] &&

@@ -40,7 +40,7 @@ FW_TIMEOUT=${FW_TIMEOUT:-2}
 FW_QUICK=${FW_QUICK:-0}
 # The interpreter itself: a version manager's shim costs seconds a start
 # under emulation, and the peers start a hundred times.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
+PY=$(python3 -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
 mode=standalone
 
 # ---- the peers, in Python -------------------------------------------------
@@ -206,7 +206,7 @@ serve() {
 	rm -f "$tmp/served-$1"
 	# In a subshell, so that cleanup_ns's kill -9 is not reported.
 	(ip netns exec "$ns" env FW_TIMEOUT="$FW_TIMEOUT" \
-		"$PY" "$tmp/peer.py" serve "$@" </dev/null >/dev/null 2>&1 &)
+		"$PY" -S "$tmp/peer.py" serve "$@" </dev/null >/dev/null 2>&1 &)
 	busywait 30000 test -e "$tmp/served-$1"
 }
 
@@ -216,7 +216,7 @@ probe() {
 
 	shift
 	ip netns exec "$ns" env FW_TIMEOUT="$FW_TIMEOUT" \
-		"$PY" "$tmp/peer.py" "$@" </dev/null 2>&1
+		"$PY" -S "$tmp/peer.py" "$@" </dev/null 2>&1
 }
 
 # expect WHAT RESULT NETNS ARGS...: a probe must print RESULT.
@@ -735,9 +735,9 @@ test_load() {
 	gen_rules "$tmp/setA" 10000 last
 	gen_rules "$tmp/setB" 10000 first
 	fw policy dev vmif dir out drop && fw policy dev vmif dir in drop
-	t0=$(date +%s%3N)
+	t0=$(now_ms)
 	if fw load dev vmif "$tmp/setA" >"$tmp/out" 2>&1; then
-		t1=$(date +%s%3N)
+		t1=$(now_ms)
 		ok "load: 10,002 rules in $((t1 - t0)) ms"
 	else
 		fail "load: 10,002 rules"
@@ -752,7 +752,7 @@ test_load() {
 	expect "load: the set is in force" ok "$vm" udp 10.9.0.2 6000
 	expect "load: and its policy too" timeout "$vm" tcp 10.9.0.2 6000
 
-	ip netns exec "$vm" "$PY" "$tmp/peer.py" flow 10.9.0.2 6000 \
+	ip netns exec "$vm" "$PY" -S "$tmp/peer.py" flow 10.9.0.2 6000 \
 		"$tmp/stop" </dev/null >"$tmp/flow" 2>&1 &
 	if ! busywait 30000 test -e "$tmp/stop.started"; then
 		fail "load: the flow does not start"

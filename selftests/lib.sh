@@ -34,15 +34,28 @@ phost() { ip netns exec "$host" "$@"; }
 premote() { ip netns exec "$remote" "$@"; }
 vtlctl() { "$VTLCTL" -n "$host" "$@"; }
 
-# busywait MS CMD...: poll CMD every 50 ms until it succeeds or MS pass.
+# now_ms: the wall clock in milliseconds, without a fork (bash 5's
+# EPOCHREALTIME): under emulation each `date` costs a tenth of a second or
+# more, more than the 50 ms a poll waits.
+now_ms() {
+	local t=${EPOCHREALTIME/[.,]/}
+
+	echo $((10#$t / 1000))
+}
+
+# busywait MS CMD...: poll CMD until it succeeds or MS pass: after 50 ms,
+# then twice as long each time up to 400 ms.  A poll that reads counters
+# starts vtlctl and jq, and under emulation each costs a tenth of a second
+# of CPU or more: a long wait must not spend it twenty times a second.
 busywait() {
-	local deadline=$(($(date +%s%3N) + $1))
+	local deadline=$(($(now_ms) + $1)) pause=50
 
 	shift
 	while :; do
 		"$@" && return 0
-		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
-		sleep 0.05
+		[ "$(now_ms)" -ge "$deadline" ] && return 1
+		sleep "0.$(printf '%03d' "$pause")"
+		[ "$pause" -ge 400 ] || pause=$((pause * 2))
 	done
 }
 

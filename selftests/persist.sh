@@ -152,7 +152,7 @@ setup() {
 # $recv_pid.
 receiver_start() {
 	# exec: $! is the receiver itself, for kill -STOP
-	(exec ip netns exec "$vm" python3 "$tmp/receiver.py" "$1" "$run/got" \
+	(exec ip netns exec "$vm" python3 -S "$tmp/receiver.py" "$1" "$run/got" \
 		${2:+"$2"} </dev/null >"$run/receiver.out" 2>&1) &
 	recv_pid=$!
 	disown "$recv_pid"	# cleanup kills it: no job notice
@@ -161,7 +161,7 @@ receiver_start() {
 
 stream_start() {
 	receiver_start "$1" || return 1
-	premote python3 "$tmp/sender.py" 10.9.0.1 "$1" "$data" "$run" \
+	premote python3 -S "$tmp/sender.py" 10.9.0.1 "$1" "$data" "$run" \
 		</dev/null >"$run/sender.out" 2>&1 &
 	send_pid=$!
 	busywait 60000 test -e "$run/sent1"
@@ -208,10 +208,10 @@ test_control() {
 	setup standalone || { fail "control: setup"; return; }
 	stream_start 5000 || { fail "control: stream"; return; }
 	vm_off
-	t0=$(date +%s%3N)
+	t0=$(now_ms)
 	touch "$run/go"
 	if busywait 120000 dead "$send_pid"; then
-		timeout_ms=$(($(date +%s%3N) - t0))
+		timeout_ms=$(($(now_ms) - t0))
 		wait "$send_pid"
 		check "control: not suspended, the peer times out (${timeout_ms} ms)" \
 			grep -q "timed out" "$run/sender.out"
@@ -270,7 +270,7 @@ test_stream() {
 		busywait 60000 above persist arp_replies 0
 	check "$m: ... with the VM's MAC" busywait 10000 premote sh -c \
 		"ip neigh show 10.9.0.1 dev eth0 | grep -q 'lladdr $vmac'"
-	premote python3 -c '
+	premote python3 -S -c '
 import socket, sys
 try:
     socket.create_connection(("10.9.0.1", 5099), timeout=2)
@@ -329,7 +329,7 @@ sys.exit(1)' </dev/null
 # PID in $ka_pid.
 ka_start() {
 	receiver_start "$3" ${4:+"$4"} || { fail "$1: server"; return 1; }
-	premote python3 "$tmp/keepalive.py" "$2" "$3" "$run" </dev/null \
+	premote python3 -S "$tmp/keepalive.py" "$2" "$3" "$run" </dev/null \
 		>"$run/ka.out" 2>&1 &
 	ka_pid=$!
 	busywait 30000 test -e "$run/connected" ||

@@ -42,7 +42,7 @@ NS_TAG=r
 RW_DELAY=${RW_DELAY:-50}
 # The interpreter itself: a version manager's shim costs seconds a start
 # under emulation.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
+PY=$(python3 -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
 vma=vtl-rvma-$$
 vmb=vtl-rvmb-$$
 ra=vtl-rra-$$
@@ -215,11 +215,11 @@ transfer() {
 	local from=$1 to=$2 addr=$3 port=$4 want got
 
 	rm -f "$tmp/sink" "$tmp/sink.ready"
-	(ip netns exec "$to" "$PY" "$tmp/peer.py" sink "$port" "$tmp/sink" \
+	(ip netns exec "$to" "$PY" -S "$tmp/peer.py" sink "$port" "$tmp/sink" \
 		</dev/null >/dev/null 2>&1 &)
 	busywait 30000 test -e "$tmp/sink.ready" ||
 		{ echo "transfer: the receiver does not listen" | diag; return 1; }
-	ip netns exec "$from" timeout 120 "$PY" "$tmp/peer.py" send "$addr" \
+	ip netns exec "$from" timeout 120 "$PY" -S "$tmp/peer.py" send "$addr" \
 		"$port" "$tmp/data" </dev/null >"$tmp/send.out" 2>&1 ||
 		{ echo "transfer: the sender failed:" | diag; diag <"$tmp/send.out"; return 1; }
 	busywait 30000 test -s "$tmp/sink" ||
@@ -232,7 +232,7 @@ transfer() {
 # uecho NETNS PORT: a UDP echo server.
 uecho() {
 	rm -f "$tmp/$2.ready"
-	(ip netns exec "$1" "$PY" "$tmp/peer.py" uecho "$2" \
+	(ip netns exec "$1" "$PY" -S "$tmp/peer.py" uecho "$2" \
 		</dev/null >/dev/null 2>&1 &)
 	busywait 30000 test -e "$tmp/$2.ready"
 }
@@ -433,7 +433,7 @@ test_nat() {
 		ok "nat: 2 MiB over TCP to 10.2.0.100 arrive intact" ||
 		fail "nat: 2 MiB over TCP to 10.2.0.100 arrive intact"
 	uecho "$vmb" 6000 || { fail "nat: UDP echo server"; return; }
-	out=$(ip netns exec "$vma" "$PY" "$tmp/peer.py" uprobe 10.2.0.100 \
+	out=$(ip netns exec "$vma" "$PY" -S "$tmp/peer.py" uprobe 10.2.0.100 \
 		6000 1 100 1400 1472 8000 30000 2>&1)
 	[ "$out" = ok ] &&
 		ok "nat: UDP datagrams of 1 to 30000 bytes (fragmented too) echo intact" ||
@@ -459,7 +459,7 @@ test_no_out() {
 	rm -f "$tmp/sniff" "$tmp/sniff.ready"
 	rw add dev vmif match dst 10.9.0.2/32 set dmac "$mv" smac 02:00:00:00:00:42 ||
 		{ fail "no out: rewrite add"; return; }
-	(ip netns exec "$remote" timeout 30 "$PY" "$tmp/peer.py" sniff eth0 \
+	(ip netns exec "$remote" timeout 30 "$PY" -S "$tmp/peer.py" sniff eth0 \
 		10.9.0.2 "$tmp/sniff" </dev/null >/dev/null 2>&1 &)
 	busywait 30000 test -e "$tmp/sniff.ready" || fail "no out: sniffer"
 	ip netns exec "$vm" ping -n -q -c 3 -i 0.2 -W 3 10.9.0.2 >/dev/null 2>&1 &&

@@ -66,7 +66,7 @@ vm_neigh() { ip -n "$vm" neigh show "$1" dev eth0; }
 
 # arp_send SPA TPA: an ARP request from the VM's eth0, its own MAC as sender.
 arp_send() {
-	pvm python3 - "$1" "$2" <<'PY'
+	pvm python3 -S - "$1" "$2" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("eth0", 0))
@@ -125,9 +125,9 @@ test_no_daemon() {
 	r0=$(sstat resets)
 	fc0=$(sstat fail_closed)
 	tx0=$(up0_tx)
-	t0=$(date +%s%3N)
+	t0=$(now_ms)
 	out=$(pvm timeout 10 bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>&1)
-	t1=$(date +%s%3N)
+	t1=$(now_ms)
 	echo "$out ($((t1 - t0)) ms)" | diag
 	check "no daemon: a TCP connect is refused" \
 		grep -q 'Connection refused' <<<"$out"
@@ -299,7 +299,7 @@ test_errors() {
 		password s3cret dns automap 10.200.0.0/16 ipv6 proxy
 	out=$(vtlctl -j -s socks show)
 	echo "$out" | diag
-	check "show -j: every field" python3 -c '
+	check "show -j: every field" python3 -S -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert len(d) == 1, d

@@ -112,7 +112,7 @@ server() {
 	local out=$1 addr=$2
 
 	shift 2
-	python3 "$PEER" serve "$addr" "$port" --out "$out" "$@" \
+	python3 -S "$PEER" serve "$addr" "$port" --out "$out" "$@" \
 		</dev/null 2>"$out.err" &
 	server_pid=$!
 	busywait 30000 sh -c "ss -ltn | grep -q '$addr:$port '"
@@ -223,7 +223,7 @@ test_automap() {
 		ok "automap: asked again, the same address" ||
 		fail "automap: asked again, the same address"
 	# TCP 53 (dig +tcp if there is dig; else python's socket)
-	vm_run timeout 10 python3 -c '
+	vm_run timeout 10 python3 -S -c '
 import socket, struct, sys
 q = struct.pack(">HHHHHH", 0x4242, 0x100, 1, 0, 0, 0)
 q += b"".join(bytes([len(l)]) + l.encode() for l in sys.argv[1].split("."))

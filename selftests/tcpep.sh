@@ -105,7 +105,7 @@ server() {
 	local out=$1
 
 	shift
-	python3 "$PEER" serve 127.0.0.1 "$port" --out "$out" "$@" \
+	python3 -S "$PEER" serve 127.0.0.1 "$port" --out "$out" "$@" \
 		</dev/null 2>"$out.err" &
 	server_pid=$!
 	busywait 30000 sh -c "ss -ltn | grep -q '127.0.0.1:$port '"
@@ -116,7 +116,7 @@ client() {
 	local out=$1
 
 	shift
-	timeout 150 ip netns exec "$vm" python3 "$PEER" connect "$REMOTE" 80 \
+	timeout 150 ip netns exec "$vm" python3 -S "$PEER" connect "$REMOTE" 80 \
 		--out "$out" "$@" </dev/null 2>"$out.err"
 }
 

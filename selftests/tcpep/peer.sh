@@ -93,7 +93,7 @@ client() {
 	local out=$1 dst=$2
 
 	shift 2
-	vm_run timeout "${CLIENT_TIMEOUT:-150}" python3 "$PEER" connect \
+	vm_run timeout "${CLIENT_TIMEOUT:-150}" python3 -S "$PEER" connect \
 		"$dst" "$port" --out "$out" "$@" </dev/null 2>"$out.err"
 }
 
