@@ -4,6 +4,8 @@
 #   make KVER=<version>   build the module against /lib/modules/<version>/build
 #   make KDIR=<tree>      build it against any prepared kernel build tree
 #   make check            the whole test suite (installs what it needs)
+#   make unit             the fast tier: unit tests, a 10 s fuzz run and
+#                         vtlctl's tests; no root, no VM (FUZZ_SECONDS=)
 #   make demo             the main job, in a VM
 #   make bench            VTL against the kernel bridge, in a VM
 
@@ -19,7 +21,8 @@ KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/selftest/*.c \
 	services/*/*.c services/*/*.h)) \
 	uapi/linux/vtl.h uapi/linux/vtl_ring.h
 
-.PHONY: all module vtlctl clean install checkpatch sparse check demo bench help
+.PHONY: all module vtlctl clean install checkpatch sparse check unit demo \
+	bench help
 
 all: module vtlctl
 
@@ -54,6 +57,12 @@ sparse:
 check:
 	scripts/check.sh
 
+FUZZ_SECONDS ?= 10
+unit:
+	$(MAKE) -C selftests/unit check
+	$(MAKE) -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+	$(MAKE) -C vtlctl check
+
 demo:
 	scripts/demo.sh
 
@@ -61,4 +70,4 @@ bench:
 	scripts/bench.sh
 
 help:
-	@sed -n '3,9s/^# \{0,1\}//p' Makefile
+	@sed -n '3,11s/^# \{0,1\}//p' Makefile

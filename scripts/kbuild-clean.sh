@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build vtl.ko against KDIR with W=1 and sparse on every file (C=2), and fail
 # on any compiler or sparse warning.  Usage: kbuild-clean.sh KDIR [ARGS...]
+# VTL_SRC: the tree to build (default: this one).
 set -euo pipefail
 
 kdir=$1
 shift
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=${VTL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
