@@ -27,12 +27,14 @@
 # traffic (tc) instead of taking its link down.  A real TAP keeps its link
 # while its VM is paused.
 #
-# Environment: see lib.sh; PERSIST_TESTS (default: all of them).
+# Environment: see lib.sh; PERSIST_TESTS (default: all of them);
+# PERSIST_RETRIES2, the remote's tcp_retries2 (default 2: a slower kernel
+# needs more, or the peer gives up while the resumed VM catches up).
 
 NS_TAG=p
 . "$(dirname "$0")/lib.sh"
 
-RETRIES2=2
+RETRIES2=${PERSIST_RETRIES2:-2}
 SIZE=$((4 << 20))	# bytes each streaming test sends
 
 # port_json KEY...: a field of vmif's "vtlctl -j -s port show" object, as
