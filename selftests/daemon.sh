@@ -72,7 +72,7 @@ dlog_has() { grep -qE "$1" "$tmp/daemon.log"; }
 daemon_start() {
 	env "$@" "$VTLCTL" daemon verbose </dev/null >>"$tmp/daemon.log" 2>&1 &
 	daemon_pid=$!
-	busywait 10000 dlog_has "running \\(pid $daemon_pid\\)"
+	busywait 60000 dlog_has "running \\(pid $daemon_pid\\)"
 }
 
 # daemon_stop: SIGTERM, and its exit status.
@@ -97,7 +97,7 @@ socks_start() {
 	unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
 		"$tmp/hosts" "$@" </dev/null >"$tmp/$name.log" 2>&1 &
 	socks_pid=$!
-	busywait 30000 sh -c "ss -ltn | grep -q '127.0.0.1:$sport '"
+	busywait 120000 sh -c "ss -ltn | grep -q '127.0.0.1:$sport '"
 }
 
 microsocks_start() {
@@ -115,7 +115,7 @@ socks_set() {
 	"$VTLCTL" socks add dev "$port_if" proxy "127.0.0.1:$sport" "$@" ||
 		return 1
 	[ -z "$daemon_pid" ] ||
-		busywait 10000 sh -c "[ \$(grep -c '$port_if: started' '$tmp/daemon.log') -gt $n ]"
+		busywait 60000 sh -c "[ \$(grep -c '$port_if: started' '$tmp/daemon.log') -gt $n ]"
 }
 
 # topo: $vm behind the VTL port $port_if of the root namespace, the net
@@ -154,7 +154,11 @@ server() {
 	ip netns exec "$remote" python3 -S "$PEER" serve "$REMOTE" "$port" \
 		--out "$out" "$@" </dev/null 2>"$out.err" &
 	server_pid=$!
-	busywait 30000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$REMOTE:$port '"
+	# Polled for up to 2 minutes: on the loaded debug kernel the peer's
+	# Python took more than 30 s to listen.  The script's other waits are
+	# a minute or two for the same reason; they end as soon as the thing
+	# waited for is there.
+	busywait 120000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$REMOTE:$port '"
 }
 
 # diag_port: the port's ring and SOCKS counters and the daemon's last
@@ -183,7 +187,7 @@ test_setup() {
 	# headers are enough, and reading back 100s of MB is slow under TCG
 	tcpdump -ni up0 -s 96 -w "$tmp/up0.pcap" 2>"$tmp/tcpdump.err" &
 	dump_pid=$!
-	busywait 10000 grep -qs "listening on" "$tmp/tcpdump.err" ||
+	busywait 60000 grep -qs "listening on" "$tmp/tcpdump.err" ||
 		{ fail "setup: tcpdump on up0"; return 1; }
 	microsocks_start || { fail "setup: microsocks"; return 1; }
 	"$VTLCTL" socks add dev "$port_if" proxy "127.0.0.1:$sport" ||
@@ -323,7 +327,7 @@ test_ipv6() {
 	ip netns exec "$remote" python3 -S "$PEER" serve "$V6_REMOTE" "$port" \
 		--out "$tmp/s" --order recv-send </dev/null 2>"$tmp/s.err" &
 	server_pid=$!
-	busywait 30000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$port '" ||
+	busywait 120000 sh -c "ip netns exec '$remote' ss -ltn | grep -q '$port '" ||
 		{ fail "ipv6: server"; return; }
 	client "$tmp/c" "$V6_REMOTE" --send "$size" --order send-recv
 	server_wait
@@ -403,7 +407,7 @@ test_oldring() {
 		n=$(wc -l <"$tmp/daemon.log")
 		daemon_start LD_PRELOAD="$so" OLDRING="$old" ||
 			{ fail "oldring: daemon"; return; }
-		busywait 10000 sh -c "tail -n +$((n + 1)) '$tmp/daemon.log' |
+		busywait 60000 sh -c "tail -n +$((n + 1)) '$tmp/daemon.log' |
 			grep -q '$port_if: started: .*payloads to the VM $how'" &&
 			ok "oldring: a vtl.ko without $old payloads: payloads to the VM $how" ||
 			{ fail "oldring: a vtl.ko without $old payloads: payloads to the VM $how"
@@ -448,7 +452,7 @@ test_term() {
 	vm_run timeout 60 bash -c "exec 3<>/dev/tcp/$REMOTE/$port && cat <&3" \
 		>/dev/null 2>"$tmp/term.err" &
 	local cpid=$!
-	busywait 20000 sh -c "ip netns exec '$vm' ss -tn state established dst $REMOTE | grep -q ':$port'" ||
+	busywait 60000 sh -c "ip netns exec '$vm' ss -tn state established dst $REMOTE | grep -q ':$port'" ||
 		{ fail "term: connected"; return; }
 	t0=$(now_ms)
 	daemon_stop || rc=$?
@@ -472,12 +476,12 @@ test_term() {
 test_del() {
 	daemon_start || { fail "del: daemon"; return; }
 	"$VTLCTL" socks del dev "$port_if" &&
-		busywait 10000 dlog_has "$port_if: stopped \\(socks del\\)" &&
+		busywait 60000 dlog_has "$port_if: stopped \\(socks del\\)" &&
 		ok "del: socks del stops the port's proxy" ||
 		{ fail "del: socks del stops the port's proxy"; show "$tmp/daemon.log"; }
 	socks_set || { fail "del: socks add"; return; }
 	"$VTLCTL" port del dev "$port_if" &&
-		busywait 10000 dlog_has "$port_if: stopped \\((port gone|socks del)\\)" &&
+		busywait 60000 dlog_has "$port_if: stopped \\((port gone|socks del)\\)" &&
 		kill -0 "$daemon_pid" &&
 		ok "del: port del while running: stopped, the daemon goes on" ||
 		{ fail "del: port del while running: stopped, the daemon goes on"
