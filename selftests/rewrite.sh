@@ -580,7 +580,7 @@ test_out_gone() {
 	out=$(rtt "$vma" 10.2.0.2 3) && set -- $out && lt "$2" $((RW_DELAY / 5)) ||
 		{ fail "out gone: the shortcut ($out)"; return; }
 	(ip netns exec "$vma" ping -n -q -i 0.05 10.2.0.2 </dev/null >/dev/null 2>&1 &)
-	busywait 5000 rule_above tapA 10.2.0.0/24 20
+	busywait 60000 rule_above tapA 10.2.0.0/24 20
 	vtlctl port del dev tapB || { fail "out gone: port del"; return; }
 	f0=$(rwstat tapA failed)
 	out=$(rtt "$vma" 10.2.0.2 5) && set -- $out && ge "$1" $((2 * RW_DELAY)) &&
@@ -736,7 +736,7 @@ test_unload() {
 			smac 02:00:00:00:00:06 saddr 10.1.0.9 daddr 10.5.0.9 ||
 		{ fail "unload: rules"; return; }
 	(ip netns exec "$vma" ping -n -q -i 0.05 10.2.0.2 </dev/null >/dev/null 2>&1 &)
-	busywait 5000 rule_above tapA 10.2.0.0/24 20 ||
+	busywait 60000 rule_above tapA 10.2.0.0/24 20 ||
 		fail "unload: no traffic over the shortcut"
 	if rmmod vtl; then
 		ok "unload: rmmod with rules and tunnel auto under traffic"
