@@ -47,8 +47,10 @@ now_ms() {
 # then twice as long each time up to 400 ms.  A poll that reads counters
 # starts vtlctl and jq, and under emulation each costs a tenth of a second
 # of CPU or more: a long wait must not spend it twenty times a second.
+# VTL_WAIT_SCALE (default 1) multiplies MS: on the debug kernel a poll
+# itself takes seconds (kernels.conf sets it there).
 busywait() {
-	local deadline=$(($(now_ms) + $1)) pause=50
+	local deadline=$(($(now_ms) + $1 * ${VTL_WAIT_SCALE:-1})) pause=50
 
 	shift
 	while :; do
