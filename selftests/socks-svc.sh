@@ -170,7 +170,7 @@ test_ring() {
 		skip "ring: $RINGTEST not built"
 		return
 	fi
-	start sink sink "$ifindex" 60 || { fail "ring: daemon attached"; return; }
+	start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) || { fail "ring: daemon attached"; return; }
 	pvm ping -q -c 1 -W 1 10.9.0.2 >/dev/null 2>&1
 	up0=$(sstat up)
 	rup0=$(rstat up)
@@ -220,7 +220,7 @@ test_ipv6() {
 	check "ipv6 proxy, no daemon: solicitations and TCP fail closed" \
 		[ "$(sstat fail_closed)" -gt "$fc0" ]
 	if [ -x "$RINGTEST" ]; then
-		start sink sink "$ifindex" 60 ||
+		start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) ||
 			{ fail "ipv6: daemon attached"; return; }
 		up0=$(sstat up)
 		pvm ping -6 -q -c 1 -W 1 fd00::2 >/dev/null 2>&1
