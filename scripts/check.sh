@@ -177,7 +177,7 @@ stamp() {
 
 # vm_job I: boot job I's kernel and run its tests (a subshell's work).
 vm_job() {
-	local i=$1 kernel=${job_kernel[$1]} kopt args rc
+	local i=$1 kernel=${job_kernel[$1]} kopt args
 
 	mapfile -t args <"$work/vm/$i.args"
 	if [ "$kernel" = debug ]; then
@@ -189,10 +189,11 @@ vm_job() {
 	selftests/vm/run.sh "${kopt[@]}" "${args[@]}" -- \
 		selftests/vm-tests.sh "$work/ko/$kernel/vtl.ko" ${job_tests[$i]} \
 		</dev/null 2>&1 | stamp "$work/vm/$i.out" "$work/vm/$i.tim"
-	rc=${PIPESTATUS[0]}
-	echo "$rc" >"$work/vm/$i.rc"
-	return "$rc"
+	return "${PIPESTATUS[0]}"
 }
+
+# vm_name I: job I's stage name.
+vm_name() { echo "selftests on ${job_kernel[$1]}: ${job_tests[$1]} (VM $1)"; }
 
 start_vm() {
 	local i=$1
@@ -208,7 +209,7 @@ start_vm() {
 vm_done() {
 	local i=$1 rc=$2 name why= last
 
-	name="selftests on ${job_kernel[$i]}: ${job_tests[$i]} (VM $i)"
+	name=$(vm_name "$i")
 	echo "# ==== $name"
 	cat "$work/vm/$i.out"
 	grep -E '^(not )?ok\b' "$work/vm/$i.out" >>"$log"
@@ -278,7 +279,7 @@ for i in "${!job_kernel[@]}"; do
 	if [ -e "$work/ko/${job_kernel[$i]}/vtl.ko" ]; then
 		queue+=("$i")
 	else
-		result "selftests on ${job_kernel[$i]}: ${job_tests[$i]} (VM $i)" 1 0 \
+		result "$(vm_name "$i")" 1 0 \
 			"no vtl.ko for ${job_kernel[$i]}"
 	fi
 done
@@ -326,7 +327,7 @@ while ((${#bg[@]} > 0 || ${#queue[@]} > 0)); do
 		if [ "$rc" != 0 ] || ! debug_ready; then
 			for i in "${!job_kernel[@]}"; do
 				[ "${job_kernel[$i]}" = debug ] &&
-				result "selftests on debug: ${job_tests[$i]} (VM $i)" 1 0 \
+				result "$(vm_name "$i")" 1 0 \
 					"no debug kernel or no vtl.ko for it"
 			done
 		fi
@@ -380,7 +381,7 @@ slowest tests
 echo "# ---- the ten slowest test cases (time since the case before)"
 slowest cases
 
-pass=$(cat "$log" | grep -cE '^ok\b')
+pass=$(grep -cE '^ok\b' "$log")
 # kselftest: a "not ok ... # TODO" is a known bug, not a failure.
 fail=$(grep -E '^not ok\b' "$log" | grep -cv '# TODO')
 skipped=$(grep -cE '^ok\b.*# SKIP' "$log")
