@@ -58,6 +58,12 @@ rstat() {
 # grown KEY BASE: has counter KEY grown past BASE?
 grown() { [ "$(sstat "$1")" -gt "$2" ]; }
 
+# both_up SBASE RBASE: have two frames gone up since the bases, counted
+# by both the socks service and the ring?
+both_up() {
+	[ "$(sstat up)" -ge $(($1 + 2)) ] && [ "$(rstat up)" -ge $(($2 + 2)) ]
+}
+
 # up0_tx: frames VTL sent out of the uplink, toward the network.
 up0_tx() { phost cat /sys/class/net/up0/statistics/tx_packets; }
 
@@ -163,7 +169,7 @@ test_to_vm() {
 }
 
 test_ring() {
-	local up0 rup0 tx0 r0
+	local up0 rup0 tx0 r0 conn
 
 	topo || { fail "ring: topology"; return; }
 	if [ ! -x "$RINGTEST" ]; then
@@ -176,9 +182,16 @@ test_ring() {
 	rup0=$(rstat up)
 	r0=$(sstat resets)
 	tx0=$(up0_tx)
-	pvm timeout 1 bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>/dev/null
+	# The connect waits for an answer that never comes: in the
+	# background, so that a slow start (seconds on the debug kernel)
+	# cannot cut it off before its SYN is sent.
+	pvm timeout $((10 * ${VTL_WAIT_SCALE:-1})) \
+		bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>/dev/null &
+	conn=$!
 	pvm bash -c 'echo q > /dev/udp/10.9.0.2/53'
-	busywait 3000 grown up $((up0 + 1))
+	busywait 3000 both_up "$up0" "$rup0"
+	kill "$conn" 2>/dev/null
+	wait "$conn" 2>/dev/null
 	echo "socks up $(($(sstat up) - up0)) ring up $(($(rstat up) - rup0))" |
 		diag
 	check "ring: the SYN and the DNS query went up" \
