@@ -35,7 +35,7 @@
 #
 # Environment: VTL_BOOT_LIMIT (seconds a boot may take before it counts as
 # stalled and is tried once more, default 300), VTL_CACHE (debug kernel
-# cache), VTL_KEEP=1 keeps the work
+# cache), VTL_CMDLINE (more kernel parameters, for experiments), VTL_KEEP=1 keeps the work
 # directory (console log, result channel, initramfs) and prints its path.
 
 set -euo pipefail
@@ -190,7 +190,7 @@ result=$work/result.log
 # no_timer_check: on a loaded host the emulated timer can miss the boot's
 # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work").
 cmdline="console=ttyS0 panic=-1 oops=panic log_buf_len=8M mitigations=off no_timer_check"
-cmdline+=" rdinit=/init"
+cmdline+=" rdinit=/init${VTL_CMDLINE:+ $VTL_CMDLINE}"
 qemu=(
 	qemu-system-x86_64
 	-nodefaults -no-user-config -display none
