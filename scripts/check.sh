@@ -226,6 +226,12 @@ vm_done() {
 # ---- install and build --------------------------------------------------
 
 t0=$SECONDS
+# cpu_ticks: the machine's busy and total CPU ticks so far (/proc/stat).
+cpu_ticks() {
+	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print t - $5 - $6, t }' /proc/stat
+}
+cpu0=$(cpu_ticks)
 stage "install dependencies" scripts/install-deps.sh || exit 1
 kernels=$(scripts/kernels.sh) || exit 1
 
@@ -348,6 +354,12 @@ total=$((SECONDS - t0))
 echo "# ---- wall time of each stage"
 sort -t"$(printf '\t')" -k1,1nr "$times" | awk -F'\t' '{ printf "# %6d s  %s\n", $1, $2 }'
 echo "# $total s in all"
+# How busy the machine was: the VMs are CPU-bound under TCG, so this says
+# whether more VMs at once could have helped (idle time) or not.
+read -r busy1 all1 <<<"$(cpu_ticks)"
+read -r busy0 all0 <<<"$cpu0"
+echo "# CPU busy $(((busy1 - busy0) * 100 / (all1 - all0 + 1)))% of $(nproc) cores," \
+	"$(((busy1 - busy0) / $(getconf CLK_TCK))) CPU-seconds"
 
 # The ten slowest tests (a script on one kernel), and the ten slowest test
 # cases: from the time each line of a VM's output reached the host.
