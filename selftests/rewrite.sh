@@ -53,6 +53,7 @@ cleanup_ns() {
 	local ns
 
 	for ns in "$vm" "$host" "$remote" "$other" "$vma" "$vmb" "$ra" "$rb"; do
+		[ -e "/var/run/netns/$ns" ] || continue
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
