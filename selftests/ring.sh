@@ -20,12 +20,17 @@
 #                      +-----------------------------------+
 #
 # Environment: see lib.sh; RINGTEST (default selftests/ring/ringtest, built
-# if missing); RING_ONLY runs only the test functions named.
+# if missing); RING_ONLY runs only the test functions named; RING_UP and
+# RING_DOWN, the frames sent up in a batch (default 10000) and down in
+# each of the three payload modes (default 3000): both well past a ring
+# of slots, so that any count far smaller still fills and wraps rings.
 
 NS_TAG=r
 . "$(dirname "$0")/lib.sh"
 
 RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
+RING_UP=${RING_UP:-10000}
+RING_DOWN=${RING_DOWN:-3000}
 DMAC=02:00:00:00:00:02		# the MAC ringtest echo answers ARP with
 
 # topo: the topology, vmif patched to up0 through VTL, IPv4 only (so that
@@ -89,16 +94,16 @@ test_echo() {
 
 vm_mac() { ip -n "$vm" -o link show eth0 | sed 's/.*ether \([^ ]*\).*/\1/'; }
 
-# inject_to_vm PORT [ref]: "ringtest inject" 3000 UDP frames down the ring
+# inject_to_vm PORT [ref]: "ringtest inject" $RING_DOWN UDP frames down the ring
 # to the VM's "ringtest udprecv" on PORT (with ref, payloads by reference,
 # each checked); their outputs in $tmp/inject.out and $tmp/recv.out.
 inject_to_vm() {
 	: >"$tmp/recv.out"
-	ip netns exec "$vm" "$RINGTEST" udprecv "$1" 3000 2000 ${2:+"$2"} \
+	ip netns exec "$vm" "$RINGTEST" udprecv "$1" "$RING_DOWN" 2000 ${2:+"$2"} \
 		>"$tmp/recv.out" &
 	pid_recv=$!
 	busywait 3000 grep -q ready "$tmp/recv.out"
-	rt inject "$ifindex" 3000 "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2 "$1" \
+	rt inject "$ifindex" "$RING_DOWN" "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2 "$1" \
 		${2:+"$2"} >"$tmp/inject.out"
 	wait "$pid_recv"
 	pid_recv=
@@ -116,13 +121,13 @@ test_batch() {
 	start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) || { fail "batch: sink attached"; return; }
 	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
 	up0=$(rstat up); lost0=$(rstat lost); fc0=$(rstat fail_closed)
-	sent=$(pvm "$RINGTEST" udpsend 10.9.0.2 9 10000 | awk '{ print $2 }')
-	check "batch: the VM sent 10000 datagrams" [ "$sent" = 10000 ]
-	busywait 10000 uplost_ge $((up0 + lost0 + 10000))
+	sent=$(pvm "$RINGTEST" udpsend 10.9.0.2 9 "$RING_UP" | awk '{ print $2 }')
+	check "batch: the VM sent $RING_UP datagrams" [ "$sent" = "$RING_UP" ]
+	busywait 10000 uplost_ge $((up0 + lost0 + RING_UP))
 	up=$(($(rstat up) - up0))
 	lost=$(($(rstat lost) - lost0))
 	echo "up $up lost $lost" | diag
-	check "batch: up + lost == 10000 sent" [ "$((up + lost))" = 10000 ]
+	check "batch: up + lost == $RING_UP sent" [ "$((up + lost))" = "$RING_UP" ]
 	check "batch: none failed closed with a daemon" \
 		[ "$(rstat fail_closed)" = "$fc0" ]
 
@@ -143,29 +148,29 @@ test_batch() {
 	check "batch: no frame over 1514 bytes, every UDP checksum right" \
 		grep -q " big 0 badcsum 0$" "$tmp/sink.out"
 
-	# Down: 3000 frames into the VM, in batches of a ring.
+	# Down: $RING_DOWN frames into the VM, in batches of a ring.
 	dn0=$(rstat down)
 	inject_to_vm 5555
-	check "batch: 3000 frames sent down" grep -q '^sent 3000$' "$tmp/inject.out"
-	check "batch: the VM received all 3000" \
-		grep -q '^received 3000$' "$tmp/recv.out"
-	check "batch: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
+	check "batch: $RING_DOWN frames sent down" grep -q "^sent $RING_DOWN\$" "$tmp/inject.out"
+	check "batch: the VM received all $RING_DOWN" \
+		grep -q "^received $RING_DOWN\$" "$tmp/recv.out"
+	check "batch: counted down" [ "$(($(rstat down) - dn0))" = "$RING_DOWN" ]
 	check "batch: attaching without own gave the port back" \
 		[ "$(rstat owned)" = 0 ]
 }
 
-# payloads WHAT PORT MODE HOW: "inject MODE" sends 3000 frames down, their
+# payloads WHAT PORT MODE HOW: "inject MODE" sends $RING_DOWN frames down, their
 # payloads HOW; the VM receives them all intact, and they are counted.
 payloads() {
 	local dn0
 
 	dn0=$(rstat down)
 	inject_to_vm "$2" "$3"
-	check "$1: 3000 frames sent down, payloads $4" \
-		grep -q '^sent 3000\( \|$\)' "$tmp/inject.out"
-	check "$1: the VM received all 3000, every payload intact" \
-		grep -q '^received 3000 bad 0$' "$tmp/recv.out"
-	check "$1: counted down" [ "$(($(rstat down) - dn0))" = 3000 ]
+	check "$1: $RING_DOWN frames sent down, payloads $4" \
+		grep -q "^sent $RING_DOWN\\( \\|\$\\)" "$tmp/inject.out"
+	check "$1: the VM received all $RING_DOWN, every payload intact" \
+		grep -q "^received $RING_DOWN bad 0\$" "$tmp/recv.out"
+	check "$1: counted down" [ "$(($(rstat down) - dn0))" = "$RING_DOWN" ]
 }
 
 # bad_names WHAT CMD WANT DESC N: ringtest CMD sends frames naming payloads
