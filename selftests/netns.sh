@@ -16,7 +16,8 @@
 #
 # Bridge-mode tests put vmif and up0 into a bridge br0 of $host instead.
 #
-# Environment: see lib.sh.
+# Environment: see lib.sh; NETNS_TESTS, the tests to run (default: all,
+# in the order below).
 
 NS_TAG=""
 . "$(dirname "$0")/lib.sh"
@@ -368,15 +369,9 @@ test_kmsg_balance() {
 # ---- main ----------------------------------------------------------------
 
 tap_start
-test_standalone
-test_host_only
-test_bridge
-test_errors
-test_tap
-test_delete_under_traffic
-test_isolation
-test_userns
-cleanup_ns
-test_unload
-test_kmsg_balance
+for t in ${NETNS_TESTS:-standalone host_only bridge errors tap \
+	delete_under_traffic isolation userns unload kmsg_balance}; do
+	[ "$t" = unload ] && cleanup_ns
+	"test_$t"
+done
 tap_done
