@@ -31,13 +31,20 @@
 # kernels): bridge mode only for TCP and UDP; no policy, counter, range,
 # prefix and error tests; 2 loads under the flow instead of 6, 3 rounds of
 # churn instead of 10: every kernel path, fewer repeats.  FW_ONLY: run only
-# these tests, e.g. FW_ONLY="test_tcp:bridge test_load".
+# these tests, e.g. FW_ONLY="test_tcp:bridge test_load".  FW_RULES: the
+# drop rules of test_load's and test_unload's big sets (default 10000;
+# at least 1000): the same kernel paths (a load in many netlink messages,
+# one RCU swap) with any count past a few hundred.
 
 NS_TAG=f
 . "$(dirname "$0")/lib.sh"
 
 FW_TIMEOUT=${FW_TIMEOUT:-2}
 FW_QUICK=${FW_QUICK:-0}
+FW_RULES=${FW_RULES:-10000}
+[ "$FW_RULES" -ge 1000 ] 2>/dev/null || { echo "fw.sh: FW_RULES=$FW_RULES: at least 1000" >&2; exit 2; }
+# The big sets' size, with their two accept rules.
+big=$((FW_RULES + 2))
 # The interpreter itself: a version manager's shim costs seconds a start
 # under emulation, and the peers start a hundred times.
 PY=$(python3 -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
@@ -724,28 +731,31 @@ gen_rules() {
 	}' >"$1"
 }
 
-# fw load: 10,000 rules replace the set in one step, again and again, while
-# a UDP flow that both sets allow (the policies drop everything else) runs
-# without losing a packet; a bad file names its line and changes nothing.
+# fw load: FW_RULES (10,000) rules replace the set in one step, again and
+# again, while a UDP flow that both sets allow (the policies drop everything
+# else) runs without losing a packet; a bad file names its line and changes
+# nothing.
 test_load() {
 	local i res t0 t1 n loads sent lost
 
 	topo || { fail "load: topology"; return; }
 	serve "$remote" 6000 || { fail "load: servers"; return; }
-	gen_rules "$tmp/setA" 10000 last
-	gen_rules "$tmp/setB" 10000 first
+	local l1=$((FW_RULES / 2)) l2=$((FW_RULES * 7 / 10))
+
+	gen_rules "$tmp/setA" "$FW_RULES" last
+	gen_rules "$tmp/setB" "$FW_RULES" first
 	fw policy dev vmif dir out drop && fw policy dev vmif dir in drop
 	t0=$(now_ms)
 	if fw load dev vmif "$tmp/setA" >"$tmp/out" 2>&1; then
 		t1=$(now_ms)
-		ok "load: 10,002 rules in $((t1 - t0)) ms"
+		ok "load: $big rules in $((t1 - t0)) ms"
 	else
-		fail "load: 10,002 rules"
+		fail "load: $big rules"
 		diag <"$tmp/out"
 		return
 	fi
 	n=$(nrules)
-	[ "$n" = 10002 ] && [ "$(fwstat rules_out)" = 10001 ] &&
+	[ "$n" = "$big" ] && [ "$(fwstat rules_out)" = $((big - 1)) ] &&
 	[ "$(fwstat rules_in)" = 1 ] &&
 		ok "load: show lists them all, port show counts them" ||
 		fail "load: show lists $n rules, port show $(fwstat rules_out) out, $(fwstat rules_in) in"
@@ -776,29 +786,29 @@ test_load() {
 	[ "$res" = 0 ] && [ "${lost:-x}" = 0 ] && [ "${sent:-0}" -gt 10 ] &&
 		ok "load: $loads loads under a flow: $sent exchanges, none lost" ||
 		fail "load: $loads loads under a flow: $(cat "$tmp/flow"), loads ok: $res"
-	rules_are 'length == 10002 and (map(.id) | unique | length) == 10002' &&
+	rules_are "length == $big and (map(.id) | unique | length) == $big" &&
 		ok "load: the last set is there, each rule with its own id" ||
 		fail "load: the last set is there ($(nrules) rules)"
 
 	# A bad line in the middle: a parse error, then one the kernel refuses.
 	rules | jq -c 'map(.id)' >"$tmp/ids-before"
-	{ head -n 4999 "$tmp/setB"; echo "dir out proto udp dst 10.0.0.300/32 action drop";
-	  tail -n +5000 "$tmp/setB"; } >"$tmp/bad1"
+	{ head -n $((l1 - 1)) "$tmp/setB"; echo "dir out proto udp dst 10.0.0.300/32 action drop";
+	  tail -n +"$l1" "$tmp/setB"; } >"$tmp/bad1"
 	if fw load dev vmif "$tmp/bad1" >"$tmp/out" 2>&1; then
-		fail "load: a bad prefix on line 5000 is accepted"
+		fail "load: a bad prefix on line $l1 is accepted"
 	else
-		grep -q '5000' "$tmp/out" &&
-			ok "load: a bad prefix is refused, naming line 5000" ||
-			{ fail "load: the error names line 5000"; diag <"$tmp/out"; }
+		grep -qE "(^|[^0-9])$l1([^0-9]|\$)" "$tmp/out" &&
+			ok "load: a bad prefix is refused, naming line $l1" ||
+			{ fail "load: the error names line $l1"; diag <"$tmp/out"; }
 	fi
-	{ head -n 6999 "$tmp/setB"; echo "dir in proto icmp dport 80 action drop";
-	  tail -n +7000 "$tmp/setB"; } >"$tmp/bad2"
+	{ head -n $((l2 - 1)) "$tmp/setB"; echo "dir in proto icmp dport 80 action drop";
+	  tail -n +"$l2" "$tmp/setB"; } >"$tmp/bad2"
 	if fw load dev vmif "$tmp/bad2" >"$tmp/out" 2>&1; then
-		fail "load: ports with icmp on line 7000 are accepted"
+		fail "load: ports with icmp on line $l2 are accepted"
 	else
-		grep -q '7000' "$tmp/out" &&
-			ok "load: ports with icmp are refused, naming line 7000" ||
-			{ fail "load: the error names line 7000"; diag <"$tmp/out"; }
+		grep -qE "(^|[^0-9])$l2([^0-9]|\$)" "$tmp/out" &&
+			ok "load: ports with icmp are refused, naming line $l2" ||
+			{ fail "load: the error names line $l2"; diag <"$tmp/out"; }
 	fi
 	rules | jq -c 'map(.id)' | cmp -s - "$tmp/ids-before" &&
 		ok "load: the old set is still listed, same ids" ||
@@ -996,15 +1006,15 @@ test_unload() {
 		return
 	fi
 	topo || { fail "unload: topology"; return; }
-	gen_rules "$tmp/setA" 10000 last
+	gen_rules "$tmp/setA" "$FW_RULES" last
 	fw load dev vmif "$tmp/setA" && fw policy dev vmif dir in drop &&
-	[ "$(nrules)" = 10002 ] || { fail "unload: fw load"; return; }
+	[ "$(nrules)" = "$big" ] || { fail "unload: fw load"; return; }
 	(ip netns exec "$vm" ping -f -q 10.9.0.2 </dev/null >/dev/null 2>&1 &)
 	busywait 10000 rx_above 100 || fail "unload: no traffic through VTL"
 	if rmmod vtl; then
-		ok "unload: rmmod with 10,002 rules under traffic"
+		ok "unload: rmmod with $big rules under traffic"
 	else
-		fail "unload: rmmod with 10,002 rules under traffic"
+		fail "unload: rmmod with $big rules under traffic"
 	fi
 	cleanup_ns_pids
 	insmod "$VTL_KO" && vtlctl port add dev vmif peer up0 &&
