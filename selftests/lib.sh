@@ -130,6 +130,9 @@ tap_start() {
 # tap_done: the plan and the counts; the exit status says whether all passed.
 tap_done() {
 	cleanup_ns
+	# A selector (CONN_TESTS, RING_ONLY, ...) that names nothing runs
+	# nothing: that is a failure, not a pass.
+	[ "$ntest" -gt 0 ] || fail "no test ran: does a *_TESTS or *_ONLY variable name a test?"
 	echo "1..$ntest"
 	echo "# $npass passed, $nfail failed, $nskip skipped"
 	[ "$nfail" = 0 ]
