@@ -52,29 +52,45 @@ topo() {
 	[ "${1:-}" = bridge ] && { bridge=1; shift; }
 	cleanup_ns
 	rm -f "$tmp"/go* "$tmp"/ready*
-	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
-		return 1
+	ipb <<-EOF || return 1
+		netns add $vm
+		netns add $host
+		netns add $remote
+	EOF
+	# Only the ends speak IPv6, and without DAD delays: set before any
+	# link exists.
 	for ns in "$vm" "$host" "$remote"; do
-		ip -n "$ns" link set lo up
-		# Only the ends speak IPv6, and without DAD delays.
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0)
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
+		nssysctl "$ns" net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0) \
+			net.ipv6.conf.default.accept_dad=0 || return 1
 	done
-	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
-	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
-	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
-	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
-	ip -n "$vm" addr add fd00::1/64 dev eth0 nodad &&
-	ip -n "$remote" addr add fd00::2/64 dev eth0 nodad &&
-	ip -n "$vm" link set eth0 up &&
-	ip -n "$remote" link set eth0 up &&
-	ip -n "$host" link set vmif up &&
-	ip -n "$host" link set up0 up || return 1
+	ipb <<-EOF &&
+		link add vmif netns $host type veth peer name eth0 netns $vm
+		link add up0 netns $host type veth peer name eth0 netns $remote
+	EOF
+	ipb "$vm" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.1/24 dev eth0
+		addr add fd00::1/64 dev eth0 nodad
+		link set eth0 up
+	EOF
+	ipb "$remote" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.2/24 dev eth0
+		addr add fd00::2/64 dev eth0 nodad
+		link set eth0 up
+	EOF
+	ipb "$host" <<-EOF || return 1
+		link set lo up
+		link set vmif up
+		link set up0 up
+	EOF
 	if [ -n "$bridge" ]; then
-		ip -n "$host" link add br0 type bridge &&
-		ip -n "$host" link set vmif master br0 &&
-		ip -n "$host" link set up0 master br0 &&
-		ip -n "$host" link set br0 up &&
+		ipb "$host" <<-EOF &&
+			link add br0 type bridge
+			link set vmif master br0
+			link set up0 master br0
+			link set br0 up
+		EOF
 		vtlctl port add dev vmif mode bridge "$@"
 	else
 		vtlctl port add dev vmif peer up0 "$@"

@@ -129,28 +129,40 @@ socks_set() {
 # topo: $vm behind the VTL port $port_if of the root namespace, the net
 # namespace $remote behind up0; the port not attached yet.
 topo() {
+	local ns
+
 	cleanup_ns
-	ip link del "$port_if" 2>/dev/null
-	ip link del up0 2>/dev/null
-	ip netns add "$vm" && ip netns add "$remote" || return 1
+	[ ! -e "/sys/class/net/$port_if" ] || ip link del "$port_if"
+	[ ! -e /sys/class/net/up0 ] || ip link del up0
+	ipb <<-EOF || return 1
+		netns add $vm
+		netns add $remote
+	EOF
 	for ns in "$vm" "$remote"; do
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
 	done
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	sysctl -qw net.ipv4.ip_forward=1
-	ip link add "$port_if" type veth peer name eth0 netns "$vm" &&
-	ip link add up0 type veth peer name eth0 netns "$remote" &&
-	ip addr add 10.77.0.1/24 dev "$port_if" &&
-	ip addr add "$UPADDR/24" dev up0 &&
-	ip link set "$port_if" up && ip link set up0 up &&
-	ip -n "$vm" addr add 10.77.0.2/24 dev eth0 &&
-	ip -n "$vm" link set eth0 up &&
-	ip -n "$vm" route add default via 10.77.0.1 &&
-	ip -n "$remote" addr add "$REMOTE/24" dev eth0 &&
-	ip -n "$remote" link set eth0 up &&
-	ip -n "$remote" route add 10.77.0.0/24 via "$UPADDR"
+	sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=1
+	ipb <<-EOF &&
+		link add $port_if type veth peer name eth0 netns $vm
+		link add up0 type veth peer name eth0 netns $remote
+		addr add 10.77.0.1/24 dev $port_if
+		addr add $UPADDR/24 dev up0
+		link set $port_if up
+		link set up0 up
+	EOF
+	ipb "$vm" <<-EOF &&
+		link set lo up
+		addr add 10.77.0.2/24 dev eth0
+		link set eth0 up
+		route add default via 10.77.0.1
+	EOF
+	ipb "$remote" <<-EOF
+		link set lo up
+		addr add $REMOTE/24 dev eth0
+		link set eth0 up
+		route add 10.77.0.0/24 via $UPADDR
+	EOF
 }
 
 # server OUT [PEER OPTIONS]: a server in the net namespace on a new $port.

@@ -80,6 +80,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# ipb [NETNS]: the ip commands on stdin, one a line, in one ip process
+# (ip -batch), in NETNS or in this one; stops at the first that fails,
+# and fails then.  A topology takes dozens of ip commands, and a process
+# costs half a second or more on the debug kernel.  In this namespace,
+# "netns add" lines create namespaces and "link add NAME netns NS ..."
+# creates a device straight into one.
+ipb() { ip ${1:+-n "$1"} -batch -; }
+
+# nssysctl NETNS NAME=VALUE...: sysctls in NETNS, in one process.
+nssysctl() { local ns=$1; shift; ip netns exec "$ns" sysctl -qw "$@"; }
+
+# mac_of NETNS DEV: DEV's MAC address, from ip alone (ip netns exec
+# would set up a mount namespace for a cat of sysfs).
+mac_of() {
+	local l
+
+	l=$(ip -n "$1" -o link show dev "$2") || return 1
+	l=${l#*link/ether }
+	echo "${l%% *}"
+}
+
+# ifindex_of NETNS DEV: DEV's ifindex.
+ifindex_of() {
+	local l
+
+	l=$(ip -n "$1" -o link show dev "$2") || return 1
+	echo "${l%%:*}"
+}
+
 # veth_topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the
 # VM's tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4
 # only; with "bridge", vmif and up0 join br0.  VTL is not attached yet.
@@ -87,29 +116,37 @@ veth_topo() {
 	local ns
 
 	cleanup_ns
-	ip netns add "$vm" && ip netns add "$host" && ip netns add "$remote" ||
-		return 1
-	# IPv6 off before any link exists: no chatter (DAD, router
+	ipb <<-EOF || return 1
+		netns add $vm
+		netns add $host
+		netns add $remote
+		link add vmif netns $host type veth peer name eth0 netns $vm
+		link add up0 netns $host type veth peer name eth0 netns $remote
+	EOF
+	# IPv6 off before any link is up: no chatter (DAD, router
 	# solicitations) to muddy counters.
 	for ns in "$vm" "$host" "$remote"; do
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
 	done
-	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
-	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
-	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
-	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
-	ip -n "$vm" link set eth0 up &&
-	ip -n "$remote" link set eth0 up &&
-	ip -n "$host" link set vmif up &&
-	ip -n "$host" link set up0 up || return 1
-	if [ "${1:-}" = bridge ]; then
-		ip -n "$host" link add br0 type bridge &&
-		ip -n "$host" link set vmif master br0 &&
-		ip -n "$host" link set up0 master br0 &&
-		ip -n "$host" link set br0 up || return 1
-	fi
+	ipb "$vm" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.1/24 dev eth0
+		link set eth0 up
+	EOF
+	ipb "$remote" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.2/24 dev eth0
+		link set eth0 up
+	EOF
+	ipb "$host" <<-EOF || return 1
+		link set lo up
+		link set vmif up
+		link set up0 up
+		$([ "${1:-}" = bridge ] && printf '%s\n' "link add br0 type bridge" \
+			"link set vmif master br0" "link set up0 master br0" \
+			"link set br0 up")
+	EOF
 	return 0
 }
 

@@ -182,7 +182,7 @@ rwstat() {
 # of {dev, ifindex, addr, mac, age_ms}.
 tunnel_hosts() { vtlctl -j tunnel show | jq -c '.hosts'; }
 
-mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
+# mac_of NETNS DEV: see lib.sh.
 
 # rtt NETNS ADDR [COUNT]: ping ADDR COUNT times (default 10), 0.2 s apart;
 # prints "MIN MEDIAN MAX" in ms, fails unless every ping was answered.  The
@@ -242,46 +242,74 @@ uecho() {
 # no rules.  Sets amac, bmac (the VMs' MACs) and ramac, rbmac (their
 # gateways').
 fig6() {
-	local ns
+	local ns fwd
 
 	cleanup_ns
+	ipb <<-EOF || return 1
+		netns add $vma
+		netns add $vmb
+		netns add $host
+		netns add $ra
+		netns add $rb
+	EOF
 	for ns in "$vma" "$vmb" "$host" "$ra" "$rb"; do
-		ip netns add "$ns" || return 1
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		fwd=
+		[ "$ns" = "$ra" ] || [ "$ns" = "$rb" ] && fwd=net.ipv4.ip_forward=1
+		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 $fwd || return 1
 	done
-	ip -n "$host" link add tapA type veth peer name eth0 netns "$vma" &&
-	ip -n "$host" link add tapB type veth peer name eth0 netns "$vmb" &&
-	ip -n "$host" link add lanA type veth peer name eth0 netns "$ra" &&
-	ip -n "$host" link add lanB type veth peer name eth0 netns "$rb" &&
-	ip -n "$ra" link add wan0 type veth peer name wan0 netns "$rb" &&
-	ip -n "$host" link add brA type bridge &&
-	ip -n "$host" link add brB type bridge || return 1
-	for ns in A B; do
-		ip -n "$host" link set "br$ns" type bridge mcast_snooping 0 &&
-		ip -n "$host" link set "tap$ns" master "br$ns" &&
-		ip -n "$host" link set "lan$ns" master "br$ns" &&
-		ip -n "$host" link set "tap$ns" up &&
-		ip -n "$host" link set "lan$ns" up &&
-		ip -n "$host" link set "br$ns" up || return 1
-	done
-	ip -n "$vma" addr add 10.1.0.2/24 dev eth0 &&
-	ip -n "$vmb" addr add 10.2.0.2/24 dev eth0 &&
-	ip -n "$ra" addr add 10.1.0.1/24 dev eth0 &&
-	ip -n "$rb" addr add 10.2.0.1/24 dev eth0 &&
-	ip -n "$ra" addr add 10.99.0.1/30 dev wan0 &&
-	ip -n "$rb" addr add 10.99.0.2/30 dev wan0 || return 1
-	for ns in "$vma" "$vmb" "$ra" "$rb"; do
-		ip -n "$ns" link set eth0 up || return 1
-	done
-	ip -n "$ra" link set wan0 up && ip -n "$rb" link set wan0 up &&
-	ip -n "$vma" route add default via 10.1.0.1 &&
-	ip -n "$vmb" route add default via 10.2.0.1 &&
-	ip -n "$ra" route add 10.2.0.0/24 via 10.99.0.2 &&
-	ip -n "$rb" route add 10.1.0.0/24 via 10.99.0.1 &&
-	ip netns exec "$ra" sysctl -qw net.ipv4.ip_forward=1 &&
-	ip netns exec "$rb" sysctl -qw net.ipv4.ip_forward=1 &&
+	ipb <<-EOF &&
+		link add tapA netns $host type veth peer name eth0 netns $vma
+		link add tapB netns $host type veth peer name eth0 netns $vmb
+		link add lanA netns $host type veth peer name eth0 netns $ra
+		link add lanB netns $host type veth peer name eth0 netns $rb
+		link add wan0 netns $ra type veth peer name wan0 netns $rb
+	EOF
+	ipb "$host" <<-EOF &&
+		link set lo up
+		link add brA type bridge
+		link add brB type bridge
+		link set brA type bridge mcast_snooping 0
+		link set tapA master brA
+		link set lanA master brA
+		link set tapA up
+		link set lanA up
+		link set brA up
+		link set brB type bridge mcast_snooping 0
+		link set tapB master brB
+		link set lanB master brB
+		link set tapB up
+		link set lanB up
+		link set brB up
+	EOF
+	ipb "$vma" <<-EOF &&
+		link set lo up
+		addr add 10.1.0.2/24 dev eth0
+		link set eth0 up
+		route add default via 10.1.0.1
+	EOF
+	ipb "$vmb" <<-EOF &&
+		link set lo up
+		addr add 10.2.0.2/24 dev eth0
+		link set eth0 up
+		route add default via 10.2.0.1
+	EOF
+	ipb "$ra" <<-EOF &&
+		link set lo up
+		addr add 10.1.0.1/24 dev eth0
+		addr add 10.99.0.1/30 dev wan0
+		link set eth0 up
+		link set wan0 up
+		route add 10.2.0.0/24 via 10.99.0.2
+	EOF
+	ipb "$rb" <<-EOF || return 1
+		link set lo up
+		addr add 10.2.0.1/24 dev eth0
+		addr add 10.99.0.2/30 dev wan0
+		link set eth0 up
+		link set wan0 up
+		route add 10.1.0.0/24 via 10.99.0.1
+	EOF
 	tc -n "$ra" qdisc add dev wan0 root netem delay "${RW_DELAY}ms" limit 10000 &&
 	tc -n "$rb" qdisc add dev wan0 root netem delay "${RW_DELAY}ms" limit 10000 ||
 		return 1
@@ -308,24 +336,38 @@ standalone() {
 	local ns
 
 	cleanup_ns
+	ipb <<-EOF || return 1
+		netns add $vm
+		netns add $host
+		netns add $remote
+	EOF
 	for ns in "$vm" "$host" "$remote"; do
-		ip netns add "$ns" || return 1
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
 	done
-	ip -n "$host" link add vmif type veth peer name eth0 netns "$vm" &&
-	ip -n "$host" link add up0 type veth peer name eth0 netns "$remote" &&
-	ip -n "$vm" addr add 10.9.0.1/24 dev eth0 &&
-	ip -n "$remote" addr add 10.9.0.2/24 dev eth0 &&
-	ip -n "$remote" link add mv0 link eth0 type macvlan mode bridge &&
 	# Only eth0 answers ARP for 10.9.0.2: the VM knows eth0's MAC alone.
-	ip netns exec "$remote" sysctl -qw net.ipv4.conf.all.arp_ignore=1 &&
-	ip -n "$vm" link set eth0 up &&
-	ip -n "$remote" link set eth0 up &&
-	ip -n "$remote" link set mv0 up &&
-	ip -n "$host" link set vmif up &&
-	ip -n "$host" link set up0 up &&
+	nssysctl "$remote" net.ipv4.conf.all.arp_ignore=1 || return 1
+	ipb <<-EOF &&
+		link add vmif netns $host type veth peer name eth0 netns $vm
+		link add up0 netns $host type veth peer name eth0 netns $remote
+	EOF
+	ipb "$vm" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.1/24 dev eth0
+		link set eth0 up
+	EOF
+	ipb "$remote" <<-EOF &&
+		link set lo up
+		addr add 10.9.0.2/24 dev eth0
+		link add mv0 link eth0 type macvlan mode bridge
+		link set eth0 up
+		link set mv0 up
+	EOF
+	ipb "$host" <<-EOF &&
+		link set lo up
+		link set vmif up
+		link set up0 up
+	EOF
 	vtlctl port add dev vmif peer up0
 }
 

@@ -37,7 +37,7 @@ DMAC=02:00:00:00:00:02		# the MAC ringtest echo answers ARP with
 # nothing but the test's traffic crosses); sets $ifindex (vmif's).
 topo() {
 	veth_topo && vtlctl port add dev vmif peer up0 || return 1
-	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	ifindex=$(ifindex_of "$host" vmif)
 	[ -n "$ifindex" ]
 }
 
@@ -271,7 +271,7 @@ test_errors() {
 	local up0ifindex
 
 	topo || { fail "errors: topology"; return; }
-	up0ifindex=$(ip -n "$host" -o link show up0 | cut -d: -f1)
+	up0ifindex=$(ifindex_of "$host" up0)
 	check "errors: unknown ifindex: ENODEV" [ "$(rt attach 99999)" = ENODEV ]
 	check "errors: ifindex 0: ENODEV" [ "$(rt attach 0)" = ENODEV ]
 	check "errors: lo is not a port: ENOENT" [ "$(rt attach 1)" = ENOENT ]
@@ -351,7 +351,7 @@ test_teardown() {
 	ip -n "$host" link add vmif type veth peer name eth1 netns "$vm"
 	ip -n "$host" link set vmif up
 	vtlctl port add dev vmif peer up0
-	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	ifindex=$(ifindex_of "$host" vmif)
 	start hold hold "$ifindex" || { fail "teardown: hold 3"; return; }
 	check "teardown: rmmod refused while a ring is open" \
 		bash -c "! rmmod vtl 2>/dev/null"

@@ -39,7 +39,7 @@ PROXY=192.0.2.1:1080
 topo() {
 	veth_topo && vtlctl port add dev vmif peer up0 &&
 		vtlctl socks add dev vmif proxy "$PROXY" || return 1
-	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	ifindex=$(ifindex_of "$host" vmif)
 	[ -n "$ifindex" ]
 }
 
@@ -394,7 +394,7 @@ test_monitor() {
 	fi
 	veth_topo && vtlctl port add dev vmif peer up0 ||
 		{ fail "monitor: topology"; return; }
-	ifindex=$(ip -n "$host" -o link show vmif | cut -d: -f1)
+	ifindex=$(ifindex_of "$host" vmif)
 	mon_start "$host" mon || { fail "monitor: joins the group"; return; }
 	mon_start "$vm" mon2 || { fail "monitor: joins in another namespace"; return; }
 	vtlctl socks add dev vmif proxy "$PROXY" user alice password s3cret \
