@@ -52,21 +52,14 @@ topo() {
 	[ "${1:-}" = bridge ] && { bridge=1; shift; }
 	cleanup_ns
 	rm -f "$tmp"/go* "$tmp"/ready*
-	ipb <<-EOF || return 1
-		netns add $vm
-		netns add $host
-		netns add $remote
-	EOF
+	ipb <<<"$topo_netns" || return 1
 	# Only the ends speak IPv6, and without DAD delays: set before any
 	# link exists.
 	for ns in "$vm" "$host" "$remote"; do
 		nssysctl "$ns" net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0) \
 			net.ipv6.conf.default.accept_dad=0 || return 1
 	done
-	ipb <<-EOF &&
-		link add vmif netns $host type veth peer name eth0 netns $vm
-		link add up0 netns $host type veth peer name eth0 netns $remote
-	EOF
+	ipb <<<"$topo_links" &&
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0
@@ -79,18 +72,9 @@ topo() {
 		addr add fd00::2/64 dev eth0 nodad
 		link set eth0 up
 	EOF
-	ipb "$host" <<-EOF || return 1
-		link set lo up
-		link set vmif up
-		link set up0 up
-	EOF
+	ipb "$host" <<<"$topo_host" || return 1
 	if [ -n "$bridge" ]; then
-		ipb "$host" <<-EOF &&
-			link add br0 type bridge
-			link set vmif master br0
-			link set up0 master br0
-			link set br0 up
-		EOF
+		ipb "$host" <<<"$topo_bridge" &&
 		vtlctl port add dev vmif mode bridge "$@"
 	else
 		vtlctl port add dev vmif peer up0 "$@"

@@ -328,21 +328,14 @@ topo() {
 	mode=${1:-standalone}
 	cleanup_ns
 	rm -f "$tmp"/served-* "$tmp"/stop*
-	ipb <<-EOF || return 1
-		netns add $vm
-		netns add $host
-		netns add $remote
-	EOF
+	ipb <<<"$topo_netns" || return 1
 	for ns in "$vm" "$host" "$remote"; do
 		nssysctl "$ns" \
 			net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0) \
 			net.ipv6.conf.default.accept_dad=0 \
 			net.ipv6.conf.default.router_solicitations=0 || return 1
 	done
-	ipb <<-EOF &&
-		link add vmif netns $host type veth peer name eth0 netns $vm
-		link add up0 netns $host type veth peer name eth0 netns $remote
-	EOF
+	ipb <<<"$topo_links" &&
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0
@@ -358,11 +351,7 @@ topo() {
 		addr add fd00::3/64 dev eth0 nodad
 		link set eth0 up
 	EOF
-	ipb "$host" <<-EOF || return 1
-		link set lo up
-		link set vmif up
-		link set up0 up
-	EOF
+	ipb "$host" <<<"$topo_host" || return 1
 	vmac=$(mac_of "$vm" eth0)
 	rmac=$(mac_of "$remote" eth0)
 	ipb "$vm" <<-EOF &&
@@ -372,13 +361,8 @@ topo() {
 	ip -n "$remote" neigh replace fd00::1 lladdr "$vmac" dev eth0 nud permanent ||
 		return 1
 	if [ "$mode" = bridge ]; then
-		ipb "$host" <<-EOF &&
-			link add br0 type bridge
-			link set br0 type bridge mcast_snooping 0
-			link set vmif master br0
-			link set up0 master br0
-			link set br0 up
-		EOF
+		ipb "$host" <<<"$topo_bridge
+link set br0 type bridge mcast_snooping 0" &&
 		vtlctl port add dev vmif mode bridge
 	else
 		vtlctl port add dev vmif peer up0

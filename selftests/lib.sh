@@ -109,6 +109,22 @@ ifindex_of() {
 	echo "${l%%:*}"
 }
 
+# The topology most tests share, as ip -batch lines (see ipb): $vm's
+# eth0 patched to $host's vmif (the VM's tap), $remote's eth0 to $host's
+# up0 (the uplink), and, for bridge mode, vmif and up0 ports of br0.
+topo_netns="netns add $vm
+netns add $host
+netns add $remote"
+topo_links="link add vmif netns $host type veth peer name eth0 netns $vm
+link add up0 netns $host type veth peer name eth0 netns $remote"
+topo_host="link set lo up
+link set vmif up
+link set up0 up"
+topo_bridge="link add br0 type bridge
+link set vmif master br0
+link set up0 master br0
+link set br0 up"
+
 # veth_topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the
 # VM's tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4
 # only; with "bridge", vmif and up0 join br0.  VTL is not attached yet.
@@ -116,13 +132,8 @@ veth_topo() {
 	local ns
 
 	cleanup_ns
-	ipb <<-EOF || return 1
-		netns add $vm
-		netns add $host
-		netns add $remote
-		link add vmif netns $host type veth peer name eth0 netns $vm
-		link add up0 netns $host type veth peer name eth0 netns $remote
-	EOF
+	ipb <<<"$topo_netns
+$topo_links" || return 1
 	# IPv6 off before any link is up: no chatter (DAD, router
 	# solicitations) to muddy counters.
 	for ns in "$vm" "$host" "$remote"; do
@@ -139,15 +150,12 @@ veth_topo() {
 		addr add 10.9.0.2/24 dev eth0
 		link set eth0 up
 	EOF
-	ipb "$host" <<-EOF || return 1
-		link set lo up
-		link set vmif up
-		link set up0 up
-		$([ "${1:-}" = bridge ] && printf '%s\n' "link add br0 type bridge" \
-			"link set vmif master br0" "link set up0 master br0" \
-			"link set br0 up")
-	EOF
-	return 0
+	if [ "${1:-}" = bridge ]; then
+		ipb "$host" <<<"$topo_host
+$topo_bridge"
+	else
+		ipb "$host" <<<"$topo_host"
+	fi
 }
 
 # tap_start: the TAP header, or a skip of everything when VTL is not there.

@@ -336,21 +336,14 @@ standalone() {
 	local ns
 
 	cleanup_ns
-	ipb <<-EOF || return 1
-		netns add $vm
-		netns add $host
-		netns add $remote
-	EOF
+	ipb <<<"$topo_netns
+$topo_links" || return 1
 	for ns in "$vm" "$host" "$remote"; do
 		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1 || return 1
 	done
 	# Only eth0 answers ARP for 10.9.0.2: the VM knows eth0's MAC alone.
 	nssysctl "$remote" net.ipv4.conf.all.arp_ignore=1 || return 1
-	ipb <<-EOF &&
-		link add vmif netns $host type veth peer name eth0 netns $vm
-		link add up0 netns $host type veth peer name eth0 netns $remote
-	EOF
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0
@@ -363,11 +356,7 @@ standalone() {
 		link set eth0 up
 		link set mv0 up
 	EOF
-	ipb "$host" <<-EOF &&
-		link set lo up
-		link set vmif up
-		link set up0 up
-	EOF
+	ipb "$host" <<<"$topo_host" &&
 	vtlctl port add dev vmif peer up0
 }
 
