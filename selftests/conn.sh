@@ -47,19 +47,12 @@ port_field() {
 # VTL, IPv4 and IPv6 on the two ends; with "bridge", vmif and up0 are ports
 # of a bridge br0 and VTL watches vmif in bridge mode.
 topo() {
-	local ns bridge=
+	local bridge=
 
 	[ "${1:-}" = bridge ] && { bridge=1; shift; }
 	cleanup_ns
 	rm -f "$tmp"/go* "$tmp"/ready*
-	ipb <<<"$topo_netns" || return 1
-	# Only the ends speak IPv6, and without DAD delays: set before any
-	# link exists.
-	for ns in "$vm" "$host" "$remote"; do
-		nssysctl "$ns" net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0) \
-			net.ipv6.conf.default.accept_dad=0 || return 1
-	done
-	ipb <<<"$topo_links" &&
+	dual_topo &&
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0

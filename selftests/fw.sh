@@ -323,19 +323,12 @@ add() { fw add dev vmif "$@" >/dev/null; }
 # that drops ICMPv6 does not break address resolution (ARP is never
 # filtered).
 topo() {
-	local ns vmac rmac
+	local vmac rmac
 
 	mode=${1:-standalone}
 	cleanup_ns
 	rm -f "$tmp"/served-* "$tmp"/stop*
-	ipb <<<"$topo_netns" || return 1
-	for ns in "$vm" "$host" "$remote"; do
-		nssysctl "$ns" \
-			net.ipv6.conf.default.disable_ipv6=$([ "$ns" = "$host" ] && echo 1 || echo 0) \
-			net.ipv6.conf.default.accept_dad=0 \
-			net.ipv6.conf.default.router_solicitations=0 || return 1
-	done
-	ipb <<<"$topo_links" &&
+	dual_topo net.ipv6.conf.default.router_solicitations=0 &&
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0

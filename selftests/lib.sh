@@ -18,6 +18,9 @@ host=vtl-${NS_TAG}host-$$
 remote=vtl-${NS_TAG}remote-$$
 other=vtl-${NS_TAG}other-$$
 tmp=$(mktemp -d)
+# How many times longer than on a release kernel the tests wait for what
+# must happen (busywait, a sink's lifetime): 10 on the debug kernel.
+VTL_WAIT_SCALE=${VTL_WAIT_SCALE:-1}
 ntest=0
 npass=0
 nfail=0
@@ -47,10 +50,10 @@ now_ms() {
 # then twice as long each time up to 400 ms.  A poll that reads counters
 # starts vtlctl and jq, and under emulation each costs a tenth of a second
 # of CPU or more: a long wait must not spend it twenty times a second.
-# VTL_WAIT_SCALE (default 1) multiplies MS: on the debug kernel a poll
-# itself takes seconds (kernels.conf sets it there).
+# VTL_WAIT_SCALE multiplies MS: on the debug kernel a poll itself takes
+# seconds (kernels.conf sets it there).
 busywait() {
-	local deadline=$(($(now_ms) + $1 * ${VTL_WAIT_SCALE:-1})) pause=50
+	local deadline=$(($(now_ms) + $1 * VTL_WAIT_SCALE)) pause=50
 
 	shift
 	while :; do
@@ -124,6 +127,24 @@ topo_bridge="link add br0 type bridge
 link set vmif master br0
 link set up0 master br0
 link set br0 up"
+
+# dual_topo [NAME=VALUE...]: the shared topology's namespaces and veth
+# pairs, all links down, with IPv6 on the two ends only and without DAD,
+# and the sysctls NAME=VALUE in all three.  The sysctls are "default"
+# ones, which reach only devices created after them: they are set before
+# the links exist.
+dual_topo() {
+	local ns v6off
+
+	ipb <<<"$topo_netns" || return 1
+	for ns in "$vm" "$host" "$remote"; do
+		v6off=0
+		[ "$ns" != "$host" ] || v6off=1
+		nssysctl "$ns" net.ipv6.conf.default.disable_ipv6=$v6off \
+			net.ipv6.conf.default.accept_dad=0 "$@" || return 1
+	done
+	ipb <<<"$topo_links"
+}
 
 # veth_topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the
 # VM's tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4

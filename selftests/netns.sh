@@ -371,7 +371,6 @@ test_kmsg_balance() {
 tap_start
 for t in ${NETNS_TESTS:-standalone host_only bridge errors tap \
 	delete_under_traffic isolation userns unload kmsg_balance}; do
-	[ "$t" = unload ] && cleanup_ns
 	"test_$t"
 done
 tap_done

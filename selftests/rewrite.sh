@@ -333,30 +333,14 @@ shortcut() {
 # standalone: lib.sh's topology, vmif patched to up0 through VTL; the
 # remote also has a macvlan mv0 on its eth0, with its own MAC.
 standalone() {
-	local ns
-
-	cleanup_ns
-	ipb <<<"$topo_netns
-$topo_links" || return 1
-	for ns in "$vm" "$host" "$remote"; do
-		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 || return 1
-	done
-	# Only eth0 answers ARP for 10.9.0.2: the VM knows eth0's MAC alone.
-	nssysctl "$remote" net.ipv4.conf.all.arp_ignore=1 || return 1
-	ipb "$vm" <<-EOF &&
-		link set lo up
-		addr add 10.9.0.1/24 dev eth0
-		link set eth0 up
-	EOF
+	veth_topo &&
+	# Only eth0 answers ARP for 10.9.0.2: the VM knows eth0's MAC alone
+	# (it asks once VTL patches it through, below).
+	nssysctl "$remote" net.ipv4.conf.all.arp_ignore=1 &&
 	ipb "$remote" <<-EOF &&
-		link set lo up
-		addr add 10.9.0.2/24 dev eth0
 		link add mv0 link eth0 type macvlan mode bridge
-		link set eth0 up
 		link set mv0 up
 	EOF
-	ipb "$host" <<<"$topo_host" &&
 	vtlctl port add dev vmif peer up0
 }
 

@@ -118,7 +118,7 @@ test_batch() {
 	local up0 lost0 fc0 dn0 sent up lost
 
 	topo || { fail "batch: topology"; return; }
-	start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) || { fail "batch: sink attached"; return; }
+	start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) || { fail "batch: sink attached"; return; }
 	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
 	up0=$(rstat up); lost0=$(rstat lost); fc0=$(rstat fail_closed)
 	sent=$(pvm "$RINGTEST" udpsend 10.9.0.2 9 "$RING_UP" | awk '{ print $2 }')

@@ -176,7 +176,7 @@ test_ring() {
 		skip "ring: $RINGTEST not built"
 		return
 	fi
-	start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) || { fail "ring: daemon attached"; return; }
+	start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) || { fail "ring: daemon attached"; return; }
 	pvm ping -q -c 1 -W 1 10.9.0.2 >/dev/null 2>&1
 	up0=$(sstat up)
 	rup0=$(rstat up)
@@ -185,7 +185,7 @@ test_ring() {
 	# The connect waits for an answer that never comes: in the
 	# background, so that a slow start (seconds on the debug kernel)
 	# cannot cut it off before its SYN is sent.
-	pvm timeout $((10 * ${VTL_WAIT_SCALE:-1})) \
+	pvm timeout $((10 * VTL_WAIT_SCALE)) \
 		bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>/dev/null &
 	conn=$!
 	pvm bash -c 'echo q > /dev/udp/10.9.0.2/53'
@@ -233,7 +233,7 @@ test_ipv6() {
 	check "ipv6 proxy, no daemon: solicitations and TCP fail closed" \
 		[ "$(sstat fail_closed)" -gt "$fc0" ]
 	if [ -x "$RINGTEST" ]; then
-		start sink sink "$ifindex" $((60 * ${VTL_WAIT_SCALE:-1})) ||
+		start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) ||
 			{ fail "ipv6: daemon attached"; return; }
 		up0=$(sstat up)
 		pvm ping -6 -q -c 1 -W 1 fd00::2 >/dev/null 2>&1
