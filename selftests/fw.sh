@@ -299,16 +299,6 @@ fwstat() {
 		jq -r --arg k "$1" '(map(select(.dev == "vmif"))[0].fw[$k]) // -1'
 }
 
-# cleanup_ns_pids: stop what runs in the namespaces (floods, servers).
-cleanup_ns_pids() {
-	local ns
-
-	for ns in "$vm" "$remote"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	done
-	return 0
-}
-
 # Predicates for busywait.
 rx_above() {
 	[ "$(vtlctl -j -s port show | jq '.[0].stats.rx_packets')" -gt "$1" ]
@@ -988,7 +978,7 @@ test_churn() {
 	[ "$i" = $rounds ] &&
 		ok "$m churn: $rounds rounds of load, edit, flush under floods" ||
 		fail "$m churn: round $i failed"
-	cleanup_ns_pids
+	ns_kill "$vm" "$remote"
 	rules_are 'length == 0' && [ "$(ping_from "$vm" 10.9.0.2)" = ok ] &&
 		ok "$m churn: the port works afterwards" ||
 		fail "$m churn: the port works afterwards"
@@ -1010,7 +1000,7 @@ test_unload() {
 	else
 		fail "unload: rmmod with $big rules under traffic"
 	fi
-	cleanup_ns_pids
+	ns_kill "$vm" "$remote"
 	insmod "$VTL_KO" && vtlctl port add dev vmif peer up0 &&
 		rules_are 'length == 0' &&
 		ok "unload: reloaded, the port starts without rules" ||

@@ -64,18 +64,39 @@ busywait() {
 	done
 }
 
-cleanup_ns() {
-	local ns
+# ns_kill NETNS...: SIGKILL every process in those namespaces, without a
+# fork (a process costs half a second or more on the debug kernel): a
+# process is in a namespace when its /proc/PID/ns/net and the namespace's
+# file are the same inode, what "ip netns pids" compares and bash's -ef
+# tells.
+ns_kill() {
+	local ns p
 
-	for ns in "$vm" "$host" "$remote" "$other"; do
-		# No forks for what is not there: a process costs a second
-		# on the debug kernel.
+	for ns in "$@"; do
 		[ -e "/var/run/netns/$ns" ] || continue
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
+		for p in /proc/[0-9]*; do
+			[ "$p/ns/net" -ef "/var/run/netns/$ns" ] &&
+				kill -9 "${p#/proc/}" 2>/dev/null
+		done
 	done
 	return 0
 }
+
+# ns_del NETNS...: ns_kill them, then delete those that exist, in one
+# process.
+ns_del() {
+	local ns del=
+
+	ns_kill "$@"
+	for ns in "$@"; do
+		[ ! -e "/var/run/netns/$ns" ] || del+="netns del $ns"$'\n'
+	done
+	[ -z "$del" ] || ip -force -batch - <<<"$del" 2>/dev/null
+	return 0
+}
+
+# cleanup_ns: the topology's namespaces gone; every topology starts here.
+cleanup_ns() { ns_del "$vm" "$host" "$remote" "$other"; }
 
 cleanup() {
 	cleanup_ns

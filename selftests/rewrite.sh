@@ -49,16 +49,7 @@ ra=vtl-rra-$$
 rb=vtl-rrb-$$
 
 # lib.sh's cleanup_ns, with this topology's namespaces too.
-cleanup_ns() {
-	local ns
-
-	for ns in "$vm" "$host" "$remote" "$other" "$vma" "$vmb" "$ra" "$rb"; do
-		[ -e "/var/run/netns/$ns" ] || continue
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	return 0
-}
+cleanup_ns() { ns_del "$vm" "$host" "$remote" "$other" "$vma" "$vmb" "$ra" "$rb"; }
 
 # ---- the peers, in Python -------------------------------------------------
 
@@ -617,7 +608,7 @@ test_out_gone() {
 	out=$(rtt "$vma" 10.1.0.1 3) &&
 		ok "out gone: tapB deleted under traffic, vmA still reaches its gateway" ||
 		fail "out gone: tapB deleted under traffic, vmA still reaches its gateway"
-	ip netns pids "$vma" | xargs -r kill -9 2>/dev/null
+	ns_kill "$vma"
 }
 
 # longest_wins: vmA reaches 10.2.0.2 over the shortcut (its /32 rule), not
@@ -737,7 +728,7 @@ test_auto() {
 		fail "auto: off, traffic installs nothing again: $(rules)"
 	rw flush && rules_are 'length == 0' &&
 		ok "auto: flush of every port" || fail "auto: flush of every port"
-	ip netns pids "$vma" | xargs -r kill -9 2>/dev/null
+	ns_kill "$vma"
 }
 
 # Unload with rules and automatic shortcuts in place, under traffic.
@@ -759,7 +750,7 @@ test_unload() {
 	else
 		fail "unload: rmmod with rules and tunnel auto under traffic"
 	fi
-	ip netns pids "$vma" | xargs -r kill -9 2>/dev/null
+	ns_kill "$vma"
 	insmod "$VTL_KO" && vtlctl port add dev tapA mode bridge &&
 		rules_are 'length == 0' &&
 		vtlctl tunnel show | grep -qx "auto off" &&
