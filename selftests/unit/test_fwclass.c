@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "fwclass.h"
-#include "check.h"
+#include "../tap.h"
 
 
 /* xorshift32: reproducible "random" values */
@@ -152,10 +152,10 @@ static struct vtl_fw_set *compile_ok(const struct vtl_fw_rule *rules, u32 n)
 	int err = 1;
 
 	set = vtl_fw_compile(rules, n, &err);
-	CHECK(set);
-	CHECK_EQ(err, 0);
+	EXPECT(set);
+	EXPECT_EQ(err, 0);
 	if (set)
-		CHECK_EQ(vtl_fw_count(set), n);
+		EXPECT_EQ(vtl_fw_count(set), n);
 	return set;
 }
 
@@ -176,128 +176,128 @@ static void test_validation(void)
 {
 	struct vtl_fw_rule r, rs[2];
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.family = 5;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
-	end("validation: unknown family");
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
+	tap_end("validation: unknown family");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.family = 4;
 	r.src_len = 32;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.src_len = 33;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.src_len = 0;
 	r.dst_len = 33;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.family = 6;
 	r.dst_len = 128;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.dst_len = 129;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.dst_len = 0;
 	r.src_len = 129;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.src_len = 255;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
-	end("validation: prefix longer than the family allows");
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
+	tap_end("validation: prefix longer than the family allows");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.src_len = 1;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.src_len = 0;
 	r.dst_len = 8;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r = any_rule(1);
 	r.family = 6;
 	r.proto = IPPROTO_ICMP;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.family = 4;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.proto = IPPROTO_ICMPV6;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.family = 6;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.family = 0;
-	CHECK_EQ(compile_err(&r, 1), 0);
-	end("validation: address family mismatch");
+	EXPECT_EQ(compile_err(&r, 1), 0);
+	tap_end("validation: address family mismatch");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.proto = IPPROTO_TCP;
 	r.sport_lo = 10;
 	r.sport_hi = 9;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.sport_hi = 10;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.dport_lo = 0xffff;
 	r.dport_hi = 0xfffe;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.dport_hi = 0xffff;
-	CHECK_EQ(compile_err(&r, 1), 0);
-	end("validation: port range lo > hi");
+	EXPECT_EQ(compile_err(&r, 1), 0);
+	tap_end("validation: port range lo > hi");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.proto = IPPROTO_ICMP;
 	r.dport_hi = 80;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.proto = IPPROTO_ICMPV6;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.proto = 0;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r = any_rule(1);
 	r.proto = IPPROTO_ICMP;
 	r.sport_lo = 1;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.proto = IPPROTO_UDP;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.proto = IPPROTO_SCTP;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.proto = IPPROTO_UDPLITE;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.proto = IPPROTO_DCCP;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.proto = IPPROTO_GRE;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
-	end("validation: port range on a portless protocol");
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
+	tap_end("validation: port range on a portless protocol");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.state = VTL_FW_STATE_ALL;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.state = 0x10;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.state = 0x80 | VTL_FW_STATE_NEW;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
-	end("validation: unknown state bits");
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
+	tap_end("validation: unknown state bits");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	r.action = 0;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.action = VTL_FW_REJECT + 1;
-	CHECK_EQ(compile_err(&r, 1), -EINVAL);
+	EXPECT_EQ(compile_err(&r, 1), -EINVAL);
 	r.action = VTL_FW_DROP;
-	CHECK_EQ(compile_err(&r, 1), 0);
+	EXPECT_EQ(compile_err(&r, 1), 0);
 	r.action = VTL_FW_REJECT;
-	CHECK_EQ(compile_err(&r, 1), 0);
-	end("validation: unknown action");
+	EXPECT_EQ(compile_err(&r, 1), 0);
+	tap_end("validation: unknown action");
 
-	begin();
+	tap_begin();
 	rs[0] = any_rule(1);
 	rs[1] = any_rule(2);
 	rs[1].action = 9;
-	CHECK_EQ(compile_err(rs, 2), -EINVAL);
-	CHECK_EQ(compile_err(NULL, 1), -EINVAL);
-	CHECK_EQ(compile_err(rs, VTL_FW_MAX_RULES + 1), -E2BIG);
+	EXPECT_EQ(compile_err(rs, 2), -EINVAL);
+	EXPECT_EQ(compile_err(NULL, 1), -EINVAL);
+	EXPECT_EQ(compile_err(rs, VTL_FW_MAX_RULES + 1), -E2BIG);
 	/* No err pointer: still NULL, no crash. */
-	CHECK(!vtl_fw_compile(rs, 2, NULL));
-	end("validation: a bad rule anywhere, NULL rules, too many rules");
+	EXPECT(!vtl_fw_compile(rs, 2, NULL));
+	tap_end("validation: a bad rule anywhere, NULL rules, too many rules");
 }
 
 static void test_too_big(void)
@@ -305,8 +305,8 @@ static void test_too_big(void)
 	u32 n = 20000, i;
 	struct vtl_fw_rule *rs = calloc(n, sizeof(*rs));
 
-	begin();
-	CHECK(rs);
+	tap_begin();
+	EXPECT(rs);
 	if (!rs)
 		goto out;
 	/* Four fields distinct per rule: ~4 * 40001 rows of 318 words. */
@@ -323,19 +323,19 @@ static void test_too_big(void)
 		rs[i].dport_lo = i * 3;
 		rs[i].dport_hi = i * 3;
 	}
-	CHECK_EQ(compile_err(rs, n), -E2BIG);
+	EXPECT_EQ(compile_err(rs, n), -E2BIG);
 	/* Half of it, two fields distinct per rule: ~50 MiB, fits. */
 	for (i = 0; i < n / 2; i++) {
 		rs[i].src_len = 0;
 		rs[i].sport_lo = 0;
 		rs[i].sport_hi = 0xffff;
 	}
-	CHECK_EQ(compile_err(rs, n / 2), 0);
-	CHECK_EQ(compile_err(rs, 0), 0);
-	CHECK_EQ(compile_err(NULL, 0), 0);
+	EXPECT_EQ(compile_err(rs, n / 2), 0);
+	EXPECT_EQ(compile_err(rs, 0), 0);
+	EXPECT_EQ(compile_err(NULL, 0), 0);
 	free(rs);
 out:
-	end("compile: over VTL_FW_MAX_BYTES is -E2BIG; 10000 distinct /32s and ports fit; empty sets");
+	tap_end("compile: over VTL_FW_MAX_BYTES is -E2BIG; 10000 distinct /32s and ports fit; empty sets");
 }
 
 static void test_empty_and_copy(void)
@@ -345,17 +345,17 @@ static void test_empty_and_copy(void)
 	struct vtl_fw_set *set;
 	u32 idx = 77;
 
-	begin();
+	tap_begin();
 	set = compile_ok(NULL, 0);
 	if (set) {
-		CHECK(!vtl_fw_lookup(set, &k, &idx));
-		CHECK_EQ(idx, 77);
+		EXPECT(!vtl_fw_lookup(set, &k, &idx));
+		EXPECT_EQ(idx, 77);
 		vtl_fw_free(set);
 	}
 	vtl_fw_free(NULL);
-	end("empty set matches nothing; vtl_fw_free(NULL)");
+	tap_end("empty set matches nothing; vtl_fw_free(NULL)");
 
-	begin();
+	tap_begin();
 	r[0] = any_rule(5);
 	r[0].proto = IPPROTO_UDP;
 	r[1] = any_rule(6);
@@ -364,13 +364,13 @@ static void test_empty_and_copy(void)
 	if (set) {
 		const struct vtl_fw_rule *m = vtl_fw_lookup(set, &k, &idx);
 
-		CHECK(m);
-		CHECK_EQ(idx, 1);
-		CHECK_EQ(m ? m->id : 0, 6);
-		CHECK_EQ(m ? m->action : 0, VTL_FW_ACCEPT);
+		EXPECT(m);
+		EXPECT_EQ(idx, 1);
+		EXPECT_EQ(m ? m->id : 0, 6);
+		EXPECT_EQ(m ? m->action : 0, VTL_FW_ACCEPT);
 		vtl_fw_free(set);
 	}
-	end("compile copies the rules; lookup returns the set's copy");
+	tap_end("compile copies the rules; lookup returns the set's copy");
 }
 
 static void test_order(void)
@@ -380,7 +380,7 @@ static void test_order(void)
 	struct vtl_fw_rule r[4];
 	struct vtl_fw_set *set;
 
-	begin();
+	tap_begin();
 	r[0] = any_rule(10);
 	r[0].proto = IPPROTO_TCP;
 	r[0].dport_lo = 80;
@@ -396,11 +396,11 @@ static void test_order(void)
 	r[3].id = 13;
 	set = compile_ok(r, 4);
 	if (set) {
-		CHECK_EQ(lookup(set, &k), 0);
+		EXPECT_EQ(lookup(set, &k), 0);
 		k.dport = 81;
-		CHECK_EQ(lookup(set, &k), 1);
+		EXPECT_EQ(lookup(set, &k), 1);
 		k.dst[0] = 11;
-		CHECK_EQ(lookup(set, &k), 2);
+		EXPECT_EQ(lookup(set, &k), 2);
 		vtl_fw_free(set);
 	}
 	/* The same rules, another order: the first in that order wins. */
@@ -411,10 +411,10 @@ static void test_order(void)
 	set = compile_ok(r, 4);
 	k = key4(IPPROTO_TCP, 0x0a000001, 0x0a000002, 1234, 80);
 	if (set) {
-		CHECK_EQ(lookup(set, &k), 0);
+		EXPECT_EQ(lookup(set, &k), 0);
 		vtl_fw_free(set);
 	}
-	end("first match wins, in the order given");
+	tap_end("first match wins, in the order given");
 }
 
 /* One rule, and whether each key matches it. */
@@ -434,7 +434,7 @@ static void one_rule(const struct vtl_fw_rule *r,
 		    ref_lookup(r, 1, &keys[i]) != got) {
 			printf("# key %u: got %ld, want %d\n", i, got,
 			       want[i] ? 0 : -1);
-			cur_ok = false;
+			tap_group_ok = false;
 		}
 	}
 	vtl_fw_free(set);
@@ -474,7 +474,7 @@ static void test_prefix4(void)
 	bool want[3];
 
 	for (dir = 0; dir < 2; dir++) {
-		begin();
+		tap_begin();
 		for (i = 0; i < ARRAY_SIZE(cases); i++) {
 			r = any_rule(1);
 			r.family = 4;
@@ -499,7 +499,7 @@ static void test_prefix4(void)
 			want[2] = false;
 			one_rule(&r, k, want, 3);
 		}
-		end("IPv4 %s prefix: /0, /1, /24, /32, edges of the space",
+		tap_end("IPv4 %s prefix: /0, /1, /24, /32, edges of the space",
 		    dir ? "destination" : "source");
 	}
 }
@@ -545,7 +545,7 @@ static void test_prefix6(void)
 	bool want[2];
 
 	for (dir = 0; dir < 2; dir++) {
-		begin();
+		tap_begin();
 		for (i = 0; i < ARRAY_SIZE(cases); i++) {
 			r = any_rule(1);
 			r.family = 6;
@@ -566,7 +566,7 @@ static void test_prefix6(void)
 			want[1] = false;
 			one_rule(&r, k, want, 2);
 		}
-		end("IPv6 %s prefix: /0, /1, /63, /64, /65, /128, edges",
+		tap_end("IPv6 %s prefix: /0, /1, /63, /64, /65, /128, edges",
 		    dir ? "destination" : "source");
 	}
 }
@@ -598,7 +598,7 @@ static void test_ports(void)
 	bool want[2];
 
 	for (dir = 0; dir < 2; dir++) {
-		begin();
+		tap_begin();
 		for (i = 0; i < ARRAY_SIZE(cases); i++) {
 			r = any_rule(1);
 			r.proto = IPPROTO_TCP;
@@ -621,7 +621,7 @@ static void test_ports(void)
 			want[1] = false;
 			one_rule(&r, k, want, 2);
 		}
-		end("%s port ranges: 0, 65535, edges of a range",
+		tap_end("%s port ranges: 0, 65535, edges of a range",
 		    dir ? "destination" : "source");
 	}
 }
@@ -635,7 +635,7 @@ static void test_proto_state(void)
 	unsigned int i, j;
 	bool want[6];
 
-	begin();
+	tap_begin();
 	for (i = 0; i < 6; i++) {
 		r = any_rule(1);
 		r.proto = protos[i];
@@ -645,9 +645,9 @@ static void test_proto_state(void)
 		}
 		one_rule(&r, k, want, 6);
 	}
-	end("protocol: any, or one (0 in a key matches only \"any\")");
+	tap_end("protocol: any, or one (0 in a key matches only \"any\")");
 
-	begin();
+	tap_begin();
 	for (i = 0; i < 16; i++) {
 		r = any_rule(1);
 		r.state = i;
@@ -658,9 +658,9 @@ static void test_proto_state(void)
 		}
 		one_rule(&r, k, want, 6);
 	}
-	end("state: each mask against each state; keys of 0 or 2 bits match nothing");
+	tap_end("state: each mask against each state; keys of 0 or 2 bits match nothing");
 
-	begin();
+	tap_begin();
 	r = any_rule(1);
 	for (j = 0; j < 3; j++) {
 		k[j] = key4(IPPROTO_TCP, 1, 2, 3, 4);
@@ -670,7 +670,7 @@ static void test_proto_state(void)
 	k[2].family = 5;
 	want[2] = false;
 	one_rule(&r, k, want, 3);
-	end("family 0 matches IPv4 and IPv6, never a key of another family");
+	tap_end("family 0 matches IPv4 and IPv6, never a key of another family");
 }
 
 static void test_mixed(void)
@@ -679,7 +679,7 @@ static void test_mixed(void)
 	struct vtl_fw_rule r[5];
 	struct vtl_fw_set *set;
 
-	begin();
+	tap_begin();
 	r[0] = any_rule(1);		/* IPv6 2001:db8::/32 -> drop */
 	r[0].family = 6;
 	r[0].src_len = 32;
@@ -705,24 +705,24 @@ static void test_mixed(void)
 		goto out;
 	/* 0x20010db8 as an IPv4 source is not 2001:db8::/32. */
 	k = key4(IPPROTO_TCP, 0x20010db8, 1, 1, 22);
-	CHECK_EQ(lookup(set, &k), 3);
+	EXPECT_EQ(lookup(set, &k), 3);
 	k.family = 6;
-	CHECK_EQ(lookup(set, &k), 0);
+	EXPECT_EQ(lookup(set, &k), 0);
 	k.src[3] = 0xb9;
-	CHECK_EQ(lookup(set, &k), -1);
+	EXPECT_EQ(lookup(set, &k), -1);
 	k.state = VTL_FW_STATE_ESTABLISHED;
-	CHECK_EQ(lookup(set, &k), 4);
+	EXPECT_EQ(lookup(set, &k), 4);
 	k.proto = IPPROTO_ICMPV6;
-	CHECK_EQ(lookup(set, &k), 2);
+	EXPECT_EQ(lookup(set, &k), 2);
 	k = key4(IPPROTO_ICMPV6, 0x0a000001, 1, 0, 0);
-	CHECK_EQ(lookup(set, &k), 1);
+	EXPECT_EQ(lookup(set, &k), 1);
 	k.src[0] = 11;
-	CHECK_EQ(lookup(set, &k), 2);
+	EXPECT_EQ(lookup(set, &k), 2);
 	k.proto = IPPROTO_TCP;
-	CHECK_EQ(lookup(set, &k), -1);
+	EXPECT_EQ(lookup(set, &k), -1);
 	vtl_fw_free(set);
 out:
-	end("IPv4 and IPv6 rules in one set");
+	tap_end("IPv4 and IPv6 rules in one set");
 }
 
 /* Random sets: values from small pools, so that rules overlap. */
@@ -892,7 +892,7 @@ static void test_differential(void)
 	struct vtl_fw_set *set;
 	u32 n;
 
-	begin();
+	tap_begin();
 	rnd_state = 0x5eed1234;
 	for (s = 0; s < 200 && rules; s++) {
 		/* Mostly small sets, some up to 2000 rules. */
@@ -916,19 +916,19 @@ static void test_differential(void)
 			if (got != want && bad++ < 5) {
 				printf("# set %u (%u rules) key %u: got %ld, want %ld\n",
 				       s, n, i, got, want);
-				cur_ok = false;
+				tap_group_ok = false;
 			}
 		}
 		vtl_fw_free(set);
 	}
-	CHECK(rules);
-	CHECK_EQ(bad, 0);
+	EXPECT(rules);
+	EXPECT_EQ(bad, 0);
 	printf("# %lu keys: %lu matched a rule, %lu none\n", keys, hits,
 	       misses);
 	/* The keys are worth something only if both outcomes are common. */
-	CHECK(hits > keys / 10 && misses > keys / 10);
+	EXPECT(hits > keys / 10 && misses > keys / 10);
 	free(rules);
-	end("differential: 200 random sets x 1000 keys against a linear reference");
+	tap_end("differential: 200 random sets x 1000 keys against a linear reference");
 }
 
 /*
@@ -1004,7 +1004,7 @@ static void test_cost(void)
 	unsigned int j, i, bad = 0;
 	double ns[2], hot[2], ns_linear;
 
-	begin();
+	tap_begin();
 	for (j = 0; j < 2; j++) {
 		u32 n = sizes[j], words = (n + 63) / 64;
 
@@ -1046,12 +1046,12 @@ static void test_cost(void)
 		printf("# %u rules: words read per lookup: mean %.1f, most %lu, bound %lu\n",
 		       sizes[j], (double)total[j] / NR_TIMED_KEYS, most[j],
 		       bound[j]);
-		CHECK(most[j] <= bound[j]);
+		EXPECT(most[j] <= bound[j]);
 	}
-	CHECK_EQ(bad, 0);
+	EXPECT_EQ(bad, 0);
 	/* Far below one comparison per rule, at worst. */
-	CHECK(most[1] <= sizes[1] / 8);
-	CHECK(bound[1] <= sizes[1] / 8);
+	EXPECT(most[1] <= sizes[1] / 8);
+	EXPECT(bound[1] <= sizes[1] / 8);
 	/* Measured side by side; printed, not asserted (a busy machine). */
 	for (i = 0; i < 2; i++) {
 		ns[0] = ns_per_lookup(set[0], rules[0], sizes[0], keys,
@@ -1073,7 +1073,7 @@ out:
 		free(rules[j]);
 	}
 	free(keys);
-	end("cost: a 10000-rule lookup reads O(n/64 * fields + log n) words, far below n");
+	tap_end("cost: a 10000-rule lookup reads O(n/64 * fields + log n) words, far below n");
 }
 
 int main(void)
@@ -1089,6 +1089,5 @@ int main(void)
 	test_mixed();
 	test_differential();
 	test_cost();
-	printf("1..%u\n%u passed, %u failed\n", nr_test, nr_pass, nr_fail);
-	return nr_fail ? 1 : 0;
+	return tap_done();
 }

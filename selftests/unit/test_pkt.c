@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "frames.h"
-#include "check.h"
+#include "../tap.h"
 
 
 /* xorshift32: reproducible "random" field values */
@@ -79,84 +79,84 @@ static void check_parse(const struct tf_opts *o, struct tf *f,
 		l4flag = VTL_PKT_ICMPV6;
 		break;
 	}
-	CHECK_EQ(pkt->flags & (VTL_PKT_IP | VTL_PKT_L4 | VTL_PKT_ARP),
+	EXPECT_EQ(pkt->flags & (VTL_PKT_IP | VTL_PKT_L4 | VTL_PKT_ARP),
 		 (o->v6 ? VTL_PKT_IPV6 : VTL_PKT_IPV4) | l4flag);
-	CHECK_EQ(pkt->nr_vlan, o->nr_vlan);
-	CHECK_EQ(pkt->eth_proto,
+	EXPECT_EQ(pkt->nr_vlan, o->nr_vlan);
+	EXPECT_EQ(pkt->eth_proto,
 		 cpu_to_be16(o->v6 ? ETH_P_IPV6 : ETH_P_IP));
-	CHECK_EQ(pkt->l3_off, f->l3);
-	CHECK_EQ(pkt->l4_off, f->l4);
-	CHECK_EQ(pkt->payload_off, f->payload);
-	CHECK_EQ(pkt->l3_end, f->l3_end);
-	CHECK_EQ(pkt->l4_proto, o->proto);
-	CHECK_EQ(vtl_pkt_payload_len(pkt), o->payload);
-	CHECK_EQ(vtl_pkt_l4_csum_off(pkt), f->check);
-	CHECK_EQ(vtl_pkt_ip_ttl(pkt), 64);
-	CHECK(!memcmp(vtl_pkt_eth_dst(pkt), f->b, 6));
-	CHECK(!memcmp(vtl_pkt_eth_src(pkt), f->b + 6, 6));
+	EXPECT_EQ(pkt->l3_off, f->l3);
+	EXPECT_EQ(pkt->l4_off, f->l4);
+	EXPECT_EQ(pkt->payload_off, f->payload);
+	EXPECT_EQ(pkt->l3_end, f->l3_end);
+	EXPECT_EQ(pkt->l4_proto, o->proto);
+	EXPECT_EQ(vtl_pkt_payload_len(pkt), o->payload);
+	EXPECT_EQ(vtl_pkt_l4_csum_off(pkt), f->check);
+	EXPECT_EQ(vtl_pkt_ip_ttl(pkt), 64);
+	EXPECT(!memcmp(vtl_pkt_eth_dst(pkt), f->b, 6));
+	EXPECT(!memcmp(vtl_pkt_eth_src(pkt), f->b + 6, 6));
 	if (o->nr_vlan) {
-		CHECK_EQ(vtl_pkt_vlan_tci(pkt, 0), 100);
-		CHECK_EQ(vtl_pkt_vlan_proto(pkt, 0),
+		EXPECT_EQ(vtl_pkt_vlan_tci(pkt, 0), 100);
+		EXPECT_EQ(vtl_pkt_vlan_proto(pkt, 0),
 			 cpu_to_be16(o->nr_vlan == 2 ? ETH_P_8021AD :
 						       ETH_P_8021Q));
 	}
 	if (o->nr_vlan == 2)
-		CHECK_EQ(vtl_pkt_vlan_tci(pkt, 1), 101);
-	CHECK_EQ(vtl_pkt_vlan_tci(pkt, o->nr_vlan), 0);
+		EXPECT_EQ(vtl_pkt_vlan_tci(pkt, 1), 101);
+	EXPECT_EQ(vtl_pkt_vlan_tci(pkt, o->nr_vlan), 0);
 	if (o->v6) {
-		CHECK(vtl_pkt_ip6_saddr(pkt) == f->b + f->l3 + 8);
-		CHECK(vtl_pkt_ip6_daddr(pkt) == f->b + f->l3 + 24);
-		CHECK_EQ(vtl_pkt_ip4_saddr(pkt), 0);
+		EXPECT(vtl_pkt_ip6_saddr(pkt) == f->b + f->l3 + 8);
+		EXPECT(vtl_pkt_ip6_daddr(pkt) == f->b + f->l3 + 24);
+		EXPECT_EQ(vtl_pkt_ip4_saddr(pkt), 0);
 	} else {
-		CHECK_EQ(vtl_pkt_ip4_saddr(pkt), cpu_to_be32(0x0a000001));
-		CHECK_EQ(vtl_pkt_ip4_daddr(pkt), cpu_to_be32(0x0a000002));
-		CHECK_EQ(vtl_pkt_ip4_id(pkt), 0x1234);
-		CHECK(!vtl_pkt_ip6_saddr(pkt));
-		CHECK_EQ(vtl_pkt_ip4_csum_check(pkt), 0);
+		EXPECT_EQ(vtl_pkt_ip4_saddr(pkt), cpu_to_be32(0x0a000001));
+		EXPECT_EQ(vtl_pkt_ip4_daddr(pkt), cpu_to_be32(0x0a000002));
+		EXPECT_EQ(vtl_pkt_ip4_id(pkt), 0x1234);
+		EXPECT(!vtl_pkt_ip6_saddr(pkt));
+		EXPECT_EQ(vtl_pkt_ip4_csum_check(pkt), 0);
 	}
 	if (o->proto == IPPROTO_TCP) {
-		CHECK_EQ(vtl_pkt_sport(pkt), cpu_to_be16(1234));
-		CHECK_EQ(vtl_pkt_dport(pkt), cpu_to_be16(80));
-		CHECK_EQ(vtl_pkt_tcp_seq(pkt), 0x11223344);
-		CHECK_EQ(vtl_pkt_tcp_ack(pkt), 0x55667788);
-		CHECK_EQ(vtl_pkt_tcp_flags(pkt),
+		EXPECT_EQ(vtl_pkt_sport(pkt), cpu_to_be16(1234));
+		EXPECT_EQ(vtl_pkt_dport(pkt), cpu_to_be16(80));
+		EXPECT_EQ(vtl_pkt_tcp_seq(pkt), 0x11223344);
+		EXPECT_EQ(vtl_pkt_tcp_ack(pkt), 0x55667788);
+		EXPECT_EQ(vtl_pkt_tcp_flags(pkt),
 			 o->tcp_flags ? o->tcp_flags :
 					VTL_TCP_ACK | VTL_TCP_PSH);
-		CHECK_EQ(vtl_pkt_tcp_window(pkt), 0x1000);
-		CHECK_EQ(vtl_pkt_tcp_seg_len(pkt),
+		EXPECT_EQ(vtl_pkt_tcp_window(pkt), 0x1000);
+		EXPECT_EQ(vtl_pkt_tcp_seg_len(pkt),
 			 o->payload + !!(o->tcp_flags & VTL_TCP_SYN));
 		if (o->tcp_opts) {
-			CHECK_EQ(pkt->flags & (VTL_PKT_TCP_MSS |
+			EXPECT_EQ(pkt->flags & (VTL_PKT_TCP_MSS |
 					       VTL_PKT_TCP_WSCALE |
 					       VTL_PKT_TCP_SACKOK |
 					       VTL_PKT_TCP_TS),
 				 VTL_PKT_TCP_MSS | VTL_PKT_TCP_WSCALE |
 				 VTL_PKT_TCP_SACKOK | VTL_PKT_TCP_TS);
-			CHECK_EQ(pkt->tcp_mss, 1460);
-			CHECK_EQ(pkt->tcp_wscale, 7);
-			CHECK_EQ(pkt->tcp_tsval, 7);
-			CHECK_EQ(pkt->tcp_tsecr, 9);
+			EXPECT_EQ(pkt->tcp_mss, 1460);
+			EXPECT_EQ(pkt->tcp_wscale, 7);
+			EXPECT_EQ(pkt->tcp_tsval, 7);
+			EXPECT_EQ(pkt->tcp_tsecr, 9);
 		} else {
-			CHECK(!(pkt->flags & (VTL_PKT_TCP_MSS |
+			EXPECT(!(pkt->flags & (VTL_PKT_TCP_MSS |
 					      VTL_PKT_TCP_TS)));
 		}
 	} else {
-		CHECK_EQ(vtl_pkt_tcp_seq(pkt), 0);
-		CHECK_EQ(vtl_pkt_tcp_seg_len(pkt), 0);
+		EXPECT_EQ(vtl_pkt_tcp_seq(pkt), 0);
+		EXPECT_EQ(vtl_pkt_tcp_seg_len(pkt), 0);
 	}
 	if (o->proto == IPPROTO_UDP) {
-		CHECK_EQ(vtl_pkt_sport(pkt), cpu_to_be16(5353));
-		CHECK_EQ(vtl_pkt_dport(pkt), cpu_to_be16(53));
+		EXPECT_EQ(vtl_pkt_sport(pkt), cpu_to_be16(5353));
+		EXPECT_EQ(vtl_pkt_dport(pkt), cpu_to_be16(53));
 	}
 	if (o->proto == IPPROTO_ICMP || o->proto == IPPROTO_ICMPV6) {
-		CHECK_EQ(vtl_pkt_icmp_type(pkt),
+		EXPECT_EQ(vtl_pkt_icmp_type(pkt),
 			 o->proto == IPPROTO_ICMP ? 8 : 128);
-		CHECK_EQ(vtl_pkt_icmp_code(pkt), 0);
+		EXPECT_EQ(vtl_pkt_icmp_code(pkt), 0);
 	}
 	if (f->check)
-		CHECK_EQ(vtl_pkt_l4_csum_check(pkt), 0);
+		EXPECT_EQ(vtl_pkt_l4_csum_check(pkt), 0);
 	else
-		CHECK_EQ(vtl_pkt_l4_csum_check(pkt), -EINVAL);
+		EXPECT_EQ(vtl_pkt_l4_csum_check(pkt), -EINVAL);
 }
 
 static void test_parse(void)
@@ -166,11 +166,11 @@ static void test_parse(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_FRAMES; i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &frames[i]);
-		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		EXPECT_EQ(parse_tf(&pkt, &f), 0);
 		check_parse(&frames[i], &f, &pkt);
-		end("parse %s", frames[i].name);
+		tap_end("parse %s", frames[i].name);
 	}
 }
 
@@ -191,23 +191,23 @@ static void test_truncation(void)
 	u8 *buf;
 
 	for (i = 0; i < NR_FRAMES; i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &frames[i]);
 		for (len = 0; len <= f.len; len++) {
 			buf = malloc(len ? len : 1);
 			memcpy(buf, f.b, len);
 			err = vtl_pkt_parse(&pkt, buf, len, len);
 			if (len < f.l3_end)
-				CHECK_EQ(err, -EPROTO);
+				EXPECT_EQ(err, -EPROTO);
 			else
-				CHECK_EQ(err, 0);
+				EXPECT_EQ(err, 0);
 
 			err = vtl_pkt_parse(&pkt, buf, len, f.len);
 			if (len < f.payload) {
-				CHECK_EQ(err, -ENODATA);
-				CHECK(pkt.need > len && pkt.need <= f.payload);
+				EXPECT_EQ(err, -ENODATA);
+				EXPECT(pkt.need > len && pkt.need <= f.payload);
 			} else {
-				CHECK_EQ(err, 0);
+				EXPECT_EQ(err, 0);
 			}
 			free(buf);
 		}
@@ -221,13 +221,13 @@ static void test_truncation(void)
 			free(buf);
 			if (err != -ENODATA)
 				break;
-			CHECK(pkt.need > need);
+			EXPECT(pkt.need > need);
 			need = pkt.need;
 		}
-		CHECK_EQ(err, 0);
-		CHECK_EQ(need, f.payload);
-		CHECK(steps <= 14);
-		end("truncation %s", frames[i].name);
+		EXPECT_EQ(err, 0);
+		EXPECT_EQ(need, f.payload);
+		EXPECT(steps <= 14);
+		tap_end("truncation %s", frames[i].name);
 	}
 }
 
@@ -373,9 +373,9 @@ static void test_malformed(void)
 	struct tf f;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		begin();
+		tap_begin();
 		frame_with(&f, cases[i].o, cases[i].edit);
-		CHECK_EQ(parse_tf(&pkt, &f), cases[i].err);
+		EXPECT_EQ(parse_tf(&pkt, &f), cases[i].err);
 		/* what was parsed before the error is still usable */
 		if (cases[i].o->proto == IPPROTO_TCP &&
 		    cases[i].edit != set_ip_version &&
@@ -383,12 +383,12 @@ static void test_malformed(void)
 		    cases[i].edit != set_totlen_short &&
 		    cases[i].edit != set_totlen_long &&
 		    !cases[i].o->v6) {
-			CHECK(pkt.flags & VTL_PKT_IPV4);
-			CHECK(!(pkt.flags & VTL_PKT_TCP));
-			CHECK_EQ(vtl_pkt_tcp_seq(&pkt), 0);
-			CHECK_EQ(vtl_pkt_set_tcp_seq(&pkt, 1), -EINVAL);
+			EXPECT(pkt.flags & VTL_PKT_IPV4);
+			EXPECT(!(pkt.flags & VTL_PKT_TCP));
+			EXPECT_EQ(vtl_pkt_tcp_seq(&pkt), 0);
+			EXPECT_EQ(vtl_pkt_set_tcp_seq(&pkt, 1), -EINVAL);
 		}
-		end("malformed: %s", cases[i].name);
+		tap_end("malformed: %s", cases[i].name);
 	}
 }
 
@@ -404,7 +404,7 @@ static void test_ip6_ext_limit(void)
 		static const struct tf_opts o = { .v6 = true,
 			.proto = IPPROTO_TCP, .payload = 0 };
 
-		begin();
+		tap_begin();
 		tf_build(&f, &o);
 		/* move the TCP header and insert n empty headers */
 		memmove(f.b + f.l4 + 8 * n, f.b + f.l4, 20);
@@ -418,19 +418,19 @@ static void test_ip6_ext_limit(void)
 		f.len += 8 * n;
 		wr16(f.b + f.l3 + 4, f.len - f.l3 - 40);
 		if (n == VTL_PKT_IP6_MAX_EXT) {
-			CHECK_EQ(parse_tf(&pkt, &f), 0);
-			CHECK(pkt.flags & VTL_PKT_TCP);
-			CHECK_EQ(pkt.l4_off, f.l4 + 8 * n);
+			EXPECT_EQ(parse_tf(&pkt, &f), 0);
+			EXPECT(pkt.flags & VTL_PKT_TCP);
+			EXPECT_EQ(pkt.l4_off, f.l4 + 8 * n);
 			/* the pseudo-header length is that of TCP alone */
-			CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+			EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
 			f.l4 += 8 * n;
 			f.l3_end = f.len;
 			f.check = f.l4 + 16;
-			CHECK(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
+			EXPECT(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
 		} else {
-			CHECK_EQ(parse_tf(&pkt, &f), -ELOOP);
+			EXPECT_EQ(parse_tf(&pkt, &f), -ELOOP);
 		}
-		end("ipv6 %u extension headers", n);
+		tap_end("ipv6 %u extension headers", n);
 	}
 }
 
@@ -445,44 +445,44 @@ static void test_ip6_special(void)
 	struct tf f;
 	u16 check;
 
-	begin();
+	tap_begin();
 	tf_build(&f, &rt);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(pkt.flags & VTL_PKT_RTHDR);
-	CHECK(pkt.flags & VTL_PKT_TCP);
-	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_swap_ip(&pkt), -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &pkt), -EOPNOTSUPP);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(pkt.flags & VTL_PKT_RTHDR);
+	EXPECT(pkt.flags & VTL_PKT_TCP);
+	EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_swap_ip(&pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &pkt), -EOPNOTSUPP);
 	check = rd16(f.b + f.check);
-	CHECK_EQ(vtl_pkt_set_ip6_daddr(&pkt, addr), 0);
-	CHECK_EQ(rd16(f.b + f.check), check);
-	CHECK(!memcmp(vtl_pkt_ip6_daddr(&pkt), addr, 16));
-	end("ipv6 routing header with segments left");
+	EXPECT_EQ(vtl_pkt_set_ip6_daddr(&pkt, addr), 0);
+	EXPECT_EQ(rd16(f.b + f.check), check);
+	EXPECT(!memcmp(vtl_pkt_ip6_daddr(&pkt), addr, 16));
+	tap_end("ipv6 routing header with segments left");
 
-	begin();
+	tap_begin();
 	tf_build(&f, &frag);
 	/* offset 0 with M set: the first fragment */
 	wr16(f.b + f.l3 + 40 + 2, 1);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
 		 VTL_PKT_FRAG | VTL_PKT_UDP);
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -EOPNOTSUPP);
 	/* a later fragment: no UDP header */
 	wr16(f.b + f.l3 + 40 + 2, 8);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_UDP),
 		 VTL_PKT_FRAG | VTL_PKT_FRAG_LATER);
-	CHECK_EQ(pkt.l4_proto, IPPROTO_UDP);
-	CHECK_EQ(pkt.l4_off, f.l4);
-	CHECK_EQ(pkt.payload_off, f.l4);
-	CHECK_EQ(vtl_pkt_sport(&pkt), 0);
+	EXPECT_EQ(pkt.l4_proto, IPPROTO_UDP);
+	EXPECT_EQ(pkt.l4_off, f.l4);
+	EXPECT_EQ(pkt.payload_off, f.l4);
+	EXPECT_EQ(vtl_pkt_sport(&pkt), 0);
 	/* an atomic fragment is no fragment */
 	wr16(f.b + f.l3 + 40 + 2, 0);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(!(pkt.flags & VTL_PKT_FRAG));
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
-	end("ipv6 fragments");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(!(pkt.flags & VTL_PKT_FRAG));
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	tap_end("ipv6 fragments");
 }
 
 static void test_ip4_frag(void)
@@ -495,37 +495,37 @@ static void test_ip4_frag(void)
 	struct tf f;
 	u16 check;
 
-	begin();
+	tap_begin();
 	tf_build(&f, &first);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
 		 VTL_PKT_FRAG | VTL_PKT_TCP);
-	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &pkt, 0, 0), -EINVAL);
+	EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &pkt, 0, 0), -EINVAL);
 	/* setters still update the checksum of the whole datagram */
 	check = rd16(f.b + f.check);
-	CHECK_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0xc0a80001)), 0);
-	CHECK_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(8080)), 0);
-	CHECK(rd16(f.b + f.check) != check);
-	CHECK(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
-	CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
-	end("ipv4 first fragment");
+	EXPECT_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0xc0a80001)), 0);
+	EXPECT_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(8080)), 0);
+	EXPECT(rd16(f.b + f.check) != check);
+	EXPECT(ref_eq16(rd16(f.b + f.check), ref_l4_csum(&f)));
+	EXPECT_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+	tap_end("ipv4 first fragment");
 
-	begin();
+	tap_begin();
 	tf_build(&f, &later);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.flags & (VTL_PKT_FRAG | VTL_PKT_FRAG_LATER | VTL_PKT_TCP),
 		 VTL_PKT_FRAG | VTL_PKT_FRAG_LATER);
-	CHECK_EQ(pkt.l4_off, f.l3 + 24);
-	CHECK_EQ(pkt.payload_off, f.l3 + 24);
-	CHECK_EQ(vtl_pkt_tcp_seq(&pkt), 0);
+	EXPECT_EQ(pkt.l4_off, f.l3 + 24);
+	EXPECT_EQ(pkt.payload_off, f.l3 + 24);
+	EXPECT_EQ(vtl_pkt_tcp_seq(&pkt), 0);
 	check = rd16(f.b + f.check);
-	CHECK_EQ(vtl_pkt_set_ip4_saddr(&pkt, cpu_to_be32(0x01020304)), 0);
-	CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
-	CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+	EXPECT_EQ(vtl_pkt_set_ip4_saddr(&pkt, cpu_to_be32(0x01020304)), 0);
+	EXPECT_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
+	EXPECT_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
 	/* the bytes where a TCP header would be are data: untouched */
-	CHECK_EQ(rd16(f.b + f.check), check);
-	end("ipv4 later fragment");
+	EXPECT_EQ(rd16(f.b + f.check), check);
+	tap_end("ipv4 later fragment");
 }
 
 static void test_vlan(void)
@@ -536,32 +536,32 @@ static void test_vlan(void)
 	struct tf f;
 
 	/* a third tag is not parsed: what follows is payload */
-	begin();
+	tap_begin();
 	tf_build(&f, &o);
 	memmove(f.b + 24, f.b + 20, f.len - 20);
 	wr16(f.b + 20, ETH_P_8021Q);
 	wr16(f.b + 22, 102);
 	f.len += 4;
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.nr_vlan, 2);
-	CHECK_EQ(pkt.eth_proto, cpu_to_be16(ETH_P_8021Q));
-	CHECK_EQ(pkt.flags, 0);
-	CHECK_EQ(pkt.l3_off, 22);
-	CHECK_EQ(vtl_pkt_payload_len(&pkt), f.len - 22);
-	end("vlan: a third tag is payload");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.nr_vlan, 2);
+	EXPECT_EQ(pkt.eth_proto, cpu_to_be16(ETH_P_8021Q));
+	EXPECT_EQ(pkt.flags, 0);
+	EXPECT_EQ(pkt.l3_off, 22);
+	EXPECT_EQ(vtl_pkt_payload_len(&pkt), f.len - 22);
+	tap_end("vlan: a third tag is payload");
 
 	/* 802.3 length instead of an EtherType */
-	begin();
+	tap_begin();
 	tf_build(&f, &o);
 	wr16(f.b + 12, 46);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(pkt.flags, 0);
-	CHECK_EQ(pkt.nr_vlan, 0);
-	CHECK_EQ(pkt.l3_off, 14);
-	CHECK_EQ(vtl_pkt_set_ip_ttl(&pkt, 1), -EINVAL);
-	CHECK_EQ(vtl_pkt_swap_eth(&pkt), 0);
-	CHECK_EQ(f.b[5], 2);
-	end("802.3 frame");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(pkt.flags, 0);
+	EXPECT_EQ(pkt.nr_vlan, 0);
+	EXPECT_EQ(pkt.l3_off, 14);
+	EXPECT_EQ(vtl_pkt_set_ip_ttl(&pkt, 1), -EINVAL);
+	EXPECT_EQ(vtl_pkt_swap_eth(&pkt), 0);
+	EXPECT_EQ(f.b[5], 2);
+	tap_end("802.3 frame");
 }
 
 /*
@@ -628,7 +628,7 @@ static int set_eth_dst(struct vtl_pkt *pkt, u32 v)
 
 	mac_of(mac, v);
 	err = vtl_pkt_set_eth_dst(pkt, mac);
-	CHECK(err || !memcmp(vtl_pkt_eth_dst(pkt), mac, 6));
+	EXPECT(err || !memcmp(vtl_pkt_eth_dst(pkt), mac, 6));
 	return err;
 }
 
@@ -639,7 +639,7 @@ static int set_eth_src(struct vtl_pkt *pkt, u32 v)
 
 	mac_of(mac, v);
 	err = vtl_pkt_set_eth_src(pkt, mac);
-	CHECK(err || !memcmp(vtl_pkt_eth_src(pkt), mac, 6));
+	EXPECT(err || !memcmp(vtl_pkt_eth_src(pkt), mac, 6));
 	return err;
 }
 
@@ -651,7 +651,7 @@ static int swap_eth(struct vtl_pkt *pkt, u32 v)
 	(void)v;
 	memcpy(dst, pkt->data, 6);
 	err = vtl_pkt_swap_eth(pkt);
-	CHECK(err || !memcmp(vtl_pkt_eth_src(pkt), dst, 6));
+	EXPECT(err || !memcmp(vtl_pkt_eth_src(pkt), dst, 6));
 	return err;
 }
 
@@ -659,7 +659,7 @@ static int set_ip4_saddr(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_ip4_saddr(pkt, cpu_to_be32(v));
 
-	CHECK(err || vtl_pkt_ip4_saddr(pkt) == cpu_to_be32(v));
+	EXPECT(err || vtl_pkt_ip4_saddr(pkt) == cpu_to_be32(v));
 	return err;
 }
 
@@ -667,7 +667,7 @@ static int set_ip4_daddr(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_ip4_daddr(pkt, cpu_to_be32(v));
 
-	CHECK(err || vtl_pkt_ip4_daddr(pkt) == cpu_to_be32(v));
+	EXPECT(err || vtl_pkt_ip4_daddr(pkt) == cpu_to_be32(v));
 	return err;
 }
 
@@ -675,7 +675,7 @@ static int set_ip4_id(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_ip4_id(pkt, (u16)v);
 
-	CHECK(err || vtl_pkt_ip4_id(pkt) == (u16)v);
+	EXPECT(err || vtl_pkt_ip4_id(pkt) == (u16)v);
 	return err;
 }
 
@@ -694,7 +694,7 @@ static int set_ip6_saddr(struct vtl_pkt *pkt, u32 v)
 
 	addr6_of(a, v);
 	err = vtl_pkt_set_ip6_saddr(pkt, a);
-	CHECK(err || !memcmp(vtl_pkt_ip6_saddr(pkt), a, 16));
+	EXPECT(err || !memcmp(vtl_pkt_ip6_saddr(pkt), a, 16));
 	return err;
 }
 
@@ -705,7 +705,7 @@ static int set_ip6_daddr(struct vtl_pkt *pkt, u32 v)
 
 	addr6_of(a, v);
 	err = vtl_pkt_set_ip6_daddr(pkt, a);
-	CHECK(err || !memcmp(vtl_pkt_ip6_daddr(pkt), a, 16));
+	EXPECT(err || !memcmp(vtl_pkt_ip6_daddr(pkt), a, 16));
 	return err;
 }
 
@@ -713,7 +713,7 @@ static int set_ttl(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_ip_ttl(pkt, (u8)v);
 
-	CHECK(err || vtl_pkt_ip_ttl(pkt) == (u8)v);
+	EXPECT(err || vtl_pkt_ip_ttl(pkt) == (u8)v);
 	return err;
 }
 
@@ -724,7 +724,7 @@ static int swap_ip(struct vtl_pkt *pkt, u32 v)
 
 	(void)v;
 	err = vtl_pkt_swap_ip(pkt);
-	CHECK(err || !(pkt->flags & VTL_PKT_IPV4) ||
+	EXPECT(err || !(pkt->flags & VTL_PKT_IPV4) ||
 	      vtl_pkt_ip4_daddr(pkt) == s);
 	return err;
 }
@@ -733,7 +733,7 @@ static int set_sport(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_sport(pkt, cpu_to_be16((u16)v));
 
-	CHECK(err || vtl_pkt_sport(pkt) == cpu_to_be16((u16)v));
+	EXPECT(err || vtl_pkt_sport(pkt) == cpu_to_be16((u16)v));
 	return err;
 }
 
@@ -741,7 +741,7 @@ static int set_dport(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_dport(pkt, cpu_to_be16((u16)v));
 
-	CHECK(err || vtl_pkt_dport(pkt) == cpu_to_be16((u16)v));
+	EXPECT(err || vtl_pkt_dport(pkt) == cpu_to_be16((u16)v));
 	return err;
 }
 
@@ -752,7 +752,7 @@ static int swap_ports(struct vtl_pkt *pkt, u32 v)
 
 	(void)v;
 	err = vtl_pkt_swap_ports(pkt);
-	CHECK(err || vtl_pkt_dport(pkt) == s);
+	EXPECT(err || vtl_pkt_dport(pkt) == s);
 	return err;
 }
 
@@ -760,7 +760,7 @@ static int set_seq(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_seq(pkt, v);
 
-	CHECK(err || vtl_pkt_tcp_seq(pkt) == v);
+	EXPECT(err || vtl_pkt_tcp_seq(pkt) == v);
 	return err;
 }
 
@@ -768,7 +768,7 @@ static int set_ack(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_ack(pkt, v);
 
-	CHECK(err || vtl_pkt_tcp_ack(pkt) == v);
+	EXPECT(err || vtl_pkt_tcp_ack(pkt) == v);
 	return err;
 }
 
@@ -776,7 +776,7 @@ static int set_flags(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_flags(pkt, (u8)v);
 
-	CHECK(err || vtl_pkt_tcp_flags(pkt) == (u8)v);
+	EXPECT(err || vtl_pkt_tcp_flags(pkt) == (u8)v);
 	return err;
 }
 
@@ -784,7 +784,7 @@ static int set_window(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_window(pkt, (u16)v);
 
-	CHECK(err || vtl_pkt_tcp_window(pkt) == (u16)v);
+	EXPECT(err || vtl_pkt_tcp_window(pkt) == (u16)v);
 	return err;
 }
 
@@ -792,7 +792,7 @@ static int set_mss(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_mss(pkt, (u16)v);
 
-	CHECK(err || rd16(pkt->data + pkt->tcp_mss_off) == (u16)v);
+	EXPECT(err || rd16(pkt->data + pkt->tcp_mss_off) == (u16)v);
 	return err;
 }
 
@@ -800,7 +800,7 @@ static int set_ts(struct vtl_pkt *pkt, u32 v)
 {
 	int err = vtl_pkt_set_tcp_ts(pkt, v, ~v);
 
-	CHECK(err || (rd32(pkt->data + pkt->tcp_ts_off) == v &&
+	EXPECT(err || (rd32(pkt->data + pkt->tcp_ts_off) == v &&
 		      rd32(pkt->data + pkt->tcp_ts_off + 4) == ~v));
 	return err;
 }
@@ -843,37 +843,37 @@ static void test_setters(bool partial)
 	int err;
 
 	for (i = 0; i < NR_FRAMES; i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &frames[i]);
 		if (partial && f.check)
 			wr16(f.b + f.check, ref_l4_seed(&f));
 		udp0 = frames[i].udp_nocsum;
 		for (round = 0; round < 40; round++) {
 			for (s = 0; s < NR_SETTERS; s++) {
-				CHECK_EQ(parse_tf(&pkt, &f), 0);
+				EXPECT_EQ(parse_tf(&pkt, &f), 0);
 				if (partial)
 					pkt.flags |= VTL_PKT_CSUM_PARTIAL;
 				before = f.check ? rd16(f.b + f.check) : 0;
 				err = setters[s].apply(&pkt, rnd());
 				if (!setters[s].applies(&pkt)) {
-					CHECK_EQ(err, -EINVAL);
+					EXPECT_EQ(err, -EINVAL);
 					continue;
 				}
-				CHECK_EQ(err, 0);
+				EXPECT_EQ(err, 0);
 				if (err)
 					continue;
 				if (!f.v6 && rd16(f.b + f.l3 + 10) !=
 					     ref_ip4_csum(&f)) {
 					printf("# %s: ip checksum\n",
 					       setters[s].name);
-					cur_ok = false;
+					tap_group_ok = false;
 				}
 				if (!f.check)
 					continue;
 				if (udp0 && !partial) {
-					CHECK_EQ(rd16(f.b + f.check), 0);
+					EXPECT_EQ(rd16(f.b + f.check), 0);
 				} else if (partial && f.proto == IPPROTO_ICMP) {
-					CHECK_EQ(rd16(f.b + f.check), before);
+					EXPECT_EQ(rd16(f.b + f.check), before);
 				} else if (partial) {
 					if (!ref_eq16(rd16(f.b + f.check),
 						      ref_l4_seed(&f))) {
@@ -881,7 +881,7 @@ static void test_setters(bool partial)
 						       setters[s].name,
 						       rd16(f.b + f.check),
 						       ref_l4_seed(&f));
-						cur_ok = false;
+						tap_group_ok = false;
 					}
 				} else if (!ref_eq16(rd16(f.b + f.check),
 						     ref_l4_csum(&f))) {
@@ -889,14 +889,14 @@ static void test_setters(bool partial)
 					       setters[s].name,
 					       rd16(f.b + f.check),
 					       ref_l4_csum(&f));
-					cur_ok = false;
+					tap_group_ok = false;
 				}
 				if (!(udp0 && !partial))
-					CHECK_EQ(vtl_pkt_l4_csum_check(&pkt),
+					EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt),
 						 0);
 			}
 		}
-		end("setters %s mode: %s", partial ? "partial" : "full",
+		tap_end("setters %s mode: %s", partial ? "partial" : "full",
 		    frames[i].name);
 	}
 }
@@ -909,7 +909,7 @@ static void test_udp_mangled_zero(void)
 	struct tf f;
 	u32 port;
 
-	begin();
+	tap_begin();
 	tf_build(&f, &o);
 	for (port = 0; port < 0x10000; port++) {
 		wr16(f.b + f.l4, port);
@@ -918,32 +918,32 @@ static void test_udp_mangled_zero(void)
 				     ref_pseudo(&f))) == 0xffff)
 			break;
 	}
-	CHECK(port < 0x10000);
+	EXPECT(port < 0x10000);
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(vtl_pkt_set_sport(&pkt, cpu_to_be16(port)), 0);
-	CHECK_EQ(rd16(f.b + f.check), 0xffff);
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(vtl_pkt_set_sport(&pkt, cpu_to_be16(port)), 0);
+	EXPECT_EQ(rd16(f.b + f.check), 0xffff);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
 	/* and from scratch */
-	CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
-	CHECK_EQ(rd16(f.b + f.check), 0xffff);
-	end("udp: a computed 0 is sent as 0xffff");
+	EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+	EXPECT_EQ(rd16(f.b + f.check), 0xffff);
+	tap_end("udp: a computed 0 is sent as 0xffff");
 
-	begin();
+	tap_begin();
 	tf_build(&f, &frames[5]);	/* ipv4-udp-nocsum */
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
-	CHECK_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0x08080808)), 0);
-	CHECK_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(5)), 0);
-	CHECK_EQ(rd16(f.b + f.check), 0);
-	end("udp over ipv4 without checksum stays without");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+	EXPECT_EQ(vtl_pkt_set_ip4_daddr(&pkt, cpu_to_be32(0x08080808)), 0);
+	EXPECT_EQ(vtl_pkt_set_dport(&pkt, cpu_to_be16(5)), 0);
+	EXPECT_EQ(rd16(f.b + f.check), 0);
+	tap_end("udp over ipv4 without checksum stays without");
 
-	begin();
+	tap_begin();
 	tf_build(&f, &frames[11]);	/* ipv6-udp-vlan */
 	wr16(f.b + f.check, 0);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
-	end("udp over ipv6 without checksum is bad");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+	tap_end("udp over ipv6 without checksum is bad");
 }
 
 /* Full checksum computation and verification against the reference. */
@@ -955,48 +955,48 @@ static void test_csum_fill(void)
 	u16 good;
 
 	for (i = 0; i < NR_FRAMES; i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &frames[i]);
 		if (!f.check || frames[i].udp_nocsum) {
-			end("checksum fill/check: %s # SKIP no checksum",
+			tap_end("checksum fill/check: %s # SKIP no checksum",
 			    frames[i].name);
 			continue;
 		}
 		good = rd16(f.b + f.check);
-		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		EXPECT_EQ(parse_tf(&pkt, &f), 0);
 		wr16(f.b + f.check, good ^ 0x1234);
-		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
-		CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
-		CHECK(ref_eq16(rd16(f.b + f.check), good));
-		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+		EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+		EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+		EXPECT(ref_eq16(rd16(f.b + f.check), good));
+		EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
 		if (!f.v6) {
 			f.b[f.l3 + 10] ^= 0x40;
-			CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), -EBADMSG);
-			CHECK_EQ(vtl_pkt_ip4_csum_fill(&pkt), 0);
-			CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
-			CHECK_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
+			EXPECT_EQ(vtl_pkt_ip4_csum_check(&pkt), -EBADMSG);
+			EXPECT_EQ(vtl_pkt_ip4_csum_fill(&pkt), 0);
+			EXPECT_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+			EXPECT_EQ(vtl_pkt_ip4_csum_check(&pkt), 0);
 		} else {
-			CHECK_EQ(vtl_pkt_ip4_csum_fill(&pkt), -EINVAL);
+			EXPECT_EQ(vtl_pkt_ip4_csum_fill(&pkt), -EINVAL);
 		}
 		/* partial mode: the seed */
 		pkt.flags |= VTL_PKT_CSUM_PARTIAL;
-		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
-		CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
-		CHECK_EQ(rd16(f.b + f.check), ref_l4_seed(&f));
-		CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
+		EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -EBADMSG);
+		EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), 0);
+		EXPECT_EQ(rd16(f.b + f.check), ref_l4_seed(&f));
+		EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), 0);
 		/* not all readable */
 		pkt.flags &= ~VTL_PKT_CSUM_PARTIAL;
 		if (pkt.l4_end > pkt.payload_off) {
 			pkt.len = pkt.l4_end - 1;
-			CHECK_EQ(vtl_pkt_l4_csum_check(&pkt), -ENODATA);
-			CHECK_EQ(vtl_pkt_l4_csum_fill(&pkt), -ENODATA);
-			CHECK_EQ(pkt.need, pkt.l4_end);
+			EXPECT_EQ(vtl_pkt_l4_csum_check(&pkt), -ENODATA);
+			EXPECT_EQ(vtl_pkt_l4_csum_fill(&pkt), -ENODATA);
+			EXPECT_EQ(pkt.need, pkt.l4_end);
 		}
-		end("checksum fill/check: %s", frames[i].name);
+		tap_end("checksum fill/check: %s", frames[i].name);
 	}
 
 	/* the arithmetic itself, on odd lengths and offsets too */
-	begin();
+	tap_begin();
 	for (i = 0; i < 2000; i++) {
 		u8 buf[301];
 		u32 len = rnd() % sizeof(buf), j, sum;
@@ -1004,12 +1004,12 @@ static void test_csum_fill(void)
 		for (j = 0; j < len; j++)
 			buf[j] = (u8)rnd();
 		sum = vtl_pkt_csum_bytes(buf, len, 0);
-		CHECK_EQ(be16_to_cpu((__force __be16)vtl_pkt_csum_fold(sum)),
+		EXPECT_EQ(be16_to_cpu((__force __be16)vtl_pkt_csum_fold(sum)),
 			 (u16)~ref_fold(ref_sum(buf, len, 0)));
 	}
-	CHECK_EQ(vtl_pkt_csum_add(0xffffffff, 1), 1);
-	CHECK_EQ(vtl_pkt_csum_add(0x80000000, 0x80000000), 1);
-	end("checksum arithmetic");
+	EXPECT_EQ(vtl_pkt_csum_add(0xffffffff, 1), 1);
+	EXPECT_EQ(vtl_pkt_csum_add(0x80000000, 0x80000000), 1);
+	tap_end("checksum arithmetic");
 }
 
 static void test_gso(void)
@@ -1019,17 +1019,17 @@ static void test_gso(void)
 	struct vtl_pkt pkt;
 	struct tf f;
 
-	begin();
+	tap_begin();
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
 	pkt.flags |= VTL_PKT_CSUM_PARTIAL | VTL_PKT_GSO;
-	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_SYN),
+	EXPECT_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_SYN),
 		 -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_RST),
+	EXPECT_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_RST),
 		 -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_FIN), 0);
-	CHECK_EQ(vtl_pkt_tcp_flags(&pkt), VTL_TCP_ACK | VTL_TCP_FIN);
-	end("gso: SYN and RST are refused, FIN is fine");
+	EXPECT_EQ(vtl_pkt_set_tcp_flags(&pkt, VTL_TCP_ACK | VTL_TCP_FIN), 0);
+	EXPECT_EQ(vtl_pkt_tcp_flags(&pkt), VTL_TCP_ACK | VTL_TCP_FIN);
+	tap_end("gso: SYN and RST are refused, FIN is fine");
 }
 
 /*
@@ -1055,20 +1055,20 @@ static void check_built(u8 *buf, int len, struct vtl_pkt *out)
 {
 	struct tf f;
 
-	CHECK(len > 0);
+	EXPECT(len > 0);
 	if (len <= 0)
 		return;
-	CHECK_EQ(vtl_pkt_parse(out, buf, len, len), 0);
+	EXPECT_EQ(vtl_pkt_parse(out, buf, len, len), 0);
 	if (!(out->flags & VTL_PKT_TCP))
 		return;
 	/* check against the reference, through a struct tf */
 	tf_of_built(&f, buf, len, out, IPPROTO_TCP, 16);
-	CHECK_EQ(rd16(f.b + f.check), ref_l4_csum(&f));
+	EXPECT_EQ(rd16(f.b + f.check), ref_l4_csum(&f));
 	if (!f.v6) {
-		CHECK_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
-		CHECK_EQ(rd16(f.b + f.l3 + 6), 0x4000);
+		EXPECT_EQ(rd16(f.b + f.l3 + 10), ref_ip4_csum(&f));
+		EXPECT_EQ(rd16(f.b + f.l3 + 6), 0x4000);
 	}
-	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(out), 0);
 }
 
 /*
@@ -1085,7 +1085,7 @@ static void test_build_tcp_ext(struct vtl_pkt_tcp *t, const char *payload,
 	int len, hlen;
 
 	for (v6 = 0; v6 < 2; v6++) {
-		begin();
+		tap_begin();
 		t->ipv6 = v6;
 		t->nr_vlan = v6;
 		t->vlan_proto[0] = cpu_to_be16(ETH_P_8021Q);
@@ -1096,23 +1096,23 @@ static void test_build_tcp_ext(struct vtl_pkt_tcp *t, const char *payload,
 		t->payload_len = plen;
 		t->payload_ext = false;
 		len = vtl_pkt_build_tcp(whole, sizeof(whole), t);
-		CHECK(len > 0);
+		EXPECT(len > 0);
 		hlen = len - (int)plen;
 		t->payload = NULL;
 		t->payload_ext = true;
-		CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, t), len);
-		CHECK_EQ(vtl_pkt_build_tcp(hdrs, hlen - 1, t), -ENOSPC);
+		EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, t), len);
+		EXPECT_EQ(vtl_pkt_build_tcp(hdrs, hlen - 1, t), -ENOSPC);
 		memset(hdrs, 0xa5, sizeof(hdrs));
-		CHECK_EQ(vtl_pkt_build_tcp(hdrs, hlen, t), len);
-		CHECK(!memcmp(hdrs, whole, hlen));
-		CHECK_EQ(hdrs[hlen], 0xa5);
-		CHECK_EQ(vtl_pkt_parse(&out, hdrs, hlen, len), 0);
-		CHECK_EQ(out.payload_off, (u32)hlen);
-		CHECK_EQ(vtl_pkt_payload_len(&out), plen);
+		EXPECT_EQ(vtl_pkt_build_tcp(hdrs, hlen, t), len);
+		EXPECT(!memcmp(hdrs, whole, hlen));
+		EXPECT_EQ(hdrs[hlen], 0xa5);
+		EXPECT_EQ(vtl_pkt_parse(&out, hdrs, hlen, len), 0);
+		EXPECT_EQ(out.payload_off, (u32)hlen);
+		EXPECT_EQ(vtl_pkt_payload_len(&out), plen);
 		t->csum_partial = false;
-		CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, t), -EINVAL);
+		EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, t), -EINVAL);
 		t->payload_ext = false;
-		end("build tcp %s: headers only, the payload elsewhere",
+		tap_end("build tcp %s: headers only, the payload elsewhere",
 		    v6 ? "ipv6" : "ipv4");
 	}
 }
@@ -1148,7 +1148,7 @@ static void test_build_tcp(void)
 	t.daddr.ip4 = cpu_to_be32(0xc6336402);
 	for (v6 = 0; v6 < 2; v6++) {
 		for (opts = 0; opts < 16; opts++) {
-			begin();
+			tap_begin();
 			t.ipv6 = v6;
 			if (v6) {
 				addr6_of(t.saddr.ip6, 1);
@@ -1167,82 +1167,82 @@ static void test_build_tcp(void)
 			t.payload_len = opts & 1 ? sizeof(payload) : 0;
 
 			len = vtl_pkt_build_tcp(NULL, 0, &t);
-			CHECK(len > 0 && (u32)len <= sizeof(buf));
-			CHECK_EQ(vtl_pkt_build_tcp(buf, len - 1, &t),
+			EXPECT(len > 0 && (u32)len <= sizeof(buf));
+			EXPECT_EQ(vtl_pkt_build_tcp(buf, len - 1, &t),
 				 -ENOSPC);
 			memset(buf, 0xa5, sizeof(buf));
-			CHECK_EQ(vtl_pkt_build_tcp(buf, sizeof(buf), &t), len);
+			EXPECT_EQ(vtl_pkt_build_tcp(buf, sizeof(buf), &t), len);
 			check_built(buf, len, &out);
-			CHECK_EQ(out.nr_vlan, t.nr_vlan);
+			EXPECT_EQ(out.nr_vlan, t.nr_vlan);
 			if (t.nr_vlan)
-				CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), 7);
+				EXPECT_EQ(vtl_pkt_vlan_tci(&out, 0), 7);
 			if (t.nr_vlan > 1)
-				CHECK_EQ(vtl_pkt_vlan_proto(&out, 1),
+				EXPECT_EQ(vtl_pkt_vlan_proto(&out, 1),
 					 cpu_to_be16(ETH_P_8021Q));
-			CHECK(!memcmp(vtl_pkt_eth_dst(&out), t.eth_dst, 6));
-			CHECK(!memcmp(vtl_pkt_eth_src(&out), t.eth_src, 6));
+			EXPECT(!memcmp(vtl_pkt_eth_dst(&out), t.eth_dst, 6));
+			EXPECT(!memcmp(vtl_pkt_eth_src(&out), t.eth_src, 6));
 			if (v6) {
-				CHECK(!memcmp(vtl_pkt_ip6_saddr(&out),
+				EXPECT(!memcmp(vtl_pkt_ip6_saddr(&out),
 					      t.saddr.ip6, 16));
-				CHECK_EQ(out.data[out.l3_off + 1], 0);
-				CHECK_EQ(out.data[out.l3_off], 0x61);
+				EXPECT_EQ(out.data[out.l3_off + 1], 0);
+				EXPECT_EQ(out.data[out.l3_off], 0x61);
 			} else {
-				CHECK_EQ(vtl_pkt_ip4_saddr(&out), t.saddr.ip4);
-				CHECK_EQ(vtl_pkt_ip4_daddr(&out), t.daddr.ip4);
-				CHECK_EQ(vtl_pkt_ip4_id(&out), 777);
-				CHECK_EQ(out.data[out.l3_off + 1], 0x10);
+				EXPECT_EQ(vtl_pkt_ip4_saddr(&out), t.saddr.ip4);
+				EXPECT_EQ(vtl_pkt_ip4_daddr(&out), t.daddr.ip4);
+				EXPECT_EQ(vtl_pkt_ip4_id(&out), 777);
+				EXPECT_EQ(out.data[out.l3_off + 1], 0x10);
 			}
-			CHECK_EQ(vtl_pkt_ip_ttl(&out), 63);
-			CHECK_EQ(vtl_pkt_sport(&out), t.sport);
-			CHECK_EQ(vtl_pkt_dport(&out), t.dport);
-			CHECK_EQ(vtl_pkt_tcp_seq(&out), t.seq);
-			CHECK_EQ(vtl_pkt_tcp_ack(&out), t.ack);
-			CHECK_EQ(vtl_pkt_tcp_flags(&out), t.flags);
-			CHECK_EQ(vtl_pkt_tcp_window(&out), t.window);
-			CHECK_EQ(out.flags & (VTL_PKT_TCP_MSS |
+			EXPECT_EQ(vtl_pkt_ip_ttl(&out), 63);
+			EXPECT_EQ(vtl_pkt_sport(&out), t.sport);
+			EXPECT_EQ(vtl_pkt_dport(&out), t.dport);
+			EXPECT_EQ(vtl_pkt_tcp_seq(&out), t.seq);
+			EXPECT_EQ(vtl_pkt_tcp_ack(&out), t.ack);
+			EXPECT_EQ(vtl_pkt_tcp_flags(&out), t.flags);
+			EXPECT_EQ(vtl_pkt_tcp_window(&out), t.window);
+			EXPECT_EQ(out.flags & (VTL_PKT_TCP_MSS |
 					      VTL_PKT_TCP_WSCALE |
 					      VTL_PKT_TCP_SACKOK |
 					      VTL_PKT_TCP_TS), t.opts);
 			if (t.opts & VTL_PKT_TCP_MSS)
-				CHECK_EQ(out.tcp_mss, 1400);
+				EXPECT_EQ(out.tcp_mss, 1400);
 			if (t.opts & VTL_PKT_TCP_WSCALE)
-				CHECK_EQ(out.tcp_wscale, 9);
+				EXPECT_EQ(out.tcp_wscale, 9);
 			if (t.opts & VTL_PKT_TCP_TS) {
-				CHECK_EQ(out.tcp_tsval, 0xdeadbeef);
-				CHECK_EQ(out.tcp_tsecr, 42);
+				EXPECT_EQ(out.tcp_tsval, 0xdeadbeef);
+				EXPECT_EQ(out.tcp_tsecr, 42);
 			}
-			CHECK_EQ(vtl_pkt_payload_len(&out), t.payload_len);
+			EXPECT_EQ(vtl_pkt_payload_len(&out), t.payload_len);
 			if (t.payload_len)
-				CHECK(!memcmp(out.data + out.payload_off,
+				EXPECT(!memcmp(out.data + out.payload_off,
 					      payload, sizeof(payload)));
-			end("build tcp %s opts %#x", v6 ? "ipv6" : "ipv4",
+			tap_end("build tcp %s opts %#x", v6 ? "ipv6" : "ipv4",
 			    opts);
 		}
 	}
 
-	begin();
+	tap_begin();
 	t.nr_vlan = 3;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
 	t.nr_vlan = 2;
 	t.vlan_proto[1] = cpu_to_be16(ETH_P_IP);
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
 	t.nr_vlan = 0;
 	t.opts = VTL_PKT_ARP;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
 	t.opts = 0;
 	t.payload = NULL;
 	t.payload_len = 1;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EINVAL);
 	t.payload = payload;
 	t.ipv6 = false;
 	t.payload_len = 0xffff - 40 + 1;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EMSGSIZE);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), -EMSGSIZE);
 	t.payload_len = 0xffff - 40;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 0xffff);
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 0xffff);
 	t.ipv6 = true;
 	t.payload_len = 0xffff - 20;
-	CHECK_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 40 + 0xffff);
-	end("build tcp: bad arguments");
+	EXPECT_EQ(vtl_pkt_build_tcp(NULL, 0, &t), 14 + 40 + 0xffff);
+	tap_end("build tcp: bad arguments");
 
 	test_build_tcp_ext(&t, payload, sizeof(payload));
 }
@@ -1273,74 +1273,74 @@ static void test_build_replies(void)
 	int len;
 
 	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &segs[i].o);
-		CHECK_EQ(parse_tf(&seg, &f), 0);
+		EXPECT_EQ(parse_tf(&seg, &f), 0);
 		flags = vtl_pkt_tcp_flags(&seg);
 
 		/* ACK */
 		len = vtl_pkt_build_tcp_ack(buf, sizeof(buf), &seg, 512,
 					    0x1234);
 		if (!(flags & VTL_TCP_ACK) || (flags & VTL_TCP_RST)) {
-			CHECK_EQ(len, -EINVAL);
+			EXPECT_EQ(len, -EINVAL);
 		} else {
-			CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0),
+			EXPECT_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0),
 				 len);
-			CHECK_EQ(vtl_pkt_build_tcp_ack(buf, len - 1, &seg, 0,
+			EXPECT_EQ(vtl_pkt_build_tcp_ack(buf, len - 1, &seg, 0,
 						       0), -ENOSPC);
 			check_built(buf, len, &out);
-			CHECK(!memcmp(vtl_pkt_eth_dst(&out), f.b + 6, 6));
-			CHECK(!memcmp(vtl_pkt_eth_src(&out), f.b, 6));
-			CHECK_EQ(out.nr_vlan, seg.nr_vlan);
-			CHECK_EQ(vtl_pkt_vlan_tci(&out, 1),
+			EXPECT(!memcmp(vtl_pkt_eth_dst(&out), f.b + 6, 6));
+			EXPECT(!memcmp(vtl_pkt_eth_src(&out), f.b, 6));
+			EXPECT_EQ(out.nr_vlan, seg.nr_vlan);
+			EXPECT_EQ(vtl_pkt_vlan_tci(&out, 1),
 				 vtl_pkt_vlan_tci(&seg, 1));
-			CHECK_EQ(vtl_pkt_vlan_proto(&out, 0),
+			EXPECT_EQ(vtl_pkt_vlan_proto(&out, 0),
 				 vtl_pkt_vlan_proto(&seg, 0));
-			CHECK_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
-			CHECK_EQ(vtl_pkt_dport(&out), vtl_pkt_sport(&seg));
+			EXPECT_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
+			EXPECT_EQ(vtl_pkt_dport(&out), vtl_pkt_sport(&seg));
 			if (f.v6)
-				CHECK(!memcmp(vtl_pkt_ip6_saddr(&out),
+				EXPECT(!memcmp(vtl_pkt_ip6_saddr(&out),
 					      vtl_pkt_ip6_daddr(&seg), 16));
 			else
-				CHECK_EQ(vtl_pkt_ip4_saddr(&out),
+				EXPECT_EQ(vtl_pkt_ip4_saddr(&out),
 					 vtl_pkt_ip4_daddr(&seg));
-			CHECK_EQ(vtl_pkt_tcp_seq(&out), vtl_pkt_tcp_ack(&seg));
-			CHECK_EQ(vtl_pkt_tcp_ack(&out),
+			EXPECT_EQ(vtl_pkt_tcp_seq(&out), vtl_pkt_tcp_ack(&seg));
+			EXPECT_EQ(vtl_pkt_tcp_ack(&out),
 				 vtl_pkt_tcp_seq(&seg) + segs[i].o.payload +
 				 !!(flags & VTL_TCP_FIN));
-			CHECK_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_ACK);
-			CHECK_EQ(vtl_pkt_tcp_window(&out), 512);
-			CHECK_EQ(vtl_pkt_payload_len(&out), 0);
+			EXPECT_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_ACK);
+			EXPECT_EQ(vtl_pkt_tcp_window(&out), 512);
+			EXPECT_EQ(vtl_pkt_payload_len(&out), 0);
 			if (seg.flags & VTL_PKT_TCP_TS) {
-				CHECK(out.flags & VTL_PKT_TCP_TS);
-				CHECK_EQ(out.tcp_tsval, 0x1234);
-				CHECK_EQ(out.tcp_tsecr, seg.tcp_tsval);
+				EXPECT(out.flags & VTL_PKT_TCP_TS);
+				EXPECT_EQ(out.tcp_tsval, 0x1234);
+				EXPECT_EQ(out.tcp_tsecr, seg.tcp_tsval);
 			} else {
-				CHECK(!(out.flags & VTL_PKT_TCP_TS));
+				EXPECT(!(out.flags & VTL_PKT_TCP_TS));
 			}
 		}
 
 		/* RST */
 		len = vtl_pkt_build_tcp_rst(buf, sizeof(buf), &seg);
 		if (flags & VTL_TCP_RST) {
-			CHECK_EQ(len, -EINVAL);
+			EXPECT_EQ(len, -EINVAL);
 		} else {
 			check_built(buf, len, &out);
-			CHECK_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
-			CHECK_EQ(vtl_pkt_payload_len(&out), 0);
-			CHECK(!(out.flags & VTL_PKT_TCP_TS));
+			EXPECT_EQ(vtl_pkt_sport(&out), vtl_pkt_dport(&seg));
+			EXPECT_EQ(vtl_pkt_payload_len(&out), 0);
+			EXPECT(!(out.flags & VTL_PKT_TCP_TS));
 			if (flags & VTL_TCP_ACK) {
-				CHECK_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_RST);
-				CHECK_EQ(vtl_pkt_tcp_seq(&out),
+				EXPECT_EQ(vtl_pkt_tcp_flags(&out), VTL_TCP_RST);
+				EXPECT_EQ(vtl_pkt_tcp_seq(&out),
 					 vtl_pkt_tcp_ack(&seg));
 			} else {
-				CHECK_EQ(vtl_pkt_tcp_flags(&out),
+				EXPECT_EQ(vtl_pkt_tcp_flags(&out),
 					 VTL_TCP_RST | VTL_TCP_ACK);
-				CHECK_EQ(vtl_pkt_tcp_seq(&out), 0);
-				CHECK_EQ(vtl_pkt_tcp_ack(&out),
+				EXPECT_EQ(vtl_pkt_tcp_seq(&out), 0);
+				EXPECT_EQ(vtl_pkt_tcp_ack(&out),
 					 vtl_pkt_tcp_seq(&seg) +
 					 vtl_pkt_tcp_seg_len(&seg));
-				CHECK_EQ(vtl_pkt_tcp_seg_len(&seg), 1);
+				EXPECT_EQ(vtl_pkt_tcp_seg_len(&seg), 1);
 			}
 		}
 
@@ -1349,18 +1349,18 @@ static void test_build_replies(void)
 			int want = vtl_pkt_build_tcp_rst(NULL, 0, &seg);
 
 			len = vtl_pkt_build_tcp_rst(f.b, sizeof(f.b), &seg);
-			CHECK_EQ(len, want);
-			CHECK(len <= 0 || !memcmp(buf, f.b, len));
+			EXPECT_EQ(len, want);
+			EXPECT(len <= 0 || !memcmp(buf, f.b, len));
 		}
-		end("build replies: %s", segs[i].name);
+		tap_end("build replies: %s", segs[i].name);
 	}
 
-	begin();
+	tap_begin();
 	tf_build(&f, &frames[4]);	/* udp */
-	CHECK_EQ(parse_tf(&seg, &f), 0);
-	CHECK_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0), -EINVAL);
-	CHECK_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &seg), -EINVAL);
-	end("build replies: not tcp");
+	EXPECT_EQ(parse_tf(&seg, &f), 0);
+	EXPECT_EQ(vtl_pkt_build_tcp_ack(NULL, 0, &seg, 0, 0), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_tcp_rst(NULL, 0, &seg), -EINVAL);
+	tap_end("build replies: not tcp");
 }
 
 static u32 arp_frame(u8 *b, int nr_vlan, u16 op)
@@ -1400,66 +1400,66 @@ static void test_arp(void)
 	u32 flen;
 
 	for (nr_vlan = 0; nr_vlan <= 2; nr_vlan++) {
-		begin();
+		tap_begin();
 		flen = arp_frame(b, nr_vlan, VTL_PKT_ARP_REQUEST);
-		CHECK_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
-		CHECK_EQ(req.flags, VTL_PKT_ARP);
-		CHECK_EQ(req.l3_off, 14 + 4 * nr_vlan);
-		CHECK_EQ(req.l3_end, req.l3_off + 28);
-		CHECK_EQ(vtl_pkt_payload_len(&req), 0);
-		CHECK_EQ(vtl_pkt_arp_op(&req), VTL_PKT_ARP_REQUEST);
-		CHECK_EQ(vtl_pkt_arp_spa(&req), cpu_to_be32(0x0a000005));
-		CHECK_EQ(vtl_pkt_arp_tpa(&req), cpu_to_be32(0x0a000001));
-		CHECK(!memcmp(vtl_pkt_arp_sha(&req), b + 6, 6));
+		EXPECT_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
+		EXPECT_EQ(req.flags, VTL_PKT_ARP);
+		EXPECT_EQ(req.l3_off, 14 + 4 * nr_vlan);
+		EXPECT_EQ(req.l3_end, req.l3_off + 28);
+		EXPECT_EQ(vtl_pkt_payload_len(&req), 0);
+		EXPECT_EQ(vtl_pkt_arp_op(&req), VTL_PKT_ARP_REQUEST);
+		EXPECT_EQ(vtl_pkt_arp_spa(&req), cpu_to_be32(0x0a000005));
+		EXPECT_EQ(vtl_pkt_arp_tpa(&req), cpu_to_be32(0x0a000001));
+		EXPECT(!memcmp(vtl_pkt_arp_sha(&req), b + 6, 6));
 
 		len = vtl_pkt_build_arp_reply(buf, sizeof(buf), &req, mac);
-		CHECK_EQ(len, (int)req.l3_off + 28);
-		CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), len);
-		CHECK_EQ(vtl_pkt_build_arp_reply(buf, len - 1, &req, mac),
+		EXPECT_EQ(len, (int)req.l3_off + 28);
+		EXPECT_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), len);
+		EXPECT_EQ(vtl_pkt_build_arp_reply(buf, len - 1, &req, mac),
 			 -ENOSPC);
-		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
-		CHECK_EQ(out.flags, VTL_PKT_ARP);
-		CHECK_EQ(out.nr_vlan, nr_vlan);
-		CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
-		CHECK(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
-		CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
-		CHECK_EQ(vtl_pkt_arp_op(&out), VTL_PKT_ARP_REPLY);
-		CHECK(!memcmp(vtl_pkt_arp_sha(&out), mac, 6));
-		CHECK_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(0x0a000001));
-		CHECK(!memcmp(vtl_pkt_arp_tha(&out), b + 6, 6));
-		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
+		EXPECT_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		EXPECT_EQ(out.flags, VTL_PKT_ARP);
+		EXPECT_EQ(out.nr_vlan, nr_vlan);
+		EXPECT_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
+		EXPECT(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
+		EXPECT(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+		EXPECT_EQ(vtl_pkt_arp_op(&out), VTL_PKT_ARP_REPLY);
+		EXPECT(!memcmp(vtl_pkt_arp_sha(&out), mac, 6));
+		EXPECT_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(0x0a000001));
+		EXPECT(!memcmp(vtl_pkt_arp_tha(&out), b + 6, 6));
+		EXPECT_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
 
 		/* in place, with @mac inside the request */
-		CHECK_EQ(vtl_pkt_build_arp_reply(b, sizeof(b), &req,
+		EXPECT_EQ(vtl_pkt_build_arp_reply(b, sizeof(b), &req,
 						  b + req.l3_off + 18), len);
-		CHECK_EQ(vtl_pkt_parse(&out, b, len, len), 0);
-		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
-		CHECK(!memcmp(vtl_pkt_arp_sha(&out), "\0\0\0\0\0\0", 6));
+		EXPECT_EQ(vtl_pkt_parse(&out, b, len, len), 0);
+		EXPECT_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(0x0a000005));
+		EXPECT(!memcmp(vtl_pkt_arp_sha(&out), "\0\0\0\0\0\0", 6));
 
 		/* the setters */
-		CHECK_EQ(vtl_pkt_set_arp_op(&out, 7), 0);
-		CHECK_EQ(vtl_pkt_arp_op(&out), 7);
-		CHECK_EQ(vtl_pkt_set_arp_sha(&out, mac), 0);
-		CHECK_EQ(vtl_pkt_set_arp_tha(&out, mac), 0);
-		CHECK(!memcmp(vtl_pkt_arp_tha(&out), mac, 6));
-		CHECK_EQ(vtl_pkt_set_arp_spa(&out, cpu_to_be32(1)), 0);
-		CHECK_EQ(vtl_pkt_set_arp_tpa(&out, cpu_to_be32(2)), 0);
-		CHECK_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(1));
-		CHECK_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(2));
-		CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &out, mac), -EINVAL);
-		end("arp request and reply, %d vlan tags", nr_vlan);
+		EXPECT_EQ(vtl_pkt_set_arp_op(&out, 7), 0);
+		EXPECT_EQ(vtl_pkt_arp_op(&out), 7);
+		EXPECT_EQ(vtl_pkt_set_arp_sha(&out, mac), 0);
+		EXPECT_EQ(vtl_pkt_set_arp_tha(&out, mac), 0);
+		EXPECT(!memcmp(vtl_pkt_arp_tha(&out), mac, 6));
+		EXPECT_EQ(vtl_pkt_set_arp_spa(&out, cpu_to_be32(1)), 0);
+		EXPECT_EQ(vtl_pkt_set_arp_tpa(&out, cpu_to_be32(2)), 0);
+		EXPECT_EQ(vtl_pkt_arp_spa(&out), cpu_to_be32(1));
+		EXPECT_EQ(vtl_pkt_arp_tpa(&out), cpu_to_be32(2));
+		EXPECT_EQ(vtl_pkt_build_arp_reply(NULL, 0, &out, mac), -EINVAL);
+		tap_end("arp request and reply, %d vlan tags", nr_vlan);
 	}
 
-	begin();
+	tap_begin();
 	flen = arp_frame(b, 0, VTL_PKT_ARP_REQUEST);
 	b[18] = 8;	/* not Ethernet/IPv4: left unparsed */
-	CHECK_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
-	CHECK_EQ(req.flags, 0);
-	CHECK_EQ(vtl_pkt_arp_op(&req), 0);
-	CHECK(!vtl_pkt_arp_sha(&req));
-	CHECK_EQ(vtl_pkt_set_arp_op(&req, 1), -EINVAL);
-	CHECK_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), -EINVAL);
-	end("arp: other hardware types are left alone");
+	EXPECT_EQ(vtl_pkt_parse(&req, b, flen, flen), 0);
+	EXPECT_EQ(req.flags, 0);
+	EXPECT_EQ(vtl_pkt_arp_op(&req), 0);
+	EXPECT(!vtl_pkt_arp_sha(&req));
+	EXPECT_EQ(vtl_pkt_set_arp_op(&req, 1), -EINVAL);
+	EXPECT_EQ(vtl_pkt_build_arp_reply(NULL, 0, &req, mac), -EINVAL);
+	tap_end("arp: other hardware types are left alone");
 }
 
 /*
@@ -1518,110 +1518,110 @@ static void test_nd(void)
 	u32 flen, sum;
 
 	for (nr_vlan = 0; nr_vlan <= 2; nr_vlan++) {
-		begin();
+		tap_begin();
 		flen = ns_frame(b, nr_vlan, 255, 0, NULL, 32);
-		CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-		CHECK(ns.flags & VTL_PKT_ICMPV6);
-		CHECK(vtl_pkt_nd_target(&ns, false) == b + ns.l4_off + 8);
-		CHECK(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
+		EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+		EXPECT(ns.flags & VTL_PKT_ICMPV6);
+		EXPECT(vtl_pkt_nd_target(&ns, false) == b + ns.l4_off + 8);
+		EXPECT(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
 
 		len = vtl_pkt_build_nd_advert(buf, sizeof(buf), &ns, mac);
-		CHECK_EQ(len, (int)ns.l3_off + 40 + 32);
-		CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), len);
-		CHECK_EQ(vtl_pkt_build_nd_advert(buf, len - 1, &ns, mac),
+		EXPECT_EQ(len, (int)ns.l3_off + 40 + 32);
+		EXPECT_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), len);
+		EXPECT_EQ(vtl_pkt_build_nd_advert(buf, len - 1, &ns, mac),
 			 -ENOSPC);
-		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
-		CHECK_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
-		CHECK_EQ(out.nr_vlan, nr_vlan);
-		CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
-		CHECK(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
-		CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+		EXPECT_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		EXPECT_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
+		EXPECT_EQ(out.nr_vlan, nr_vlan);
+		EXPECT_EQ(vtl_pkt_vlan_tci(&out, 0), nr_vlan ? 5 : 0);
+		EXPECT(!memcmp(vtl_pkt_eth_dst(&out), b + 6, 6));
+		EXPECT(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
 		ip = buf + out.l3_off;
 		icmp = buf + out.l4_off;
-		CHECK_EQ(rd16(ip + 4), 32);
-		CHECK_EQ(ip[7], 255);
-		CHECK(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
-		CHECK(!memcmp(ip + 24, b + ns.l3_off + 8, 16));
-		CHECK_EQ(icmp[0], 136);
-		CHECK_EQ(icmp[1], 0);
-		CHECK_EQ(icmp[4], 0x60);	/* Solicited, Override */
-		CHECK(!memcmp(icmp + 8, b + ns.l4_off + 8, 16));
-		CHECK_EQ(icmp[24], 2);		/* target link-layer address */
-		CHECK_EQ(icmp[25], 1);
-		CHECK(!memcmp(icmp + 26, mac, 6));
+		EXPECT_EQ(rd16(ip + 4), 32);
+		EXPECT_EQ(ip[7], 255);
+		EXPECT(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
+		EXPECT(!memcmp(ip + 24, b + ns.l3_off + 8, 16));
+		EXPECT_EQ(icmp[0], 136);
+		EXPECT_EQ(icmp[1], 0);
+		EXPECT_EQ(icmp[4], 0x60);	/* Solicited, Override */
+		EXPECT(!memcmp(icmp + 8, b + ns.l4_off + 8, 16));
+		EXPECT_EQ(icmp[24], 2);		/* target link-layer address */
+		EXPECT_EQ(icmp[25], 1);
+		EXPECT(!memcmp(icmp + 26, mac, 6));
 		sum = ref_sum(ip + 8, 32, 32 + IPPROTO_ICMPV6);
-		CHECK_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
+		EXPECT_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
 
 		/* in place, with @mac inside the solicitation */
 		memcpy(buf, b, flen);
-		CHECK_EQ(vtl_pkt_build_nd_advert(b, sizeof(b), &ns,
+		EXPECT_EQ(vtl_pkt_build_nd_advert(b, sizeof(b), &ns,
 						  b + ns.l4_off + 26), len);
-		CHECK_EQ(vtl_pkt_parse(&out, b, len, len), 0);
-		CHECK(!memcmp(vtl_pkt_eth_dst(&out), buf + 6, 6));
-		CHECK(!memcmp(vtl_pkt_eth_src(&out), buf + 6, 6));
-		CHECK(!memcmp(b + out.l3_off + 24, buf + ns.l3_off + 8, 16));
-		CHECK(!memcmp(b + out.l4_off + 8, buf + ns.l4_off + 8, 16));
+		EXPECT_EQ(vtl_pkt_parse(&out, b, len, len), 0);
+		EXPECT(!memcmp(vtl_pkt_eth_dst(&out), buf + 6, 6));
+		EXPECT(!memcmp(vtl_pkt_eth_src(&out), buf + 6, 6));
+		EXPECT(!memcmp(b + out.l3_off + 24, buf + ns.l3_off + 8, 16));
+		EXPECT(!memcmp(b + out.l4_off + 8, buf + ns.l4_off + 8, 16));
 		/* an advertisement is not a solicitation */
-		CHECK(!vtl_pkt_nd_target(&out, true));
-		CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &out, mac), -EINVAL);
-		end("nd: solicitation and advertisement, %d vlan tags",
+		EXPECT(!vtl_pkt_nd_target(&out, true));
+		EXPECT_EQ(vtl_pkt_build_nd_advert(NULL, 0, &out, mac), -EINVAL);
+		tap_end("nd: solicitation and advertisement, %d vlan tags",
 		    nr_vlan);
 	}
 
-	begin();
+	tap_begin();
 	flen = ns_frame(b, 0, 64, 0, NULL, 32);	/* routed: forged */
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns, true));
-	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
 	flen = ns_frame(b, 0, 255, 1, NULL, 32);
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 20);	/* cut inside the target */
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(ns.flags & VTL_PKT_ICMPV6);
-	CHECK(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(ns.flags & VTL_PKT_ICMPV6);
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 32);
-	CHECK_EQ(vtl_pkt_parse(&ns, b, 14 + 40 + 20, flen), 0);	/* view */
-	CHECK(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, 14 + 40 + 20, flen), 0);	/* view */
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
 	flen = ns_frame(b, 0, 255, 0, NULL, 32);
 	b[14 + 40 + 8] = 0xff;				/* multicast target */
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns, true));
-	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
 	flen = arp_frame(b, 0, VTL_PKT_ARP_REQUEST);
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns, true));
-	end("nd: forged, short and multicast solicitations unanswered");
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
+	tap_end("nd: forged, short and multicast solicitations unanswered");
 
 	/*
 	 * Duplicate address detection: answered by the address's owner only,
 	 * to all nodes, not solicited; only to a solicited-node address.
 	 */
-	begin();
+	tap_begin();
 	flen = ns_frame(b, 1, 255, 0, unspec, 32);
-	CHECK_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
-	CHECK(!vtl_pkt_nd_target(&ns, false));
-	CHECK(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
+	EXPECT_EQ(vtl_pkt_parse(&ns, b, flen, flen), 0);
+	EXPECT(!vtl_pkt_nd_target(&ns, false));
+	EXPECT(vtl_pkt_nd_target(&ns, true) == b + ns.l4_off + 8);
 	len = vtl_pkt_build_nd_advert(buf, sizeof(buf), &ns, mac);
-	CHECK_EQ(len, (int)ns.l3_off + 40 + 32);
-	CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
-	CHECK_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
-	CHECK_EQ(vtl_pkt_vlan_tci(&out, 0), 5);
-	CHECK(!memcmp(vtl_pkt_eth_dst(&out), "\x33\x33\0\0\0\x01", 6));
-	CHECK(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
+	EXPECT_EQ(len, (int)ns.l3_off + 40 + 32);
+	EXPECT_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+	EXPECT_EQ(out.flags, VTL_PKT_IPV6 | VTL_PKT_ICMPV6);
+	EXPECT_EQ(vtl_pkt_vlan_tci(&out, 0), 5);
+	EXPECT(!memcmp(vtl_pkt_eth_dst(&out), "\x33\x33\0\0\0\x01", 6));
+	EXPECT(!memcmp(vtl_pkt_eth_src(&out), mac, 6));
 	ip = buf + out.l3_off;
 	icmp = buf + out.l4_off;
-	CHECK(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
-	CHECK(!memcmp(ip + 24, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16));
-	CHECK_EQ(icmp[0], 136);
-	CHECK_EQ(icmp[4], 0x20);	/* Override only */
-	CHECK(!memcmp(icmp + 26, mac, 6));
+	EXPECT(!memcmp(ip + 8, b + ns.l4_off + 8, 16));
+	EXPECT(!memcmp(ip + 24, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16));
+	EXPECT_EQ(icmp[0], 136);
+	EXPECT_EQ(icmp[4], 0x20);	/* Override only */
+	EXPECT(!memcmp(icmp + 26, mac, 6));
 	sum = ref_sum(ip + 8, 32, 32 + IPPROTO_ICMPV6);
-	CHECK_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
+	EXPECT_EQ(ref_fold(ref_sum(icmp, 32, sum)), 0xffff);
 	b[ns.l3_off + 24 + 12] = 0xfe;	/* not to a solicited-node address */
-	CHECK(!vtl_pkt_nd_target(&ns, true));
-	CHECK_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
-	end("nd: duplicate address detection answered only when asked");
+	EXPECT(!vtl_pkt_nd_target(&ns, true));
+	EXPECT_EQ(vtl_pkt_build_nd_advert(NULL, 0, &ns, mac), -EINVAL);
+	tap_end("nd: duplicate address detection answered only when asked");
 }
 
 /*
@@ -1637,52 +1637,52 @@ static void check_unreach(const u8 *buf, int len, const struct tf *f,
 	const u8 *ip, *oip = f->b + f->l3;
 	struct tf r;
 
-	CHECK_EQ(len, f->l3 + (f->v6 ? 40 : 20) + 8 + q);
+	EXPECT_EQ(len, f->l3 + (f->v6 ? 40 : 20) + 8 + q);
 	if (len <= 0)
 		return;
-	CHECK_EQ(vtl_pkt_parse(out, (u8 *)buf, len, len), 0);
-	CHECK(out->flags & (f->v6 ? VTL_PKT_ICMPV6 : VTL_PKT_ICMP));
-	CHECK_EQ(out->l3_off, f->l3);
-	CHECK_EQ(out->l3_end, (u32)len);
+	EXPECT_EQ(vtl_pkt_parse(out, (u8 *)buf, len, len), 0);
+	EXPECT(out->flags & (f->v6 ? VTL_PKT_ICMPV6 : VTL_PKT_ICMP));
+	EXPECT_EQ(out->l3_off, f->l3);
+	EXPECT_EQ(out->l3_end, (u32)len);
 	/* Ethernet swapped, the same tags */
-	CHECK(!memcmp(buf, f->b + 6, 6));
-	CHECK(!memcmp(buf + 6, f->b, 6));
-	CHECK(!memcmp(buf + 12, f->b + 12, f->l3 - 12));
+	EXPECT(!memcmp(buf, f->b + 6, 6));
+	EXPECT(!memcmp(buf + 6, f->b, 6));
+	EXPECT(!memcmp(buf + 12, f->b + 12, f->l3 - 12));
 	ip = buf + f->l3;
 	if (f->v6) {
-		CHECK_EQ(rd32(ip), 0x60000000);	/* class and label 0 */
-		CHECK_EQ(rd16(ip + 4), 8 + q);
-		CHECK_EQ(ip[6], IPPROTO_ICMPV6);
-		CHECK_EQ(ip[7], 64);
-		CHECK(!memcmp(ip + 8, oip + 24, 16));
-		CHECK(!memcmp(ip + 24, oip + 8, 16));
-		CHECK_EQ(vtl_pkt_icmp_type(out), 1);
-		CHECK_EQ(vtl_pkt_icmp_code(out), 4);
+		EXPECT_EQ(rd32(ip), 0x60000000);	/* class and label 0 */
+		EXPECT_EQ(rd16(ip + 4), 8 + q);
+		EXPECT_EQ(ip[6], IPPROTO_ICMPV6);
+		EXPECT_EQ(ip[7], 64);
+		EXPECT(!memcmp(ip + 8, oip + 24, 16));
+		EXPECT(!memcmp(ip + 24, oip + 8, 16));
+		EXPECT_EQ(vtl_pkt_icmp_type(out), 1);
+		EXPECT_EQ(vtl_pkt_icmp_code(out), 4);
 	} else {
-		CHECK_EQ(ip[0], 0x45);
-		CHECK_EQ(ip[1], (oip[1] & 0x1e) | 0xc0);
-		CHECK_EQ(rd16(ip + 2), 28 + q);
-		CHECK_EQ(rd16(ip + 4), 0);	/* ID */
-		CHECK_EQ(rd16(ip + 6), 0);	/* DF clear, no fragment */
-		CHECK_EQ(ip[8], 64);
-		CHECK_EQ(ip[9], IPPROTO_ICMP);
-		CHECK_EQ(rd32(ip + 12), rd32(oip + 16));
-		CHECK_EQ(rd32(ip + 16), rd32(oip + 12));
-		CHECK_EQ(vtl_pkt_icmp_type(out), 3);
-		CHECK_EQ(vtl_pkt_icmp_code(out), 3);
-		CHECK_EQ(vtl_pkt_ip4_csum_check(out), 0);
+		EXPECT_EQ(ip[0], 0x45);
+		EXPECT_EQ(ip[1], (oip[1] & 0x1e) | 0xc0);
+		EXPECT_EQ(rd16(ip + 2), 28 + q);
+		EXPECT_EQ(rd16(ip + 4), 0);	/* ID */
+		EXPECT_EQ(rd16(ip + 6), 0);	/* DF clear, no fragment */
+		EXPECT_EQ(ip[8], 64);
+		EXPECT_EQ(ip[9], IPPROTO_ICMP);
+		EXPECT_EQ(rd32(ip + 12), rd32(oip + 16));
+		EXPECT_EQ(rd32(ip + 16), rd32(oip + 12));
+		EXPECT_EQ(vtl_pkt_icmp_type(out), 3);
+		EXPECT_EQ(vtl_pkt_icmp_code(out), 3);
+		EXPECT_EQ(vtl_pkt_ip4_csum_check(out), 0);
 	}
-	CHECK_EQ(rd32(buf + out->l4_off + 4), 0);	/* unused */
-	CHECK(!memcmp(buf + out->payload_off, oip, q));
-	CHECK_EQ(vtl_pkt_payload_len(out), q);
-	CHECK_EQ(vtl_pkt_l4_csum_check(out), 0);
+	EXPECT_EQ(rd32(buf + out->l4_off + 4), 0);	/* unused */
+	EXPECT(!memcmp(buf + out->payload_off, oip, q));
+	EXPECT_EQ(vtl_pkt_payload_len(out), q);
+	EXPECT_EQ(vtl_pkt_l4_csum_check(out), 0);
 
 	/* and against the reference */
 	tf_of_built(&r, buf, len, out, f->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
 		    2);
-	CHECK_EQ(rd16(r.b + r.check), ref_l4_csum(&r));
+	EXPECT_EQ(rd16(r.b + r.check), ref_l4_csum(&r));
 	if (!r.v6)
-		CHECK_EQ(rd16(r.b + r.l3 + 10), ref_ip4_csum(&r));
+		EXPECT_EQ(rd16(r.b + r.l3 + 10), ref_ip4_csum(&r));
 }
 
 static void test_icmp_unreach(void)
@@ -1712,22 +1712,22 @@ static void test_icmp_unreach(void)
 	int len;
 
 	for (i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &pkts[i]);
 		/* a TOS whose precedence bits are replaced */
 		if (!f.v6) {
 			f.b[f.l3 + 1] = 0x2f;
 			wr16(f.b + f.l3 + 10, ref_ip4_csum(&f));
 		}
-		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		EXPECT_EQ(parse_tf(&pkt, &f), 0);
 		len = vtl_pkt_build_icmp_unreach(NULL, 0, &pkt);
-		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
+		EXPECT_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
 			 -ENOSPC);
-		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
+		EXPECT_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
 			 len);
 		check_unreach(buf, len, &f, f.len, &out);
 		if (!f.v6)
-			CHECK_EQ(buf[f.l3 + 1], 0xce);
+			EXPECT_EQ(buf[f.l3 + 1], 0xce);
 
 		/* over the packet, and overlapping it either way */
 		for (shift = 0; shift < 3; shift++) {
@@ -1735,19 +1735,19 @@ static void test_icmp_unreach(void)
 			u32 to = shift == 2 ? 40 : 0;
 
 			memcpy(big + at, f.b, f.len);
-			CHECK_EQ(vtl_pkt_parse(&pkt, big + at, f.len, f.len),
+			EXPECT_EQ(vtl_pkt_parse(&pkt, big + at, f.len, f.len),
 				 0);
-			CHECK_EQ(vtl_pkt_build_icmp_unreach(big + to,
+			EXPECT_EQ(vtl_pkt_build_icmp_unreach(big + to,
 							    sizeof(big) - to,
 							    &pkt), len);
-			CHECK(!memcmp(big + to, buf, len));
+			EXPECT(!memcmp(big + to, buf, len));
 		}
 
 		/* the quote ends with the readable bytes */
-		CHECK_EQ(vtl_pkt_parse(&pkt, f.b, f.payload, f.len), 0);
+		EXPECT_EQ(vtl_pkt_parse(&pkt, f.b, f.payload, f.len), 0);
 		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
 		check_unreach(buf, len, &f, f.payload, &out);
-		end("icmp unreachable: %s", pkts[i].name);
+		tap_end("icmp unreachable: %s", pkts[i].name);
 	}
 }
 
@@ -1763,30 +1763,30 @@ static void test_icmp_unreach_big(void)
 		struct tf_opts o = { .v6 = v6, .nr_vlan = 2,
 				     .proto = IPPROTO_UDP, .payload = 1900 };
 
-		begin();
+		tap_begin();
 		tf_build(&f, &o);
-		CHECK_EQ(parse_tf(&pkt, &f), 0);
+		EXPECT_EQ(parse_tf(&pkt, &f), 0);
 		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
 		check_unreach(buf, len, &f, f.len, &out);
-		CHECK_EQ(len - f.l3, v6 ? 1280 : 576);
-		CHECK_EQ(vtl_pkt_payload_len(&out), v6 ? 1232 : 548);
+		EXPECT_EQ(len - f.l3, v6 ? 1280 : 576);
+		EXPECT_EQ(vtl_pkt_payload_len(&out), v6 ? 1232 : 548);
 		if (v6)
-			CHECK_EQ(len, VTL_PKT_ICMP_ERR_BUILD_MAX);
-		CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), len);
-		CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
+			EXPECT_EQ(len, VTL_PKT_ICMP_ERR_BUILD_MAX);
+		EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), len);
+		EXPECT_EQ(vtl_pkt_build_icmp_unreach(buf, len - 1, &pkt),
 			 -ENOSPC);
 		/* around the limit, to the byte */
 		for (d = -1; d <= 1; d++) {
 			o.payload = (v6 ? 1232 - 48 : 548 - 28) + d;
 			tf_build(&f, &o);
-			CHECK_EQ(parse_tf(&pkt, &f), 0);
+			EXPECT_EQ(parse_tf(&pkt, &f), 0);
 			len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf),
 							 &pkt);
 			check_unreach(buf, len, &f, f.len, &out);
-			CHECK_EQ(len - f.l3,
+			EXPECT_EQ(len - f.l3,
 				 (v6 ? 1280 : 576) + (d < 0 ? d : 0));
 		}
-		end("icmp unreachable: %s quote within %d bytes",
+		tap_end("icmp unreachable: %s quote within %d bytes",
 		    v6 ? "ipv6" : "ipv4", v6 ? 1280 : 576);
 	}
 }
@@ -1800,13 +1800,13 @@ static void unreach_refused(struct tf *f, u32 at, const u8 *val, u32 n,
 	int len;
 
 	memcpy(f->b + at, val, n);
-	CHECK_EQ(parse_tf(&pkt, f), 0);
+	EXPECT_EQ(parse_tf(&pkt, f), 0);
 	len = vtl_pkt_build_icmp_unreach(NULL, 0, &pkt);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt), len);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt), len);
 	if (err)
-		CHECK_EQ(len, err);
+		EXPECT_EQ(len, err);
 	else
-		CHECK(len > 0);
+		EXPECT(len > 0);
 }
 
 static void test_icmp_unreach_refused(void)
@@ -1854,7 +1854,7 @@ static void test_icmp_unreach_refused(void)
 	struct tf f;
 	int type;
 
-	begin();
+	tap_begin();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		o.v6 = cases[i].v6;
 		tf_build(&f, &o);
@@ -1862,14 +1862,14 @@ static void test_icmp_unreach_refused(void)
 			memset(f.b + f.l3 + 8, 0, 16);
 		unreach_refused(&f, f.l3 + cases[i].off, cases[i].val,
 				cases[i].n, cases[i].err);
-		if (!cur_ok) {
+		if (!tap_group_ok) {
 			printf("# %s\n", cases[i].name);
 			break;
 		}
 	}
-	end("icmp unreachable: source and destination addresses");
+	tap_end("icmp unreachable: source and destination addresses");
 
-	begin();
+	tap_begin();
 	for (i = 0; i < 2; i++) {
 		o.v6 = i;
 		tf_build(&f, &o);
@@ -1879,9 +1879,9 @@ static void test_icmp_unreach_refused(void)
 		tf_build(&f, &o);
 		unreach_refused(&f, 6, mcast, 6, -EINVAL);
 	}
-	end("icmp unreachable: ethernet multicast and broadcast");
+	tap_end("icmp unreachable: ethernet multicast and broadcast");
 
-	begin();
+	tap_begin();
 	o.v6 = false;
 	o.proto = IPPROTO_ICMP;
 	for (type = 0; type < 256; type++) {
@@ -1899,52 +1899,52 @@ static void test_icmp_unreach_refused(void)
 		tf_build(&f, &o);
 		unreach_refused(&f, f.l4, &t, 1, t < 128 ? -EINVAL : 0);
 	}
-	end("icmp unreachable: never about an icmp error");
+	tap_end("icmp unreachable: never about an icmp error");
 
-	begin();
+	tap_begin();
 	o.v6 = false;
 	o.proto = IPPROTO_UDP;
 	o.ip4_frag = 0x0001;		/* offset 8 */
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(pkt.flags & VTL_PKT_FRAG_LATER);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(pkt.flags & VTL_PKT_FRAG_LATER);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
 	o.ip4_frag = 0x2000;		/* MF: the first */
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
 	o.ip4_frag = 0;
 	o.v6 = true;
 	o.v6_ext = TF_EXT_FRAG;
 	tf_build(&f, &o);
 	wr16(f.b + f.l4 - 8 + 2, 0x0009);	/* offset 8, M */
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(pkt.flags & VTL_PKT_FRAG_LATER);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(pkt.flags & VTL_PKT_FRAG_LATER);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
 	wr16(f.b + f.l4 - 8 + 2, 0x0001);	/* offset 0, M */
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
-	end("icmp unreachable: not about a fragment other than the first");
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	tap_end("icmp unreachable: not about a fragment other than the first");
 
-	begin();
+	tap_begin();
 	o.v6_ext = TF_EXT_RT_LEFT;
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EOPNOTSUPP);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EOPNOTSUPP);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt),
 		 -EOPNOTSUPP);
 	o.v6_ext = TF_EXT_RT;
 	tf_build(&f, &o);
-	CHECK_EQ(parse_tf(&pkt, &f), 0);
-	CHECK(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
+	EXPECT_EQ(parse_tf(&pkt, &f), 0);
+	EXPECT(vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt) > 0);
 	/* not IP */
-	CHECK_EQ(vtl_pkt_parse(&pkt, buf, arp_frame(buf, 1, 1), 60), 0);
-	CHECK(pkt.flags & VTL_PKT_ARP);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	EXPECT_EQ(vtl_pkt_parse(&pkt, buf, arp_frame(buf, 1, 1), 60), 0);
+	EXPECT(pkt.flags & VTL_PKT_ARP);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
 	wr16(buf + 12, 0x88b5);
-	CHECK_EQ(vtl_pkt_parse(&pkt, buf, 60, 60), 0);
-	CHECK_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
-	end("icmp unreachable: routing header, not ip");
+	EXPECT_EQ(vtl_pkt_parse(&pkt, buf, 60, 60), 0);
+	EXPECT_EQ(vtl_pkt_build_icmp_unreach(NULL, 0, &pkt), -EINVAL);
+	tap_end("icmp unreachable: routing header, not ip");
 }
 
 /* The quote of an ICMP error, parsed with the parser's own code. */
@@ -1962,50 +1962,50 @@ static void test_icmp_quote(void)
 	struct tf f;
 
 	for (i = 0; i < 2; i++) {
-		begin();
+		tap_begin();
 		tf_build(&f, &pkts[i]);
-		CHECK_EQ(parse_tf(&pkt, &f), 0);
-		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &pkt), -EINVAL);
+		EXPECT_EQ(parse_tf(&pkt, &f), 0);
+		EXPECT_EQ(vtl_pkt_parse_icmp_quote(&q, &pkt), -EINVAL);
 		len = vtl_pkt_build_icmp_unreach(buf, sizeof(buf), &pkt);
-		CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
-		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
+		EXPECT_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+		EXPECT_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
 		hl = f.l4 - f.l3;
-		CHECK_EQ(q.flags & ~(VTL_PKT_FRAG), f.v6 ? VTL_PKT_IPV6 :
+		EXPECT_EQ(q.flags & ~(VTL_PKT_FRAG), f.v6 ? VTL_PKT_IPV6 :
 							   VTL_PKT_IPV4);
-		CHECK(q.data == out.data);
-		CHECK_EQ(q.l3_off, out.payload_off);
-		CHECK_EQ(q.l4_off, out.payload_off + hl);
-		CHECK_EQ(q.payload_off, q.l4_off);
-		CHECK_EQ(q.l4_proto, f.proto);
-		CHECK_EQ(q.l3_end, out.payload_off + f.l3_end - f.l3);
-		CHECK_EQ(q.len, len);
-		CHECK_EQ(vtl_pkt_sport(&q), 0);	/* no L4 flags */
+		EXPECT(q.data == out.data);
+		EXPECT_EQ(q.l3_off, out.payload_off);
+		EXPECT_EQ(q.l4_off, out.payload_off + hl);
+		EXPECT_EQ(q.payload_off, q.l4_off);
+		EXPECT_EQ(q.l4_proto, f.proto);
+		EXPECT_EQ(q.l3_end, out.payload_off + f.l3_end - f.l3);
+		EXPECT_EQ(q.len, len);
+		EXPECT_EQ(vtl_pkt_sport(&q), 0);	/* no L4 flags */
 		if (f.v6)
-			CHECK(!memcmp(vtl_pkt_ip6_saddr(&q), f.b + f.l3 + 8,
+			EXPECT(!memcmp(vtl_pkt_ip6_saddr(&q), f.b + f.l3 + 8,
 				      16));
 		else
-			CHECK_EQ(vtl_pkt_ip4_saddr(&q),
+			EXPECT_EQ(vtl_pkt_ip4_saddr(&q),
 				 vtl_pkt_ip4_saddr(&pkt));
 
 		/* readable later: -ENODATA asks for just the headers */
 		qend = q.l4_off + 8;
 		for (cut = out.payload_off; cut < qend; cut++) {
-			CHECK_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
-			CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), -ENODATA);
-			CHECK(q.need > cut && q.need <= qend);
+			EXPECT_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
+			EXPECT_EQ(vtl_pkt_parse_icmp_quote(&q, &out), -ENODATA);
+			EXPECT(q.need > cut && q.need <= qend);
 		}
-		CHECK_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
-		CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
+		EXPECT_EQ(vtl_pkt_parse(&out, buf, cut, len), 0);
+		EXPECT_EQ(vtl_pkt_parse_icmp_quote(&q, &out), 0);
 
 		/* cut short: -EPROTO; the IP length past the quote is fine */
 		for (cut = out.payload_off; cut <= qend; cut++) {
 			wr16(buf + out.l3_off + (f.v6 ? 4 : 2),
 			     cut - out.l3_off - (f.v6 ? 40 : 0));
-			CHECK_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
-			CHECK_EQ(vtl_pkt_parse_icmp_quote(&q, &out),
+			EXPECT_EQ(vtl_pkt_parse(&out, buf, len, len), 0);
+			EXPECT_EQ(vtl_pkt_parse_icmp_quote(&q, &out),
 				 cut < qend ? -EPROTO : 0);
 		}
-		end("icmp quote: %s", f.v6 ? "ipv6 with extension headers" :
+		tap_end("icmp quote: %s", f.v6 ? "ipv6 with extension headers" :
 					     "ipv4 with options");
 	}
 }
@@ -2017,14 +2017,14 @@ int main(void)
 
 	printf("TAP version 13\n");
 
-	begin();
-	CHECK_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), sizeof(small)),
+	tap_begin();
+	EXPECT_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), sizeof(small)),
 		 -EPROTO);
-	CHECK_EQ(vtl_pkt_set_eth_dst(&pkt, small), -EINVAL);
-	CHECK_EQ(vtl_pkt_swap_eth(&pkt), -EINVAL);
-	CHECK_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), 100), -ENODATA);
-	CHECK_EQ(pkt.need, ETH_HLEN);
-	end("runt frame");
+	EXPECT_EQ(vtl_pkt_set_eth_dst(&pkt, small), -EINVAL);
+	EXPECT_EQ(vtl_pkt_swap_eth(&pkt), -EINVAL);
+	EXPECT_EQ(vtl_pkt_parse(&pkt, small, sizeof(small), 100), -ENODATA);
+	EXPECT_EQ(pkt.need, ETH_HLEN);
+	tap_end("runt frame");
 
 	test_parse();
 	test_truncation();
@@ -2047,7 +2047,5 @@ int main(void)
 	test_icmp_unreach_refused();
 	test_icmp_quote();
 
-	printf("1..%u\n", nr_test);
-	printf("%u passed, %u failed\n", nr_pass, nr_fail);
-	return nr_fail ? 1 : 0;
+	return tap_done();
 }

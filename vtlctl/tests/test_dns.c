@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "tap.h"
+#include "../../selftests/tap.h"
 #include "dns.h"
 
 #define SEC	1000000000ULL

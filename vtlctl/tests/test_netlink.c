@@ -17,7 +17,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
-#include "tap.h"
+#include "../../selftests/tap.h"
 
 static int fake_genl_connect(struct nl_sock *sk);
 static int fake_genl_ctrl_resolve(struct nl_sock *sk, const char *name);

@@ -15,7 +15,7 @@
 #include "port.h"
 #include "rewrite.h"
 #include "socks_cmd.h"
-#include "tap.h"
+#include "../../selftests/tap.h"
 
 enum { A_ADD = 1, A_DEL };
 

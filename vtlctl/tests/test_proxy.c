@@ -14,7 +14,7 @@
 
 #include "../kmod/pkt.h"
 #include "../kmod/model.h"
-#include "tap.h"
+#include "../../selftests/tap.h"
 #include "dns.h"
 #include "proxy.h"
 

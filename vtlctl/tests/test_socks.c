@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "tap.h"
+#include "../../selftests/tap.h"
 #include "socks.h"
 
 /* The client wrote exactly @want (and nothing more is pending). */

@@ -11,7 +11,7 @@
 
 #include "../kmod/pkt.h"
 #include "../kmod/model.h"
-#include "tap.h"
+#include "../../selftests/tap.h"
 #include "tcpep.h"
 
 #define MS		1000000ULL
