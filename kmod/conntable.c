@@ -22,10 +22,12 @@
  * then counted as dropped, not tracked: the packets still pass.  The bucket
  * array, allocated by the process configuring the port, is charged to it.
  *
- * An entry takes sizeof(struct vtl_conn), rounded up to 8 bytes by its
- * slab cache: 264 bytes on x86_64, 15 to a 4 KiB slab page (more with lock
- * debugging); the module says so at load with pr_debug.  A table adds 8 bytes of bucket per
- * VTL_CONN_PER_BUCKET connections of its bound (128 KiB for the default).
+ * An entry takes sizeof(struct vtl_conn) and the regions services ask for
+ * (vtl_services_conn_layout()), rounded up to 8 bytes by its slab cache:
+ * 264 + 8 (persistence's) bytes on x86_64, 15 to a 4 KiB slab page (more
+ * with lock debugging); the module says so at load with pr_debug.  A table
+ * adds 8 bytes of bucket per VTL_CONN_PER_BUCKET connections of its bound
+ * (128 KiB for the default).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,8 +39,11 @@
 
 #include "constants.h"
 #include "conntable.h"
+#include "service.h"
 
 static struct kmem_cache *vtl_conn_cache __read_mostly;
+/* A connection's size: &struct vtl_conn and the services' regions. */
+static size_t vtl_conn_size __ro_after_init;
 static unsigned long vtl_conn_global_max __read_mostly;
 /* Entries of every table, including those waiting for their grace period. */
 static atomic_long_t vtl_conn_total = ATOMIC_LONG_INIT(0);
@@ -61,10 +66,16 @@ static struct vtl_conn *vtl_conn_find(struct vtl_conntable *t,
 	return NULL;
 }
 
+static void vtl_conn_free(struct vtl_conn *c)
+{
+	vtl_services_conn_destroy(c);
+	kmem_cache_free(vtl_conn_cache, c);
+	atomic_long_dec(&vtl_conn_total);
+}
+
 static void vtl_conn_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(vtl_conn_cache, container_of(rcu, struct vtl_conn, rcu));
-	atomic_long_dec(&vtl_conn_total);
+	vtl_conn_free(container_of(rcu, struct vtl_conn, rcu));
 }
 
 static void vtl_conn_unlink(struct vtl_conntable *t, struct vtl_conn *c)
@@ -149,6 +160,7 @@ static void vtl_conntable_insert(struct vtl_conntable *t,
 		goto err_uncount;
 	spin_lock_init(&c->lock);
 	vtl_model_init(&c->m, pkt, from_vm, now);
+	vtl_services_conn_init(c);
 	hlist_add_head_rcu(&c->node, head);
 	atomic_inc(&t->count);
 	spin_unlock_bh(&t->lock);
@@ -171,8 +183,8 @@ static u8 vtl_conntable_classify_error(struct vtl_conntable *t,
 		return 0;
 	if (vtl_conn_find(t, &t->buckets[vtl_conn_hash(t, &key) & t->mask],
 			  &key))
-		return VTL_FW_CT_RELATED;
-	return VTL_FW_CT_INVALID;
+		return VTL_CT_RELATED;
+	return VTL_CT_INVALID;
 }
 
 /**
@@ -183,17 +195,17 @@ static u8 vtl_conntable_classify_error(struct vtl_conntable *t,
  * @ct: filled in for vtl_conntable_confirm()
  *
  * A packet of a known connection updates its model at once, as conntrack
- * does before any filtering: %VTL_FW_CT_ESTABLISHED once the connection
- * has been answered, %VTL_FW_CT_NEW before, %VTL_FW_CT_INVALID (and no
+ * does before any filtering: %VTL_CT_ESTABLISHED once the connection
+ * has been answered, %VTL_CT_NEW before, %VTL_CT_INVALID (and no
  * update) if the model finds it out of window or state.  A packet that may
- * start a connection (vtl_model_starts()) is %VTL_FW_CT_NEW, and creates
+ * start a connection (vtl_model_starts()) is %VTL_CT_NEW, and creates
  * it only in vtl_conntable_confirm(), once no service dropped it.  An ICMP
- * error about a known connection is %VTL_FW_CT_RELATED.  What VTL does not
+ * error about a known connection is %VTL_CT_RELATED.  What VTL does not
  * track (other protocols, ICMP other than echo and errors) is always
- * %VTL_FW_CT_NEW; what it tracks but cannot place is %VTL_FW_CT_INVALID.
+ * %VTL_CT_NEW; what it tracks but cannot place is %VTL_CT_INVALID.
  *
  * Context: softirq, RCU read side.
- * Return: one &enum vtl_fw_ct_state bit.
+ * Return: one &enum vtl_ct_state bit.
  */
 u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			  bool from_vm, struct vtl_ct *ct)
@@ -209,7 +221,7 @@ u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 		memset(&ct->key, 0, sizeof(ct->key));
 		ct->hash = 0;
 		state = vtl_conntable_classify_error(t, pkt, from_vm);
-		return state ?: VTL_FW_CT_NEW;
+		return state ?: VTL_CT_NEW;
 	}
 	ct->hash = vtl_conn_hash(t, &ct->key);
 	c = vtl_conn_find(t, &t->buckets[ct->hash & t->mask], &ct->key);
@@ -220,13 +232,13 @@ u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 		answered = c->m.ep[!c->m.initiator].packets;
 		spin_unlock_bh(&c->lock);
 		if (verdict != VTL_MODEL_VALID)
-			return VTL_FW_CT_INVALID;
-		return answered ? VTL_FW_CT_ESTABLISHED : VTL_FW_CT_NEW;
+			return VTL_CT_INVALID;
+		return answered ? VTL_CT_ESTABLISHED : VTL_CT_NEW;
 	}
 	if (!vtl_model_starts(pkt))
-		return VTL_FW_CT_INVALID;
+		return VTL_CT_INVALID;
 	ct->insert = READ_ONCE(t->max);
-	return VTL_FW_CT_NEW;
+	return VTL_CT_NEW;
 }
 
 /**
@@ -406,10 +418,8 @@ void vtl_conntable_free(struct vtl_conntable *t)
 	if (!t)
 		return;
 	for (i = 0; i <= t->mask; i++) {
-		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node) {
-			kmem_cache_free(vtl_conn_cache, c);
-			atomic_long_dec(&vtl_conn_total);
-		}
+		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node)
+			vtl_conn_free(c);
 	}
 	kvfree(t->buckets);
 	kfree(t);
@@ -441,12 +451,30 @@ bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
 }
 
 /**
+ * vtl_conntable_find() - a packet's connection
+ * @t: the port's table
+ * @ct: as vtl_conntable_classify() left it for the packet
+ *
+ * Context: softirq, RCU read side, which keeps the connection: its model
+ * and regions are read and written under vtl_conn_lock().
+ * Return: the connection, or NULL if the table does not track it.
+ */
+struct vtl_conn *vtl_conntable_find(struct vtl_conntable *t,
+				    const struct vtl_ct *ct)
+{
+	if (!ct->key.family)
+		return NULL;
+	return vtl_conn_find(t, &t->buckets[ct->hash & t->mask], &ct->key);
+}
+
+/**
  * vtl_conntable_walk() - call @fn on a copy of each connection's model
  * @t: the table
  * @cur: where to start, zeroed for the beginning; where to go on after
  *	@fn failed
- * @fn: gets the model and "now"; a non-zero return stops the walk there,
- *	and the same connection comes first next time
+ * @fn: gets the model, the connection itself (unlocked: for the services'
+ *	regions, under its lock) and "now"; a non-zero return stops the
+ *	walk there, and the same connection comes first next time
  * @arg: for @fn
  *
  * Entries that come or go during a walk may be seen or not, and one that
@@ -457,8 +485,8 @@ bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
  */
 int vtl_conntable_walk(struct vtl_conntable *t,
 		       struct vtl_conntable_cursor *cur,
-		       int (*fn)(const struct vtl_model *m, u64 now,
-				 void *arg),
+		       int (*fn)(const struct vtl_model *m, struct vtl_conn *c,
+				 u64 now, void *arg),
 		       void *arg)
 {
 	u64 now = ktime_get_coarse_ns();
@@ -476,7 +504,7 @@ int vtl_conntable_walk(struct vtl_conntable *t,
 			spin_lock_bh(&c->lock);
 			m = c->m;
 			spin_unlock_bh(&c->lock);
-			ret = fn(&m, now, arg);
+			ret = fn(&m, c, now, arg);
 			if (ret)
 				goto out;
 			cur->pos++;
@@ -497,14 +525,20 @@ int __init vtl_conntable_init(void)
 	unsigned long ram = (totalram_pages() << PAGE_SHIFT) /
 			    VTL_CONN_RAM_SHARE;
 
-	vtl_conn_cache = KMEM_CACHE(vtl_conn, 0);
+	int ret;
+
+	ret = vtl_services_conn_layout(sizeof(struct vtl_conn), &vtl_conn_size);
+	if (ret)
+		return ret;
+	vtl_conn_cache = kmem_cache_create("vtl_conn", vtl_conn_size,
+					   __alignof__(struct vtl_conn), 0,
+					   NULL);
 	if (!vtl_conn_cache)
 		return -ENOMEM;
 	vtl_conn_global_max = min_t(unsigned long, VTL_CONN_GLOBAL_MAX,
-				    ram / sizeof(struct vtl_conn));
+				    ram / vtl_conn_size);
 	pr_debug("a connection takes %zu bytes; %lu at most\n",
-		 ALIGN(sizeof(struct vtl_conn), sizeof(void *)),
-		 vtl_conn_global_max);
+		 ALIGN(vtl_conn_size, sizeof(void *)), vtl_conn_global_max);
 	return 0;
 }
 

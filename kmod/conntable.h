@@ -15,16 +15,34 @@
 #include "model.h"
 
 /**
+ * enum vtl_ct_state - a packet's connection state (vtl_conntable_classify())
+ * @VTL_CT_NEW: it starts a connection, or one VTL does not track
+ * @VTL_CT_ESTABLISHED: it belongs to a tracked connection already answered
+ * @VTL_CT_RELATED: an ICMP error about a tracked connection
+ * @VTL_CT_INVALID: it belongs to no tracked connection and cannot start one
+ *
+ * Bits, so that a service can match a set of them (the firewall's rules).
+ */
+enum vtl_ct_state {
+	VTL_CT_NEW		= 1 << 0,
+	VTL_CT_ESTABLISHED	= 1 << 1,
+	VTL_CT_RELATED		= 1 << 2,
+	VTL_CT_INVALID		= 1 << 3,
+};
+
+/**
  * struct vtl_conn - one tracked connection
  * @node: in its bucket; the table's lock for writers, RCU for readers
  * @rcu: freed after a grace period, as the data path may still hold it
  * @lock: serialises the model's updates and reads (softirq-safe)
  * @m: the state model; @m.key never changes once the entry is published
+ *
+ * The services' regions (vtl_conn_ext()) follow, guarded by @lock too.
  */
 struct vtl_conn {
 	struct hlist_node node;
 	struct rcu_head rcu;
-	spinlock_t lock;	/* @m's updates and reads */
+	spinlock_t lock;	/* @m's and the regions' updates and reads */
 	struct vtl_model m;
 };
 
@@ -90,11 +108,23 @@ void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm);
 bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
 		       struct vtl_model *m);
+struct vtl_conn *vtl_conntable_find(struct vtl_conntable *t,
+				    const struct vtl_ct *ct);
 int vtl_conntable_walk(struct vtl_conntable *t,
 		       struct vtl_conntable_cursor *cur,
-		       int (*fn)(const struct vtl_model *m, u64 now,
-				 void *arg),
+		       int (*fn)(const struct vtl_model *m, struct vtl_conn *c,
+				 u64 now, void *arg),
 		       void *arg);
+
+static inline void vtl_conn_lock(struct vtl_conn *c)
+{
+	spin_lock_bh(&c->lock);
+}
+
+static inline void vtl_conn_unlock(struct vtl_conn *c)
+{
+	spin_unlock_bh(&c->lock);
+}
 
 static inline u32 vtl_conntable_max(const struct vtl_conntable *t)
 {

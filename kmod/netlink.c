@@ -9,6 +9,7 @@
  * events.
  */
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/vtl.h>
 
@@ -17,16 +18,12 @@
 #include "port.h"
 #include "service.h"
 
-#include "../services/firewall/firewall.h"
-#include "../services/persist/persist.h"
-#include "../services/rewrite/rewrite.h"
-#include "../services/socks/socks.h"
-
 static struct netlink_range_validation vtl_max_conns_range = {
 	.max = VTL_CONN_LIMIT_MAX,
 };
 
-static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
+/* The framework's attributes; the services add theirs at load time. */
+static struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] __ro_after_init = {
 	[VTL_PORT_A_PAD] = { .type = NLA_REJECT },
 	[VTL_PORT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_PORT_A_IFNAME] = {
@@ -58,23 +55,7 @@ static const struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "counters are read-only",
 	},
-	[VTL_PORT_A_FW] = {
-		.type = NLA_REJECT,
-		.reject_message = "the firewall is configured with VTL_CMD_FW_*",
-	},
-	[VTL_PORT_A_REWRITE] = {
-		.type = NLA_REJECT,
-		.reject_message = "rewriting is configured with VTL_CMD_REWRITE_*",
-	},
-	[VTL_PORT_A_SUSPENDED] = NLA_POLICY_MAX(NLA_U8, 1),
-	[VTL_PORT_A_PERSIST] = {
-		.type = NLA_REJECT,
-		.reject_message = "counters are read-only",
-	},
-	[VTL_PORT_A_RING] = {
-		.type = NLA_REJECT,
-		.reject_message = "the ring is attached through /dev/vtl",
-	},
+	/* The services' attributes: vtl_services_port_policy(). */
 };
 
 static const struct nla_policy vtl_conn_policy[VTL_CONN_A_MAX + 1] = {
@@ -217,6 +198,7 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	u32 max_conns = VTL_CONN_DEFAULT_MAX;
+	const struct nlattr *setting;
 	struct net_device *dev, *peer = NULL;
 	enum vtl_port_mode mode;
 	struct vtl_port *port;
@@ -224,10 +206,10 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
 		return -EINVAL;
-	if (info->attrs[VTL_PORT_A_SUSPENDED]) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[VTL_PORT_A_SUSPENDED],
-				    "a new port runs: suspend it with VTL_CMD_PORT_SET");
+	setting = vtl_services_port_setting(info->attrs, VTL_PORT_A_MAX);
+	if (setting) {
+		NL_SET_ERR_MSG_ATTR(info->extack, setting,
+				    "a new port starts with the services' defaults: change them with VTL_CMD_PORT_SET");
 		return -EINVAL;
 	}
 
@@ -290,9 +272,8 @@ static int vtl_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *max = info->attrs[VTL_PORT_A_MAX_CONNS];
-	struct nlattr *susp = info->attrs[VTL_PORT_A_SUSPENDED];
 	struct vtl_port *port;
-	int ret = 0;
+	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
 		return -EINVAL;
@@ -304,9 +285,9 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 				    "mode and peer are fixed for a port's life: delete and add it again");
 		return -EINVAL;
 	}
-	if (!max && !susp) {
+	if (!max && !vtl_services_port_setting(info->attrs, VTL_PORT_A_MAX)) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give max-conns or suspended");
+			       "nothing to set: give max-conns or a service's setting");
 		return -EINVAL;
 	}
 	rtnl_lock();
@@ -315,10 +296,10 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (max)
+	/* The services first: only they can fail. */
+	ret = vtl_services_port_set(port, info->attrs, info->extack);
+	if (!ret && max)
 		vtl_conntable_set_max(port->conns, nla_get_u32(max));
-	if (susp)
-		vtl_persist_set(port, nla_get_u8(susp));
 out:
 	rtnl_unlock();
 	return ret;
@@ -416,7 +397,8 @@ struct vtl_nl_conn_dump {
 	int ifindex;
 };
 
-static int vtl_nl_fill_conn(const struct vtl_model *m, u64 now, void *arg)
+static int vtl_nl_fill_conn(const struct vtl_model *m, struct vtl_conn *c,
+			    u64 now, void *arg)
 {
 	struct vtl_nl_conn_dump *d = arg;
 	const struct vtl_flow_key *k = &m->key;
@@ -591,115 +573,6 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.maxattr = VTL_CONN_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
-	{
-		.cmd = VTL_CMD_FW_NEW,
-		.doit = vtl_fw_nl_new,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_FW_DEL,
-		.doit = vtl_fw_nl_del,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_FW_GET,
-		.start = vtl_fw_nl_dump_start,
-		.dumpit = vtl_fw_nl_dump,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_FW_FLUSH,
-		.doit = vtl_fw_nl_flush,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_FW_POLICY,
-		.doit = vtl_fw_nl_policy_set,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_FW_LOAD,
-		.doit = vtl_fw_nl_load,
-		.policy = vtl_fw_nl_policy,
-		.maxattr = VTL_FW_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_REWRITE_NEW,
-		.doit = vtl_rw_nl_new,
-		.policy = vtl_rw_nl_policy,
-		.maxattr = VTL_REWRITE_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_REWRITE_DEL,
-		.doit = vtl_rw_nl_del,
-		.policy = vtl_rw_nl_policy,
-		.maxattr = VTL_REWRITE_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_REWRITE_GET,
-		.start = vtl_rw_nl_dump_start,
-		.dumpit = vtl_rw_nl_dump,
-		.policy = vtl_rw_nl_policy,
-		.maxattr = VTL_REWRITE_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_REWRITE_FLUSH,
-		.doit = vtl_rw_nl_flush,
-		.policy = vtl_rw_nl_policy,
-		.maxattr = VTL_REWRITE_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_TUNNEL_SET,
-		.doit = vtl_tunnel_nl_set,
-		.policy = vtl_tunnel_nl_policy,
-		.maxattr = VTL_TUNNEL_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_TUNNEL_GET,
-		.doit = vtl_tunnel_nl_get,
-		.dumpit = vtl_tunnel_nl_dump,
-		.policy = vtl_tunnel_nl_policy,
-		.maxattr = VTL_TUNNEL_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_SOCKS_NEW,
-		.doit = vtl_socks_nl_new,
-		.policy = vtl_socks_nl_policy,
-		.maxattr = VTL_SOCKS_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = VTL_CMD_SOCKS_DEL,
-		.doit = vtl_socks_nl_del,
-		.policy = vtl_socks_nl_policy,
-		.maxattr = VTL_SOCKS_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	/* Open to all: the password is returned to CAP_NET_ADMIN only. */
-	{
-		.cmd = VTL_CMD_SOCKS_GET,
-		.doit = vtl_socks_nl_get,
-		.dumpit = vtl_socks_nl_dump,
-		.policy = vtl_socks_nl_policy,
-		.maxattr = VTL_SOCKS_A_MAX,
-	},
 };
 
 enum vtl_genl_mcgrp {
@@ -739,6 +612,7 @@ void vtl_genl_notify(struct net *net, struct sk_buff *msg)
 				VTL_GENL_MCGRP_CONFIG, GFP_KERNEL);
 }
 
+/* The operations are the framework's and the services' (vtl_genl_init()). */
 struct genl_family vtl_genl_family __ro_after_init = {
 	.name = VTL_GENL_NAME,
 	.version = VTL_GENL_VERSION,
@@ -746,20 +620,34 @@ struct genl_family vtl_genl_family __ro_after_init = {
 	.parallel_ops = false,
 	/* Every operation is new: validate strictly, reserved fields too. */
 	.resv_start_op = VTL_CMD_PORT_NEW,
-	.ops = vtl_genl_ops,
-	.n_ops = ARRAY_SIZE(vtl_genl_ops),
 	.mcgrps = vtl_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(vtl_genl_mcgrps),
 	.module = THIS_MODULE,
 };
 
+/* The family's operations: vtl_genl_ops, then each service's, in order. */
+static struct genl_ops *vtl_genl_all_ops;
+
 int __init vtl_genl_init(void)
 {
+	unsigned int n = ARRAY_SIZE(vtl_genl_ops) + vtl_services_n_ops();
 	int ret;
 
+	vtl_genl_all_ops = kmalloc_array(n, sizeof(*vtl_genl_all_ops),
+					 GFP_KERNEL);
+	if (!vtl_genl_all_ops)
+		return -ENOMEM;
+	memcpy(vtl_genl_all_ops, vtl_genl_ops, sizeof(vtl_genl_ops));
+	vtl_services_copy_ops(vtl_genl_all_ops + ARRAY_SIZE(vtl_genl_ops));
+	vtl_genl_family.ops = vtl_genl_all_ops;
+	vtl_genl_family.n_ops = n;
+	vtl_services_port_policy(vtl_port_policy, VTL_PORT_A_MAX);
+
 	ret = genl_register_family(&vtl_genl_family);
-	if (ret)
+	if (ret) {
+		kfree(vtl_genl_all_ops);
 		return ret;
+	}
 	rtnl_lock();
 	vtl_genl_live = true;
 	rtnl_unlock();
@@ -772,4 +660,5 @@ void vtl_genl_uninit(void)
 	vtl_genl_live = false;
 	rtnl_unlock();
 	genl_unregister_family(&vtl_genl_family);
+	kfree(vtl_genl_all_ops);
 }

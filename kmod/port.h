@@ -27,8 +27,12 @@
  * @stats: counters of @dev
  * @peer_stats: counters of @peer (standalone only)
  * @conns: the connections through the port; fixed for the port's life
- * @svc: each service's state of the port, by &enum vtl_svc_id; fixed for
- *	the port's life
+ * @svc: each service's state of the port, by &enum vtl_svc_id, allocated
+ *	by the framework (&struct vtl_service.port_size); fixed for the
+ *	port's life
+ * @counters: each service's per-CPU counters of the port, by &enum
+ *	vtl_svc_id, or NULL (&struct vtl_service.n_counters); fixed for the
+ *	port's life
  * @rcu: the port is freed after a grace period, as the data path may
  *	still hold it
  *
@@ -49,6 +53,7 @@ struct vtl_port {
 	struct vtl_pcpu_stats __percpu *peer_stats;
 	struct vtl_conntable *conns;
 	void *svc[VTL_SVC_COUNT];
+	struct vtl_pcpu_counters __percpu *counters[VTL_SVC_COUNT];
 	struct rcu_head rcu;
 };
 
@@ -59,10 +64,11 @@ static inline void *vtl_port_svc(const struct vtl_port *port,
 	return port->svc[id];
 }
 
-static inline void vtl_port_set_svc(struct vtl_port *port,
-				    enum vtl_svc_id id, void *state)
+/* A service's counters of @port: see service.h. */
+static inline struct vtl_pcpu_counters __percpu *
+vtl_port_counters(const struct vtl_port *port, enum vtl_svc_id id)
 {
-	port->svc[id] = state;
+	return port->counters[id];
 }
 
 struct vtl_port *vtl_port_create(struct vtl_net *vn, struct net_device *dev,

@@ -108,7 +108,7 @@ struct vtl_ring {
 
 static struct vtl_ring_port *vtl_ring_port(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_RING);
+	return vtl_port_svc(port, vtl_ring_id);
 }
 
 /* Context: softirq, or BH disabled. */
@@ -843,17 +843,7 @@ int vtl_ring_mmap(struct vtl_ring *ring, struct vm_area_struct *vma)
 
 static int vtl_ring_port_init(struct vtl_port *port)
 {
-	struct vtl_ring_port *rp;
-
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL_ACCOUNT);
-	if (!rp)
-		return -ENOMEM;
-	rp->stats = vtl_counters_alloc();
-	if (!rp->stats) {
-		kfree(rp);
-		return -ENOMEM;
-	}
-	vtl_port_set_svc(port, VTL_SVC_RING, rp);
+	vtl_ring_port(port)->stats = vtl_port_counters(port, vtl_ring_id);
 	return 0;
 }
 
@@ -867,14 +857,6 @@ static void vtl_ring_port_uninit(struct vtl_port *port)
 		return;
 	vtl_ring_unlink(rp, ring);
 	wake_up_interruptible_poll(&ring->wait, EPOLLERR | EPOLLHUP);
-}
-
-static void vtl_ring_port_free(struct vtl_port *port)
-{
-	struct vtl_ring_port *rp = vtl_ring_port(port);
-
-	free_percpu(rp->stats);
-	kfree(rp);
 }
 
 /*
@@ -928,11 +910,20 @@ static int vtl_ring_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 	return 0;
 }
 
+static const struct nla_policy vtl_ring_port_policy[VTL_PORT_A_MAX + 1] = {
+	[VTL_PORT_A_RING] = {
+		.type = NLA_REJECT,
+		.reject_message = "the ring is attached through /dev/vtl",
+	},
+};
+
 const struct vtl_service vtl_ring_service = {
 	.name = "ring",
+	.port_size = sizeof(struct vtl_ring_port),
+	.n_counters = VTL_RING_C_COUNT,
+	.port_policy = vtl_ring_port_policy,
 	.port_init = vtl_ring_port_init,
 	.port_uninit = vtl_ring_port_uninit,
-	.port_free = vtl_ring_port_free,
 	.frame = vtl_ring_frame,
 	.fill_port = vtl_ring_fill_port,
 };

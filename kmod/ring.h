@@ -18,8 +18,6 @@
 struct vtl_port;
 struct vtl_ring;
 
-extern const struct vtl_service vtl_ring_service;
-
 bool vtl_ring_up(struct vtl_port *port, struct sk_buff *skb, bool from_vm);
 
 struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The service API's framework side: the table of services, their per-port
- * state, and the way back for the frames they answer with.
+ * The service API's framework side: the table of services (services.h),
+ * their per-port state and counters, their netlink operations and port
+ * attributes, their regions of each connection, and the way back for the
+ * frames they answer with.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 
@@ -12,21 +16,95 @@
 #include "service.h"
 #include "skb.h"
 
-#include "ring.h"
-#include "../services/firewall/firewall.h"
-#include "../services/persist/persist.h"
-#include "../services/rewrite/rewrite.h"
-#include "../services/socks/socks.h"
-
 struct workqueue_struct *vtl_wq __read_mostly;
 
+/* In the order of enum vtl_svc_id, as both follow services.h. */
+#define VTL_SERVICE(name) (&vtl_##name##_service),
 static const struct vtl_service * const vtl_services[VTL_SVC_COUNT] = {
-	[VTL_SVC_FIREWALL] = &vtl_firewall_service,
-	[VTL_SVC_PERSIST] = &vtl_persist_service,
-	[VTL_SVC_REWRITE] = &vtl_rewrite_service,
-	[VTL_SVC_SOCKS] = &vtl_socks_service,
-	[VTL_SVC_RING] = &vtl_ring_service,
+#include "services.h"
 };
+
+#undef VTL_SERVICE
+
+/*
+ * Where each service's region starts in a connection (vtl_conn_ext()), 0
+ * for none, and where the regions end: set once at load time.
+ */
+static u16 vtl_conn_ext_off[VTL_SVC_COUNT] __ro_after_init;
+static u16 vtl_conn_ext_start __ro_after_init;
+static u16 vtl_conn_ext_end __ro_after_init;
+
+/**
+ * vtl_services_conn_layout() - lay out the services' regions of a connection
+ * @base: the size of &struct vtl_conn itself
+ * @size: set to the size of a connection with every region, @base if no
+ *	service asked for one
+ *
+ * Each region is 8-byte aligned, in the order of services.h, after @base.
+ *
+ * Context: module init, before the first connection.
+ * Return: 0, or -EINVAL if the regions would take more than a page.
+ */
+int __init vtl_services_conn_layout(size_t base, size_t *size)
+{
+	size_t end = ALIGN(base, 8);
+	int i;
+
+	vtl_conn_ext_start = end;
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		if (!vtl_services[i]->conn_size)
+			continue;
+		if (end + ALIGN(vtl_services[i]->conn_size, 8) > PAGE_SIZE) {
+			pr_err("%s: a connection would take more than a page\n",
+			       vtl_services[i]->name);
+			return -EINVAL;
+		}
+		vtl_conn_ext_off[i] = end;
+		end += ALIGN(vtl_services[i]->conn_size, 8);
+	}
+	vtl_conn_ext_end = end;
+	*size = end > vtl_conn_ext_start ? end : base;
+	return 0;
+}
+
+/**
+ * vtl_services_conn_init() - zero the services' regions of a new connection
+ * @c: the connection, not yet published
+ */
+void vtl_services_conn_init(struct vtl_conn *c)
+{
+	memset((u8 *)c + vtl_conn_ext_start, 0,
+	       vtl_conn_ext_end - vtl_conn_ext_start);
+}
+
+/**
+ * vtl_services_conn_destroy() - let the services release a connection's
+ * regions
+ * @c: the connection, which no reader holds any more
+ *
+ * Context: any; does not sleep.
+ */
+void vtl_services_conn_destroy(struct vtl_conn *c)
+{
+	int i;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++)
+		if (vtl_conn_ext_off[i] && vtl_services[i]->conn_destroy)
+			vtl_services[i]->conn_destroy(c, vtl_conn_ext(c, i));
+}
+
+/**
+ * vtl_conn_ext() - a service's region of a connection
+ * @c: the connection
+ * @id: the service, which asked for a region (&struct vtl_service.conn_size)
+ *
+ * Context: the region is guarded by @c's lock (vtl_conn_lock()).
+ * Return: the region, or NULL if the service has none.
+ */
+void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id)
+{
+	return vtl_conn_ext_off[id] ? (u8 *)c + vtl_conn_ext_off[id] : NULL;
+}
 
 /**
  * vtl_services_net_init() - set up every service's state of a namespace
@@ -67,6 +145,53 @@ void vtl_services_net_exit(struct vtl_net *vn)
 			vtl_services[i]->net_exit(vn);
 }
 
+/* Free what the framework allocated for service @i of @port. */
+static void vtl_service_port_release(struct vtl_port *port, int i)
+{
+	kfree(port->svc[i]);
+	port->svc[i] = NULL;
+	free_percpu(port->counters[i]);
+	port->counters[i] = NULL;
+}
+
+/* Set up service @i's state of @port: its slot, its counters, its init. */
+static int vtl_service_port_init(struct vtl_port *port, int i)
+{
+	const struct vtl_service *svc = vtl_services[i];
+	int ret;
+
+	if (svc->port_size) {
+		port->svc[i] = kzalloc(svc->port_size, GFP_KERNEL_ACCOUNT);
+		if (!port->svc[i])
+			return -ENOMEM;
+	}
+	if (svc->n_counters) {
+		port->counters[i] = vtl_counters_alloc();
+		if (!port->counters[i]) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
+	if (svc->port_init) {
+		ret = svc->port_init(port);
+		if (ret)
+			goto err;
+	}
+	return 0;
+
+err:
+	vtl_service_port_release(port, i);
+	return ret;
+}
+
+/* Free service @i's state of @port: what its init set up, then the rest. */
+static void vtl_service_port_free(struct vtl_port *port, int i)
+{
+	if (vtl_services[i]->port_free)
+		vtl_services[i]->port_free(port);
+	vtl_service_port_release(port, i);
+}
+
 /**
  * vtl_services_port_init() - set up every service's state of a new port
  * @port: the port, not yet seen by the data path
@@ -79,7 +204,7 @@ int vtl_services_port_init(struct vtl_port *port)
 	int i, ret;
 
 	for (i = 0; i < VTL_SVC_COUNT; i++) {
-		ret = vtl_services[i]->port_init(port);
+		ret = vtl_service_port_init(port, i);
 		if (ret)
 			goto err;
 	}
@@ -87,7 +212,7 @@ int vtl_services_port_init(struct vtl_port *port)
 
 err:
 	while (i--)
-		vtl_services[i]->port_free(port);
+		vtl_service_port_free(port, i);
 	return ret;
 }
 
@@ -117,7 +242,7 @@ void vtl_services_port_free(struct vtl_port *port)
 	int i;
 
 	for (i = VTL_SVC_COUNT - 1; i >= 0; i--)
-		vtl_services[i]->port_free(port);
+		vtl_service_port_free(port, i);
 }
 
 /**
@@ -158,6 +283,111 @@ int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * vtl_services_port_set() - hand a %VTL_CMD_PORT_SET request to the services
+ * @port: the port
+ * @attrs: the request's attributes, validated against the port policy
+ * @extack: for the reason of a failure
+ *
+ * Each service applies its own settings.  A failure stops there: the
+ * services before have applied theirs (the policy validates every value,
+ * so only resources can fail).
+ *
+ * Context: process, RTNL.
+ * Return: 0 or a negative errno.
+ */
+int vtl_services_port_set(struct vtl_port *port, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	int i, ret;
+
+	ASSERT_RTNL();
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		if (!vtl_services[i]->port_set)
+			continue;
+		ret = vtl_services[i]->port_set(port, attrs, extack);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * vtl_services_port_policy() - merge the services' port attributes' policy
+ * @policy: the port policy, &enum vtl_port_attr, @max + 1 entries
+ * @max: its highest attribute
+ *
+ * Context: module init, before the family is registered.
+ */
+void __init vtl_services_port_policy(struct nla_policy *policy,
+				     unsigned int max)
+{
+	const struct nla_policy *p;
+	unsigned int i, a;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		p = vtl_services[i]->port_policy;
+		for (a = 0; p && a <= max; a++)
+			if (memchr_inv(&p[a], 0, sizeof(p[a])))
+				memcpy(&policy[a], &p[a], sizeof(p[a]));
+	}
+}
+
+/**
+ * vtl_services_port_setting() - a service's setting in a request
+ * @attrs: the request's attributes, &enum vtl_port_attr
+ * @max: the highest attribute
+ *
+ * A service's settings (the attributes its port policy takes, not those
+ * it rejects) go with %VTL_CMD_PORT_SET: a new port starts with none.
+ *
+ * Return: the first such attribute in @attrs, or NULL.
+ */
+const struct nlattr *vtl_services_port_setting(struct nlattr **attrs,
+					       unsigned int max)
+{
+	const struct nla_policy *p;
+	unsigned int i, a;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		p = vtl_services[i]->port_policy;
+		for (a = 0; p && a <= max; a++)
+			if (attrs[a] && p[a].type != NLA_UNSPEC &&
+			    p[a].type != NLA_REJECT)
+				return attrs[a];
+	}
+	return NULL;
+}
+
+/* How many generic netlink operations the services bring. */
+unsigned int __init vtl_services_n_ops(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++)
+		n += vtl_services[i]->n_ops;
+	return n;
+}
+
+/**
+ * vtl_services_copy_ops() - the services' operations, one after another
+ * @to: room for vtl_services_n_ops() of them
+ *
+ * Context: module init, before the family is registered.
+ */
+void __init vtl_services_copy_ops(struct genl_ops *to)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		if (!vtl_services[i]->n_ops)
+			continue;
+		memcpy(to, vtl_services[i]->ops,
+		       vtl_services[i]->n_ops * sizeof(*to));
+		to += vtl_services[i]->n_ops;
+	}
 }
 
 static void vtl_frame_xmit(struct sk_buff *skb, struct net_device *dev,
@@ -225,6 +455,23 @@ bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m)
 }
 
 /**
+ * vtl_frame_conn() - a frame's connection
+ * @f: the frame
+ *
+ * The caller reads and writes the connection's model (@c->m) and the
+ * services' regions (vtl_conn_ext()) under vtl_conn_lock(); it must not
+ * send a frame of the port while holding it, as sending one updates the
+ * model under the same lock.
+ *
+ * Context: softirq, RCU read side, which keeps the connection.
+ * Return: the connection, or NULL if the port does not track it.
+ */
+struct vtl_conn *vtl_frame_conn(const struct vtl_frame *f)
+{
+	return f->ct ? vtl_conntable_find(f->port->conns, f->ct) : NULL;
+}
+
+/**
  * vtl_frame_redirect() - send a frame into another port's VM
  * @f: the frame, from @f->port's VM
  * @out: another port of the namespace
@@ -248,6 +495,15 @@ bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out)
 
 int __init vtl_services_init(void)
 {
+	int i;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++) {
+		if (vtl_services[i]->n_counters > VTL_COUNTERS_MAX) {
+			pr_err("%s: more than %d counters a port\n",
+			       vtl_services[i]->name, VTL_COUNTERS_MAX);
+			return -EINVAL;
+		}
+	}
 	vtl_wq = alloc_workqueue("vtl", WQ_UNBOUND, 0);
 	return vtl_wq ? 0 : -ENOMEM;
 }

@@ -19,24 +19,25 @@
 
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 
 #include "pkt.h"
 
+struct vtl_conn;
 struct vtl_ct;
 struct vtl_model;
 struct vtl_net;
 struct vtl_port;
 
-/* The services, in the order frames meet them. */
+/* The services, by their index in services.h, in the order frames meet them. */
+#define VTL_SERVICE(name) vtl_##name##_id,
 enum vtl_svc_id {
-	VTL_SVC_FIREWALL,
-	VTL_SVC_PERSIST,
-	VTL_SVC_REWRITE,
-	VTL_SVC_SOCKS,
-	VTL_SVC_RING,
+#include "services.h"
 	VTL_SVC_COUNT
 };
+
+#undef VTL_SERVICE
 
 /**
  * enum vtl_verdict - what a service makes of a frame
@@ -57,7 +58,7 @@ enum vtl_verdict {
  *	shared, so a service may edit it through skb.h
  * @pkt: the frame parsed; @pkt.flags is 0 if it did not parse
  * @from_vm: it came out of the VM's device; else it goes to the VM
- * @ct_state: its connection state, one &enum vtl_fw_ct_state bit; 0 for
+ * @ct_state: its connection state, one &enum vtl_ct_state bit; 0 for
  *	a frame without IP
  * @ct: its place in the port's connection table, for vtl_frame_model();
  *	NULL for a frame without IP
@@ -76,13 +77,40 @@ struct vtl_frame {
 /**
  * struct vtl_service - an in-kernel service
  * @name: for messages
+ * @port_size: the size of its state of a port: the framework allocates
+ *	it zeroed (charged to the configuring process) in the port's slot
+ *	before @port_init, and frees it after @port_free; 0 for none
+ * @n_counters: how many per-CPU counters (stats.h) it keeps a port, at
+ *	most %VTL_COUNTERS_MAX: the framework allocates them zeroed before
+ *	@port_init (vtl_port_counters()) and frees them after @port_free
+ * @ops: its generic netlink operations, joined into the "vtl" family at
+ *	load time; @n_ops of them
+ * @n_ops: see @ops
+ * @port_policy: its attributes of &enum vtl_port_attr, policy entries
+ *	merged into the port policy at load time (NULL for none): those it
+ *	returns from @fill_port (NLA_REJECT, with a reason) and those it
+ *	takes in %VTL_CMD_PORT_SET
+ * @port_set: apply its settings in a %VTL_CMD_PORT_SET request (validated
+ *	by @port_policy; any may be absent) to a port; returns 0, or a
+ *	negative errno with @extack set and the port unchanged; process
+ *	context, RTNL; may be NULL
+ * @conn_size: the size of its region of each tracked connection
+ *	(vtl_conn_ext()), zeroed when the connection is created and
+ *	guarded by the connection's lock (vtl_conn_lock()); fixed at load
+ *	time; 0 for none, and then a connection costs nothing more for
+ *	this service
+ * @conn_destroy: the connection is being freed: let go of what its region
+ *	holds (an RCU callback or the table's teardown: must not sleep);
+ *	may be NULL
  * @port_init: set up the service's state of a new port, in its slot;
- *	process context, RTNL, before the data path sees the port
+ *	process context, RTNL, before the data path sees the port; may be
+ *	NULL
  * @port_uninit: the port is being destroyed and the data path no longer
  *	starts on it (RTNL): let go of references other ports' state holds
  *	to it; may be NULL
- * @port_free: free that state; the data path is done with the port (an
- *	RCU callback: must not sleep)
+ * @port_free: free what @port_init set up (not the slot itself, which
+ *	the framework frees); the data path is done with the port (an RCU
+ *	callback: must not sleep); may be NULL
  * @net_init: set up the service's state of a new namespace instance, in
  *	its slot; may be NULL
  * @net_exit: free it, once the instance has no ports; may be NULL
@@ -91,6 +119,15 @@ struct vtl_frame {
  */
 struct vtl_service {
 	const char *name;
+	size_t port_size;
+	unsigned int n_counters;
+	const struct genl_ops *ops;
+	unsigned int n_ops;
+	const struct nla_policy *port_policy;
+	int (*port_set)(struct vtl_port *port, struct nlattr **attrs,
+			struct netlink_ext_ack *extack);
+	unsigned int conn_size;
+	void (*conn_destroy)(struct vtl_conn *c, void *ext);
 	int (*port_init)(struct vtl_port *port);
 	void (*port_uninit)(struct vtl_port *port);
 	void (*port_free)(struct vtl_port *port);
@@ -99,6 +136,13 @@ struct vtl_service {
 	enum vtl_verdict (*frame)(struct vtl_frame *f);
 	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
 };
+
+/* Each service's definition, vtl_<name>_service (services.h). */
+#define VTL_SERVICE(name) vtl_##name##_service,
+extern const struct vtl_service
+#include "services.h"
+	vtl_services_end;	/* closes the list; never defined */
+#undef VTL_SERVICE
 
 /* The framework's workqueue, for services' deferred work (rcu_work). */
 extern struct workqueue_struct *vtl_wq;
@@ -110,8 +154,20 @@ void vtl_services_port_uninit(struct vtl_port *port);
 void vtl_services_port_free(struct vtl_port *port);
 enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
 int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
+int vtl_services_port_set(struct vtl_port *port, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack);
+void vtl_services_port_policy(struct nla_policy *policy, unsigned int max);
+const struct nlattr *vtl_services_port_setting(struct nlattr **attrs,
+					       unsigned int max);
+unsigned int vtl_services_n_ops(void);
+void vtl_services_copy_ops(struct genl_ops *to);
+int vtl_services_conn_layout(size_t base, size_t *size);
+void vtl_services_conn_init(struct vtl_conn *c);
+void vtl_services_conn_destroy(struct vtl_conn *c);
+void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
 bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m);
+struct vtl_conn *vtl_frame_conn(const struct vtl_frame *f);
 bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);
 
 int vtl_services_init(void);

@@ -40,6 +40,10 @@ static_assert((int)VTL_FW_STATE_NEW == (int)VTL_FW_CT_NEW);
 static_assert((int)VTL_FW_STATE_ESTABLISHED == (int)VTL_FW_CT_ESTABLISHED);
 static_assert((int)VTL_FW_STATE_RELATED == (int)VTL_FW_CT_RELATED);
 static_assert((int)VTL_FW_STATE_INVALID == (int)VTL_FW_CT_INVALID);
+static_assert((int)VTL_FW_STATE_NEW == (int)VTL_CT_NEW);
+static_assert((int)VTL_FW_STATE_ESTABLISHED == (int)VTL_CT_ESTABLISHED);
+static_assert((int)VTL_FW_STATE_RELATED == (int)VTL_CT_RELATED);
+static_assert((int)VTL_FW_STATE_INVALID == (int)VTL_CT_INVALID);
 
 /* Index of a direction in the per-direction arrays. */
 static unsigned int vtl_fw_di(bool from_vm)
@@ -49,7 +53,7 @@ static unsigned int vtl_fw_di(bool from_vm)
 
 static struct vtl_fw_port *vtl_fw_port(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_FIREWALL);
+	return vtl_port_svc(port, vtl_firewall_id);
 }
 
 /* The ports of a protocol fwclass.h matches ports of, if the frame has them. */
@@ -101,23 +105,19 @@ static void vtl_fw_key(const struct vtl_frame *f,
 static void vtl_fw_tally(struct vtl_fw_port *fp, u8 action, bool policy,
 			 unsigned int di)
 {
-	struct vtl_fw_pcpu *s = this_cpu_ptr(fp->stats);
-
-	u64_stats_update_begin(&s->syncp);
 	switch (action) {
 	case VTL_FW_ACCEPT:
-		u64_stats_inc(&s->accepted);
+		vtl_counter_inc(fp->stats, VTL_FW_C_ACCEPTED);
 		break;
 	case VTL_FW_DROP:
-		u64_stats_inc(&s->dropped);
+		vtl_counter_inc(fp->stats, VTL_FW_C_DROPPED);
 		break;
 	default:
-		u64_stats_inc(&s->rejected);
+		vtl_counter_inc(fp->stats, VTL_FW_C_REJECTED);
 		break;
 	}
 	if (policy)
-		u64_stats_inc(&s->policy[di]);
-	u64_stats_update_end(&s->syncp);
+		vtl_counter_inc(fp->stats, VTL_FW_C_POLICY + di);
 }
 
 /* Drop @f and tell its sender: a RST for TCP, else port unreachable. */
@@ -170,21 +170,7 @@ static enum vtl_verdict vtl_fw_frame(struct vtl_frame *f)
 
 static int vtl_fw_port_init(struct vtl_port *port)
 {
-	struct vtl_fw_port *fp;
-	int cpu;
-
-	fp = kzalloc(sizeof(*fp), GFP_KERNEL_ACCOUNT);
-	if (!fp)
-		return -ENOMEM;
-	fp->stats = alloc_percpu_gfp(struct vtl_fw_pcpu,
-				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!fp->stats) {
-		kfree(fp);
-		return -ENOMEM;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(fp->stats, cpu)->syncp);
-	vtl_port_set_svc(port, VTL_SVC_FIREWALL, fp);
+	vtl_fw_port(port)->stats = vtl_port_counters(port, vtl_firewall_id);
 	return 0;
 }
 
@@ -194,8 +180,6 @@ static void vtl_fw_port_free(struct vtl_port *port)
 
 	/* Past the port's last grace period: nobody reads the conf. */
 	vtl_fw_conf_release(rcu_dereference_protected(fp->conf, 1));
-	free_percpu(fp->stats);
-	kfree(fp);
 }
 
 /**
@@ -205,28 +189,15 @@ static void vtl_fw_port_free(struct vtl_port *port)
  */
 void vtl_fw_read_stats(const struct vtl_fw_port *fp, struct vtl_fw_stats *sum)
 {
-	unsigned int start, i;
-	int cpu;
+	u64 c[VTL_FW_C_COUNT];
+	unsigned int i;
 
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct vtl_fw_pcpu *s = per_cpu_ptr(fp->stats, cpu);
-		struct vtl_fw_stats c;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			c.accepted = u64_stats_read(&s->accepted);
-			c.dropped = u64_stats_read(&s->dropped);
-			c.rejected = u64_stats_read(&s->rejected);
-			for (i = 0; i < VTL_FW_NDIR; i++)
-				c.policy[i] = u64_stats_read(&s->policy[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum->accepted += c.accepted;
-		sum->dropped += c.dropped;
-		sum->rejected += c.rejected;
-		for (i = 0; i < VTL_FW_NDIR; i++)
-			sum->policy[i] += c.policy[i];
-	}
+	vtl_counters_read(fp->stats, c, VTL_FW_C_COUNT);
+	sum->accepted = c[VTL_FW_C_ACCEPTED];
+	sum->dropped = c[VTL_FW_C_DROPPED];
+	sum->rejected = c[VTL_FW_C_REJECTED];
+	for (i = 0; i < VTL_FW_NDIR; i++)
+		sum->policy[i] = c[VTL_FW_C_POLICY + i];
 }
 
 static int vtl_fw_fill_port(struct sk_buff *msg, const struct vtl_port *port)
@@ -268,6 +239,11 @@ static int vtl_fw_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 
 const struct vtl_service vtl_firewall_service = {
 	.name = "firewall",
+	.port_size = sizeof(struct vtl_fw_port),
+	.n_counters = VTL_FW_C_COUNT,
+	.ops = vtl_fw_genl_ops,
+	.n_ops = VTL_FW_N_OPS,
+	.port_policy = vtl_fw_port_policy,
 	.port_init = vtl_fw_port_init,
 	.port_free = vtl_fw_port_free,
 	.frame = vtl_fw_frame,

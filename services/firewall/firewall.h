@@ -12,15 +12,9 @@
 
 #include "service.h"
 
-extern const struct vtl_service vtl_firewall_service;
-extern const struct nla_policy vtl_fw_nl_policy[VTL_FW_A_MAX + 1];
-
-int vtl_fw_nl_new(struct sk_buff *skb, struct genl_info *info);
-int vtl_fw_nl_del(struct sk_buff *skb, struct genl_info *info);
-int vtl_fw_nl_flush(struct sk_buff *skb, struct genl_info *info);
-int vtl_fw_nl_policy_set(struct sk_buff *skb, struct genl_info *info);
-int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info);
-int vtl_fw_nl_dump_start(struct netlink_callback *cb);
-int vtl_fw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* Its netlink commands (fw_netlink.c). */
+#define VTL_FW_N_OPS	6
+extern const struct genl_ops vtl_fw_genl_ops[];
+extern const struct nla_policy vtl_fw_port_policy[VTL_PORT_A_MAX + 1];
 
 #endif /* _VTL_FIREWALL_H */

@@ -57,7 +57,7 @@ static const struct nla_policy vtl_fw_rule_policy[VTL_FW_A_MAX + 1] = {
 	},
 };
 
-const struct nla_policy vtl_fw_nl_policy[VTL_FW_A_MAX + 1] = {
+static const struct nla_policy vtl_fw_nl_policy[VTL_FW_A_MAX + 1] = {
 	VTL_FW_RULE_POLICY,
 	[VTL_FW_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_FW_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -115,7 +115,7 @@ static struct vtl_port *vtl_fw_nl_port(struct genl_info *info)
 
 static struct vtl_fw_port *vtl_fw_nl_fw(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_FIREWALL);
+	return vtl_port_svc(port, vtl_firewall_id);
 }
 
 /* An address prefix: its family, bytes and length; 0 or -EINVAL. */
@@ -254,7 +254,7 @@ static const struct vtl_fw_entry *vtl_fw_nl_find(const struct vtl_fw_port *fp,
 	return NULL;
 }
 
-int vtl_fw_nl_new(struct sk_buff *skb, struct genl_info *info)
+static int vtl_fw_nl_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_fw_spec spec;
 	struct vtl_port *port;
@@ -299,7 +299,7 @@ err_free:
 	return ret;
 }
 
-int vtl_fw_nl_del(struct sk_buff *skb, struct genl_info *info)
+static int vtl_fw_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_port *port;
 	int ret = -ENODEV;
@@ -322,7 +322,7 @@ int vtl_fw_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_fw_nl_flush(struct sk_buff *skb, struct genl_info *info)
+static int vtl_fw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *dir = info->attrs[VTL_FW_A_DIR];
 	struct vtl_port *port;
@@ -340,7 +340,7 @@ int vtl_fw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_fw_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+static int vtl_fw_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_port *port;
 	int ret = -ENODEV;
@@ -397,7 +397,7 @@ static struct vtl_fw_spec *vtl_fw_nl_parse_rules(struct genl_info *info,
 	return specs;
 }
 
-int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
+static int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
 {
 	u8 policy[VTL_FW_NDIR] = {};
 	struct vtl_fw_spec *specs;
@@ -429,7 +429,7 @@ int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_fw_nl_dump_start(struct netlink_callback *cb)
+static int vtl_fw_nl_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr *tb[VTL_FW_A_MAX + 1];
 	int ret;
@@ -451,7 +451,7 @@ int vtl_fw_nl_dump_start(struct netlink_callback *cb)
  * [2] the rule index in it.  The port's firewall generation goes into
  * cb->seq, so a dump that spans a change is flagged NLM_F_DUMP_INTR.
  */
-int vtl_fw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int vtl_fw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct vtl_fw_chain *chain;
 	const struct vtl_fw_conf *conf;
@@ -497,3 +497,59 @@ out:
 		return ret;
 	return skb->len;
 }
+
+const struct genl_ops vtl_fw_genl_ops[] = {
+	{
+		.cmd = VTL_CMD_FW_NEW,
+		.doit = vtl_fw_nl_new,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_DEL,
+		.doit = vtl_fw_nl_del,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_GET,
+		.start = vtl_fw_nl_dump_start,
+		.dumpit = vtl_fw_nl_dump,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_FLUSH,
+		.doit = vtl_fw_nl_flush,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_POLICY,
+		.doit = vtl_fw_nl_policy_set,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_FW_LOAD,
+		.doit = vtl_fw_nl_load,
+		.policy = vtl_fw_nl_policy,
+		.maxattr = VTL_FW_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static_assert(ARRAY_SIZE(vtl_fw_genl_ops) == VTL_FW_N_OPS);
+
+/* A port's firewall, as VTL_CMD_PORT_GET returns it. */
+const struct nla_policy vtl_fw_port_policy[VTL_PORT_A_MAX + 1] = {
+	[VTL_PORT_A_FW] = {
+		.type = NLA_REJECT,
+		.reject_message = "the firewall is configured with VTL_CMD_FW_*",
+	},
+};

@@ -59,13 +59,13 @@ struct vtl_fw_conf {
 	struct vtl_fw_chain *chain[VTL_FW_NDIR];
 };
 
-/* A port's firewall counters, per CPU. */
-struct vtl_fw_pcpu {
-	u64_stats_t accepted;
-	u64_stats_t dropped;
-	u64_stats_t rejected;
-	u64_stats_t policy[VTL_FW_NDIR];
-	struct u64_stats_sync syncp;
+/* A port's firewall counters (stats.h's, per CPU), by index. */
+enum {
+	VTL_FW_C_ACCEPTED,
+	VTL_FW_C_DROPPED,
+	VTL_FW_C_REJECTED,
+	VTL_FW_C_POLICY,	/* VTL_FW_NDIR of them, by direction */
+	VTL_FW_C_COUNT = VTL_FW_C_POLICY + VTL_FW_NDIR
 };
 
 /* The same, summed. */
@@ -82,13 +82,13 @@ struct vtl_fw_stats {
  *	RTNL for writers, RCU for the data path.
  * @next_id: the id the next rule gets
  * @genid: changes with every change of @conf, for dumps
- * @stats: the counters
+ * @stats: the counters (the framework's: vtl_port_counters())
  */
 struct vtl_fw_port {
 	struct vtl_fw_conf __rcu *conf;
 	u32 next_id;
 	u32 genid;
-	struct vtl_fw_pcpu __percpu *stats;
+	struct vtl_pcpu_counters __percpu *stats;
 };
 
 /**

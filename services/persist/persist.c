@@ -18,10 +18,13 @@
  * - everything else toward the VM is dropped: new connections, segments of
  *   connections VTL does not track, other protocols.
  *
- * Resuming gives every connection that was told "zero window" a window
- * update from the VM, so its peer goes on at once instead of waiting for
- * its next probe.  VTL learns the VM's MAC and its IPv4 and IPv6 addresses
- * from what the VM sends, suspended or not.
+ * Resuming gives every connection that was told "zero window" the window
+ * the VM had advertised before (kept in persistence's region of the
+ * connection, struct vtl_persist_conn) in a window update from the VM, so
+ * its peer goes on at once instead of waiting for its next probe; a
+ * window the VM had closed itself stays closed until the VM opens it.
+ * VTL learns the VM's MAC and its IPv4 and IPv6 addresses from what the
+ * VM sends, suspended or not.
  *
  * The answers are built from the connection's state model (model.h) and
  * go out with vtl_frame_reply(), which also keeps the model in step.
@@ -34,7 +37,6 @@
 
 #include "port.h"
 #include "skb.h"
-#include "persist.h"
 
 enum {
 	PERSIST_ACKS,
@@ -70,7 +72,7 @@ struct vtl_persist_addrs {
  *	without the lock (a word: never torn)
  * @addrs4: the VM's IPv4 addresses
  * @addrs6: its IPv6 addresses
- * @stats: the PERSIST_* counters
+ * @stats: the PERSIST_* counters (the framework's: vtl_port_counters())
  */
 struct vtl_persist {
 	bool suspended;
@@ -82,9 +84,22 @@ struct vtl_persist {
 	struct vtl_pcpu_counters __percpu *stats;
 };
 
+/**
+ * struct vtl_persist_conn - persistence's region of a connection
+ * @window: the window the VM advertised when VTL first answered for it
+ *	with a zero window, the one to give back on resume
+ * @told_zero: VTL answered for the VM since the port was suspended
+ *
+ * Guarded by the connection's lock (vtl_conn_ext()).
+ */
+struct vtl_persist_conn {
+	u32 window;
+	bool told_zero;
+};
+
 static struct vtl_persist *vtl_persist(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_PERSIST);
+	return vtl_port_svc(port, vtl_persist_id);
 }
 
 static bool vtl_persist_known(const struct vtl_persist_addrs *s,
@@ -287,14 +302,26 @@ static struct sk_buff *vtl_persist_build(struct vtl_model *m, u32 window,
 static enum vtl_verdict vtl_persist_tcp(struct vtl_persist *p,
 					const struct vtl_frame *f)
 {
+	struct vtl_persist_conn *pc;
 	struct sk_buff *ack;
 	struct vtl_model m;
+	struct vtl_conn *c;
 
 	if (vtl_pkt_tcp_flags(&f->pkt) & (VTL_TCP_SYN | VTL_TCP_RST))
 		return VTL_DROP;
-	if (!vtl_frame_model(f, &m))
+	c = vtl_frame_conn(f);
+	if (!c)
 		return VTL_DROP;
+	vtl_conn_lock(c);
+	m = c->m;
 	ack = vtl_persist_build(&m, 0, f->skb);
+	/* The first answer: keep the window the VM had, for the resume. */
+	pc = vtl_conn_ext(c, vtl_persist_id);
+	if (ack && !pc->told_zero) {
+		pc->window = c->m.ep[VTL_EP_VM].window;
+		pc->told_zero = true;
+	}
+	vtl_conn_unlock(c);
 	if (!ack)
 		return VTL_DROP;
 	vtl_frame_reply(f, ack);
@@ -333,23 +360,27 @@ struct vtl_persist_resume {
 };
 
 /* On resume: the VM's window again, for a connection told "zero". */
-static int vtl_persist_update(const struct vtl_model *cm, u64 now, void *arg)
+static int vtl_persist_update(const struct vtl_model *cm, struct vtl_conn *c,
+			      u64 now, void *arg)
 {
 	struct vtl_persist_resume *r = arg;
+	struct vtl_persist_conn *pc;
 	struct sk_buff *skb;
 	struct vtl_model m;
+	bool told;
+	u32 window;
 
-	if (cm->key.proto != IPPROTO_TCP || cm->ep[VTL_EP_VM].window ||
-	    !cm->ep[VTL_EP_VM].max_win)
+	vtl_conn_lock(c);
+	pc = vtl_conn_ext(c, vtl_persist_id);
+	told = pc->told_zero;
+	window = pc->window;
+	pc->told_zero = false;
+	m = c->m;
+	vtl_conn_unlock(c);
+	/* A VM whose window was zero already opens it itself. */
+	if (!told || !window)
 		return 0;
-	m = *cm;
-	/*
-	 * The model does not keep the window the VM had before VTL answered
-	 * for it; the largest it ever advertised is the best guess.  Should
-	 * the VM's buffer be fuller, it drops the excess and says so, and the
-	 * peer sends it again.
-	 */
-	skb = vtl_persist_build(&m, m.ep[VTL_EP_VM].max_win, NULL);
+	skb = vtl_persist_build(&m, window, NULL);
 	if (!skb)
 		return 0;
 	vtl_frame_reply(&r->f, skb);
@@ -358,7 +389,7 @@ static int vtl_persist_update(const struct vtl_model *cm, u64 now, void *arg)
 }
 
 /**
- * vtl_persist_set() - suspend a port, or resume it
+ * vtl_persist_suspend() - suspend a port, or resume it
  * @port: the port
  * @suspend: true to answer for its VM from now on, false to stop
  *
@@ -366,7 +397,7 @@ static int vtl_persist_update(const struct vtl_model *cm, u64 now, void *arg)
  *
  * Context: process, RTNL.
  */
-void vtl_persist_set(struct vtl_port *port, bool suspend)
+static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 {
 	struct vtl_persist_resume r = {
 		.f = { .port = port, .from_vm = false },
@@ -394,29 +425,23 @@ void vtl_persist_set(struct vtl_port *port, bool suspend)
 	rcu_read_unlock();
 }
 
-static int vtl_persist_port_init(struct vtl_port *port)
+/* VTL_CMD_PORT_SET's VTL_PORT_A_SUSPENDED: suspend or resume. */
+static int vtl_persist_port_set(struct vtl_port *port, struct nlattr **attrs,
+				struct netlink_ext_ack *extack)
 {
-	struct vtl_persist *p;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return -ENOMEM;
-	p->stats = vtl_counters_alloc();
-	if (!p->stats) {
-		kfree(p);
-		return -ENOMEM;
-	}
-	spin_lock_init(&p->lock);
-	vtl_port_set_svc(port, VTL_SVC_PERSIST, p);
+	if (attrs[VTL_PORT_A_SUSPENDED])
+		vtl_persist_suspend(port,
+				    nla_get_u8(attrs[VTL_PORT_A_SUSPENDED]));
 	return 0;
 }
 
-static void vtl_persist_port_free(struct vtl_port *port)
+static int vtl_persist_port_init(struct vtl_port *port)
 {
 	struct vtl_persist *p = vtl_persist(port);
 
-	free_percpu(p->stats);
-	kfree(p);
+	p->stats = vtl_port_counters(port, vtl_persist_id);
+	spin_lock_init(&p->lock);
+	return 0;
 }
 
 static int vtl_persist_fill_port(struct sk_buff *msg,
@@ -458,10 +483,22 @@ static int vtl_persist_fill_port(struct sk_buff *msg,
 	return 0;
 }
 
+static const struct nla_policy vtl_persist_port_policy[VTL_PORT_A_MAX + 1] = {
+	[VTL_PORT_A_SUSPENDED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VTL_PORT_A_PERSIST] = {
+		.type = NLA_REJECT,
+		.reject_message = "counters are read-only",
+	},
+};
+
 const struct vtl_service vtl_persist_service = {
 	.name = "persist",
+	.port_size = sizeof(struct vtl_persist),
+	.n_counters = PERSIST_COUNTERS,
+	.conn_size = sizeof(struct vtl_persist_conn),
+	.port_policy = vtl_persist_port_policy,
+	.port_set = vtl_persist_port_set,
 	.port_init = vtl_persist_port_init,
-	.port_free = vtl_persist_port_free,
 	.frame = vtl_persist_frame,
 	.fill_port = vtl_persist_fill_port,
 };

@@ -22,32 +22,19 @@
 
 static struct vtl_rw_port *vtl_rw_port(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_REWRITE);
+	return vtl_port_svc(port, vtl_rewrite_id);
 }
 
 enum vtl_rw_counter {
 	VTL_RW_REWRITTEN,
 	VTL_RW_FORWARDED,
 	VTL_RW_FAILED,
+	VTL_RW_COUNTERS
 };
 
 static void vtl_rw_count(struct vtl_rw_port *rp, enum vtl_rw_counter which)
 {
-	struct vtl_rw_pcpu *s = this_cpu_ptr(rp->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	switch (which) {
-	case VTL_RW_REWRITTEN:
-		u64_stats_inc(&s->rewritten);
-		break;
-	case VTL_RW_FORWARDED:
-		u64_stats_inc(&s->forwarded);
-		break;
-	case VTL_RW_FAILED:
-		u64_stats_inc(&s->failed);
-		break;
-	}
-	u64_stats_update_end(&s->syncp);
+	vtl_counter_inc(rp->stats, which);
 }
 
 /* The frame's destination address, 16 bytes (IPv4 in the first 4). */
@@ -143,22 +130,10 @@ static enum vtl_verdict vtl_rw_frame(struct vtl_frame *f)
 
 static int vtl_rw_port_init(struct vtl_port *port)
 {
-	struct vtl_rw_port *rp;
-	int cpu;
+	struct vtl_rw_port *rp = vtl_rw_port(port);
 
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL_ACCOUNT);
-	if (!rp)
-		return -ENOMEM;
-	rp->stats = alloc_percpu_gfp(struct vtl_rw_pcpu,
-				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!rp->stats) {
-		kfree(rp);
-		return -ENOMEM;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(rp->stats, cpu)->syncp);
+	rp->stats = vtl_port_counters(port, vtl_rewrite_id);
 	rp->genid = vtl_tunnel_genid(port->vn);
-	vtl_port_set_svc(port, VTL_SVC_REWRITE, rp);
 	return 0;
 }
 
@@ -178,42 +153,26 @@ static void vtl_rw_port_free(struct vtl_port *port)
 	struct vtl_rw_port *rp = vtl_rw_port(port);
 
 	vtl_rw_conf_release(rcu_dereference_protected(rp->conf, 1));
-	free_percpu(rp->stats);
-	kfree(rp);
 }
 
 static int vtl_rw_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 {
 	const struct vtl_rw_port *rp = vtl_rw_port(port);
 	const struct vtl_rw_conf *conf = rtnl_dereference(rp->conf);
-	u64 rewritten = 0, forwarded = 0, failed = 0, r, fw, fl;
+	u64 c[VTL_RW_COUNTERS];
 	struct nlattr *nest;
-	unsigned int start;
-	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		const struct vtl_rw_pcpu *s = per_cpu_ptr(rp->stats, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			r = u64_stats_read(&s->rewritten);
-			fw = u64_stats_read(&s->forwarded);
-			fl = u64_stats_read(&s->failed);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		rewritten += r;
-		forwarded += fw;
-		failed += fl;
-	}
+	vtl_counters_read(rp->stats, c, VTL_RW_COUNTERS);
 	nest = nla_nest_start(msg, VTL_PORT_A_REWRITE);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(msg, VTL_REWRITE_PORT_A_RULES, conf ? conf->n : 0) ||
-	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_REWRITTEN, rewritten,
-			      VTL_REWRITE_PORT_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_FORWARDED, forwarded,
-			      VTL_REWRITE_PORT_A_PAD) ||
-	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_FAILED, failed,
-			      VTL_REWRITE_PORT_A_PAD)) {
+	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_REWRITTEN,
+			      c[VTL_RW_REWRITTEN], VTL_REWRITE_PORT_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_FORWARDED,
+			      c[VTL_RW_FORWARDED], VTL_REWRITE_PORT_A_PAD) ||
+	    nla_put_u64_64bit(msg, VTL_REWRITE_PORT_A_FAILED,
+			      c[VTL_RW_FAILED], VTL_REWRITE_PORT_A_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -223,6 +182,11 @@ static int vtl_rw_fill_port(struct sk_buff *msg, const struct vtl_port *port)
 
 const struct vtl_service vtl_rewrite_service = {
 	.name = "rewrite",
+	.port_size = sizeof(struct vtl_rw_port),
+	.n_counters = VTL_RW_COUNTERS,
+	.ops = vtl_rw_genl_ops,
+	.n_ops = VTL_RW_N_OPS,
+	.port_policy = vtl_rw_port_policy,
 	.port_init = vtl_rw_port_init,
 	.port_uninit = vtl_rw_port_uninit,
 	.port_free = vtl_rw_port_free,

@@ -13,15 +13,13 @@
 
 #include "service.h"
 
-extern const struct vtl_service vtl_rewrite_service;
-extern const struct nla_policy vtl_rw_nl_policy[VTL_REWRITE_A_MAX + 1];
 extern const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1];
 
-int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info);
-int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info);
-int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info);
-int vtl_rw_nl_dump_start(struct netlink_callback *cb);
-int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* Its netlink commands (rw_netlink.c), the tunnel's among them. */
+#define VTL_RW_N_OPS	6
+extern const struct genl_ops vtl_rw_genl_ops[];
+extern const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1];
+
 int vtl_tunnel_nl_set(struct sk_buff *skb, struct genl_info *info);
 int vtl_tunnel_nl_get(struct sk_buff *skb, struct genl_info *info);
 int vtl_tunnel_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);

@@ -14,7 +14,7 @@
 #include "rw_rules.h"
 #include "tunnel.h"
 
-const struct nla_policy vtl_rw_nl_policy[VTL_REWRITE_A_MAX + 1] = {
+static const struct nla_policy vtl_rw_nl_policy[VTL_REWRITE_A_MAX + 1] = {
 	[VTL_REWRITE_A_PAD] = { .type = NLA_REJECT },
 	[VTL_REWRITE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_REWRITE_A_DST] = { .type = NLA_BINARY, .len = 16 },
@@ -41,7 +41,7 @@ const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1] = {
 
 static struct vtl_rw_port *vtl_rw_nl_rw(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_REWRITE);
+	return vtl_port_svc(port, vtl_rewrite_id);
 }
 
 /* The port of @attr.  Context: RTNL. */
@@ -96,7 +96,7 @@ static int vtl_rw_nl_mac(struct genl_info *info, int type, u8 *mac)
 	return 0;
 }
 
-int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
+static int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *out = info->attrs[VTL_REWRITE_A_OUT_IFINDEX];
 	struct vtl_rw_rule r = {};
@@ -142,7 +142,7 @@ out:
 	return ret;
 }
 
-int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info)
+static int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_rw_rule r = {};
 	struct vtl_port *port;
@@ -169,7 +169,7 @@ int vtl_rw_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info)
+static int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[VTL_REWRITE_A_IFINDEX];
 	struct vtl_net *vn = vtl_net(genl_info_net(info));
@@ -218,7 +218,7 @@ static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
 	return 0;
 }
 
-int vtl_rw_nl_dump_start(struct netlink_callback *cb)
+static int vtl_rw_nl_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
 	int ret;
@@ -234,7 +234,7 @@ int vtl_rw_nl_dump_start(struct netlink_callback *cb)
  * The cursor: cb->args[0] the ifindex asked for (0: every port), [1] the
  * ports done, [2] the rules of the current one done.
  */
-int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
 	const struct vtl_rw_conf *conf;
@@ -361,3 +361,60 @@ int vtl_tunnel_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		return ret;
 	return skb->len;
 }
+
+const struct genl_ops vtl_rw_genl_ops[] = {
+	{
+		.cmd = VTL_CMD_REWRITE_NEW,
+		.doit = vtl_rw_nl_new,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_DEL,
+		.doit = vtl_rw_nl_del,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_GET,
+		.start = vtl_rw_nl_dump_start,
+		.dumpit = vtl_rw_nl_dump,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_REWRITE_FLUSH,
+		.doit = vtl_rw_nl_flush,
+		.policy = vtl_rw_nl_policy,
+		.maxattr = VTL_REWRITE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_TUNNEL_SET,
+		.doit = vtl_tunnel_nl_set,
+		.policy = vtl_tunnel_nl_policy,
+		.maxattr = VTL_TUNNEL_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_TUNNEL_GET,
+		.doit = vtl_tunnel_nl_get,
+		.dumpit = vtl_tunnel_nl_dump,
+		.policy = vtl_tunnel_nl_policy,
+		.maxattr = VTL_TUNNEL_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static_assert(ARRAY_SIZE(vtl_rw_genl_ops) == VTL_RW_N_OPS);
+
+/* A port's rewrite rules' counters, as VTL_CMD_PORT_GET returns them. */
+const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1] = {
+	[VTL_PORT_A_REWRITE] = {
+		.type = NLA_REJECT,
+		.reject_message = "rewriting is configured with VTL_CMD_REWRITE_*",
+	},
+};

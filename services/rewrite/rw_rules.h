@@ -56,23 +56,17 @@ struct vtl_rw_conf {
 	struct vtl_rw_rule *r[];
 };
 
-struct vtl_rw_pcpu {
-	u64_stats_t rewritten;
-	u64_stats_t forwarded;
-	u64_stats_t failed;
-	struct u64_stats_sync syncp;
-};
-
 /**
  * struct vtl_rw_port - a port's rewriting
  * @conf: its rules; NULL for none.  RTNL for writers, RCU for readers.
  * @genid: the namespace's count of rule changes, bumped with each; RTNL
- * @stats: its counters
+ * @stats: its counters, &enum vtl_rw_counter (the framework's:
+ *	vtl_port_counters())
  */
 struct vtl_rw_port {
 	struct vtl_rw_conf __rcu *conf;
 	u32 *genid;
-	struct vtl_rw_pcpu __percpu *stats;
+	struct vtl_pcpu_counters __percpu *stats;
 };
 
 bool vtl_rw_prefix_match(const u8 *addr, const u8 *prefix, u8 len);

@@ -91,7 +91,7 @@ struct vtl_tunnel {
 
 static struct vtl_tunnel *vtl_tunnel(const struct vtl_net *vn)
 {
-	return vn->svc[VTL_SVC_REWRITE];
+	return vn->svc[vtl_rewrite_id];
 }
 
 static u32 vtl_tunnel_hash(u8 family, const u8 *addr)
@@ -267,7 +267,7 @@ static void vtl_tunnel_apply(struct vtl_tunnel *t,
 	ASSERT_RTNL();
 	if (req->op == VTL_TUNNEL_REMOVE) {
 		list_for_each_entry(port, &t->vn->ports, list)
-			vtl_rw_rule_del(vtl_port_svc(port, VTL_SVC_REWRITE),
+			vtl_rw_rule_del(vtl_port_svc(port, vtl_rewrite_id),
 					req->family, req->addr, len, true);
 		return;
 	}
@@ -282,7 +282,7 @@ static void vtl_tunnel_apply(struct vtl_tunnel *t,
 	tmpl.out_ifindex = req->to;
 	tmpl.flags = VTL_RW_AUTO;
 	/* -EEXIST: a rule of the user's, or an earlier request's, is there. */
-	vtl_rw_rule_add(vtl_port_svc(port, VTL_SVC_REWRITE), &tmpl, NULL);
+	vtl_rw_rule_add(vtl_port_svc(port, vtl_rewrite_id), &tmpl, NULL);
 }
 
 /* Take the oldest request; false if there is none. */
@@ -391,7 +391,7 @@ int vtl_tunnel_set_auto(struct vtl_net *vn, bool on)
 		return 0;
 	vtl_tunnel_forget(t, 0);
 	list_for_each_entry(port, &vn->ports, list) {
-		err = vtl_rw_rules_flush(vtl_port_svc(port, VTL_SVC_REWRITE),
+		err = vtl_rw_rules_flush(vtl_port_svc(port, vtl_rewrite_id),
 					 true, 0);
 		if (err < 0)
 			ret = err;
@@ -447,7 +447,7 @@ int vtl_tunnel_net_init(struct vtl_net *vn)
 	spin_lock_init(&t->lock);
 	hash_init(t->hosts);
 	INIT_WORK(&t->work, vtl_tunnel_work);
-	vn->svc[VTL_SVC_REWRITE] = t;
+	vn->svc[vtl_rewrite_id] = t;
 	return 0;
 }
 

@@ -51,7 +51,7 @@ struct vtl_socks_port {
 
 static struct vtl_socks_port *vtl_socks_port(const struct vtl_port *port)
 {
-	return vtl_port_svc(port, VTL_SVC_SOCKS);
+	return vtl_port_svc(port, vtl_socks_id);
 }
 
 /* The password does not outlive its configuration in freed memory. */
@@ -191,17 +191,7 @@ static enum vtl_verdict vtl_socks_frame(struct vtl_frame *f)
 
 static int vtl_socks_port_init(struct vtl_port *port)
 {
-	struct vtl_socks_port *sp;
-
-	sp = kzalloc(sizeof(*sp), GFP_KERNEL_ACCOUNT);
-	if (!sp)
-		return -ENOMEM;
-	sp->stats = vtl_counters_alloc();
-	if (!sp->stats) {
-		kfree(sp);
-		return -ENOMEM;
-	}
-	vtl_port_set_svc(port, VTL_SVC_SOCKS, sp);
+	vtl_socks_port(port)->stats = vtl_port_counters(port, vtl_socks_id);
 	return 0;
 }
 
@@ -218,8 +208,6 @@ static void vtl_socks_port_free(struct vtl_port *port)
 
 	/* The data path is done with the port: no grace period to wait. */
 	kfree_sensitive(rcu_dereference_protected(sp->conf, true));
-	free_percpu(sp->stats);
-	kfree(sp);
 }
 
 /* The counters are VTL_CMD_SOCKS_GET's, not the port's. */
@@ -231,6 +219,10 @@ static int vtl_socks_fill_port(struct sk_buff *msg,
 
 const struct vtl_service vtl_socks_service = {
 	.name = "socks",
+	.port_size = sizeof(struct vtl_socks_port),
+	.n_counters = VTL_SOCKS_C_COUNT,
+	.ops = vtl_socks_genl_ops,
+	.n_ops = VTL_SOCKS_N_OPS,
 	.port_init = vtl_socks_port_init,
 	.port_uninit = vtl_socks_port_uninit,
 	.port_free = vtl_socks_port_free,

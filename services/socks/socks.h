@@ -58,17 +58,13 @@ enum vtl_socks_counter {
 
 struct vtl_port;
 
-extern const struct vtl_service vtl_socks_service;
-extern const struct nla_policy vtl_socks_nl_policy[VTL_SOCKS_A_MAX + 1];
-
 const struct vtl_socks_conf *vtl_socks_conf(const struct vtl_port *port);
 void vtl_socks_set(struct vtl_port *port, struct vtl_socks_conf *conf);
 void vtl_socks_read(const struct vtl_port *port, u64 *c);
 
 void vtl_socks_nl_notify(const struct vtl_port *port, u8 cmd);
-int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info);
-int vtl_socks_nl_del(struct sk_buff *skb, struct genl_info *info);
-int vtl_socks_nl_get(struct sk_buff *skb, struct genl_info *info);
-int vtl_socks_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* Its netlink commands (socks_netlink.c). */
+#define VTL_SOCKS_N_OPS	3
+extern const struct genl_ops vtl_socks_genl_ops[];
 
 #endif /* _VTL_SOCKS_H */

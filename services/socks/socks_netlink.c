@@ -15,7 +15,7 @@
 #include "port.h"
 #include "socks.h"
 
-const struct nla_policy vtl_socks_nl_policy[VTL_SOCKS_A_MAX + 1] = {
+static const struct nla_policy vtl_socks_nl_policy[VTL_SOCKS_A_MAX + 1] = {
 	[VTL_SOCKS_A_PAD] = { .type = NLA_REJECT },
 	[VTL_SOCKS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[VTL_SOCKS_A_IFNAME] = {
@@ -308,7 +308,7 @@ err_free:
 	nlmsg_free(msg);
 }
 
-int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info)
+static int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_socks_conf *c;
 	struct vtl_port *port;
@@ -338,7 +338,7 @@ int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_socks_nl_del(struct sk_buff *skb, struct genl_info *info)
+static int vtl_socks_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vtl_port *port;
 	int ret = 0;
@@ -362,7 +362,7 @@ int vtl_socks_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int vtl_socks_nl_get(struct sk_buff *skb, struct genl_info *info)
+static int vtl_socks_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct vtl_socks_conf *c;
 	struct vtl_port *port;
@@ -406,7 +406,7 @@ err_unlock:
 }
 
 /* The cursor: cb->args[0] the ports of the namespace done. */
-int vtl_socks_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int vtl_socks_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
 	bool password = netlink_capable(cb->skb, CAP_NET_ADMIN);
@@ -448,3 +448,30 @@ int vtl_socks_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		return ret;
 	return skb->len;
 }
+
+const struct genl_ops vtl_socks_genl_ops[] = {
+	{
+		.cmd = VTL_CMD_SOCKS_NEW,
+		.doit = vtl_socks_nl_new,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_SOCKS_DEL,
+		.doit = vtl_socks_nl_del,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	/* Open to all: the password is returned to CAP_NET_ADMIN only. */
+	{
+		.cmd = VTL_CMD_SOCKS_GET,
+		.doit = vtl_socks_nl_get,
+		.dumpit = vtl_socks_nl_dump,
+		.policy = vtl_socks_nl_policy,
+		.maxattr = VTL_SOCKS_A_MAX,
+	},
+};
+
+static_assert(ARRAY_SIZE(vtl_socks_genl_ops) == VTL_SOCKS_N_OPS);
