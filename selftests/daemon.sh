@@ -129,21 +129,17 @@ socks_set() {
 # topo: $vm behind the VTL port $port_if of the root namespace, the net
 # namespace $remote behind up0; the port not attached yet.
 topo() {
-	local ns
+	local v6off="net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
 
 	cleanup_ns
 	[ ! -e "/sys/class/net/$port_if" ] || ip link del "$port_if"
 	[ ! -e /sys/class/net/up0 ] || ip link del up0
-	ipb <<-EOF || return 1
-		netns add $vm
-		netns add $remote
-	EOF
-	for ns in "$vm" "$remote"; do
-		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 || return 1
-	done
 	sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=1
 	ipb <<-EOF &&
+		netns add $vm
+		netns add $remote
+		netns exec $vm sysctl -qw $v6off
+		netns exec $remote sysctl -qw $v6off
 		link add $port_if type veth peer name eth0 netns $vm
 		link add up0 type veth peer name eth0 netns $remote
 		addr add 10.77.0.1/24 dev $port_if

@@ -108,12 +108,27 @@ trap cleanup EXIT
 # (ip -batch), in NETNS or in this one; stops at the first that fails,
 # and fails then.  A topology takes dozens of ip commands, and a process
 # costs half a second or more on the debug kernel.  In this namespace,
-# "netns add" lines create namespaces and "link add NAME netns NS ..."
-# creates a device straight into one.
+# "netns add" lines create namespaces, "link add NAME netns NS ..."
+# creates a device straight into one, and "netns exec NS CMD" runs CMD
+# there (sysctls) in a child of that one ip.
 ipb() { ip ${1:+-n "$1"} -batch -; }
 
 # nssysctl NETNS NAME=VALUE...: sysctls in NETNS, in one process.
 nssysctl() { local ns=$1; shift; ip netns exec "$ns" sysctl -qw "$@"; }
+
+# word_after KEY TEXT: the word after the first KEY in TEXT, for tools
+# that print counters as "key value" pairs; without a process (an awk
+# would be one, and polls read counters many times).
+word_after() {
+	local -a w
+	local i
+
+	read -r -d '' -a w <<<"$2"
+	for ((i = 0; i + 1 < ${#w[@]}; i++)); do
+		[ "${w[i]}" != "$1" ] || { echo "${w[i + 1]}"; return 0; }
+	done
+	return 1
+}
 
 # mac_of NETNS DEV: DEV's MAC address, from ip alone (ip netns exec
 # would set up a mount namespace for a cat of sysfs).
@@ -155,33 +170,32 @@ link set br0 up"
 # ones, which reach only devices created after them: they are set before
 # the links exist.
 dual_topo() {
-	local ns v6off
+	local ns v6off lines=$topo_netns
 
-	ipb <<<"$topo_netns" || return 1
 	for ns in "$vm" "$host" "$remote"; do
 		v6off=0
 		[ "$ns" != "$host" ] || v6off=1
-		nssysctl "$ns" net.ipv6.conf.default.disable_ipv6=$v6off \
-			net.ipv6.conf.default.accept_dad=0 "$@" || return 1
+		lines+=$'\n'"netns exec $ns sysctl -qw net.ipv6.conf.default.disable_ipv6=$v6off net.ipv6.conf.default.accept_dad=0 $*"
 	done
-	ipb <<<"$topo_links"
+	ipb <<<"$lines
+$topo_links"
 }
 
 # veth_topo [bridge]: $vm's eth0 (10.9.0.1/24) patched to $host's vmif (the
 # VM's tap), $remote's eth0 (10.9.0.2/24) to $host's up0 (the uplink), IPv4
 # only; with "bridge", vmif and up0 join br0.  VTL is not attached yet.
 veth_topo() {
-	local ns
+	local ns lines
 
 	cleanup_ns
-	ipb <<<"$topo_netns
-$topo_links" || return 1
 	# IPv6 off before any link is up: no chatter (DAD, router
 	# solicitations) to muddy counters.
+	lines="$topo_netns
+$topo_links"
 	for ns in "$vm" "$host" "$remote"; do
-		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 || return 1
+		lines+=$'\n'"netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
 	done
+	ipb <<<"$lines" || return 1
 	ipb "$vm" <<-EOF &&
 		link set lo up
 		addr add 10.9.0.1/24 dev eth0

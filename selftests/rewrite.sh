@@ -233,23 +233,20 @@ uecho() {
 # no rules.  Sets amac, bmac (the VMs' MACs) and ramac, rbmac (their
 # gateways').
 fig6() {
-	local ns fwd
+	local v6off="net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
 
 	cleanup_ns
-	ipb <<-EOF || return 1
+	ipb <<-EOF &&
 		netns add $vma
 		netns add $vmb
 		netns add $host
 		netns add $ra
 		netns add $rb
-	EOF
-	for ns in "$vma" "$vmb" "$host" "$ra" "$rb"; do
-		fwd=
-		[ "$ns" = "$ra" ] || [ "$ns" = "$rb" ] && fwd=net.ipv4.ip_forward=1
-		nssysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 $fwd || return 1
-	done
-	ipb <<-EOF &&
+		netns exec $vma sysctl -qw $v6off
+		netns exec $vmb sysctl -qw $v6off
+		netns exec $host sysctl -qw $v6off
+		netns exec $ra sysctl -qw $v6off net.ipv4.ip_forward=1
+		netns exec $rb sysctl -qw $v6off net.ipv4.ip_forward=1
 		link add tapA netns $host type veth peer name eth0 netns $vma
 		link add tapB netns $host type veth peer name eth0 netns $vmb
 		link add lanA netns $host type veth peer name eth0 netns $ra

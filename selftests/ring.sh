@@ -44,10 +44,7 @@ topo() {
 rt() { ip netns exec "$host" "$RINGTEST" "$@"; }
 
 # rstat KEY: one of vmif's ring counters ("ringtest stats").
-rstat() {
-	rt stats "$ifindex" | awk -v k="$1" \
-		'{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
-}
+rstat() { word_after "$1" "$(rt stats "$ifindex")"; }
 
 # remote_rx: frames the network's end has received.
 remote_rx() { premote cat /sys/class/net/eth0/statistics/rx_packets; }

@@ -44,15 +44,11 @@ topo() {
 }
 
 # sstat KEY: one of vmif's SOCKS counters ("socks show -s").
-sstat() {
-	vtlctl -s socks show dev vmif | awk -v k="$1" \
-		'{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
-}
+sstat() { word_after "$1" "$(vtlctl -s socks show dev vmif)"; }
 
 # rstat KEY: one of vmif's ring counters ("ringtest stats").
 rstat() {
-	ip netns exec "$host" "$RINGTEST" stats "$ifindex" | awk -v k="$1" \
-		'{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
+	word_after "$1" "$(ip netns exec "$host" "$RINGTEST" stats "$ifindex")"
 }
 
 # grown KEY BASE: has counter KEY grown past BASE?
