@@ -21,7 +21,8 @@
 #   VTL_TESTS="fw ring"  only these selftests (names of TEST_PROGS), on
 #                        each kernel that kernels.conf runs them on, and
 #                        none of the userspace checks
-#   VTL_VMS              VMs at once (default 4)
+#   VTL_VMS              VMs at once (default 2: one a core; more at once
+#                        cost more CPU each under TCG, see the README)
 #   VTL_SKIP_DEBUG=1     no debug kernel
 #   VTL_CACHE            where the debug kernel is cached
 #   FUZZ_SECONDS         the fuzz run (default 60)
@@ -43,7 +44,7 @@ trap 'exit 143' TERM
 mkdir -p "$work/vm" "$work/ko"
 log=$work/main.tap		# the TAP lines of the stages run here
 times=$work/stages		# "SECONDS<TAB>NAME" of every stage
-vms=${VTL_VMS:-4}
+vms=${VTL_VMS:-2}
 only=${VTL_TESTS:-}
 skip_debug=${VTL_SKIP_DEBUG:-0}
 [[ $vms =~ ^[1-9][0-9]*$ ]] || { echo "check.sh: VTL_VMS='$vms' is not a number" >&2; exit 2; }
