@@ -217,7 +217,7 @@ u8 vtl_conntable_classify(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 
 	ct->insert = false;
 	if (vtl_model_key(pkt, from_vm, &ct->key)) {
-		/* No flow: vtl_conntable_get() finds nothing for it. */
+		/* No flow: vtl_conntable_find() finds nothing for it. */
 		memset(&ct->key, 0, sizeof(ct->key));
 		ct->hash = 0;
 		state = vtl_conntable_classify_error(t, pkt, from_vm);
@@ -426,31 +426,6 @@ void vtl_conntable_free(struct vtl_conntable *t)
 }
 
 /**
- * vtl_conntable_get() - a copy of the model of a packet's connection
- * @t: the port's table
- * @ct: as vtl_conntable_classify() left it for the packet
- * @m: set to the model, as the packet left it
- *
- * Context: softirq, RCU read side.
- * Return: true if the table tracks the connection, else false.
- */
-bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
-		       struct vtl_model *m)
-{
-	struct vtl_conn *c;
-
-	if (!ct->key.family)
-		return false;
-	c = vtl_conn_find(t, &t->buckets[ct->hash & t->mask], &ct->key);
-	if (!c)
-		return false;
-	spin_lock_bh(&c->lock);
-	*m = c->m;
-	spin_unlock_bh(&c->lock);
-	return true;
-}
-
-/**
  * vtl_conntable_find() - a packet's connection
  * @t: the port's table
  * @ct: as vtl_conntable_classify() left it for the packet
@@ -524,7 +499,6 @@ int __init vtl_conntable_init(void)
 {
 	unsigned long ram = (totalram_pages() << PAGE_SHIFT) /
 			    VTL_CONN_RAM_SHARE;
-
 	int ret;
 
 	ret = vtl_services_conn_layout(sizeof(struct vtl_conn), &vtl_conn_size);

@@ -106,8 +106,6 @@ void vtl_conntable_confirm(struct vtl_conntable *t, const struct vtl_ct *ct,
 			   const struct vtl_pkt *pkt, bool from_vm);
 void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm);
-bool vtl_conntable_get(struct vtl_conntable *t, const struct vtl_ct *ct,
-		       struct vtl_model *m);
 struct vtl_conn *vtl_conntable_find(struct vtl_conntable *t,
 				    const struct vtl_ct *ct);
 int vtl_conntable_walk(struct vtl_conntable *t,

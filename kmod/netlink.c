@@ -206,7 +206,7 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_PORT_A_IFINDEX))
 		return -EINVAL;
-	setting = vtl_services_port_setting(info->attrs, VTL_PORT_A_MAX);
+	setting = vtl_services_port_setting(info->attrs);
 	if (setting) {
 		NL_SET_ERR_MSG_ATTR(info->extack, setting,
 				    "a new port starts with the services' defaults: change them with VTL_CMD_PORT_SET");
@@ -285,7 +285,7 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 				    "mode and peer are fixed for a port's life: delete and add it again");
 		return -EINVAL;
 	}
-	if (!max && !vtl_services_port_setting(info->attrs, VTL_PORT_A_MAX)) {
+	if (!max && !vtl_services_port_setting(info->attrs)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nothing to set: give max-conns or a service's setting");
 		return -EINVAL;
@@ -641,7 +641,7 @@ int __init vtl_genl_init(void)
 	vtl_services_copy_ops(vtl_genl_all_ops + ARRAY_SIZE(vtl_genl_ops));
 	vtl_genl_family.ops = vtl_genl_all_ops;
 	vtl_genl_family.n_ops = n;
-	vtl_services_port_policy(vtl_port_policy, VTL_PORT_A_MAX);
+	vtl_services_port_policy(vtl_port_policy);
 
 	ret = genl_register_family(&vtl_genl_family);
 	if (ret) {

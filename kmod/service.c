@@ -314,50 +314,51 @@ int vtl_services_port_set(struct vtl_port *port, struct nlattr **attrs,
 	return 0;
 }
 
+/* The port attributes the services take in %VTL_CMD_PORT_SET: set at load. */
+static DECLARE_BITMAP(vtl_port_settings, VTL_PORT_A_MAX + 1) __ro_after_init;
+
 /**
  * vtl_services_port_policy() - merge the services' port attributes' policy
- * @policy: the port policy, &enum vtl_port_attr, @max + 1 entries
- * @max: its highest attribute
+ * @policy: the port policy, &enum vtl_port_attr
+ *
+ * Also notes which of them are settings (the attributes a service's policy
+ * takes, not those it rejects), for vtl_services_port_setting().
  *
  * Context: module init, before the family is registered.
  */
-void __init vtl_services_port_policy(struct nla_policy *policy,
-				     unsigned int max)
+void __init vtl_services_port_policy(struct nla_policy *policy)
 {
 	const struct nla_policy *p;
 	unsigned int i, a;
 
 	for (i = 0; i < VTL_SVC_COUNT; i++) {
 		p = vtl_services[i]->port_policy;
-		for (a = 0; p && a <= max; a++)
-			if (memchr_inv(&p[a], 0, sizeof(p[a])))
-				memcpy(&policy[a], &p[a], sizeof(p[a]));
+		for (a = 0; p && a <= VTL_PORT_A_MAX; a++) {
+			if (!memchr_inv(&p[a], 0, sizeof(p[a])))
+				continue;
+			memcpy(&policy[a], &p[a], sizeof(p[a]));
+			if (p[a].type != NLA_REJECT)
+				__set_bit(a, vtl_port_settings);
+		}
 	}
 }
 
 /**
  * vtl_services_port_setting() - a service's setting in a request
  * @attrs: the request's attributes, &enum vtl_port_attr
- * @max: the highest attribute
  *
- * A service's settings (the attributes its port policy takes, not those
- * it rejects) go with %VTL_CMD_PORT_SET: a new port starts with none.
+ * A service's settings go with %VTL_CMD_PORT_SET: a new port starts with
+ * none.
  *
  * Return: the first such attribute in @attrs, or NULL.
  */
-const struct nlattr *vtl_services_port_setting(struct nlattr **attrs,
-					       unsigned int max)
+const struct nlattr *vtl_services_port_setting(struct nlattr **attrs)
 {
-	const struct nla_policy *p;
-	unsigned int i, a;
+	unsigned int a;
 
-	for (i = 0; i < VTL_SVC_COUNT; i++) {
-		p = vtl_services[i]->port_policy;
-		for (a = 0; p && a <= max; a++)
-			if (attrs[a] && p[a].type != NLA_UNSPEC &&
-			    p[a].type != NLA_REJECT)
-				return attrs[a];
-	}
+	for_each_set_bit(a, vtl_port_settings, VTL_PORT_A_MAX + 1)
+		if (attrs[a])
+			return attrs[a];
 	return NULL;
 }
 
@@ -439,19 +440,6 @@ void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply)
 		vtl_frame_xmit(reply, port->dev, port->stats);
 	else
 		vtl_frame_xmit(reply, port->peer, port->peer_stats);
-}
-
-/**
- * vtl_frame_model() - a copy of the state model of a frame's connection
- * @f: the frame
- * @m: set to the model, the frame included
- *
- * Context: softirq, RCU read side.
- * Return: true if the port tracks the frame's connection, else false.
- */
-bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m)
-{
-	return f->ct && vtl_conntable_get(f->port->conns, f->ct, m);
 }
 
 /**

@@ -60,7 +60,7 @@ enum vtl_verdict {
  * @from_vm: it came out of the VM's device; else it goes to the VM
  * @ct_state: its connection state, one &enum vtl_ct_state bit; 0 for
  *	a frame without IP
- * @ct: its place in the port's connection table, for vtl_frame_model();
+ * @ct: its place in the port's connection table, for vtl_frame_conn();
  *	NULL for a frame without IP
  * @len: its length on the wire, from the Ethernet header on
  */
@@ -156,9 +156,8 @@ enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
 int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
 int vtl_services_port_set(struct vtl_port *port, struct nlattr **attrs,
 			  struct netlink_ext_ack *extack);
-void vtl_services_port_policy(struct nla_policy *policy, unsigned int max);
-const struct nlattr *vtl_services_port_setting(struct nlattr **attrs,
-					       unsigned int max);
+void vtl_services_port_policy(struct nla_policy *policy);
+const struct nlattr *vtl_services_port_setting(struct nlattr **attrs);
 unsigned int vtl_services_n_ops(void);
 void vtl_services_copy_ops(struct genl_ops *to);
 int vtl_services_conn_layout(size_t base, size_t *size);
@@ -166,7 +165,6 @@ void vtl_services_conn_init(struct vtl_conn *c);
 void vtl_services_conn_destroy(struct vtl_conn *c);
 void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
-bool vtl_frame_model(const struct vtl_frame *f, struct vtl_model *m);
 struct vtl_conn *vtl_frame_conn(const struct vtl_frame *f);
 bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);
 
