@@ -20,7 +20,11 @@
  * 1/VTL_CONN_RAM_SHARE of the RAM.  A flood of new flows fills the table,
  * evicts what is cheap to lose (expired, closed, never answered), and is
  * then counted as dropped, not tracked: the packets still pass.  The bucket
- * array, allocated by the process configuring the port, is charged to it.
+ * array, allocated by the process configuring the port, is charged to it,
+ * as are the entries an import allocates (vtl_conntable_conn_alloc(), in
+ * process context): they count toward the same global bound from their
+ * allocation on, and the import puts no more in a table than its
+ * max_conns.
  *
  * An entry takes sizeof(struct vtl_conn) and the regions services ask for
  * (vtl_services_conn_layout()), rounded up to 8 bytes by its slab cache:
@@ -488,6 +492,80 @@ int vtl_conntable_walk(struct vtl_conntable *t,
 out:
 	rcu_read_unlock();
 	return ret;
+}
+
+/**
+ * vtl_conntable_conn_alloc() - a connection for vtl_conntable_replace()
+ *
+ * Counts toward the global bound at once.  The caller fills in @c->m and
+ * the services' regions (zeroed here).
+ *
+ * Context: process; may sleep.
+ * Return: the connection, ERR_PTR(-ENOSPC) at VTL's global limit, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct vtl_conn *vtl_conntable_conn_alloc(void)
+{
+	struct vtl_conn *c;
+
+	if (atomic_long_inc_return(&vtl_conn_total) > vtl_conn_global_max) {
+		atomic_long_dec(&vtl_conn_total);
+		return ERR_PTR(-ENOSPC);
+	}
+	c = kmem_cache_zalloc(vtl_conn_cache, GFP_KERNEL_ACCOUNT);
+	if (!c) {
+		atomic_long_dec(&vtl_conn_total);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&c->lock);
+	vtl_services_conn_init(c);
+	return c;
+}
+
+/**
+ * vtl_conntable_conn_free() - free a connection no table got
+ * @c: from vtl_conntable_conn_alloc(), or NULL
+ *
+ * Context: any; does not sleep.
+ */
+void vtl_conntable_conn_free(struct vtl_conn *c)
+{
+	if (c)
+		vtl_conn_free(c);
+}
+
+/**
+ * vtl_conntable_replace() - make a table hold exactly the given connections
+ * @t: the table
+ * @conns: connections from vtl_conntable_conn_alloc(), their keys
+ *	distinct; the table takes them
+ * @n: how many, at most the table's max
+ *
+ * In one step under the table's lock, so a packet sees the old connections
+ * or the new ones: the cost is linear in what the table held and @n, with
+ * softirqs off on this CPU (a few milliseconds for tens of thousands).
+ *
+ * Context: process.
+ */
+void vtl_conntable_replace(struct vtl_conntable *t, struct vtl_conn **conns,
+			   u32 n)
+{
+	struct hlist_node *tmp;
+	struct vtl_conn *c;
+	u32 i;
+
+	spin_lock_bh(&t->lock);
+	for (i = 0; i <= t->mask; i++)
+		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node)
+			vtl_conn_unlink(t, c);
+	for (i = 0; i < n; i++) {
+		c = conns[i];
+		hlist_add_head_rcu(&c->node,
+				   &t->buckets[vtl_conn_hash(t, &c->m.key) &
+					       t->mask]);
+		atomic_inc(&t->count);
+	}
+	spin_unlock_bh(&t->lock);
 }
 
 /**

@@ -106,6 +106,10 @@ void vtl_conntable_confirm(struct vtl_conntable *t, const struct vtl_ct *ct,
 			   const struct vtl_pkt *pkt, bool from_vm);
 void vtl_conntable_track(struct vtl_conntable *t, const struct vtl_pkt *pkt,
 			 bool from_vm);
+struct vtl_conn *vtl_conntable_conn_alloc(void);
+void vtl_conntable_conn_free(struct vtl_conn *c);
+void vtl_conntable_replace(struct vtl_conntable *t, struct vtl_conn **conns,
+			   u32 n);
 struct vtl_conn *vtl_conntable_find(struct vtl_conntable *t,
 				    const struct vtl_ct *ct);
 int vtl_conntable_walk(struct vtl_conntable *t,

@@ -14,6 +14,7 @@
 #include <uapi/linux/vtl.h>
 
 #include "conntable.h"
+#include "export.h"
 #include "netlink.h"
 #include "port.h"
 #include "service.h"
@@ -571,6 +572,21 @@ static const struct genl_ops vtl_genl_ops[] = {
 		.doit = vtl_nl_conn_flush,
 		.policy = vtl_conn_policy,
 		.maxattr = VTL_CONN_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_PORT_EXPORT,
+		.start = vtl_export_dump_start,
+		.dumpit = vtl_export_dump,
+		.policy = vtl_export_policy,
+		.maxattr = VTL_EXPORT_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VTL_CMD_PORT_IMPORT,
+		.doit = vtl_import_doit,
+		.policy = vtl_export_policy,
+		.maxattr = VTL_EXPORT_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

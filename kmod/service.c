@@ -107,6 +107,33 @@ void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id)
 }
 
 /**
+ * vtl_service() - a service, by its index
+ * @id: the index, below %VTL_SVC_COUNT
+ *
+ * Return: the service.
+ */
+const struct vtl_service *vtl_service(enum vtl_svc_id id)
+{
+	return vtl_services[id];
+}
+
+/**
+ * vtl_service_by_name() - a service's index, from its name
+ * @name: the name
+ *
+ * Return: the index, or -ENOENT if the module has no such service.
+ */
+int vtl_service_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < VTL_SVC_COUNT; i++)
+		if (!strcmp(vtl_services[i]->name, name))
+			return i;
+	return -ENOENT;
+}
+
+/**
  * vtl_services_net_init() - set up every service's state of a namespace
  * @vn: the new instance
  *

@@ -26,6 +26,7 @@
 
 struct vtl_conn;
 struct vtl_ct;
+struct vtl_export_chunk;
 struct vtl_model;
 struct vtl_net;
 struct vtl_port;
@@ -116,6 +117,43 @@ struct vtl_frame {
  * @net_exit: free it, once the instance has no ports; may be NULL
  * @frame: the data path's call for each frame; softirq, RCU read side
  * @fill_port: add the service's attributes to a port's netlink message
+ * @export_policy: the policy of its attributes in an export (export.h,
+ *	%VTL_EXPORT_SVC_A_DATA of its chunks and of its connection regions),
+ *	@export_maxattr + 1 entries; the framework validates each nest
+ *	against it before handing it over.  NULL: the service exports
+ *	nothing, and an import resets it to its defaults (@import_commit)
+ * @export_maxattr: see @export_policy
+ * @port_export: add its state of a port to an export chunk, in its own
+ *	attribute space: from where @ch->cursor says (0 at first), advancing
+ *	it past each item added; return 0 once done, or -EMSGSIZE when
+ *	vtl_export_chunk_full() or a put failed (the partial item removed),
+ *	to be called again in the next chunk, in the same or the next
+ *	message, with the cursor kept (an export spans many messages).
+ *	Counters are not exported.  Process context, RTNL; may be NULL
+ * @import_parse: parse one of its chunks of an import (@data, validated;
+ *	NULL for a chunk without data) into a staged object off to the
+ *	side, *@staged: NULL at the first chunk, when the service allocates
+ *	it (charged to the caller, bounded as its configuration commands
+ *	bound it).  The port is not touched.  Return 0, or a negative errno
+ *	with @extack set.  Process context, no lock held
+ * @import_prepare: make ready to commit what @staged (NULL: no chunk, the
+ *	defaults) says for @port: all that can fail (allocations, checks of
+ *	other ports), the port unchanged; 0 or a negative errno with
+ *	@extack set.  Process context, RTNL; may be NULL
+ * @import_commit: make @staged (NULL: the defaults) the port's state,
+ *	replacing what it had, and free it; cannot fail.  Process context,
+ *	RTNL, after every service's @import_prepare succeeded
+ * @import_abort: free @staged (not NULL), which was not committed
+ * @conn_export: add the service's region @ext of connection @c to an
+ *	export, in its own attribute space, or nothing if it has nothing to
+ *	say (a region as when the connection was created); 0 or -EMSGSIZE.
+ *	Under the connection's lock and RCU: must not sleep; may be NULL
+ * @conn_import: fill its region @ext of a new connection, not yet in any
+ *	table, from @data (validated); 0 or -EINVAL with @extack set;
+ *	process context; may be NULL if @conn_export is
+ * @export_genid: a number that changes with every change of what
+ *	@port_export exports of @port, so that an export spanning a change
+ *	is flagged NLM_F_DUMP_INTR; RTNL; may be NULL
  */
 struct vtl_service {
 	const char *name;
@@ -135,6 +173,21 @@ struct vtl_service {
 	void (*net_exit)(struct vtl_net *vn);
 	enum vtl_verdict (*frame)(struct vtl_frame *f);
 	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
+	const struct nla_policy *export_policy;
+	unsigned int export_maxattr;
+	int (*port_export)(struct vtl_export_chunk *ch,
+			   const struct vtl_port *port);
+	int (*import_parse)(void **staged, const struct nlattr *data,
+			    struct netlink_ext_ack *extack);
+	int (*import_prepare)(void *staged, struct vtl_port *port,
+			      struct netlink_ext_ack *extack);
+	void (*import_commit)(void *staged, struct vtl_port *port);
+	void (*import_abort)(void *staged);
+	int (*conn_export)(struct sk_buff *msg, const struct vtl_conn *c,
+			   const void *ext);
+	int (*conn_import)(void *ext, const struct nlattr *data,
+			   struct netlink_ext_ack *extack);
+	u32 (*export_genid)(const struct vtl_port *port);
 };
 
 /* Each service's definition, vtl_<name>_service (services.h). */
@@ -164,6 +217,8 @@ int vtl_services_conn_layout(size_t base, size_t *size);
 void vtl_services_conn_init(struct vtl_conn *c);
 void vtl_services_conn_destroy(struct vtl_conn *c);
 void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id);
+const struct vtl_service *vtl_service(enum vtl_svc_id id);
+int vtl_service_by_name(const char *name);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
 struct vtl_conn *vtl_frame_conn(const struct vtl_frame *f);
 bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);

@@ -248,4 +248,12 @@ const struct vtl_service vtl_firewall_service = {
 	.port_free = vtl_fw_port_free,
 	.frame = vtl_fw_frame,
 	.fill_port = vtl_fw_fill_port,
+	.export_policy = vtl_fw_export_policy,
+	.export_maxattr = VTL_FW_EXPORT_A_MAX,
+	.port_export = vtl_fw_port_export,
+	.import_parse = vtl_fw_import_parse,
+	.import_prepare = vtl_fw_import_prepare,
+	.import_commit = vtl_fw_import_commit,
+	.import_abort = vtl_fw_import_abort,
+	.export_genid = vtl_fw_export_genid,
 };

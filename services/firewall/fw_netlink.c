@@ -41,7 +41,7 @@
 		.reject_message = "counters are read-only",		\
 	}
 
-static const struct nla_policy vtl_fw_rule_policy[VTL_FW_A_MAX + 1] = {
+const struct nla_policy vtl_fw_rule_policy[VTL_FW_A_MAX + 1] = {
 	VTL_FW_RULE_POLICY,
 	[VTL_FW_A_IFINDEX] = {
 		.type = NLA_REJECT,
@@ -156,7 +156,7 @@ static int vtl_fw_nl_ports(struct nlattr **tb, int min_attr, int max_attr,
  * A rule from its attributes @tb, the top level's or a %VTL_FW_A_RULE
  * nest's (@nest, for errors about a missing attribute).
  */
-static int vtl_fw_nl_parse_rule(struct nlattr **tb, struct nlattr *nest,
+static int vtl_fw_nl_parse_rule(struct nlattr **tb, const struct nlattr *nest,
 				struct vtl_fw_spec *spec,
 				struct netlink_ext_ack *extack)
 {
@@ -204,18 +204,22 @@ static int vtl_fw_nl_parse_rule(struct nlattr **tb, struct nlattr *nest,
 	return 0;
 }
 
-/* A rule's attributes, without a header: shared by replies and dumps. */
-static int vtl_fw_nl_put_rule(struct sk_buff *msg, int ifindex,
-			      const struct vtl_fw_entry *e)
+/**
+ * vtl_fw_nl_put_match() - a rule's direction, match and action
+ * @msg: the message
+ * @e: the rule
+ *
+ * As %VTL_FW_A_RULE of %VTL_CMD_FW_LOAD takes them: for replies, dumps
+ * and exports.
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vtl_fw_nl_put_match(struct sk_buff *msg, const struct vtl_fw_entry *e)
 {
 	const struct vtl_fw_rule *r = &e->rule;
 	unsigned int alen = r->family == 6 ? 16 : 4;
-	u64 packets, bytes;
 
-	vtl_hits_read(e->hits, &packets, &bytes);
-	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) ||
-	    nla_put_u8(msg, VTL_FW_A_DIR, e->dir) ||
-	    nla_put_u32(msg, VTL_FW_A_ID, r->id) ||
+	if (nla_put_u8(msg, VTL_FW_A_DIR, e->dir) ||
 	    (r->family && nla_put_u8(msg, VTL_FW_A_FAMILY, r->family)) ||
 	    (r->proto && nla_put_u8(msg, VTL_FW_A_PROTO, r->proto)) ||
 	    (r->src_len && (nla_put(msg, VTL_FW_A_SRC, alen, r->src) ||
@@ -229,7 +233,21 @@ static int vtl_fw_nl_put_rule(struct sk_buff *msg, int ifindex,
 	     (nla_put_u16(msg, VTL_FW_A_DPORT_MIN, r->dport_lo) ||
 	      nla_put_u16(msg, VTL_FW_A_DPORT_MAX, r->dport_hi))) ||
 	    (r->state && nla_put_u8(msg, VTL_FW_A_CT_STATE, r->state)) ||
-	    nla_put_u8(msg, VTL_FW_A_ACTION, r->action) ||
+	    nla_put_u8(msg, VTL_FW_A_ACTION, r->action))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A rule's attributes, without a header: shared by replies and dumps. */
+static int vtl_fw_nl_put_rule(struct sk_buff *msg, int ifindex,
+			      const struct vtl_fw_entry *e)
+{
+	u64 packets, bytes;
+
+	vtl_hits_read(e->hits, &packets, &bytes);
+	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) ||
+	    nla_put_u32(msg, VTL_FW_A_ID, e->rule.id) ||
+	    vtl_fw_nl_put_match(msg, e) ||
 	    nla_put_u64_64bit(msg, VTL_FW_A_PACKETS, packets, VTL_FW_A_PAD) ||
 	    nla_put_u64_64bit(msg, VTL_FW_A_BYTES, bytes, VTL_FW_A_PAD))
 		return -EMSGSIZE;
@@ -359,6 +377,24 @@ static int vtl_fw_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 					nla_get_u8(info->attrs[VTL_FW_A_POLICY]));
 	rtnl_unlock();
 	return ret;
+}
+
+/**
+ * vtl_fw_nl_rule_nest() - a rule from a %VTL_FW_A_RULE nest
+ * @nla: the nest, validated against vtl_fw_rule_policy
+ * @spec: the rule
+ * @extack: for the reason of a failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vtl_fw_nl_rule_nest(const struct nlattr *nla, struct vtl_fw_spec *spec,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VTL_FW_A_MAX + 1];
+
+	return nla_parse_nested(tb, VTL_FW_A_MAX, nla, vtl_fw_rule_policy,
+				extack) ?:
+	       vtl_fw_nl_parse_rule(tb, nla, spec, extack);
 }
 
 /* The %VTL_FW_A_RULE nests of a request, in a kvmalloc()ed array. */

@@ -339,20 +339,26 @@ int vtl_fw_policy_set(struct vtl_fw_port *fp, u8 dir, u8 policy)
 }
 
 /**
- * vtl_fw_rules_load() - replace a port's rules and policies at once
- * @fp: the port's firewall
- * @specs: the new rules, both directions, in order; each checked with
+ * vtl_fw_conf_build() - a new configuration, not yet the port's
+ * @fp: the port's firewall, whose current policies are the default
+ * @specs: the rules, both directions, in order; each checked with
  *	vtl_fw_rule_check()
  * @n: their number
- * @policy: per direction, the new policy, or 0 to keep it
+ * @policy: per direction, the new policy, or 0 to keep the port's
+ * @next_id: the last rule id given; advanced past the new rules' ids
  * @extack: for the reason of a failure
  *
+ * The port is not touched: vtl_fw_conf_set() makes it the port's, or
+ * vtl_fw_conf_release() frees it.
+ *
  * Context: RTNL.
- * Return: 0, -E2BIG for too many rules or too large a set, -ENOMEM; on
- * error nothing changed.
+ * Return: the configuration, or ERR_PTR(-E2BIG) for too many rules or too
+ * large a set, or ERR_PTR(-ENOMEM).
  */
-int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
-		      u32 n, const u8 *policy, struct netlink_ext_ack *extack)
+struct vtl_fw_conf *vtl_fw_conf_build(const struct vtl_fw_port *fp,
+				      const struct vtl_fw_spec *specs, u32 n,
+				      const u8 *policy, u32 *next_id,
+				      struct netlink_ext_ack *extack)
 {
 	struct vtl_fw_entry **e[VTL_FW_NDIR] = {};
 	struct vtl_fw_entry *entry;
@@ -364,11 +370,11 @@ int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
 
 	if (n > VTL_FW_MAX_RULES) {
 		NL_SET_ERR_MSG(extack, "too many rules for one port");
-		return -E2BIG;
+		return ERR_PTR(-E2BIG);
 	}
 	conf = vtl_fw_conf_dup(rtnl_dereference(fp->conf));
 	if (!conf)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	for (d = 0; d < VTL_FW_NDIR; d++) {
 		e[d] = kvmalloc_array(n, sizeof(*e[d]), GFP_KERNEL);
 		if (!e[d])
@@ -376,7 +382,10 @@ int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
 	}
 	for (i = 0; i < n; i++) {
 		d = specs[i].dir - 1;
-		entry = vtl_fw_entry_new(&specs[i], vtl_fw_next_id(fp));
+		/* Never 0, and 2^32 rules later still unique enough. */
+		if (!++*next_id)
+			++*next_id;
+		entry = vtl_fw_entry_new(&specs[i], *next_id);
 		if (!entry)
 			goto out;
 		e[d][nr[d]++] = entry;
@@ -392,15 +401,56 @@ int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
 		if (ret)
 			goto out;
 	}
-	vtl_fw_publish(fp, conf);
-	conf = NULL;
 out:
 	for (d = 0; d < VTL_FW_NDIR; d++) {
 		for (i = 0; e[d] && i < nr[d]; i++)
 			vtl_fw_entry_put(e[d][i]);
 		kvfree(e[d]);
 	}
-	/* Still there: it was not published, and the load failed. */
+	if (!ret)
+		return conf;
 	vtl_fw_conf_release(conf);
-	return ret;
+	return ERR_PTR(ret);
+}
+
+/**
+ * vtl_fw_conf_set() - make a configuration the port's
+ * @fp: the port's firewall
+ * @conf: from vtl_fw_conf_build(), or NULL for the defaults (no rules,
+ *	accept both ways); the port takes it
+ * @next_id: what vtl_fw_conf_build() left it at
+ *
+ * Context: RTNL.
+ */
+void vtl_fw_conf_set(struct vtl_fw_port *fp, struct vtl_fw_conf *conf,
+		     u32 next_id)
+{
+	fp->next_id = next_id;
+	vtl_fw_publish(fp, conf);
+}
+
+/**
+ * vtl_fw_rules_load() - replace a port's rules and policies at once
+ * @fp: the port's firewall
+ * @specs: the new rules, both directions, in order; each checked with
+ *	vtl_fw_rule_check()
+ * @n: their number
+ * @policy: per direction, the new policy, or 0 to keep it
+ * @extack: for the reason of a failure
+ *
+ * Context: RTNL.
+ * Return: 0, -E2BIG for too many rules or too large a set, -ENOMEM; on
+ * error nothing changed.
+ */
+int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
+		      u32 n, const u8 *policy, struct netlink_ext_ack *extack)
+{
+	struct vtl_fw_conf *conf;
+	u32 next_id = fp->next_id;
+
+	conf = vtl_fw_conf_build(fp, specs, n, policy, &next_id, extack);
+	if (IS_ERR(conf))
+		return PTR_ERR(conf);
+	vtl_fw_conf_set(fp, conf, next_id);
+	return 0;
 }

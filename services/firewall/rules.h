@@ -111,6 +111,12 @@ int vtl_fw_rule_add(struct vtl_fw_port *fp, const struct vtl_fw_spec *spec,
 int vtl_fw_rule_del(struct vtl_fw_port *fp, u32 id);
 int vtl_fw_rules_flush(struct vtl_fw_port *fp, u8 dir);
 int vtl_fw_policy_set(struct vtl_fw_port *fp, u8 dir, u8 policy);
+struct vtl_fw_conf *vtl_fw_conf_build(const struct vtl_fw_port *fp,
+				      const struct vtl_fw_spec *specs, u32 n,
+				      const u8 *policy, u32 *next_id,
+				      struct netlink_ext_ack *extack);
+void vtl_fw_conf_set(struct vtl_fw_port *fp, struct vtl_fw_conf *conf,
+		     u32 next_id);
 int vtl_fw_rules_load(struct vtl_fw_port *fp, const struct vtl_fw_spec *specs,
 		      u32 n, const u8 *policy, struct netlink_ext_ack *extack);
 

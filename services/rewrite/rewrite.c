@@ -194,4 +194,12 @@ const struct vtl_service vtl_rewrite_service = {
 	.net_exit = vtl_tunnel_net_exit,
 	.frame = vtl_rw_frame,
 	.fill_port = vtl_rw_fill_port,
+	.export_policy = vtl_rw_export_policy,
+	.export_maxattr = VTL_REWRITE_EXPORT_A_MAX,
+	.port_export = vtl_rw_port_export,
+	.import_parse = vtl_rw_import_parse,
+	.import_prepare = vtl_rw_import_prepare,
+	.import_commit = vtl_rw_import_commit,
+	.import_abort = vtl_rw_import_abort,
+	.export_genid = vtl_rw_export_genid,
 };

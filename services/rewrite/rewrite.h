@@ -20,6 +20,19 @@ extern const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1];
 extern const struct genl_ops vtl_rw_genl_ops[];
 extern const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1];
 
+/* Its export and import (rw_export.c), for the service's definition. */
+extern const struct nla_policy
+	vtl_rw_export_policy[VTL_REWRITE_EXPORT_A_MAX + 1];
+int vtl_rw_port_export(struct vtl_export_chunk *ch,
+		       const struct vtl_port *port);
+int vtl_rw_import_parse(void **staged, const struct nlattr *data,
+			struct netlink_ext_ack *extack);
+int vtl_rw_import_prepare(void *staged, struct vtl_port *port,
+			  struct netlink_ext_ack *extack);
+void vtl_rw_import_commit(void *staged, struct vtl_port *port);
+void vtl_rw_import_abort(void *staged);
+u32 vtl_rw_export_genid(const struct vtl_port *port);
+
 int vtl_tunnel_nl_set(struct sk_buff *skb, struct genl_info *info);
 int vtl_tunnel_nl_get(struct sk_buff *skb, struct genl_info *info);
 int vtl_tunnel_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);

@@ -260,6 +260,63 @@ int vtl_rw_rule_del(struct vtl_rw_port *rp, u8 family, const u8 *dst,
 }
 
 /**
+ * vtl_rw_conf_new() - a port's rules, from scratch, not yet the port's
+ * @tmpl: the rules (checked by the caller, their prefixes distinct);
+ *	copied
+ * @n: how many, at most %VTL_REWRITE_MAX_RULES
+ *
+ * Context: process; may sleep.
+ * Return: the rules, longest prefix first, NULL for none, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct vtl_rw_conf *vtl_rw_conf_new(const struct vtl_rw_rule *tmpl, u32 n)
+{
+	struct vtl_rw_conf *conf;
+	struct vtl_rw_rule *r;
+	u32 i, j;
+
+	if (!n)
+		return NULL;
+	conf = vtl_rw_conf_alloc(n);
+	if (!conf)
+		return ERR_PTR(-ENOMEM);
+	conf->n = 0;
+	for (i = 0; i < n; i++) {
+		r = kmemdup(&tmpl[i], sizeof(*r), GFP_KERNEL_ACCOUNT);
+		if (!r)
+			goto err;
+		r->hits = vtl_hits_alloc();
+		if (!r->hits) {
+			kfree(r);
+			goto err;
+		}
+		refcount_set(&r->ref, 1);
+		/* After every longer (or equal) prefix. */
+		for (j = conf->n; j && conf->r[j - 1]->dst_len < r->dst_len; j--)
+			conf->r[j] = conf->r[j - 1];
+		conf->r[j] = r;
+		conf->n++;
+	}
+	return conf;
+
+err:
+	vtl_rw_conf_release(conf);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * vtl_rw_conf_set() - make rules the port's, replacing all it had
+ * @rp: the port's rewriting
+ * @conf: from vtl_rw_conf_new(), or NULL for none; the port takes it
+ *
+ * Context: RTNL.
+ */
+void vtl_rw_conf_set(struct vtl_rw_port *rp, struct vtl_rw_conf *conf)
+{
+	vtl_rw_publish(rp, conf);
+}
+
+/**
  * vtl_rw_rules_flush() - delete a port's rules
  * @rp: the port's rewriting
  * @auto_only: only those tunnel auto installed

@@ -77,6 +77,8 @@ int vtl_rw_rule_add(struct vtl_rw_port *rp, const struct vtl_rw_rule *tmpl,
 		    struct netlink_ext_ack *extack);
 int vtl_rw_rule_del(struct vtl_rw_port *rp, u8 family, const u8 *dst,
 		    u8 dst_len, bool auto_only);
+struct vtl_rw_conf *vtl_rw_conf_new(const struct vtl_rw_rule *tmpl, u32 n);
+void vtl_rw_conf_set(struct vtl_rw_port *rp, struct vtl_rw_conf *conf);
 int vtl_rw_rules_flush(struct vtl_rw_port *rp, bool auto_only,
 		       int out_ifindex);
 

@@ -228,4 +228,10 @@ const struct vtl_service vtl_socks_service = {
 	.port_free = vtl_socks_port_free,
 	.frame = vtl_socks_frame,
 	.fill_port = vtl_socks_fill_port,
+	.export_policy = vtl_socks_export_policy,
+	.export_maxattr = VTL_SOCKS_A_MAX,
+	.port_export = vtl_socks_port_export,
+	.import_parse = vtl_socks_import_parse,
+	.import_commit = vtl_socks_import_commit,
+	.import_abort = vtl_socks_import_abort,
 };

@@ -63,6 +63,20 @@ void vtl_socks_set(struct vtl_port *port, struct vtl_socks_conf *conf);
 void vtl_socks_read(const struct vtl_port *port, u64 *c);
 
 void vtl_socks_nl_notify(const struct vtl_port *port, u8 cmd);
+void vtl_socks_nl_changed(const struct vtl_port *port, bool had);
+struct vtl_socks_conf *vtl_socks_nl_conf(struct nlattr **attrs,
+					 struct netlink_ext_ack *extack);
+int vtl_socks_nl_put_conf(struct sk_buff *msg, const struct vtl_socks_conf *c,
+			  bool password);
+
+/* Its export and import (socks_export.c), for the service's definition. */
+extern const struct nla_policy vtl_socks_export_policy[VTL_SOCKS_A_MAX + 1];
+int vtl_socks_port_export(struct vtl_export_chunk *ch,
+			  const struct vtl_port *port);
+int vtl_socks_import_parse(void **staged, const struct nlattr *data,
+			   struct netlink_ext_ack *extack);
+void vtl_socks_import_commit(void *staged, struct vtl_port *port);
+void vtl_socks_import_abort(void *staged);
 /* Its netlink commands (socks_netlink.c). */
 #define VTL_SOCKS_N_OPS	3
 extern const struct genl_ops vtl_socks_genl_ops[];

@@ -77,10 +77,11 @@ static struct vtl_port *vtl_socks_nl_port(struct genl_info *info)
 }
 
 /* The proxy's address: IPv4 or IPv6, unicast. */
-static int vtl_socks_nl_proxy(struct genl_info *info,
-			      struct vtl_socks_conf *c)
+static int vtl_socks_nl_proxy(struct nlattr **attrs,
+			      struct vtl_socks_conf *c,
+			      struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = info->attrs[VTL_SOCKS_A_PROXY_ADDR];
+	struct nlattr *a = attrs[VTL_SOCKS_A_PROXY_ADDR];
 	const struct in6_addr *a6;
 	__be32 a4;
 
@@ -96,40 +97,41 @@ static int vtl_socks_nl_proxy(struct genl_info *info,
 			goto bad;
 		c->family = 6;
 	} else {
-		vtl_nl_err(info->extack, a,
+		vtl_nl_err(extack, a,
 			   "the proxy address is of 4 (IPv4) or 16 bytes (IPv6)");
 		return -EINVAL;
 	}
 	memcpy(c->proxy_addr, nla_data(a), nla_len(a));
-	c->proxy_port = nla_get_u16(info->attrs[VTL_SOCKS_A_PROXY_PORT]);
+	c->proxy_port = nla_get_u16(attrs[VTL_SOCKS_A_PROXY_PORT]);
 	return 0;
 
 bad:
-	vtl_nl_err(info->extack, a, "the proxy address is not a unicast one");
+	vtl_nl_err(extack, a, "the proxy address is not a unicast one");
 	return -EINVAL;
 }
 
 /* The credentials: both or neither, and only for SOCKS5. */
-static int vtl_socks_nl_auth(struct genl_info *info, struct vtl_socks_conf *c)
+static int vtl_socks_nl_auth(struct nlattr **attrs, struct vtl_socks_conf *c,
+			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *user = info->attrs[VTL_SOCKS_A_USER];
-	struct nlattr *pass = info->attrs[VTL_SOCKS_A_PASSWORD];
+	struct nlattr *user = attrs[VTL_SOCKS_A_USER];
+	struct nlattr *pass = attrs[VTL_SOCKS_A_PASSWORD];
 
 	if (!user && !pass)
 		return 0;
 	if (!user || !pass) {
-		vtl_nl_err(info->extack, user ?: pass,
+		vtl_nl_err(extack, user ?: pass,
 			   user ? "a user needs a password" :
 				  "a password needs a user");
 		return -EINVAL;
 	}
 	if (c->version != VTL_SOCKS_V5) {
-		vtl_nl_err(info->extack, user,
+		vtl_nl_err(extack, user,
 			   "SOCKS4a takes no credentials: they need version 5");
 		return -EINVAL;
 	}
 	if (!*(char *)nla_data(user) || !*(char *)nla_data(pass)) {
-		vtl_nl_err(info->extack, *(char *)nla_data(user) ? pass : user,
+		vtl_nl_err(extack, *(char *)nla_data(user) ? pass : user,
 			   "empty user name or password");
 		return -EINVAL;
 	}
@@ -139,17 +141,18 @@ static int vtl_socks_nl_auth(struct genl_info *info, struct vtl_socks_conf *c)
 }
 
 /* How DNS is answered; the automap prefix, only for automap. */
-static int vtl_socks_nl_dns(struct genl_info *info, struct vtl_socks_conf *c)
+static int vtl_socks_nl_dns(struct nlattr **attrs, struct vtl_socks_conf *c,
+			    struct netlink_ext_ack *extack)
 {
-	struct nlattr *prefix = info->attrs[VTL_SOCKS_A_DNS_PREFIX];
-	struct nlattr *len = info->attrs[VTL_SOCKS_A_DNS_PREFIX_LEN];
+	struct nlattr *prefix = attrs[VTL_SOCKS_A_DNS_PREFIX];
+	struct nlattr *len = attrs[VTL_SOCKS_A_DNS_PREFIX_LEN];
 	u32 p;
 
-	c->dns = info->attrs[VTL_SOCKS_A_DNS] ?
-		 nla_get_u8(info->attrs[VTL_SOCKS_A_DNS]) :
+	c->dns = attrs[VTL_SOCKS_A_DNS] ?
+		 nla_get_u8(attrs[VTL_SOCKS_A_DNS]) :
 		 VTL_SOCKS_DNS_AUTOMAP;
 	if (c->dns == VTL_SOCKS_DNS_RESOLVE && c->version != VTL_SOCKS_V5) {
-		vtl_nl_err(info->extack, info->attrs[VTL_SOCKS_A_DNS],
+		vtl_nl_err(extack, attrs[VTL_SOCKS_A_DNS],
 			   "dns resolve needs SOCKS5 (Tor's RESOLVE)");
 		return -EINVAL;
 	}
@@ -158,12 +161,12 @@ static int vtl_socks_nl_dns(struct genl_info *info, struct vtl_socks_conf *c)
 	if (!prefix && !len)
 		return 0;
 	if (c->dns != VTL_SOCKS_DNS_AUTOMAP) {
-		vtl_nl_err(info->extack, prefix ?: len,
+		vtl_nl_err(extack, prefix ?: len,
 			   "a DNS prefix is for dns automap only");
 		return -EINVAL;
 	}
 	if (!prefix || !len) {
-		vtl_nl_err(info->extack, prefix ?: len,
+		vtl_nl_err(extack, prefix ?: len,
 			   "the DNS prefix and its length go together");
 		return -EINVAL;
 	}
@@ -171,33 +174,42 @@ static int vtl_socks_nl_dns(struct genl_info *info, struct vtl_socks_conf *c)
 	c->dns_prefix_len = nla_get_u8(len);
 	p = ntohl(c->dns_prefix);
 	if (p & ~(~0U << (32 - c->dns_prefix_len))) {
-		vtl_nl_err(info->extack, prefix,
+		vtl_nl_err(extack, prefix,
 			   "the DNS prefix has bits set past its length");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* A new configuration from a VTL_CMD_SOCKS_NEW request, or an ERR_PTR(). */
-static struct vtl_socks_conf *vtl_socks_nl_conf(struct genl_info *info)
+/**
+ * vtl_socks_nl_conf() - a new configuration from its attributes
+ * @attrs: &enum vtl_socks_attr, of a %VTL_CMD_SOCKS_NEW request or of an
+ *	export, validated
+ * @extack: for the reason of a failure
+ *
+ * Return: the configuration, or an ERR_PTR().
+ */
+struct vtl_socks_conf *vtl_socks_nl_conf(struct nlattr **attrs,
+					 struct netlink_ext_ack *extack)
 {
 	struct vtl_socks_conf *c;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, VTL_SOCKS_A_PROXY_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, VTL_SOCKS_A_PROXY_PORT))
+	if (NL_REQ_ATTR_CHECK(extack, NULL, attrs, VTL_SOCKS_A_PROXY_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, NULL, attrs, VTL_SOCKS_A_PROXY_PORT))
 		return ERR_PTR(-EINVAL);
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return ERR_PTR(-ENOMEM);
-	c->version = info->attrs[VTL_SOCKS_A_VERSION] ?
-		     nla_get_u8(info->attrs[VTL_SOCKS_A_VERSION]) :
+	c->version = attrs[VTL_SOCKS_A_VERSION] ?
+		     nla_get_u8(attrs[VTL_SOCKS_A_VERSION]) :
 		     VTL_SOCKS_V5;
-	c->ipv6 = info->attrs[VTL_SOCKS_A_IPV6] ?
-		  nla_get_u8(info->attrs[VTL_SOCKS_A_IPV6]) :
+	c->ipv6 = attrs[VTL_SOCKS_A_IPV6] ?
+		  nla_get_u8(attrs[VTL_SOCKS_A_IPV6]) :
 		  VTL_SOCKS_IPV6_DROP;
-	ret = vtl_socks_nl_proxy(info, c) ?: vtl_socks_nl_auth(info, c) ?:
-	      vtl_socks_nl_dns(info, c);
+	ret = vtl_socks_nl_proxy(attrs, c, extack) ?:
+	      vtl_socks_nl_auth(attrs, c, extack) ?:
+	      vtl_socks_nl_dns(attrs, c, extack);
 	if (ret) {
 		kfree_sensitive(c);
 		return ERR_PTR(ret);
@@ -235,19 +247,20 @@ static int vtl_socks_nl_put_stats(struct sk_buff *msg,
 	return 0;
 }
 
-/*
- * The attributes of @port's configuration @c; the password with
- * @password, the counters with @stats.
+/**
+ * vtl_socks_nl_put_conf() - the attributes of a configuration
+ * @msg: the message
+ * @c: the configuration
+ * @password: with the password
+ *
+ * As %VTL_CMD_SOCKS_NEW takes them: for replies, notifications and exports.
+ *
+ * Return: 0 or -EMSGSIZE.
  */
-static int vtl_socks_nl_put(struct sk_buff *msg, const struct vtl_port *port,
-			    const struct vtl_socks_conf *c, bool password,
-			    bool stats)
+int vtl_socks_nl_put_conf(struct sk_buff *msg, const struct vtl_socks_conf *c,
+			  bool password)
 {
-	static const u8 mac[ETH_ALEN] = VTL_SOCKS_FAKE_MAC;
-
-	if (nla_put_u32(msg, VTL_SOCKS_A_IFINDEX, port->dev->ifindex) ||
-	    nla_put_string(msg, VTL_SOCKS_A_IFNAME, port->dev->name) ||
-	    nla_put(msg, VTL_SOCKS_A_PROXY_ADDR, c->family == 4 ? 4 : 16,
+	if (nla_put(msg, VTL_SOCKS_A_PROXY_ADDR, c->family == 4 ? 4 : 16,
 		    c->proxy_addr) ||
 	    nla_put_u16(msg, VTL_SOCKS_A_PROXY_PORT, c->proxy_port) ||
 	    nla_put_u8(msg, VTL_SOCKS_A_VERSION, c->version) ||
@@ -260,10 +273,46 @@ static int vtl_socks_nl_put(struct sk_buff *msg, const struct vtl_port *port,
 	     (nla_put_in_addr(msg, VTL_SOCKS_A_DNS_PREFIX, c->dns_prefix) ||
 	      nla_put_u8(msg, VTL_SOCKS_A_DNS_PREFIX_LEN,
 			 c->dns_prefix_len))) ||
-	    nla_put_u8(msg, VTL_SOCKS_A_IPV6, c->ipv6) ||
+	    nla_put_u8(msg, VTL_SOCKS_A_IPV6, c->ipv6))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The attributes of @port's configuration @c; the password with
+ * @password, the counters with @stats.
+ */
+static int vtl_socks_nl_put(struct sk_buff *msg, const struct vtl_port *port,
+			    const struct vtl_socks_conf *c, bool password,
+			    bool stats)
+{
+	static const u8 mac[ETH_ALEN] = VTL_SOCKS_FAKE_MAC;
+
+	if (nla_put_u32(msg, VTL_SOCKS_A_IFINDEX, port->dev->ifindex) ||
+	    nla_put_string(msg, VTL_SOCKS_A_IFNAME, port->dev->name) ||
+	    vtl_socks_nl_put_conf(msg, c, password) ||
 	    nla_put(msg, VTL_SOCKS_A_MAC, ETH_ALEN, mac))
 		return -EMSGSIZE;
 	return stats ? vtl_socks_nl_put_stats(msg, port) : 0;
+}
+
+/**
+ * vtl_socks_nl_changed() - a port's configuration changed: tell whom it
+ *	concerns
+ * @port: the port, whose configuration (vtl_socks_conf()) is the new one
+ * @had: it had one before, now gone or replaced
+ *
+ * A daemon hears the old one end and the new one start.
+ *
+ * Context: process, RTNL.
+ */
+void vtl_socks_nl_changed(const struct vtl_port *port, bool had)
+{
+	vtl_socks_genid++;
+	if (had)
+		vtl_socks_nl_notify(port, VTL_CMD_SOCKS_DEL);
+	if (vtl_socks_conf(port))
+		vtl_socks_nl_notify(port, VTL_CMD_SOCKS_NEW);
 }
 
 /**
@@ -316,7 +365,7 @@ static int vtl_socks_nl_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VTL_SOCKS_A_IFINDEX))
 		return -EINVAL;
-	c = vtl_socks_nl_conf(info);
+	c = vtl_socks_nl_conf(info->attrs, info->extack);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	rtnl_lock();

@@ -15,7 +15,8 @@
  *
  * Conventions (as in <linux/openvswitch.h>): every attribute enum starts at
  * _UNSPEC and ends with a __MAX sentinel; values are never renumbered, new
- * ones are appended.  Attributes are scalars or nests, never binary structs;
+ * ones are appended.  Attributes are scalars or nests, never binary structs
+ * (but one: &struct vtl_export_model, see there);
  * counters are 64 bits (with a _PAD attribute for alignment).  Requests are
  * validated strictly: an unknown attribute, a wrong type or length, or an
  * attribute a command does not take is rejected with EINVAL and an extended
@@ -143,6 +144,31 @@
  *	with its counters (%VTL_SOCKS_A_STATS); as a dump, of every port of
  *	the namespace that has one.  %VTL_SOCKS_A_PASSWORD is returned only
  *	to a caller with CAP_NET_ADMIN.
+ * @VTL_CMD_PORT_EXPORT: dump only: the state of the port
+ *	%VTL_EXPORT_A_IFINDEX (required; ENODEV if it is not attached), as
+ *	&enum vtl_export_attr attributes spread over as many messages as it
+ *	takes: first the header (%VTL_EXPORT_A_VERSION, %VTL_EXPORT_A_MODE,
+ *	%VTL_EXPORT_A_MAX_CONNS), then each service's %VTL_EXPORT_A_SERVICE
+ *	chunks, then a %VTL_EXPORT_A_CONN per tracked connection.  The
+ *	attributes of every message, concatenated in order, are what
+ *	%VTL_CMD_PORT_IMPORT takes.  Counters are not exported.  A dump
+ *	that raced with a change of the namespace's ports or of the port's
+ *	firewall or rewrite rules is flagged NLM_F_DUMP_INTR; connections
+ *	are a snapshot of each connection, as in %VTL_CMD_CONN_GET.
+ * @VTL_CMD_PORT_IMPORT: make the port %VTL_EXPORT_A_IFINDEX's service
+ *	configuration and connections those of an export (replacing, not
+ *	merging, what it had), in one step and all or nothing: an unknown
+ *	version, a malformed attribute, a port of another mode, a service
+ *	this module lacks, more connections than the port's max_conns or
+ *	VTL's global limit leave the port as it was and fail with EINVAL
+ *	(EPROTONOSUPPORT for the version, EOPNOTSUPP for a service, ENOSPC
+ *	for room, ENODEV for a device that is not attached, or a service's
+ *	own errno) and an extended ACK saying why.  The port's max_conns is
+ *	kept.  The connections' idle times and ages carry over; counters
+ *	start at 0, firewall rules get new ids.  The request holds the
+ *	port's %VTL_EXPORT_A_IFINDEX and the export's attributes, in order:
+ *	its size is bounded by the sender's socket buffer, what it makes
+ *	VTL allocate by what the port may hold.
  * @__VTL_CMD_MAX: sentinel
  */
 enum vtl_cmd {
@@ -168,6 +194,8 @@ enum vtl_cmd {
 	VTL_CMD_SOCKS_NEW,
 	VTL_CMD_SOCKS_DEL,
 	VTL_CMD_SOCKS_GET,
+	VTL_CMD_PORT_EXPORT,
+	VTL_CMD_PORT_IMPORT,
 	__VTL_CMD_MAX
 };
 
@@ -814,5 +842,244 @@ enum vtl_socks_stats_attr {
 };
 
 #define VTL_SOCKS_STATS_A_MAX (__VTL_SOCKS_STATS_A_MAX - 1)
+
+/* The format of %VTL_CMD_PORT_EXPORT, checked by %VTL_CMD_PORT_IMPORT. */
+#define VTL_EXPORT_VERSION	1
+
+/**
+ * enum vtl_export_attr - attributes of %VTL_CMD_PORT_EXPORT and _IMPORT
+ * @VTL_EXPORT_A_UNSPEC: invalid
+ * @VTL_EXPORT_A_PAD: padding; ignored
+ * @VTL_EXPORT_A_IFINDEX: u32, the port's ifindex: required in requests,
+ *	never in the exported state
+ * @VTL_EXPORT_A_VERSION: u32, %VTL_EXPORT_VERSION; required on import,
+ *	which takes no other
+ * @VTL_EXPORT_A_MODE: u32, &enum vtl_port_mode of the exported port;
+ *	required on import, which needs a port of the same mode
+ * @VTL_EXPORT_A_MAX_CONNS: u32, the exported port's max_conns; for
+ *	information (import keeps the port's own)
+ * @VTL_EXPORT_A_SERVICE: nest of &enum vtl_export_svc_attr: a chunk of a
+ *	service's state of the port.  A service's state may span several
+ *	chunks, in order (a nest holds 64 KiB); a service with nothing to
+ *	say sends one chunk without data.  A service without a chunk is
+ *	reset to its defaults on import.
+ * @VTL_EXPORT_A_CONN: nest of &enum vtl_export_conn_attr: one tracked
+ *	connection
+ * @__VTL_EXPORT_A_MAX: sentinel
+ */
+enum vtl_export_attr {
+	VTL_EXPORT_A_UNSPEC,
+	VTL_EXPORT_A_PAD,
+	VTL_EXPORT_A_IFINDEX,
+	VTL_EXPORT_A_VERSION,
+	VTL_EXPORT_A_MODE,
+	VTL_EXPORT_A_MAX_CONNS,
+	VTL_EXPORT_A_SERVICE,
+	VTL_EXPORT_A_CONN,
+	__VTL_EXPORT_A_MAX
+};
+
+#define VTL_EXPORT_A_MAX (__VTL_EXPORT_A_MAX - 1)
+
+/**
+ * enum vtl_export_svc_attr - a service's chunk, or its region of a
+ *	connection
+ * @VTL_EXPORT_SVC_A_UNSPEC: invalid
+ * @VTL_EXPORT_SVC_A_NAME: string: the service ("firewall", "persist",
+ *	...); in %VTL_EXPORT_A_SERVICE only.  An import naming a service
+ *	this module lacks fails.
+ * @VTL_EXPORT_SVC_A_ID: u8, 1 to 255: the key the export gives the
+ *	service, chosen by the exporter and declared in every one of its
+ *	chunks; a connection's regions name their service by it
+ * @VTL_EXPORT_SVC_A_DATA: nest: the service's own attributes (its chunk's
+ *	part of its port state, or its region of a connection), in the
+ *	service's attribute space: &enum vtl_fw_export_attr,
+ *	&enum vtl_persist_export_attr, &enum vtl_rewrite_export_attr,
+ *	&enum vtl_socks_attr
+ * @__VTL_EXPORT_SVC_A_MAX: sentinel
+ */
+enum vtl_export_svc_attr {
+	VTL_EXPORT_SVC_A_UNSPEC,
+	VTL_EXPORT_SVC_A_NAME,
+	VTL_EXPORT_SVC_A_ID,
+	VTL_EXPORT_SVC_A_DATA,
+	__VTL_EXPORT_SVC_A_MAX
+};
+
+#define VTL_EXPORT_SVC_A_MAX (__VTL_EXPORT_SVC_A_MAX - 1)
+
+/**
+ * enum vtl_export_conn_attr - one connection of an export
+ * @VTL_EXPORT_CONN_A_UNSPEC: invalid
+ * @VTL_EXPORT_CONN_A_MODEL: binary, &struct vtl_export_model: its state
+ *	model (required)
+ * @VTL_EXPORT_CONN_A_SVC: nest of &enum vtl_export_svc_attr with
+ *	%VTL_EXPORT_SVC_A_ID and %VTL_EXPORT_SVC_A_DATA: a service's region
+ *	of the connection, for the services that have something to say
+ * @__VTL_EXPORT_CONN_A_MAX: sentinel
+ */
+enum vtl_export_conn_attr {
+	VTL_EXPORT_CONN_A_UNSPEC,
+	VTL_EXPORT_CONN_A_MODEL,
+	VTL_EXPORT_CONN_A_SVC,
+	__VTL_EXPORT_CONN_A_MAX
+};
+
+#define VTL_EXPORT_CONN_A_MAX (__VTL_EXPORT_CONN_A_MAX - 1)
+
+/**
+ * enum vtl_export_ep_flags - &struct vtl_export_ep's flags
+ * @VTL_EXPORT_EP_WSCALE_OK: it announced window scaling, and so did the
+ *	other side
+ * @VTL_EXPORT_EP_SACK_OK: it announced SACK-permitted
+ * @VTL_EXPORT_EP_TS_OK: it uses timestamps
+ * @VTL_EXPORT_EP_FIN: it has sent FIN
+ * @VTL_EXPORT_EP_FLAGS: all of them; others are invalid
+ */
+enum vtl_export_ep_flags {
+	VTL_EXPORT_EP_WSCALE_OK	= 1 << 0,
+	VTL_EXPORT_EP_SACK_OK	= 1 << 1,
+	VTL_EXPORT_EP_TS_OK	= 1 << 2,
+	VTL_EXPORT_EP_FIN	= 1 << 3,
+	VTL_EXPORT_EP_FLAGS	= 0x0f,
+};
+
+/**
+ * struct vtl_export_ep - one endpoint of an exported connection
+ * @mac: its MAC address
+ * @wscale: the window scale it announced, at most 14
+ * @flags: &enum vtl_export_ep_flags bits
+ * @isn: its initial sequence number (TCP)
+ * @snd_nxt: the sequence number after the last it sent
+ * @ack: the highest acknowledgment number it sent
+ * @window: its last advertised window, in bytes
+ * @mss: the MSS it announced, 0 if none
+ * @ip_id: its last IPv4 ID
+ * @ttl: its last TTL or hop limit
+ * @pad: zero
+ * @tsval: its highest timestamp value
+ * @tsecr: its timestamp echo reply
+ * @syn_opts: the options its SYN carried (VTL's own bits)
+ * @max_end: the right edge of the window the other side offered it
+ * @max_win: the largest window it advertised
+ * @pad2: zero
+ * @packets: packets from it
+ * @bytes: their bytes
+ *
+ * Host byte order, explicit widths: the layout is the format's, not the
+ * kernel's, and changes only with %VTL_EXPORT_VERSION.
+ */
+struct vtl_export_ep {
+	__u8 mac[6];
+	__u8 wscale;
+	__u8 flags;
+	__u32 isn;
+	__u32 snd_nxt;
+	__u32 ack;
+	__u32 window;
+	__u16 mss;
+	__u16 ip_id;
+	__u8 ttl;
+	__u8 pad[3];
+	__u32 tsval;
+	__u32 tsecr;
+	__u32 syn_opts;
+	__u32 max_end;
+	__u32 max_win;
+	__u32 pad2;
+	__u64 packets;
+	__u64 bytes;
+};
+
+/**
+ * struct vtl_export_model - an exported connection's state model
+ * @vm_addr: the VM's address (IPv4 in the first 4 bytes, the rest zero)
+ * @peer_addr: its peer's, likewise
+ * @vm_port: the VM's port (network order); the echo id for ICMP
+ * @peer_port: the peer's port (network order); 0 for ICMP
+ * @family: 4 or 6
+ * @proto: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6
+ * @state: &enum vtl_conn_state as %VTL_CONN_A_STATE gives it
+ * @initiator: 0 if the VM spoke first, 1 if the peer did
+ * @ep: the VM's endpoint, then the peer's
+ * @age_ns: nanoseconds from its first packet to the export
+ * @idle_ns: nanoseconds from its last packet to the export
+ *
+ * This is the one binary structure of the family: an export of a
+ * port's connections is read and written whole, and is as large as
+ * many thousands of them (as <linux/openvswitch.h> does for flow keys).
+ */
+struct vtl_export_model {
+	__u8 vm_addr[16];
+	__u8 peer_addr[16];
+	__be16 vm_port;
+	__be16 peer_port;
+	__u8 family;
+	__u8 proto;
+	__u8 state;
+	__u8 initiator;
+	struct vtl_export_ep ep[2];
+	__u64 age_ns;
+	__u64 idle_ns;
+};
+
+/**
+ * enum vtl_fw_export_attr - the firewall's chunks of an export
+ * @VTL_FW_EXPORT_A_UNSPEC: invalid
+ * @VTL_FW_EXPORT_A_POLICY_IN: u8, the "in" policy (first chunk)
+ * @VTL_FW_EXPORT_A_POLICY_OUT: u8, the "out" policy (first chunk)
+ * @VTL_FW_EXPORT_A_RULE: nest of &enum vtl_fw_attr, one rule as
+ *	%VTL_CMD_FW_LOAD's %VTL_FW_A_RULE takes it; "in" rules first, each
+ *	direction in order
+ * @__VTL_FW_EXPORT_A_MAX: sentinel
+ */
+enum vtl_fw_export_attr {
+	VTL_FW_EXPORT_A_UNSPEC,
+	VTL_FW_EXPORT_A_POLICY_IN,
+	VTL_FW_EXPORT_A_POLICY_OUT,
+	VTL_FW_EXPORT_A_RULE,
+	__VTL_FW_EXPORT_A_MAX
+};
+
+#define VTL_FW_EXPORT_A_MAX (__VTL_FW_EXPORT_A_MAX - 1)
+
+/**
+ * enum vtl_persist_export_attr - persistence's part of an export
+ * @VTL_PERSIST_EXPORT_A_UNSPEC: invalid
+ * @VTL_PERSIST_EXPORT_A_SUSPENDED: u8, 1 if the port is suspended
+ * @VTL_PERSIST_EXPORT_A_MAC: binary, 6 bytes: the VM's MAC, once learned
+ * @VTL_PERSIST_EXPORT_A_ADDR: binary, 16 bytes: a learned address of the
+ *	VM (IPv4-mapped for IPv4), at most %VTL_PERSIST_MAX_ADDRS per family
+ * @VTL_PERSIST_EXPORT_A_WINDOW: u32, in a connection's region: the window
+ *	to give back to its peer on resume (VTL told it "zero")
+ * @__VTL_PERSIST_EXPORT_A_MAX: sentinel
+ */
+enum vtl_persist_export_attr {
+	VTL_PERSIST_EXPORT_A_UNSPEC,
+	VTL_PERSIST_EXPORT_A_SUSPENDED,
+	VTL_PERSIST_EXPORT_A_MAC,
+	VTL_PERSIST_EXPORT_A_ADDR,
+	VTL_PERSIST_EXPORT_A_WINDOW,
+	__VTL_PERSIST_EXPORT_A_MAX
+};
+
+#define VTL_PERSIST_EXPORT_A_MAX (__VTL_PERSIST_EXPORT_A_MAX - 1)
+
+/**
+ * enum vtl_rewrite_export_attr - rewrite's chunks of an export
+ * @VTL_REWRITE_EXPORT_A_UNSPEC: invalid
+ * @VTL_REWRITE_EXPORT_A_RULE: nest of &enum vtl_rewrite_attr, one rule as
+ *	%VTL_CMD_REWRITE_NEW takes it (without %VTL_REWRITE_A_IFINDEX).
+ *	Rules tunnel auto installed are not exported: they are the
+ *	namespace's, learned again.  An out port must be attached on import.
+ * @__VTL_REWRITE_EXPORT_A_MAX: sentinel
+ */
+enum vtl_rewrite_export_attr {
+	VTL_REWRITE_EXPORT_A_UNSPEC,
+	VTL_REWRITE_EXPORT_A_RULE,
+	__VTL_REWRITE_EXPORT_A_MAX
+};
+
+#define VTL_REWRITE_EXPORT_A_MAX (__VTL_REWRITE_EXPORT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VTL_H */
