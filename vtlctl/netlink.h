@@ -58,6 +58,24 @@ int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
 int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list);
 
 /*
+ * A port's export (VTL_CMD_PORT_EXPORT): the attributes of every message of
+ * the dump, as the kernel gave them, concatenated into @data (malloc()ed,
+ * @len bytes; free() it).  VTL_CMD_PORT_IMPORT takes the same bytes, sent
+ * in one request after the port's ifindex, so the kernel applies them in
+ * one step.
+ */
+struct vtl_blob {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+
+int vtl_nl_port_export(struct vtl_nl *nl, uint32_t ifindex,
+		       struct vtl_blob *out);
+int vtl_nl_port_import(struct vtl_nl *nl, uint32_t ifindex,
+		       const void *attrs, size_t len);
+
+/*
  * The daemon's view of configuration changes: a socket of its own,
  * subscribed to the family's "config" multicast group (VTL_MCGRP_CONFIG),
  * non-blocking, for nothing but vtl_nl_monitor_read() (and close).

@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "cmd.h"
+#include "export.h"
 #include "fw.h"
 #include "model.h"
 #include "netlink.h"
@@ -480,6 +481,8 @@ static const struct vtl_command port_commands[] = {
 	{ "delete",	port_del,	NULL },
 	{ "show",	port_show,	"show one port, or all of them" },
 	{ "list",	port_show,	NULL },
+	{ "export",	port_export,	"write a port's state to a file" },
+	{ "import",	port_import,	"make an attached port's state a file's" },
 	{ "help",	NULL,		"show this help" },
 };
 
@@ -494,6 +497,8 @@ static void port_usage(FILE *f)
 		"       vtlctl [ OPTIONS ] port { suspend | resume } dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
+		"       vtlctl [ OPTIONS ] port export dev VMIF [ FILE | - ]\n"
+		"       vtlctl [ OPTIONS ] port import dev VMIF { FILE | - }\n"
 		"       vtlctl port help\n"
 		"MODE := { host-only | standalone | bridge }\n");
 	vtl_usage_commands(f, port_commands, port_ncommands);

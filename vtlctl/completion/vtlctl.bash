@@ -84,7 +84,7 @@ _vtlctl()
 	fi
 	local commands keys bare= once=
 	case $object in
-	port) commands="add set suspend resume del delete show list help" ;;
+	port) commands="add set suspend resume del delete show list export import help" ;;
 	conn) commands="show list flush help" ;;
 	fw) commands="add del delete show list flush policy load help" ;;
 	rewrite) commands="add del delete show list flush help" ;;
@@ -105,6 +105,7 @@ _vtlctl()
 	port:set) keys="dev max-conns" ;;
 	port:suspend|port:resume) keys="dev" ;;
 	port:del | port:delete | port:show | port:list) keys="dev" ;;
+	port:export | port:import) keys="dev" bare=file ;;
 	conn:show | conn:list | conn:flush) keys="dev" ;;
 	fw:add) keys="dev dir proto src dst sport dport state action" ;;
 	fw:del | fw:delete) keys="dev id" ;;

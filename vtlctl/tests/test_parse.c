@@ -5,11 +5,13 @@
  */
 #include <linux/vtl.h>
 
+#include <endian.h>
 #include <stdlib.h>
 #include <netinet/in.h>
 
 #include "addr.h"
 #include "conn.h"
+#include "export.h"
 #include "fw.h"
 #include "parse.h"
 #include "port.h"
@@ -935,6 +937,78 @@ static void test_socks_parse(void)
 		  "unknown keyword \"10.0.0.0/8\"");
 }
 
+/* "port export|import ARGS": its status, stderr as @err expects. */
+static int export_cmd(const char *line, int import, struct export_args *a,
+		      const char *err)
+{
+	char *argv[32];
+	int argc = split(line, argv), ret;
+	struct capture cap;
+
+	capture_begin(&cap, 2);
+	ret = export_parse(argc, argv, import, a);
+	CHECK_STR(capture_end(&cap), err, "%s %s: message",
+		  import ? "import" : "export", line);
+	return ret;
+}
+
+static void test_export_parse(void)
+{
+	struct export_args a;
+
+	CHECK(export_cmd("dev vm0", 0, &a, "") == VTL_PARSE_OK &&
+	      !strcmp(a.dev, "vm0") && !a.file, "export dev: stdout");
+	CHECK(export_cmd("dev vm0 out.vtlx", 0, &a, "") == VTL_PARSE_OK &&
+	      !strcmp(a.file, "out.vtlx"), "export dev FILE");
+	CHECK(export_cmd("x.vtlx dev vm0", 1, &a, "") == VTL_PARSE_OK &&
+	      !strcmp(a.file, "x.vtlx") && !strcmp(a.dev, "vm0"),
+	      "import FILE dev, in any order");
+	CHECK(export_cmd("dev vm0 -", 1, &a, "") == VTL_PARSE_OK &&
+	      !strcmp(a.file, "-"), "import -: stdin");
+	CHECK(export_cmd("dev vm0 help", 1, &a, "") == VTL_PARSE_HELP,
+	      "help");
+	CHECK(export_cmd("dev vm0", 1, &a,
+			 "Error: a FILE (or - for standard input) is required\n") ==
+	      VTL_PARSE_ERROR, "import needs a file");
+	CHECK(export_cmd("a.vtlx", 1, &a, "Error: dev VMIF is required\n") ==
+	      VTL_PARSE_ERROR, "import needs dev");
+	CHECK(export_cmd("dev", 0, &a, "Error: dev needs a device name\n") ==
+	      VTL_PARSE_ERROR, "dev without a name");
+	CHECK(export_cmd("dev vm0 dev vm1", 0, &a, "Error: dev given twice\n") ==
+	      VTL_PARSE_ERROR, "dev twice");
+	CHECK(export_cmd("dev vm0 a b", 1, &a, "Error: unexpected \"b\"\n") ==
+	      VTL_PARSE_ERROR, "two files");
+	CHECK(export_cmd("dev a/b", 0, &a,
+			 "Error: invalid device name \"a/b\"\n") ==
+	      VTL_PARSE_ERROR, "bad device name");
+}
+
+static void test_export_file(void)
+{
+	static const char data[] = "123456789";
+	struct vtlx_header h = { .magic = "VTLX" };
+	const char *why = NULL;
+
+	CHECK(vtlx_crc32(data, 9) == 0xcbf43926, "CRC-32 check value");
+	h.version = htole32(VTLX_VERSION);
+	h.crc = htole32(vtlx_crc32(data, 9));
+	h.len = htole64(9);
+	CHECK(!vtlx_check(&h, 9, data, &why), "a good header");
+	CHECK(vtlx_check(&h, 8, data, &why) && strstr(why, "truncated"),
+	      "truncated");
+	h.crc ^= 1;
+	CHECK(vtlx_check(&h, 9, data, &why) && strstr(why, "checksum"),
+	      "corrupt");
+	h.crc ^= 1;
+	h.version = htole32(2);
+	CHECK(vtlx_check(&h, 9, data, &why) &&
+	      !strcmp(why, "file format version 2, and this vtlctl reads version 1"),
+	      "another version");
+	h.magic[0] = 'X';
+	CHECK(vtlx_check(&h, 9, data, &why) && strstr(why, "VTLX"),
+	      "no magic");
+}
+
 int main(void)
 {
 	printf("# test_parse\n");
@@ -952,5 +1026,7 @@ int main(void)
 	test_tunnel_parse();
 	test_socks_parse();
 	test_addr_format();
+	test_export_parse();
+	test_export_file();
 	return tap_done();
 }
