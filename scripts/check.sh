@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the whole test suite.  Installs what it needs; builds
-# vtlctl, the selftests' programs and vtl.ko for Debian's 6.1 and 6.12
-# kernels (W=1 + sparse clean); then runs, at once:
+# vtlctl, the selftests' programs and vtl.ko for the first release
+# kernel of selftests/kernels.conf (W=1 + sparse clean); then runs, at once:
 #
+#   - the builds of vtl.ko for the other release kernels, whose VMs queue
+#     once their module is there;
 #   - the userspace checks (make unit: unit tests, a fuzz run, vtlctl's
 #     tests; then checkpatch and the kernel log detector's tests);
 #   - the kernel selftests in qemu VMs, as selftests/kernels.conf lays them
@@ -256,10 +258,33 @@ fi
 
 stage "build vtlctl" make -s vtlctl
 stage "build the selftests' programs" make -s -C selftests
+
+# The first release VM's vtl.ko now; the other kernels' beside the first
+# VMs, which then wait for nothing but their own kernel's module.
+first=
+for i in "${!job_kernel[@]}"; do
+	[ "${job_kernel[$i]}" = debug ] || { first=${job_kernel[$i]}; break; }
+done
+later=()
 while read -r series kver; do
-	stage "build vtl.ko for $kver (W=1, sparse)" \
-		build_ko "/lib/modules/$kver/build" "$work/ko/$series"
+	if [ "$series" = "$first" ]; then
+		stage "build vtl.ko for $kver (W=1, sparse)" \
+			build_ko "/lib/modules/$kver/build" "$work/ko/$series"
+	else
+		later+=("$series $kver")
+	fi
 done <<<"$kernels"
+if ((${#later[@]})); then
+	(
+		log=$work/ko.tap
+		times=$work/ko.stages
+		for l in "${later[@]}"; do
+			stage "build vtl.ko for ${l#* } (W=1, sparse)" \
+				build_ko "/lib/modules/${l#* }/build" "$work/ko/${l%% *}"
+		done
+	) >"$work/ko.out" 2>&1 &
+	bg[$!]=ko
+fi
 
 if [ -z "$only" ]; then
 	stage "kernels.conf: every test whole on a release kernel, and those of kernel code on debug" \
@@ -281,15 +306,28 @@ fi
 # ---- run: release VMs now, the debug kernel's once it is built ----------
 
 declare -a vm_started=()
-for i in "${!job_kernel[@]}"; do
-	[ "${job_kernel[$i]}" = debug ] && continue
-	if [ -e "$work/ko/${job_kernel[$i]}/vtl.ko" ]; then
-		queue+=("$i")
-	else
-		result "$(vm_name "$i")" 1 0 \
-			"no vtl.ko for ${job_kernel[$i]}"
-	fi
-done
+
+# release_ready first|later: queue the release VMs of the first kernel, or
+# those of the others, now that their vtl.ko is built (or say it is not).
+release_ready() {
+	local i
+
+	for i in "${!job_kernel[@]}"; do
+		[ "${job_kernel[$i]}" != debug ] || continue
+		if [ "$1" = first ]; then
+			[ "${job_kernel[$i]}" = "$first" ] || continue
+		else
+			[ "${job_kernel[$i]}" != "$first" ] || continue
+		fi
+		if [ -e "$work/ko/${job_kernel[$i]}/vtl.ko" ]; then
+			queue+=("$i")
+		else
+			result "$(vm_name "$i")" 1 0 \
+				"no vtl.ko for ${job_kernel[$i]}"
+		fi
+	done
+}
+release_ready first
 
 debug_ready() {
 	local kdir i
@@ -338,6 +376,12 @@ while ((${#bg[@]} > 0 || ${#queue[@]} > 0)); do
 					"no debug kernel or no vtl.ko for it"
 			done
 		fi
+		;;
+	ko)
+		cat "$work/ko.out"
+		cat "$work/ko.tap" >>"$log" 2>/dev/null
+		cat "$work/ko.stages" >>"$times" 2>/dev/null
+		release_ready later
 		;;
 	user)
 		cat "$work/user.out"
