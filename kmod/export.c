@@ -337,13 +337,11 @@ int vtl_export_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		return -ENODEV;
 	}
 	cb->seq = vtl_export_genid(port);
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &vtl_genl_family, NLM_F_MULTI, VTL_CMD_PORT_EXPORT);
+	hdr = vtl_nl_dump_msg(skb, cb, VTL_CMD_PORT_EXPORT);
 	if (!hdr) {
 		rtnl_unlock();
 		return -EMSGSIZE;
 	}
-	genl_dump_check_consistent(cb, hdr);
 	if (cb->args[1] == VTL_EXPORT_HEADER) {
 		if (nla_put_u32(skb, VTL_EXPORT_A_VERSION, VTL_EXPORT_VERSION) ||
 		    nla_put_u32(skb, VTL_EXPORT_A_MODE, port->mode) ||

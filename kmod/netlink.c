@@ -332,36 +332,138 @@ static int vtl_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/*
- * cb->args[0] is how many ports earlier parts of the dump returned.  The
- * namespace's generation number goes into cb->seq, so a dump that spans a
- * change is flagged NLM_F_DUMP_INTR and userspace can ask again.
+/* ------------------------------------------------------------------ */
+/* Dumps of the ports' things: the cursor handling, once */
+
+/* Attributes of a command whose dump names its port: at most this many. */
+#define VTL_NL_DUMP_MAXATTR	32
+
+/**
+ * vtl_nl_dump_start() - the .start of a per-port dump: which port
+ * @cb: the dump
+ * @policy: the command's policy
+ * @maxattr: its last attribute
+ * @ifindex_attr: the u32 attribute that names the port (its ifindex)
+ * @required: the dump is of one port: @ifindex_attr must be there;
+ *	else it is a filter, and without it every port is dumped
+ *
+ * Return: 0, or a negative errno with cb->extack set.
  */
-static int vtl_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int vtl_nl_dump_start(struct netlink_callback *cb,
+		      const struct nla_policy *policy, unsigned int maxattr,
+		      unsigned int ifindex_attr, bool required)
+{
+	struct nlattr *tb[VTL_NL_DUMP_MAXATTR + 1];
+	int ret;
+
+	if (WARN_ON_ONCE(maxattr > VTL_NL_DUMP_MAXATTR))
+		return -EINVAL;
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, maxattr, policy,
+			  cb->extack);
+	if (ret)
+		return ret;
+	if (tb[ifindex_attr]) {
+		cb->args[0] = nla_get_u32(tb[ifindex_attr]);
+	} else if (required) {
+		NL_SET_ERR_MSG(cb->extack, "give the port's ifindex");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vtl_nl_dump_msg() - start the next message of a dump
+ * @skb: the dump's buffer
+ * @cb: the dump
+ * @cmd: the message's command
+ *
+ * Return: the message's header, for genlmsg_end() or genlmsg_cancel(), or
+ * NULL when @skb has no room for it.
+ */
+void *vtl_nl_dump_msg(struct sk_buff *skb, struct netlink_callback *cb,
+		      u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vtl_genl_family, NLM_F_MULTI, cmd);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+/**
+ * vtl_nl_dump_ports() - the .dumpit of a per-port dump
+ * @skb: the dump's buffer
+ * @cb: the dump: cb->args[0] the port asked for (its ifindex; 0 for
+ *	every port, vtl_nl_dump_start()), [1] how many ports are done, and
+ *	from [2] on, %VTL_NL_DUMP_CURSOR longs of @fill's cursor
+ * @fill: puts a port's entries, from its cursor on
+ * @genid: the port's generation number, or NULL: summed over the ports
+ *	dumped, with the namespace's (which moves when ports come and go),
+ *	into cb->seq, so that a dump that spans a change is flagged
+ *	NLM_F_DUMP_INTR and userspace can ask again
+ *
+ * Context: takes RTNL, for each message.
+ * Return: as a .dumpit: the length of what @skb holds, 0 at the end, or a
+ * negative errno (-ENODEV: the port asked for is not attached).
+ */
+int vtl_nl_dump_ports(struct sk_buff *skb, struct netlink_callback *cb,
+		      vtl_nl_dump_fill_t fill,
+		      u32 (*genid)(const struct vtl_port *port))
 {
 	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
-	unsigned long skip = cb->args[0], idx = 0;
+	unsigned long *cursor = &cb->args[2];
+	unsigned long ifindex = cb->args[0];
+	unsigned long idx = 0;
 	struct vtl_port *port;
+	bool found = false;
 	int ret = 0;
+	u32 seq;
 
+	BUILD_BUG_ON(2 + VTL_NL_DUMP_CURSOR > ARRAY_SIZE(cb->args));
 	rtnl_lock();
-	cb->seq = vn->genid;
+	seq = vn->genid;
+	list_for_each_entry(port, &vn->ports, list)
+		if (genid && (!ifindex || port->dev->ifindex == ifindex))
+			seq += genid(port);
+	cb->seq = seq;
 	list_for_each_entry(port, &vn->ports, list) {
-		if (idx++ < skip)
+		if (ifindex && port->dev->ifindex != ifindex)
 			continue;
-		ret = vtl_nl_fill_port(skb, port, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+		found = true;
+		if (idx++ < cb->args[1])
+			continue;
+		ret = fill(skb, cb, port, cursor);
 		if (ret) {
 			idx--;
 			break;
 		}
+		memset(cursor, 0, VTL_NL_DUMP_CURSOR * sizeof(*cursor));
 	}
 	rtnl_unlock();
-	cb->args[0] = idx;
-	/* A port that does not fit an empty message never will. */
+	if (ifindex && !found) {
+		NL_SET_ERR_MSG(cb->extack, "device is not attached");
+		return -ENODEV;
+	}
+	cb->args[1] = idx;
+	/* An entry that does not fit an empty message never will. */
 	if (ret && !skb->len)
 		return ret;
 	return skb->len;
+}
+
+/* A port dump's entry: the port itself. */
+static int vtl_nl_dump_port(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct vtl_port *port, unsigned long *cursor)
+{
+	return vtl_nl_fill_port(skb, port, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+}
+
+static int vtl_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vtl_nl_dump_ports(skb, cb, vtl_nl_dump_port, NULL);
 }
 
 static int vtl_nl_put_ep(struct sk_buff *skb, int attr,
@@ -391,7 +493,7 @@ static u64 vtl_nl_ms_since(u64 then, u64 now)
 	return (s64)(now - then) > 0 ? div_u64(now - then, NSEC_PER_MSEC) : 0;
 }
 
-/* What a connection dump is at; in cb->ctx. */
+/* What a connection dump is at, for vtl_nl_fill_conn(). */
 struct vtl_nl_conn_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
@@ -408,12 +510,9 @@ static int vtl_nl_fill_conn(const struct vtl_model *m, struct vtl_conn *c,
 	struct sk_buff *skb = d->skb;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
-			  d->cb->nlh->nlmsg_seq, &vtl_genl_family,
-			  NLM_F_MULTI, VTL_CMD_CONN_GET);
+	hdr = vtl_nl_dump_msg(skb, d->cb, VTL_CMD_CONN_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(d->cb, hdr);
 	if (nla_put_u32(skb, VTL_CONN_A_IFINDEX, d->ifindex) ||
 	    nla_put_u8(skb, VTL_CONN_A_FAMILY, k->family) ||
 	    nla_put_u8(skb, VTL_CONN_A_PROTO, k->proto) ||
@@ -441,67 +540,37 @@ static int vtl_nl_fill_conn(const struct vtl_model *m, struct vtl_conn *c,
 	return 0;
 }
 
-/*
- * The cursor: cb->args[0] the ifindex asked for (0: every port), [1] how
- * many ports are done, [2] and [3] the bucket and position in the current
- * port's table.  The namespace's generation number goes into cb->seq, so
- * a dump that spans a change of ports is flagged NLM_F_DUMP_INTR.
- */
-static int vtl_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/* A connection dump's entries: the port's table, from the cursor on. */
+static int vtl_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct vtl_port *port, unsigned long *cursor)
 {
-	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
-	struct vtl_nl_conn_dump d = { .skb = skb, .cb = cb };
-	struct vtl_conntable_cursor cur;
-	unsigned long idx = 0;
-	struct vtl_port *port;
-	bool found = false;
-	int ret = 0;
-
-	rtnl_lock();
-	cb->seq = vn->genid;
-	list_for_each_entry(port, &vn->ports, list) {
-		if (cb->args[0] && port->dev->ifindex != cb->args[0])
-			continue;
-		found = true;
-		if (idx++ < cb->args[1])
-			continue;
-		cur.bucket = cb->args[2];
-		cur.pos = cb->args[3];
-		d.ifindex = port->dev->ifindex;
-		ret = vtl_conntable_walk(port->conns, &cur, vtl_nl_fill_conn,
-					 &d);
-		cb->args[2] = cur.bucket;
-		cb->args[3] = cur.pos;
-		if (ret) {
-			idx--;
-			break;
-		}
-		cb->args[2] = 0;
-		cb->args[3] = 0;
-	}
-	rtnl_unlock();
-	if (cb->args[0] && !found) {
-		NL_SET_ERR_MSG(cb->extack, "device is not attached");
-		return -ENODEV;
-	}
-	cb->args[1] = idx;
-	/* A connection that does not fit an empty message never will. */
-	if (ret && !skb->len)
-		return ret;
-	return skb->len;
-}
-
-/* Parse the filter once; the dump says if it names no port. */
-static int vtl_nl_conn_dump_start(struct netlink_callback *cb)
-{
-	struct nlattr *tb[VTL_CONN_A_MAX + 1];
+	struct vtl_nl_conn_dump d = {
+		.skb = skb,
+		.cb = cb,
+		.ifindex = port->dev->ifindex,
+	};
+	struct vtl_conntable_cursor cur = {
+		.bucket = cursor[0],
+		.pos = cursor[1],
+	};
 	int ret;
 
-	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, VTL_CONN_A_MAX,
-			  vtl_conn_policy, NULL);
-	if (!ret && tb[VTL_CONN_A_IFINDEX])
-		cb->args[0] = nla_get_u32(tb[VTL_CONN_A_IFINDEX]);
+	ret = vtl_conntable_walk(port->conns, &cur, vtl_nl_fill_conn, &d);
+	cursor[0] = cur.bucket;
+	cursor[1] = cur.pos;
 	return ret;
+}
+
+static int vtl_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vtl_nl_dump_ports(skb, cb, vtl_nl_dump_conns, NULL);
+}
+
+/* The filter, a port or none. */
+static int vtl_nl_conn_dump_start(struct netlink_callback *cb)
+{
+	return vtl_nl_dump_start(cb, vtl_conn_policy, VTL_CONN_A_MAX,
+				 VTL_CONN_A_IFINDEX, false);
 }
 
 static int vtl_nl_conn_flush(struct sk_buff *skb, struct genl_info *info)

@@ -467,71 +467,49 @@ static int vtl_fw_nl_load(struct sk_buff *skb, struct genl_info *info)
 
 static int vtl_fw_nl_dump_start(struct netlink_callback *cb)
 {
-	struct nlattr *tb[VTL_FW_A_MAX + 1];
-	int ret;
-
-	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, VTL_FW_A_MAX,
-			  vtl_fw_nl_policy, cb->extack);
-	if (ret)
-		return ret;
-	if (!tb[VTL_FW_A_IFINDEX]) {
-		NL_SET_ERR_MSG(cb->extack, "give the port's ifindex");
-		return -EINVAL;
-	}
-	cb->args[0] = nla_get_u32(tb[VTL_FW_A_IFINDEX]);
-	return 0;
+	return vtl_nl_dump_start(cb, vtl_fw_nl_policy, VTL_FW_A_MAX,
+				 VTL_FW_A_IFINDEX, true);
 }
 
-/*
- * The cursor: cb->args[0] the port's ifindex, [1] the direction index,
- * [2] the rule index in it.  The port's firewall generation goes into
- * cb->seq, so a dump that spans a change is flagged NLM_F_DUMP_INTR.
- */
-static int vtl_fw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/* The port's rules, from cursor[0] the direction, [1] the rule in it. */
+static int vtl_fw_nl_dump_rules(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct vtl_port *port, unsigned long *cursor)
 {
-	const struct vtl_fw_chain *chain;
 	const struct vtl_fw_conf *conf;
-	struct vtl_fw_port *fp;
-	struct vtl_port *port;
-	int ret = 0;
+	const struct vtl_fw_chain *chain;
 	void *hdr;
+	int ret;
 
-	rtnl_lock();
-	port = vtl_port_find(vtl_net(sock_net(skb->sk)), cb->args[0]);
-	if (!port) {
-		rtnl_unlock();
-		NL_SET_ERR_MSG(cb->extack, "device is not attached");
-		return -ENODEV;
-	}
-	fp = vtl_fw_nl_fw(port);
-	conf = rtnl_dereference(fp->conf);
-	cb->seq = fp->genid;
-	for (; conf && cb->args[1] < VTL_FW_NDIR; cb->args[1]++, cb->args[2] = 0) {
-		chain = conf->chain[cb->args[1]];
-		for (; chain && cb->args[2] < chain->n; cb->args[2]++) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vtl_genl_family,
-					  NLM_F_MULTI, VTL_CMD_FW_GET);
-			if (!hdr) {
-				ret = -EMSGSIZE;
-				goto out;
-			}
-			genl_dump_check_consistent(cb, hdr);
+	conf = rtnl_dereference(vtl_fw_nl_fw(port)->conf);
+	for (; conf && cursor[0] < VTL_FW_NDIR; cursor[0]++, cursor[1] = 0) {
+		chain = conf->chain[cursor[0]];
+		for (; chain && cursor[1] < chain->n; cursor[1]++) {
+			hdr = vtl_nl_dump_msg(skb, cb, VTL_CMD_FW_GET);
+			if (!hdr)
+				return -EMSGSIZE;
 			ret = vtl_fw_nl_put_rule(skb, port->dev->ifindex,
-						 chain->e[cb->args[2]]);
+						 chain->e[cursor[1]]);
 			if (ret) {
 				genlmsg_cancel(skb, hdr);
-				goto out;
+				return ret;
 			}
 			genlmsg_end(skb, hdr);
 		}
 	}
-out:
-	rtnl_unlock();
-	/* A rule that does not fit an empty message never will. */
-	if (ret && !skb->len)
-		return ret;
-	return skb->len;
+	return 0;
+}
+
+/* A dump that spans a change of the port's rules is flagged. */
+static u32 vtl_fw_nl_genid(const struct vtl_port *port)
+{
+	return vtl_fw_nl_fw(port)->genid;
+}
+
+static int vtl_fw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vtl_nl_dump_ports(skb, cb, vtl_fw_nl_dump_rules,
+				 vtl_fw_nl_genid);
 }
 
 const struct genl_ops vtl_fw_genl_ops[] = {

@@ -218,74 +218,43 @@ static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
 	return 0;
 }
 
+/* The filter, a port or none. */
 static int vtl_rw_nl_dump_start(struct netlink_callback *cb)
 {
-	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
-	int ret;
-
-	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, VTL_REWRITE_A_MAX,
-			  vtl_rw_nl_policy, cb->extack);
-	if (!ret && tb[VTL_REWRITE_A_IFINDEX])
-		cb->args[0] = nla_get_u32(tb[VTL_REWRITE_A_IFINDEX]);
-	return ret;
+	return vtl_nl_dump_start(cb, vtl_rw_nl_policy, VTL_REWRITE_A_MAX,
+				 VTL_REWRITE_A_IFINDEX, false);
 }
 
-/*
- * The cursor: cb->args[0] the ifindex asked for (0: every port), [1] the
- * ports done, [2] the rules of the current one done.
- */
+/* The port's rules, from cursor[0] on. */
+static int vtl_rw_nl_dump_rules(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct vtl_port *port, unsigned long *cursor)
+{
+	const struct vtl_rw_conf *conf;
+	void *hdr;
+	int ret;
+
+	conf = rtnl_dereference(vtl_rw_nl_rw(port)->conf);
+	for (; conf && cursor[0] < conf->n; cursor[0]++) {
+		hdr = vtl_nl_dump_msg(skb, cb, VTL_CMD_REWRITE_GET);
+		if (!hdr)
+			return -EMSGSIZE;
+		ret = vtl_rw_nl_put_rule(skb, port->dev->ifindex,
+					 conf->r[cursor[0]]);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			return ret;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return 0;
+}
+
 static int vtl_rw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vtl_net *vn = vtl_net(sock_net(skb->sk));
-	const struct vtl_rw_conf *conf;
-	unsigned long idx = 0;
-	struct vtl_port *port;
-	bool found = false;
-	int ret = 0;
-	void *hdr;
-
-	rtnl_lock();
-	/* Flagged NLM_F_DUMP_INTR if ports or rules changed in between. */
-	cb->seq = vn->genid + *vtl_tunnel_genid(vn);
-	list_for_each_entry(port, &vn->ports, list) {
-		if (cb->args[0] && port->dev->ifindex != cb->args[0])
-			continue;
-		found = true;
-		if (idx++ < cb->args[1])
-			continue;
-		conf = rtnl_dereference(vtl_rw_nl_rw(port)->conf);
-		for (; conf && cb->args[2] < conf->n; cb->args[2]++) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &vtl_genl_family,
-					  NLM_F_MULTI, VTL_CMD_REWRITE_GET);
-			if (!hdr) {
-				ret = -EMSGSIZE;
-				break;
-			}
-			genl_dump_check_consistent(cb, hdr);
-			ret = vtl_rw_nl_put_rule(skb, port->dev->ifindex,
-						 conf->r[cb->args[2]]);
-			if (ret) {
-				genlmsg_cancel(skb, hdr);
-				break;
-			}
-			genlmsg_end(skb, hdr);
-		}
-		if (ret) {
-			idx--;
-			break;
-		}
-		cb->args[2] = 0;
-	}
-	rtnl_unlock();
-	if (cb->args[0] && !found) {
-		NL_SET_ERR_MSG(cb->extack, "device is not attached");
-		return -ENODEV;
-	}
-	cb->args[1] = idx;
-	if (ret && !skb->len)
-		return ret;
-	return skb->len;
+	/* The namespace's count of rule changes, the same for every port. */
+	return vtl_nl_dump_ports(skb, cb, vtl_rw_nl_dump_rules,
+				 vtl_rw_export_genid);
 }
 
 int vtl_tunnel_nl_set(struct sk_buff *skb, struct genl_info *info)
