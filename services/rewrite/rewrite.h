@@ -19,6 +19,8 @@ extern const struct nla_policy vtl_tunnel_nl_policy[VTL_TUNNEL_A_MAX + 1];
 #define VTL_RW_N_OPS	6
 extern const struct genl_ops vtl_rw_genl_ops[];
 extern const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1];
+struct vtl_rw_rule;
+int vtl_rw_nl_put_spec(struct sk_buff *msg, const struct vtl_rw_rule *r);
 
 /* Its export and import (rw_export.c), for the service's definition. */
 extern const struct nla_policy

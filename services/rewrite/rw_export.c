@@ -51,23 +51,12 @@ static struct vtl_rw_port *vtl_rw_export_rw(const struct vtl_port *port)
 
 static int vtl_rw_export_rule(struct sk_buff *msg, const struct vtl_rw_rule *r)
 {
-	unsigned int alen = r->family == 4 ? 4 : 16;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(msg, VTL_REWRITE_EXPORT_A_RULE);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put(msg, VTL_REWRITE_A_DST, alen, r->dst) ||
-	    nla_put_u8(msg, VTL_REWRITE_A_DST_LEN, r->dst_len) ||
-	    nla_put(msg, VTL_REWRITE_A_DMAC, ETH_ALEN, r->dmac) ||
-	    ((r->flags & VTL_RW_SMAC) &&
-	     nla_put(msg, VTL_REWRITE_A_SMAC, ETH_ALEN, r->smac)) ||
-	    ((r->flags & VTL_RW_SADDR) &&
-	     nla_put(msg, VTL_REWRITE_A_SADDR, alen, r->saddr)) ||
-	    ((r->flags & VTL_RW_DADDR) &&
-	     nla_put(msg, VTL_REWRITE_A_DADDR, alen, r->daddr)) ||
-	    (r->out_ifindex &&
-	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex))) {
+	if (vtl_rw_nl_put_spec(msg, r)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -190,15 +190,21 @@ static int vtl_rw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return min(ret, 0);
 }
 
-static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
-			      const struct vtl_rw_rule *r)
+/**
+ * vtl_rw_nl_put_spec() - a rule's attributes as %VTL_CMD_REWRITE_NEW takes
+ *	them
+ * @msg: the message
+ * @r: the rule
+ *
+ * Also a rule of a port's export (rw_export.c).
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vtl_rw_nl_put_spec(struct sk_buff *msg, const struct vtl_rw_rule *r)
 {
 	unsigned int alen = r->family == 4 ? 4 : 16;
-	u64 packets, bytes;
 
-	vtl_hits_read(r->hits, &packets, &bytes);
-	if (nla_put_u32(msg, VTL_REWRITE_A_IFINDEX, ifindex) ||
-	    nla_put(msg, VTL_REWRITE_A_DST, alen, r->dst) ||
+	if (nla_put(msg, VTL_REWRITE_A_DST, alen, r->dst) ||
 	    nla_put_u8(msg, VTL_REWRITE_A_DST_LEN, r->dst_len) ||
 	    nla_put(msg, VTL_REWRITE_A_DMAC, ETH_ALEN, r->dmac) ||
 	    ((r->flags & VTL_RW_SMAC) &&
@@ -208,7 +214,19 @@ static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
 	    ((r->flags & VTL_RW_DADDR) &&
 	     nla_put(msg, VTL_REWRITE_A_DADDR, alen, r->daddr)) ||
 	    (r->out_ifindex &&
-	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex)) ||
+	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vtl_rw_nl_put_rule(struct sk_buff *msg, int ifindex,
+			      const struct vtl_rw_rule *r)
+{
+	u64 packets, bytes;
+
+	vtl_hits_read(r->hits, &packets, &bytes);
+	if (nla_put_u32(msg, VTL_REWRITE_A_IFINDEX, ifindex) ||
+	    vtl_rw_nl_put_spec(msg, r) ||
 	    nla_put_u8(msg, VTL_REWRITE_A_AUTO, !!(r->flags & VTL_RW_AUTO)) ||
 	    nla_put_u64_64bit(msg, VTL_REWRITE_A_PACKETS, packets,
 			      VTL_REWRITE_A_PAD) ||

@@ -69,6 +69,27 @@ struct vtl_socks_conf *vtl_socks_nl_conf(struct nlattr **attrs,
 int vtl_socks_nl_put_conf(struct sk_buff *msg, const struct vtl_socks_conf *c,
 			  bool password);
 
+/*
+ * The policy of a SOCKS service's settings, entries of an &enum
+ * vtl_socks_attr policy: those %VTL_CMD_SOCKS_NEW takes, and those of a
+ * port's export.
+ */
+#define VTL_SOCKS_SETTINGS_POLICY					\
+	[VTL_SOCKS_A_PROXY_ADDR] = { .type = NLA_BINARY, .len = 16 },	\
+	[VTL_SOCKS_A_PROXY_PORT] = NLA_POLICY_MIN(NLA_U16, 1),		\
+	[VTL_SOCKS_A_VERSION] = NLA_POLICY_RANGE(NLA_U8, VTL_SOCKS_V4A,	\
+						 VTL_SOCKS_V5),		\
+	[VTL_SOCKS_A_USER] = { .type = NLA_NUL_STRING,			\
+			       .len = VTL_SOCKS_NAME_MAX },		\
+	[VTL_SOCKS_A_PASSWORD] = { .type = NLA_NUL_STRING,		\
+				   .len = VTL_SOCKS_NAME_MAX },		\
+	[VTL_SOCKS_A_DNS] = NLA_POLICY_RANGE(NLA_U8, VTL_SOCKS_DNS_AUTOMAP, \
+					     VTL_SOCKS_DNS_MAX),	\
+	[VTL_SOCKS_A_DNS_PREFIX] = NLA_POLICY_EXACT_LEN(4),		\
+	[VTL_SOCKS_A_DNS_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 30),	\
+	[VTL_SOCKS_A_IPV6] = NLA_POLICY_RANGE(NLA_U8, VTL_SOCKS_IPV6_DROP, \
+					      VTL_SOCKS_IPV6_MAX)
+
 /* Its export and import (socks_export.c), for the service's definition. */
 extern const struct nla_policy vtl_socks_export_policy[VTL_SOCKS_A_MAX + 1];
 int vtl_socks_port_export(struct vtl_export_chunk *ch,
