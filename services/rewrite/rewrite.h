@@ -22,6 +22,19 @@ extern const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1];
 struct vtl_rw_rule;
 int vtl_rw_nl_put_spec(struct sk_buff *msg, const struct vtl_rw_rule *r);
 
+/*
+ * The policy of a rule's attributes, entries of an &enum vtl_rewrite_attr
+ * policy: those %VTL_CMD_REWRITE_NEW takes, and a rule of a port's export.
+ */
+#define VTL_RW_RULE_POLICY						\
+	[VTL_REWRITE_A_DST] = { .type = NLA_BINARY, .len = 16 },	\
+	[VTL_REWRITE_A_DST_LEN] = NLA_POLICY_MAX(NLA_U8, 128),		\
+	[VTL_REWRITE_A_DMAC] = NLA_POLICY_ETH_ADDR,			\
+	[VTL_REWRITE_A_SMAC] = NLA_POLICY_ETH_ADDR,			\
+	[VTL_REWRITE_A_SADDR] = { .type = NLA_BINARY, .len = 16 },	\
+	[VTL_REWRITE_A_DADDR] = { .type = NLA_BINARY, .len = 16 },	\
+	[VTL_REWRITE_A_OUT_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1)
+
 /* Its export and import (rw_export.c), for the service's definition. */
 extern const struct nla_policy
 	vtl_rw_export_policy[VTL_REWRITE_EXPORT_A_MAX + 1];

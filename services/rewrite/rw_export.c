@@ -21,13 +21,7 @@
 #include "rw_rules.h"
 
 static const struct nla_policy vtl_rw_export_rule_policy[VTL_REWRITE_A_MAX + 1] = {
-	[VTL_REWRITE_A_DST] = { .type = NLA_BINARY, .len = 16 },
-	[VTL_REWRITE_A_DST_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[VTL_REWRITE_A_DMAC] = NLA_POLICY_ETH_ADDR,
-	[VTL_REWRITE_A_SMAC] = NLA_POLICY_ETH_ADDR,
-	[VTL_REWRITE_A_SADDR] = { .type = NLA_BINARY, .len = 16 },
-	[VTL_REWRITE_A_DADDR] = { .type = NLA_BINARY, .len = 16 },
-	[VTL_REWRITE_A_OUT_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	VTL_RW_RULE_POLICY,
 	[VTL_REWRITE_A_PAD] = { .type = NLA_REJECT },
 	[VTL_REWRITE_A_IFINDEX] = {
 		.type = NLA_REJECT,
