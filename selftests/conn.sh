@@ -74,29 +74,10 @@ topo() {
 	fi
 }
 
-# The peers, in Python.  server.py PORT [6]: a TCP server that answers
-# each 10000 bytes with 5000 until EOF.  client.py ADDR PORT TAG: sends
+# The peers, in Python.  The server is answer.py PORT [6] (each 10000
+# bytes answered with 5000 until EOF).  client.py ADDR PORT TAG: sends
 # 10000 bytes and reads 5000, again when $tmp/go-TAG-2 appears, and closes
 # when $tmp/go-TAG-close does; $tmp/ready-TAG-N says round N is done.
-cat >"$tmp/server.py" <<'EOF'
-import socket, sys
-fam = socket.AF_INET6 if len(sys.argv) > 2 else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-got = 0
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    got += len(d)
-    while got >= 10000:
-        got -= 10000
-        c.sendall(b"r" * 5000)
-c.close()
-EOF
 cat >"$tmp/client.py" <<'EOF'
 import os, socket, sys, time
 addr, port, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -154,7 +135,7 @@ EOF
 tcp_start() {
 	local addr=$1 port=$2 tag=$3
 
-	premote python3 -S "$tmp/server.py" "$port" ${4:-} </dev/null \
+	premote python3 -S "$top/selftests/answer.py" "$port" ${4:-} </dev/null \
 		>/dev/null 2>&1 &
 	busywait 30000 premote sh -c "ss -ltn | grep -q ':$port '" || return 1
 	pvm python3 -S "$tmp/client.py" "$addr" "$port" "$tag" </dev/null \

@@ -92,24 +92,6 @@ listing() {
 	} 2>&1
 }
 
-cat >"$tmp/server.py" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", int(sys.argv[1])))
-s.listen(1)
-c, _ = s.accept()
-got = 0
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    got += len(d)
-    while got >= 10000:
-        got -= 10000
-        c.sendall(b"r" * 5000)
-c.close()
-EOF
 # client.py ADDR PORT: 10000 bytes out, 5000 back; again once $tmp/go
 # appears; $tmp/ready-N says round N is done.
 cat >"$tmp/client.py" <<'EOF'
@@ -195,7 +177,7 @@ setup_source() {
 	vtlctl rewrite add dev vmif match dst 10.7.1.0/24 \
 		set dmac 02:00:00:00:00:08 smac 02:00:00:00:00:09 \
 		saddr 10.9.0.100 || return 1
-	premote python3 -S "$tmp/server.py" 5555 </dev/null >/dev/null 2>&1 &
+	premote python3 -S "$top/selftests/answer.py" 5555 </dev/null >/dev/null 2>&1 &
 	premote python3 -S "$tmp/udp_echo.py" 6000 </dev/null >/dev/null 2>&1 &
 	busywait 30000 premote sh -c "ss -ltn | grep -q ':5555 '" &&
 	busywait 30000 premote sh -c "ss -lun | grep -q ':6000 '" || return 1
@@ -364,7 +346,7 @@ test_established() {
 		ok "established: and the imported model follows them" ||
 		fail "established: and the imported model follows them"
 	# The same firewall drops what the table does not know.
-	pvm python3 -S "$tmp/server.py" 7777 </dev/null >/dev/null 2>&1 &
+	pvm python3 -S "$top/selftests/answer.py" 7777 </dev/null >/dev/null 2>&1 &
 	busywait 30000 pvm sh -c "ss -ltn | grep -q ':7777 '" ||
 		fail "established: a server in the VM"
 	premote timeout 3 python3 -S -c 'import socket
