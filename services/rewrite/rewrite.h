@@ -21,6 +21,8 @@ extern const struct genl_ops vtl_rw_genl_ops[];
 extern const struct nla_policy vtl_rw_port_policy[VTL_PORT_A_MAX + 1];
 struct vtl_rw_rule;
 int vtl_rw_nl_put_spec(struct sk_buff *msg, const struct vtl_rw_rule *r);
+int vtl_rw_nl_spec(struct nlattr **tb, const struct nlattr *nest,
+		   struct vtl_rw_rule *r, struct netlink_ext_ack *extack);
 
 /*
  * The policy of a rule's attributes, entries of an &enum vtl_rewrite_attr

@@ -9,7 +9,6 @@
  * out port is named by its ifindex, which must be an attached port of the
  * importing namespace.  Counters start at 0.
  */
-#include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
@@ -122,22 +121,6 @@ static int vtl_rw_import_grow(struct vtl_rw_import *ri,
 	return 0;
 }
 
-static int vtl_rw_import_addr(const struct nlattr *a, u8 family, u8 *addr,
-			      u8 *flags, u8 flag,
-			      struct netlink_ext_ack *extack)
-{
-	if (!a)
-		return 0;
-	if (nla_len(a) != (family == 4 ? 4 : 16)) {
-		vtl_nl_err(extack, a,
-			   "rewrite: the new address is of another family than the prefix");
-		return -EINVAL;
-	}
-	memcpy(addr, nla_data(a), nla_len(a));
-	*flags |= flag;
-	return 0;
-}
-
 static int vtl_rw_import_rule(struct vtl_rw_import *ri, const struct nlattr *nla,
 			      struct netlink_ext_ack *extack)
 {
@@ -155,27 +138,9 @@ static int vtl_rw_import_rule(struct vtl_rw_import *ri, const struct nlattr *nla
 			       vtl_rw_export_rule_policy, extack);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, VTL_REWRITE_A_DST) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, VTL_REWRITE_A_DMAC))
-		return -EINVAL;
-	ret = vtl_nl_prefix(tb[VTL_REWRITE_A_DST], tb[VTL_REWRITE_A_DST_LEN],
-			    &r->family, r->dst, &r->dst_len, extack) ?:
-	      vtl_rw_import_addr(tb[VTL_REWRITE_A_SADDR], r->family, r->saddr,
-				 &r->flags, VTL_RW_SADDR, extack) ?:
-	      vtl_rw_import_addr(tb[VTL_REWRITE_A_DADDR], r->family, r->daddr,
-				 &r->flags, VTL_RW_DADDR, extack);
+	ret = vtl_rw_nl_spec(tb, nla, r, extack);
 	if (ret)
 		return ret;
-	memcpy(r->dmac, nla_data(tb[VTL_REWRITE_A_DMAC]), ETH_ALEN);
-	if (tb[VTL_REWRITE_A_SMAC]) {
-		memcpy(r->smac, nla_data(tb[VTL_REWRITE_A_SMAC]), ETH_ALEN);
-		r->flags |= VTL_RW_SMAC;
-	}
-	if (!is_valid_ether_addr(r->dmac) ||
-	    ((r->flags & VTL_RW_SMAC) && !is_valid_ether_addr(r->smac))) {
-		vtl_nl_err(extack, nla, "rewrite: not a unicast MAC address");
-		return -EINVAL;
-	}
 	if (tb[VTL_REWRITE_A_OUT_IFINDEX])
 		r->out_ifindex = nla_get_u32(tb[VTL_REWRITE_A_OUT_IFINDEX]);
 	for (i = 0; i < ri->n; i++) {

@@ -60,15 +60,13 @@ static int vtl_rw_nl_prefix(struct genl_info *info, struct vtl_rw_rule *r)
 			     r->dst, &r->dst_len, info->extack);
 }
 
-static int vtl_rw_nl_addr(struct genl_info *info, int type, u8 family,
-			  u8 *addr, u8 *flags, u8 flag)
+static int vtl_rw_nl_addr(const struct nlattr *a, u8 family, u8 *addr,
+			  u8 *flags, u8 flag, struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = info->attrs[type];
-
 	if (!a)
 		return 0;
 	if (nla_len(a) != (family == 4 ? 4 : 16)) {
-		vtl_nl_err(info->extack, a,
+		vtl_nl_err(extack, a,
 			   "the new address is of another family than the prefix");
 		return -EINVAL;
 	}
@@ -77,17 +75,50 @@ static int vtl_rw_nl_addr(struct genl_info *info, int type, u8 family,
 	return 0;
 }
 
-static int vtl_rw_nl_mac(struct genl_info *info, int type, u8 *mac)
+static int vtl_rw_nl_mac(const struct nlattr *a, u8 *mac,
+			 struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = info->attrs[type];
-
 	memcpy(mac, nla_data(a), ETH_ALEN);
 	if (!is_valid_ether_addr(mac)) {
-		vtl_nl_err(info->extack, a,
-			   "not a unicast MAC address");
+		vtl_nl_err(extack, a, "not a unicast MAC address");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/**
+ * vtl_rw_nl_spec() - a rule from the attributes %VTL_CMD_REWRITE_NEW takes
+ * @tb: the attributes, &enum vtl_rewrite_attr, validated by a policy with
+ *	%VTL_RW_RULE_POLICY
+ * @nest: their nest, for a missing attribute's message; NULL for a
+ *	request's own
+ * @r: the rule, zeroed: its prefix, MAC and addresses are filled in, not
+ *	its out port
+ * @extack: for the reason of a failure
+ *
+ * Also a rule of a port's export (rw_export.c).
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vtl_rw_nl_spec(struct nlattr **tb, const struct nlattr *nest,
+		   struct vtl_rw_rule *r, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VTL_REWRITE_A_DMAC) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, VTL_REWRITE_A_DST))
+		return -EINVAL;
+	ret = vtl_nl_prefix(tb[VTL_REWRITE_A_DST], tb[VTL_REWRITE_A_DST_LEN],
+			    &r->family, r->dst, &r->dst_len, extack) ?:
+	      vtl_rw_nl_mac(tb[VTL_REWRITE_A_DMAC], r->dmac, extack) ?:
+	      vtl_rw_nl_addr(tb[VTL_REWRITE_A_SADDR], r->family, r->saddr,
+			     &r->flags, VTL_RW_SADDR, extack) ?:
+	      vtl_rw_nl_addr(tb[VTL_REWRITE_A_DADDR], r->family, r->daddr,
+			     &r->flags, VTL_RW_DADDR, extack);
+	if (ret || !tb[VTL_REWRITE_A_SMAC])
+		return ret;
+	r->flags |= VTL_RW_SMAC;
+	return vtl_rw_nl_mac(tb[VTL_REWRITE_A_SMAC], r->smac, extack);
 }
 
 static int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
@@ -97,19 +128,9 @@ static int vtl_rw_nl_new(struct sk_buff *skb, struct genl_info *info)
 	struct vtl_port *port;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_IFINDEX) ||
-	    GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_DMAC))
+	if (GENL_REQ_ATTR_CHECK(info, VTL_REWRITE_A_IFINDEX))
 		return -EINVAL;
-	ret = vtl_rw_nl_prefix(info, &r) ?:
-	      vtl_rw_nl_mac(info, VTL_REWRITE_A_DMAC, r.dmac) ?:
-	      vtl_rw_nl_addr(info, VTL_REWRITE_A_SADDR, r.family, r.saddr,
-			     &r.flags, VTL_RW_SADDR) ?:
-	      vtl_rw_nl_addr(info, VTL_REWRITE_A_DADDR, r.family, r.daddr,
-			     &r.flags, VTL_RW_DADDR);
-	if (!ret && info->attrs[VTL_REWRITE_A_SMAC]) {
-		ret = vtl_rw_nl_mac(info, VTL_REWRITE_A_SMAC, r.smac);
-		r.flags |= VTL_RW_SMAC;
-	}
+	ret = vtl_rw_nl_spec(info->attrs, NULL, &r, info->extack);
 	if (ret)
 		return ret;
 
