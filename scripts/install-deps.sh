@@ -19,7 +19,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 packages=(
 	# vtlctl and tests
 	build-essential gcc clang make pkg-config
-	libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev zlib1g-dev
 	sparse valgrind groff-base
 	# Kbuild, and the debug kernel build
 	libelf-dev bc flex bison libssl-dev dwarves cpio xz-utils zstd kmod

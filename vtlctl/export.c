@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <linux/netlink.h>
 
 #include "cmd.h"
@@ -85,25 +86,10 @@ int export_parse(int argc, char *argv[], int import, struct export_args *a)
 	return VTL_PARSE_OK;
 }
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32()). */
+/* The file's CRC-32: zlib's (IEEE 802.3, as gzip and PNG). */
 uint32_t vtlx_crc32(const void *data, size_t len)
 {
-	static uint32_t table[256];
-	const uint8_t *p = data;
-	uint32_t crc = 0xffffffff, c;
-	int i, k;
-
-	if (!table[1]) {
-		for (i = 0; i < 256; i++) {
-			c = i;
-			for (k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	}
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc ^ 0xffffffff;
+	return crc32_z(0, data, len);
 }
 
 /*
