@@ -17,7 +17,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 # Extra Kbuild arguments, such as W=1 C=2 or VTL_SELFTEST=y.
 KBUILD_ARGS ?=
 
-KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/selftest/*.c \
+KSRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/lib/*.c \
+	kmod/lib/*.h kmod/selftest/*.c \
 	services/*/*.c services/*/*.h)) \
 	uapi/linux/vtl.h uapi/linux/vtl_ring.h
 

@@ -465,5 +465,5 @@ struct sk_buff *vtl_skb_build_icmp_unreach(const struct sk_buff *skb,
 }
 
 #ifdef VTL_SELFTEST
-#include "selftest/pkt.c"
+#include "selftest/skb_selftest.c"
 #endif

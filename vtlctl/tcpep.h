@@ -8,9 +8,10 @@
  * Frame in, frame out, no I/O of its own: the caller feeds the Ethernet
  * frames the VM sends to tcpep_input(), and gets the frames for the VM
  * through the output callback of its &struct tcpep_config.  The connection
- * state is kmod/model.c's, the same model the kernel keeps; packets are
- * parsed and built with kmod/pkt.c.  Every entry point takes "now", in
- * nanoseconds of any monotonic clock, so that tests can drive time.
+ * state is kmod/lib/model.c's, the same model the kernel keeps; packets
+ * are parsed and built with kmod/lib/pkt.h's packet library.  Every entry
+ * point takes "now", in nanoseconds of any monotonic clock, so that tests
+ * can drive time.
  *
  * The endpoint also answers the VM's ARP requests and IPv6 neighbour
  * solicitations for any address with its own MAC address: it owns the VM's

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for kmod/fwclass.c.
+ * libFuzzer target for kmod/lib/fwclass.c.
  *
  * Input: byte 0 the number of rules, then 16 bytes per rule, then 12 bytes
  * per key (a short tail is ignored).

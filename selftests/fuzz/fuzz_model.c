@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for kmod/model.c.
+ * libFuzzer target for kmod/lib/model.c.
  *
  * Input: a sequence of records, each a two-byte header and a body:
  *   byte 0: 0x80 the record is from the VM; 0x78 (>> 3) the operation;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of kmod/fwclass.c, in userspace.  TAP output: one "ok N name"
+ * Unit tests of kmod/lib/fwclass.c, in userspace.  TAP output: one "ok N name"
  * or "not ok N name" per test, diagnostics as "# ..." lines, and a last line
  * "N passed, N failed".  Exit status 0 if all passed, 1 if not.
  *

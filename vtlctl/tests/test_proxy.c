@@ -12,8 +12,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "../kmod/pkt.h"
-#include "../kmod/model.h"
+#include "../kmod/lib/pkt.h"
+#include "../kmod/lib/model.h"
 #include "../../selftests/tap.h"
 #include "dns.h"
 #include "proxy.h"

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <linux/virtio_net.h>
 
-#include "../kmod/pkt.h"
-#include "../kmod/model.h"
+#include "../kmod/lib/pkt.h"
+#include "../kmod/lib/model.h"
 #include "../../selftests/tap.h"
 #include "tcpep.h"
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few definitions pkt.c needs, from the kernel when built in the module
- * and from libc and the uapi headers when built into the userspace tests and
- * fuzzer.  Only pkt.h and pkt.c include this; nothing here may need an skb.
+ * The few definitions kmod/lib/ needs, from the kernel when built in the
+ * module and from libc and the uapi headers when built for userspace.  Only
+ * lib/'s headers (pkt.h, fwclass.h) include this; nothing here may need an
+ * skb.
  *
  * The byte-order types stay __bitwise in both builds, so sparse checks the
  * shared code in the kernel build (make C=2) exactly as it runs in userspace.
