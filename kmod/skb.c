@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet access on skbs: the kernel glue of pkt.c.
+ * Packet access on skbs: the kernel glue of the packet library (lib/pkt.h).
  *
  * Where the frame is.  In an rx_handler (and in the bridge netfilter hooks)
  * skb->data is at the network header and the Ethernet header lies before it,
@@ -355,7 +355,7 @@ struct sk_buff *vtl_skb_build_tcp_rst(const struct sk_buff *skb,
 			      skb);
 }
 
-/* An answer to @req written by @build, one of pkt.c's reply builders. */
+/* An answer to @req written by @build, one of lib/pkt_build.c's builders. */
 static struct sk_buff *
 vtl_skb_build_answer(const struct sk_buff *skb, const struct vtl_pkt *req,
 		     const u8 *mac,

@@ -614,7 +614,7 @@ void proxy_handle(struct proxy *p)
  * Send @msg to the VM as the answer to the UDP query in @qframe (its
  * Ethernet, IPv4 or IPv6 and UDP headers, @qlen bytes up to the payload, as
  * vtl_pkt_parse() found them): the addresses and ports swapped, the
- * checksums computed by pkt.c, as its builders do.
+ * checksums computed by the packet library, as its builders do.
  */
 static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
 		      const uint8_t *msg, size_t len)

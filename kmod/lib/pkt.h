@@ -5,7 +5,9 @@
  * that keep the checksums right.
  *
  * This is pure code over a byte view (no skb) shared by the kernel module
- * and the userspace unit tests and fuzzer; skb.c is the kernel glue.
+ * and userspace; skb.c is the kernel glue.  pkt_parse.c holds the parser,
+ * pkt_csum.c the checksums, pkt_set.c the field setters and pkt_build.c
+ * the builders.
  *
  * Byte order: addresses, ports and EtherTypes are big endian (__be16,
  * __be32, or byte arrays) as in the kernel's own headers; numbers a service

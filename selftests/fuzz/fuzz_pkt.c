@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for kmod/lib/pkt.c.
+ * libFuzzer target for the packet library, kmod/lib/pkt_*.c.
  *
  * Input: one control byte, then an Ethernet frame.  Control bits: 0x01
  * partial checksum mode, 0x02 GSO, 0xfc where to cut a short view of the

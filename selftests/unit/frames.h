@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Test frames built independently of pkt.c, and reference checksums
+ * Test frames built independently of the packet library, and reference checksums
  * computed the textbook way (RFC 1071, big-endian words), so that the unit
- * tests compare pkt.c against something it does not share code with.
+ * tests compare the packet library against something it does not share code with.
  */
 #ifndef _VTL_TEST_FRAMES_H
 #define _VTL_TEST_FRAMES_H

@@ -4,7 +4,7 @@
  * "not ok N name" per test, diagnostics as "# ..." lines, and a last line
  * "N passed, N failed".  Exit status 0 if all passed, 1 if not.
  *
- * Segments are made by frames.c (not by pkt.c's builders), then given their
+ * Segments are made by frames.c (not by pkt_build.c), then given their
  * addresses, ports, sequence numbers, flags, window and options here, with
  * checksums from frames.c's reference code.  The VM is 10.0.0.1 (2001::1)
  * port 1234, MAC 02:00:00:00:00:02; the peer 10.0.0.2 (2001::2) port 80,

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of kmod/lib/pkt.c, in userspace.  TAP output: one "ok N name" or
- * "not ok N name" per test, diagnostics as "# ..." lines, and a last line
- * "N passed, N failed".  Exit status 0 if all passed, 1 if not.
+ * Unit tests of the packet library (kmod/lib/pkt_*.c), in userspace.  TAP
+ * output: one "ok N name" or "not ok N name" per test, diagnostics as
+ * "# ..." lines, and a last line "N passed, N failed".  Exit status 0 if all
+ * passed, 1 if not.
  *
- * Frames come from frames.c, built without pkt.c, and every checksum is
- * compared with one computed from scratch by frames.c's reference code.
+ * Frames come from frames.c, built without the packet library, and every
+ * checksum is compared with one computed from scratch by frames.c's
+ * reference code.
  */
 #include <stdarg.h>
 #include <stdio.h>
