@@ -37,12 +37,6 @@ def i1: icmp | only;
 '"$1" >/dev/null
 }
 
-# port_field KEY: a field of vmif's "vtlctl -j -s port show" object.
-port_field() {
-	vtlctl -j -s port show |
-		jq -r --arg k "$1" '(map(select(.dev == "vmif"))[0][$k]) // ""'
-}
-
 # topo [bridge] [max-conns N]: the topology, vmif patched to up0 through
 # VTL, IPv4 and IPv6 on the two ends; with "bridge", vmif and up0 are ports
 # of a bridge br0 and VTL watches vmif in bridge mode.
@@ -215,7 +209,7 @@ test_udp_icmp() {
 		fail "icmpv6: ping"
 	check "icmpv6: an IPv6 ping is tracked" conns \
 		'icmp | any(.proto == "icmpv6" and .src == "fd00::1")'
-	[ "$(port_field conns)" -ge 3 ] &&
+	[ "$(port_stat vmif .conns "")" -ge 3 ] &&
 		ok "udp: port show counts the connections" ||
 		fail "udp: port show counts the connections"
 
@@ -245,7 +239,7 @@ test_max_conns() {
 	local answered
 
 	topo max-conns 10 || { fail "max-conns: topology"; return; }
-	[ "$(port_field max_conns)" = 10 ] &&
+	[ "$(port_stat vmif .max_conns "")" = 10 ] &&
 		ok "max-conns: port add sets it, port show shows it" ||
 		fail "max-conns: port add sets it, port show shows it"
 	premote python3 -S "$tmp/udp_echo.py" 6000 </dev/null >/dev/null 2>&1 &
@@ -255,17 +249,17 @@ test_max_conns() {
 	[ "$answered" = 50 ] &&
 		ok "max-conns: every flow passes, tracked or not" ||
 		fail "max-conns: every flow passes, tracked or not ($answered)"
-	conns 'length == 10' && [ "$(port_field conns)" = 10 ] &&
+	conns 'length == 10' && [ "$(port_stat vmif .conns "")" = 10 ] &&
 		ok "max-conns: at most 10 tracked" ||
 		fail "max-conns: at most 10 tracked"
-	[ "$(port_field conn_dropped)" -ge 40 ] &&
-		ok "max-conns: the rest counted as dropped ($(port_field conn_dropped))" ||
-		fail "max-conns: the rest counted as dropped ($(port_field conn_dropped))"
+	[ "$(port_stat vmif .conn_dropped "")" -ge 40 ] &&
+		ok "max-conns: the rest counted as dropped ($(port_stat vmif .conn_dropped ""))" ||
+		fail "max-conns: the rest counted as dropped ($(port_stat vmif .conn_dropped ""))"
 	pvm ping -q -c 2 -i 0.2 -W 2 10.9.0.2 >/dev/null 2>&1 &&
 		ok "max-conns: ping passes with a full table" ||
 		fail "max-conns: ping passes with a full table"
 	vtlctl port set dev vmif max-conns 100 &&
-	[ "$(port_field max_conns)" = 100 ] &&
+	[ "$(port_stat vmif .max_conns "")" = 100 ] &&
 	[ "$(pvm python3 -S "$tmp/udp_flows.py" 10.9.0.2 6000 50)" = 50 ] &&
 	conns 'udp | length == 50' &&
 		ok "max-conns: port set raises it" ||

@@ -219,22 +219,17 @@ test_setup() {
 		  show "$tmp/daemon.log"; return 1; }
 }
 
-# ring_count up|down: frames the port's ring has carried that way.
-ring_count() {
-	"$VTLCTL" -j -s port show dev "$port_if" | jq -r ".[0].ring.$1"
-}
-
 test_microsocks() {
 	local u0 d0 e0 up down
 
-	u0=$(ring_count up)
-	d0=$(ring_count down)
-	e0=$(ring_count down_errors)
+	u0=$(port_stat -n "" "$port_if" .ring.up)
+	d0=$(port_stat -n "" "$port_if" .ring.down)
+	e0=$(port_stat -n "" "$port_if" .ring.down_errors)
 	transfer microsocks
 	# The download's payloads went from the upstream sockets, every one
 	# taken.
 	dlog_has "$port_if: started: .*payloads to the VM from the upstream sockets" &&
-	[ "$(ring_count down_errors)" = "$e0" ] &&
+	[ "$(port_stat -n "" "$port_if" .ring.down_errors)" = "$e0" ] &&
 		ok "microsocks: payloads to the VM from the upstream sockets, no frame refused" ||
 		{ fail "microsocks: payloads to the VM from the upstream sockets, no frame refused"
 		  diag_port; }
@@ -242,8 +237,8 @@ test_microsocks() {
 	# way one a batch.  One frame a segment would be $MB * 718 each way;
 	# a quarter of that (DAEMON_GSO_DIV) leaves room for a slow kernel's
 	# batches; the loaded debug kernel's are smaller still.
-	up=$(($(ring_count up) - u0))
-	down=$(($(ring_count down) - d0))
+	up=$(($(port_stat -n "" "$port_if" .ring.up) - u0))
+	down=$(($(port_stat -n "" "$port_if" .ring.down) - d0))
 	[ "$up" -lt $((MB * 1048576 / 1460 / GSO_DIV)) ] &&
 	[ "$down" -lt $((MB * 1048576 / 1460 / GSO_DIV)) ] &&
 		ok "microsocks: large segments: $up frames up, $down down for $MB MB each way" ||
@@ -432,10 +427,10 @@ test_oldring() {
 			ok "oldring: a vtl.ko without $old payloads: payloads to the VM $how" ||
 			{ fail "oldring: a vtl.ko without $old payloads: payloads to the VM $how"
 			  show "$tmp/daemon.log"; }
-		e0=$(ring_count down_errors)
+		e0=$(port_stat -n "" "$port_if" .ring.down_errors)
 		MB=$mb BIG=$((mb << 20)) transfer "oldring-$old"
 		check "oldring ($old): no frame refused" \
-			test "$(ring_count down_errors)" = "$e0"
+			test "$(port_stat -n "" "$port_if" .ring.down_errors)" = "$e0"
 	done
 	daemon_stop
 	daemon_start || fail "oldring: the daemon back without it"

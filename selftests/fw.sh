@@ -291,14 +291,6 @@ hits() {
 		'(map(select(.id == $i))[0][$k]) // -1'
 }
 
-# fwstat KEY: a counter or field of vmif's firewall in "vtlctl -j -s port
-# show": policy_in, policy_out, rules_in, rules_out, accepted, dropped,
-# rejected, policy_in_packets, policy_out_packets.
-fwstat() {
-	vtlctl -j -s port show |
-		jq -r --arg k "$1" '(map(select(.dev == "vmif"))[0].fw[$k]) // -1'
-}
-
 # Predicates for busywait.
 rx_above() {
 	[ "$(vtlctl -j -s port show | jq '.[0].stats.rx_packets')" -gt "$1" ]
@@ -518,26 +510,26 @@ test_state() {
 	fw policy dev vmif dir in drop &&
 		add dir in state established,related action accept ||
 		{ fail "$m state: fw policy / add"; return; }
-	[ "$(fwstat policy_in)" = drop ] && [ "$(fwstat policy_out)" = accept ] &&
+	[ "$(port_stat vmif .fw.policy_in)" = drop ] && [ "$(port_stat vmif .fw.policy_out)" = accept ] &&
 		ok "$m state: port show says policy in drop, out accept" ||
 		fail "$m state: port show says policy in drop, out accept"
 	expect "$m state: the VM's TCP connection works" ok "$vm" tcp 10.9.0.2 5001
 	expect "$m state: IPv6 too" ok "$vm" tcp fd00::2 5001
 	expect "$m state: the VM's UDP exchange works" ok "$vm" udp 10.9.0.2 5001
 	expect_ping "$m state: the VM's ping works" ok "$vm" 10.9.0.2
-	p0=$(fwstat policy_in_packets)
+	p0=$(port_stat vmif .fw.policy_in_packets)
 	expect "$m state: the remote cannot connect to the VM" timeout \
 		"$remote" tcp 10.9.0.1 7001
 	expect "$m state: nor send it UDP" timeout "$remote" udp 10.9.0.1 7001
 	expect_ping "$m state: nor ping it" timeout "$remote" 10.9.0.1
-	[ "$(fwstat policy_in_packets)" -ge $((p0 + 3)) ] &&
+	[ "$(port_stat vmif .fw.policy_in_packets)" -ge $((p0 + 3)) ] &&
 		ok "$m state: the in policy counts what it dropped" ||
-		fail "$m state: the in policy counts ($p0 -> $(fwstat policy_in_packets))"
+		fail "$m state: the in policy counts ($p0 -> $(port_stat vmif .fw.policy_in_packets))"
 	add dir in proto tcp dport 7001 state new action accept
 	expect "$m state: state new opens one port" ok "$remote" tcp 10.9.0.1 7001
 	expect "$m state: and only that one" timeout "$remote" udp 10.9.0.1 7001
 	fw policy dev vmif dir in accept && fw flush dev vmif
-	[ "$(fwstat policy_in)" = accept ] && ok "$m state: policy back to accept" ||
+	[ "$(port_stat vmif .fw.policy_in)" = accept ] && ok "$m state: policy back to accept" ||
 		fail "$m state: policy back to accept"
 }
 
@@ -596,19 +588,19 @@ test_policy() {
 
 	topo "$m" || { fail "$m policy: topology"; return; }
 	serve "$remote" 6000 || { fail "$m policy: servers"; return; }
-	[ "$(fwstat policy_in)" = accept ] && [ "$(fwstat policy_out)" = accept ] &&
+	[ "$(port_stat vmif .fw.policy_in)" = accept ] && [ "$(port_stat vmif .fw.policy_out)" = accept ] &&
 		ok "$m policy: accept both ways by default" ||
 		fail "$m policy: accept both ways by default"
 	fw policy dev vmif dir out drop || { fail "$m policy: fw policy"; return; }
-	p0=$(fwstat policy_out_packets)
+	p0=$(port_stat vmif .fw.policy_out_packets)
 	expect_ping "$m policy: out drop: the VM's ping is dropped" timeout \
 		"$vm" 10.9.0.2
 	expect "$m policy: out drop: the VM's UDP is dropped" timeout \
 		"$vm" udp fd00::2 6000
-	[ "$(fwstat policy_out_packets)" -ge $((p0 + 2)) ] &&
-	[ "$(fwstat dropped)" -ge 2 ] &&
+	[ "$(port_stat vmif .fw.policy_out_packets)" -ge $((p0 + 2)) ] &&
+	[ "$(port_stat vmif .fw.dropped)" -ge 2 ] &&
 		ok "$m policy: counted as the out policy's, and dropped" ||
-		fail "$m policy: counted ($p0 -> $(fwstat policy_out_packets), dropped $(fwstat dropped))"
+		fail "$m policy: counted ($p0 -> $(port_stat vmif .fw.policy_out_packets), dropped $(port_stat vmif .fw.dropped))"
 	add dir out proto icmp action accept
 	expect_ping "$m policy: a rule accepts before the policy" ok "$vm" 10.9.0.2
 	fw policy dev vmif dir out accept && fw policy dev vmif dir in drop
@@ -630,7 +622,7 @@ test_counters() {
 	add dir out proto icmp action accept && add dir in proto icmp action accept ||
 		{ fail "$m counters: fw add"; return; }
 	id=$(last_id out)
-	a0=$(fwstat accepted)
+	a0=$(port_stat vmif .fw.accepted)
 	ip netns exec "$vm" ping -q -c 5 -i 0.2 -W 2 10.9.0.2 >/dev/null ||
 		fail "$m counters: ping"
 	[ "$(hits "$id")" = 5 ] && [ "$(hits "$id" bytes)" = $((5 * 98)) ] &&
@@ -639,16 +631,16 @@ test_counters() {
 	[ "$(hits "$(last_id in)")" = 5 ] &&
 		ok "$m counters: 5 replies on the in rule" ||
 		fail "$m counters: in rule $(hits "$(last_id in)") packets"
-	[ "$(fwstat accepted)" -ge $((a0 + 10)) ] &&
-	[ "$(fwstat rules_in)" = 1 ] && [ "$(fwstat rules_out)" = 1 ] &&
-		ok "$m counters: port show: accepted +$(($(fwstat accepted) - a0)), 1 rule each way" ||
-		fail "$m counters: port show: accepted $a0 -> $(fwstat accepted)"
+	[ "$(port_stat vmif .fw.accepted)" -ge $((a0 + 10)) ] &&
+	[ "$(port_stat vmif .fw.rules_in)" = 1 ] && [ "$(port_stat vmif .fw.rules_out)" = 1 ] &&
+		ok "$m counters: port show: accepted +$(($(port_stat vmif .fw.accepted) - a0)), 1 rule each way" ||
+		fail "$m counters: port show: accepted $a0 -> $(port_stat vmif .fw.accepted)"
 	fw flush dev vmif && add dir out proto icmp action reject
-	r0=$(fwstat rejected)
+	r0=$(port_stat vmif .fw.rejected)
 	ping_from "$vm" 10.9.0.2 >/dev/null
-	[ "$(fwstat rejected)" = $((r0 + 1)) ] &&
+	[ "$(port_stat vmif .fw.rejected)" = $((r0 + 1)) ] &&
 		ok "$m counters: a reject counts as rejected" ||
-		fail "$m counters: rejected $r0 -> $(fwstat rejected)"
+		fail "$m counters: rejected $r0 -> $(port_stat vmif .fw.rejected)"
 	out=$(vtlctl -s port show)
 	grep -qi "fw\|firewall" <<<"$out" &&
 		ok "$m counters: vtlctl -s port show prints the firewall" ||
@@ -690,7 +682,7 @@ test_del_flush() {
 	fw policy dev vmif dir out drop
 	fw flush dev vmif dir in && rules_are 'length == 2 and all(.dir == "out")' &&
 		ok "del: flush dir in leaves out" || fail "del: flush dir in leaves out"
-	fw flush dev vmif && rules_are 'length == 0' && [ "$(fwstat policy_out)" = drop ] &&
+	fw flush dev vmif && rules_are 'length == 0' && [ "$(port_stat vmif .fw.policy_out)" = drop ] &&
 		ok "del: flush empties the set, the policy stays" ||
 		fail "del: flush empties the set, the policy stays"
 	expect "del: and is in force" timeout "$vm" udp 10.9.0.2 6000
@@ -739,10 +731,10 @@ test_load() {
 		return
 	fi
 	n=$(nrules)
-	[ "$n" = "$big" ] && [ "$(fwstat rules_out)" = $((big - 1)) ] &&
-	[ "$(fwstat rules_in)" = 1 ] &&
+	[ "$n" = "$big" ] && [ "$(port_stat vmif .fw.rules_out)" = $((big - 1)) ] &&
+	[ "$(port_stat vmif .fw.rules_in)" = 1 ] &&
 		ok "load: show lists them all, port show counts them" ||
-		fail "load: show lists $n rules, port show $(fwstat rules_out) out, $(fwstat rules_in) in"
+		fail "load: show lists $n rules, port show $(port_stat vmif .fw.rules_out) out, $(port_stat vmif .fw.rules_in) in"
 	expect "load: the set is in force" ok "$vm" udp 10.9.0.2 6000
 	expect "load: and its policy too" timeout "$vm" tcp 10.9.0.2 6000
 
@@ -802,14 +794,14 @@ test_load() {
 
 	: >"$tmp/empty"
 	fw load dev vmif "$tmp/empty" && rules_are 'length == 0' &&
-	[ "$(fwstat policy_out)" = drop ] &&
+	[ "$(port_stat vmif .fw.policy_out)" = drop ] &&
 		ok "load: an empty file empties the set, policies stay" ||
 		fail "load: an empty file empties the set, policies stay"
 	printf '%s\n' "# policies and a rule" "policy dir in accept" \
 		"policy dir out accept" "dir out proto icmp action drop" \
 		>"$tmp/small"
 	fw load dev vmif "$tmp/small" && rules_are 'length == 1' &&
-	[ "$(fwstat policy_in)" = accept ] && [ "$(fwstat policy_out)" = accept ] &&
+	[ "$(port_stat vmif .fw.policy_in)" = accept ] && [ "$(port_stat vmif .fw.policy_out)" = accept ] &&
 	[ "$(ping_from "$vm" 10.9.0.2)" = timeout ] &&
 	[ "$(probe "$vm" udp 10.9.0.2 6000)" = ok ] &&
 		ok "load: a file sets the policies too" ||
@@ -941,7 +933,7 @@ test_port_del() {
 		fail "port del: fw show of a deleted port succeeds" ||
 		ok "port del: fw show of a deleted port fails ($(head -n1 "$tmp/out"))"
 	vtlctl port add dev vmif peer up0 && rules_are 'length == 0' &&
-	[ "$(fwstat policy_in)" = accept ] &&
+	[ "$(port_stat vmif .fw.policy_in)" = accept ] &&
 	[ "$(ping_from "$vm" 10.9.0.2)" = ok ] &&
 		ok "port del: re-attached, no rules and accept" ||
 		fail "port del: re-attached, no rules and accept"

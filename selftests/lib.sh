@@ -13,6 +13,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
 VTL_KO=${VTL_KO:-}
+RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
 vm=vtl-${NS_TAG}vm-$$
 host=vtl-${NS_TAG}host-$$
 remote=vtl-${NS_TAG}remote-$$
@@ -128,6 +129,37 @@ word_after() {
 		[ "${w[i]}" != "$1" ] || { echo "${w[i + 1]}"; return 0; }
 	done
 	return 1
+}
+
+# port_stat [-n NETNS] DEV PATH [DEFAULT]: the value at the jq PATH of DEV's
+# object in "vtlctl -j -s port show" (.stats.rx_packets, .peer_stats.dropped,
+# .fw.accepted, .rewrite.forwarded, .ring.up, .conns, .mode...), or DEFAULT
+# (-1) when DEV is not a port or the value is not there.  NETNS defaults to
+# $host; -n "" is the namespace the test runs in.  The one reader of a
+# port's counters and fields for every test.
+port_stat() {
+	local ns=$host out
+
+	if [ "$1" = -n ]; then
+		ns=$2
+		shift 2
+	fi
+	out=$("$VTLCTL" ${ns:+-n "$ns"} -j -s port show dev "$1" 2>/dev/null) ||
+		out='[]'
+	jq -r --arg d "${3--1}" "(.[0]$2) // \$d" <<<"$out"
+}
+
+# socks_stat [DEV] KEY: one of DEV's (vmif's) SOCKS counters ("vtlctl -s
+# socks show"), in $host.
+socks_stat() {
+	[ $# -gt 1 ] || set -- vmif "$1"
+	word_after "$2" "$("$VTLCTL" -n "$host" -s socks show dev "$1")"
+}
+
+# ring_stat KEY: one of the ring counters of the port with ifindex
+# $ifindex in $host ("ringtest stats").
+ring_stat() {
+	word_after "$1" "$(ip netns exec "$host" "$RINGTEST" stats "$ifindex")"
 }
 
 # mac_of NETNS DEV: DEV's MAC address, from ip alone (ip netns exec

@@ -22,29 +22,14 @@
 NS_TAG=""
 . "$(dirname "$0")/lib.sh"
 
-# stat NETNS DEV stats|peer_stats KEY: one counter from vtlctl -j -s, or
-# -1 when DEV is not a port.
-stat() {
-	"$VTLCTL" -n "$1" -j -s port show |
-		jq -r --arg d "$2" --arg w "$3" --arg k "$4" \
-			'(map(select(.dev == $d))[0][$w][$k]) // -1'
-}
-
 # nports NETNS: how many ports vtlctl shows there.
 nports() {
 	"$VTLCTL" -n "$1" -j port show | jq length
 }
 
 # Predicates for busywait, evaluated afresh on every poll.
-rx_above() { [ "$(stat "$host" vmif stats rx_packets)" -gt "$1" ]; }
+rx_above() { [ "$(port_stat vmif .stats.rx_packets)" -gt "$1" ]; }
 nports_is() { [ "$(nports "$1")" = "$2" ]; }
-
-# json_field NETNS DEV KEY: a top-level field of one port.
-json_field() {
-	"$VTLCTL" -n "$1" -j port show |
-		jq -r --arg d "$2" --arg k "$3" \
-			'(map(select(.dev == $d))[0][$k]) // ""'
-}
 
 
 ping_ok() { pvm ping -q -c "${2:-3}" -i 0.2 -W 2 "$1" >/dev/null 2>&1; }
@@ -88,8 +73,8 @@ expect_err() {
 # standalone_counters RX0: both devices' counters show five pings through
 # the port (and its rx_packets five more than RX0).
 standalone_counters() {
-	[ "$(stat "$host" vmif stats rx_packets)" -ge $(($1 + 5)) ] &&
-	[ "$(stat "$host" vmif stats tx_packets)" -ge 5 ] &&
+	[ "$(port_stat vmif .stats.rx_packets)" -ge $(($1 + 5)) ] &&
+	[ "$(port_stat vmif .stats.tx_packets)" -ge 5 ] &&
 	"$VTLCTL" -n "$host" -j -s port show | jq -e '.[0] |
 		.peer_stats.tx_packets >= 5 and .peer_stats.rx_packets >= 5 and
 		.stats.rx_bytes >= 5 * 98' >/dev/null
@@ -108,10 +93,10 @@ test_standalone() {
 	# sent before it resolves again end as errors, and ping -c 5 counts
 	# them among its five.
 	pvm ip neigh flush dev eth0
-	[ "$(json_field "$host" vmif mode)" = standalone ] &&
-	[ "$(json_field "$host" vmif peer)" = up0 ] ||
+	[ "$(port_stat vmif .mode "")" = standalone ] &&
+	[ "$(port_stat vmif .peer "")" = up0 ] ||
 		{ fail "standalone: show mode and peer"; return; }
-	rx0=$(stat "$host" vmif stats rx_packets)
+	rx0=$(port_stat vmif .stats.rx_packets)
 	if ping_ok 10.9.0.2 5; then
 		ok "standalone: ping through VTL"
 	else
@@ -128,7 +113,7 @@ test_standalone() {
 	bytes=$(iperf_through) && [ "$bytes" -gt 100000 ] &&
 		ok "standalone: iperf3 through VTL ($bytes bytes)" ||
 		fail "standalone: iperf3 through VTL"
-	[ "$(stat "$host" vmif stats rx_bytes)" -gt "${bytes:-0}" ] &&
+	[ "$(port_stat vmif .stats.rx_bytes)" -gt "${bytes:-0}" ] &&
 		ok "standalone: rx_bytes counts the transfer" ||
 		fail "standalone: rx_bytes counts the transfer"
 	vtlctl port del dev vmif && [ "$(nports "$host")" = 0 ] &&
@@ -144,18 +129,18 @@ test_host_only() {
 	ip -n "$host" addr add 10.9.0.254/24 dev vmif
 	ping_ok 10.9.0.254 1 || { fail "host-only: VM reaches host before"; return; }
 	vtlctl port add dev vmif || { fail "host-only: attach"; return; }
-	[ "$(json_field "$host" vmif mode)" = host-only ] ||
+	[ "$(port_stat vmif .mode "")" = host-only ] ||
 		fail "host-only: show mode"
 	pvm ip neigh flush dev eth0
-	drop0=$(stat "$host" vmif stats dropped)
+	drop0=$(port_stat vmif .stats.dropped)
 	if ping_ok 10.9.0.254 3; then
 		fail "host-only: frames reach the host stack"
 	else
 		ok "host-only: VTL is the sole recipient"
 	fi
-	[ "$(stat "$host" vmif stats dropped)" -ge $((drop0 + 3)) ] &&
-	[ "$(stat "$host" vmif stats rx_packets)" -ge 3 ] &&
-	[ "$(stat "$host" vmif stats tx_packets)" = 0 ] &&
+	[ "$(port_stat vmif .stats.dropped)" -ge $((drop0 + 3)) ] &&
+	[ "$(port_stat vmif .stats.rx_packets)" -ge 3 ] &&
+	[ "$(port_stat vmif .stats.tx_packets)" = 0 ] &&
 		ok "host-only: unclaimed frames dropped and counted" ||
 		fail "host-only: unclaimed frames dropped and counted"
 	vtlctl port del dev vmif && ping_ok 10.9.0.254 3 &&
@@ -168,12 +153,12 @@ test_bridge() {
 
 	veth_topo bridge || { fail "bridge: topology"; return; }
 	vtlctl port add dev vmif mode bridge || { fail "bridge: attach"; return; }
-	[ "$(json_field "$host" vmif mode)" = bridge ] || fail "bridge: show mode"
+	[ "$(port_stat vmif .mode "")" = bridge ] || fail "bridge: show mode"
 	ping_ok 10.9.0.2 5 && ok "bridge: ping across the bridge" ||
 		fail "bridge: ping across the bridge"
-	[ "$(stat "$host" vmif stats rx_packets)" -ge 5 ] &&
-	[ "$(stat "$host" vmif stats tx_packets)" -ge 5 ] &&
-	[ "$(stat "$host" vmif stats tx_bytes)" -ge $((5 * 98)) ] &&
+	[ "$(port_stat vmif .stats.rx_packets)" -ge 5 ] &&
+	[ "$(port_stat vmif .stats.tx_packets)" -ge 5 ] &&
+	[ "$(port_stat vmif .stats.tx_bytes)" -ge $((5 * 98)) ] &&
 		ok "bridge: counters see both directions" ||
 		fail "bridge: counters see both directions"
 	bytes=$(iperf_through) && [ "$bytes" -gt 100000 ] &&
@@ -220,7 +205,7 @@ test_errors() {
 		vtlctl port add dev bp1 foo bar
 	expect_err "error: missing netns" "nosuchns" \
 		"$VTLCTL" -n nosuchns port show
-	[ "$(json_field "$host" vmif mode)" = standalone ] && ping_ok 10.9.0.2 2 &&
+	[ "$(port_stat vmif .mode "")" = standalone ] && ping_ok 10.9.0.2 2 &&
 		ok "errors: the port survives every bad request" ||
 		fail "errors: the port survives every bad request"
 }
@@ -243,9 +228,9 @@ test_tap() {
 	fi
 	ip -n "$host" link set tap0 up
 	vtlctl port add dev tap0 peer up0 &&
-	[ "$(json_field "$host" tap0 mode)" = standalone ] &&
+	[ "$(port_stat tap0 .mode "")" = standalone ] &&
 	vtlctl port del dev tap0 && vtlctl port add dev tap0 &&
-	[ "$(json_field "$host" tap0 mode)" = host-only ] &&
+	[ "$(port_stat tap0 .mode "")" = host-only ] &&
 		ok "tap: a TAP device attaches in both modes" ||
 		fail "tap: a TAP device attaches in both modes"
 	ip -n "$host" tuntap add dev tun0 mode tun

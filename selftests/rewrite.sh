@@ -161,14 +161,6 @@ rule() {
 		'(map(select(.dst == $p))[0][$k]) // -1'
 }
 
-# rwstat DEV KEY: DEV's rewrite counter KEY (rules, rewritten, forwarded,
-# failed) in "vtlctl -j -s port show"; -1 without it.
-rwstat() {
-	vtlctl -j -s port show |
-		jq -r --arg d "$1" --arg k "$2" \
-			'(map(select(.dev == $d))[0].rewrite[$k]) // -1'
-}
-
 # tunnel_hosts: the learned addresses of "vtlctl -j tunnel show", an array
 # of {dev, ifindex, addr, mac, age_ms}.
 tunnel_hosts() { vtlctl -j tunnel show | jq -c '.hosts'; }
@@ -378,27 +370,27 @@ test_fig6() {
 	[ "$(rule tapA 10.2.0.0/24 bytes)" -ge $((15 * 98)) ] &&
 		ok "fig6: each rule counts its frames ($(rule tapA 10.2.0.0/24), $(rule tapB 10.1.0.0/24))" ||
 		fail "fig6: each rule counts its frames ($(rule tapA 10.2.0.0/24), $(rule tapB 10.1.0.0/24))"
-	[ "$(rwstat tapA rules)" = 1 ] &&
-	[ "$(rwstat tapA forwarded)" -ge 15 ] &&
-	[ "$(rwstat tapA rewritten)" -ge "$(rwstat tapA forwarded)" ] &&
-	[ "$(rwstat tapB forwarded)" -ge 15 ] &&
-	[ "$(rwstat tapA failed)" = 0 ] &&
+	[ "$(port_stat tapA .rewrite.rules)" = 1 ] &&
+	[ "$(port_stat tapA .rewrite.forwarded)" -ge 15 ] &&
+	[ "$(port_stat tapA .rewrite.rewritten)" -ge "$(port_stat tapA .rewrite.forwarded)" ] &&
+	[ "$(port_stat tapB .rewrite.forwarded)" -ge 15 ] &&
+	[ "$(port_stat tapA .rewrite.failed)" = 0 ] &&
 		ok "fig6: port counters: rules 1, rewritten and forwarded move, none failed" ||
 		fail "fig6: port counters: $(vtlctl -j -s port show | jq -c 'map({dev, rewrite})')"
 
 	# A TCP transfer over the shortcut, its content checked.
 	head -c $((4 << 20)) /dev/urandom >"$tmp/data"
 	local fw0
-	fw0=$(rwstat tapA forwarded)
+	fw0=$(port_stat tapA .rewrite.forwarded)
 	if transfer "$vma" "$vmb" 10.2.0.2 5001; then
 		ok "fig6: 4 MiB over TCP from vmA to vmB arrive intact"
 	else
 		fail "fig6: 4 MiB over TCP from vmA to vmB arrive intact"
 	fi
-	[ "$(rwstat tapA forwarded)" -gt $((fw0 + 50)) ] &&
-	[ "$(rwstat tapA failed)" = 0 ] &&
-		ok "fig6: the transfer went over the shortcut ($(($(rwstat tapA forwarded) - fw0)) frames)" ||
-		fail "fig6: the transfer went over the shortcut ($(($(rwstat tapA forwarded) - fw0)) frames, $(rwstat tapA failed) failed)"
+	[ "$(port_stat tapA .rewrite.forwarded)" -gt $((fw0 + 50)) ] &&
+	[ "$(port_stat tapA .rewrite.failed)" = 0 ] &&
+		ok "fig6: the transfer went over the shortcut ($(($(port_stat tapA .rewrite.forwarded) - fw0)) frames)" ||
+		fail "fig6: the transfer went over the shortcut ($(($(port_stat tapA .rewrite.forwarded) - fw0)) frames, $(port_stat tapA .rewrite.failed) failed)"
 	transfer "$vmb" "$vma" 10.1.0.2 5002 &&
 		ok "fig6: and from vmB to vmA" ||
 		fail "fig6: and from vmB to vmA"
@@ -406,7 +398,7 @@ test_fig6() {
 	# Deleted, the rules leave the routed path.
 	rw del dev tapA match dst 10.2.0.0/24 &&
 	rw del dev tapB match dst 10.1.0.0/24 &&
-	rules_are 'length == 0' && [ "$(rwstat tapA rules)" = 0 ] ||
+	rules_are 'length == 0' && [ "$(port_stat tapA .rewrite.rules)" = 0 ] ||
 		fail "fig6: rewrite del"
 	routed=$(rtt "$vma" 10.2.0.2 3) && set -- $routed && ge "$1" "$path" &&
 		ok "fig6: rules deleted, the routed path again (min $1 ms)" ||
@@ -474,9 +466,9 @@ test_no_out() {
 		ok "no out: the remote receives the frames with the new MACs" ||
 		fail "no out: the remote receives '$(cat "$tmp/sniff" 2>/dev/null)', expected '$mv 02:00:00:00:00:42' (eth0 is $rmac)"
 	[ "$(rule vmif 10.9.0.2/32)" -ge 3 ] &&
-	[ "$(rwstat vmif rewritten)" -ge 3 ] &&
-	[ "$(rwstat vmif forwarded)" = 0 ] &&
-	[ "$(rwstat vmif failed)" = 0 ] &&
+	[ "$(port_stat vmif .rewrite.rewritten)" -ge 3 ] &&
+	[ "$(port_stat vmif .rewrite.forwarded)" = 0 ] &&
+	[ "$(port_stat vmif .rewrite.failed)" = 0 ] &&
 		ok "no out: rewritten, none forwarded to another port" ||
 		fail "no out: counters $(vtlctl -j -s port show | jq -c 'map(.rewrite)')"
 	# The ARP exchange is not IP: it was never rewritten.
@@ -586,14 +578,14 @@ test_out_gone() {
 	(ip netns exec "$vma" ping -n -q -i 0.05 10.2.0.2 </dev/null >/dev/null 2>&1 &)
 	busywait 60000 rule_above tapA 10.2.0.0/24 20
 	vtlctl port del dev tapB || { fail "out gone: port del"; return; }
-	f0=$(rwstat tapA failed)
+	f0=$(port_stat tapA .rewrite.failed)
 	out=$(rtt "$vma" 10.2.0.2 5) && set -- $out && ge "$1" $((2 * RW_DELAY)) &&
 		ok "out gone: tapB detached, vmA still reaches vmB, the long way (min $1 ms)" ||
 		fail "out gone: tapB detached, vmA still reaches vmB, the long way ($out)"
-	[ "$(rwstat tapA failed)" -ge $((f0 + 5)) ] &&
+	[ "$(port_stat tapA .rewrite.failed)" -ge $((f0 + 5)) ] &&
 	[ "$(rule tapA 10.2.0.0/24 out)" = tapB ] &&
-		ok "out gone: the rule stays and counts its frames as failed ($(rwstat tapA failed))" ||
-		fail "out gone: failed $(rwstat tapA failed), rules $(rules)"
+		ok "out gone: the rule stays and counts its frames as failed ($(port_stat tapA .rewrite.failed))" ||
+		fail "out gone: failed $(port_stat tapA .rewrite.failed), rules $(rules)"
 	vtlctl port add dev tapB mode bridge &&
 		rw add dev tapB match dst 10.1.0.0/24 set dmac "$amac" out tapA ||
 		{ fail "out gone: re-attach"; return; }

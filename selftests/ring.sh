@@ -28,7 +28,6 @@
 NS_TAG=r
 . "$(dirname "$0")/lib.sh"
 
-RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
 RING_UP=${RING_UP:-10000}
 RING_DOWN=${RING_DOWN:-3000}
 DMAC=02:00:00:00:00:02		# the MAC ringtest echo answers ARP with
@@ -42,9 +41,6 @@ topo() {
 }
 
 rt() { ip netns exec "$host" "$RINGTEST" "$@"; }
-
-# rstat KEY: one of vmif's ring counters ("ringtest stats").
-rstat() { word_after "$1" "$(rt stats "$ifindex")"; }
 
 # remote_rx: frames the network's end has received.
 remote_rx() { premote cat /sys/class/net/eth0/statistics/rx_packets; }
@@ -74,16 +70,16 @@ test_echo() {
 	start echo echo "$ifindex" || { fail "echo: daemon attached"; return; }
 	ok "echo: daemon attached, owned"
 	check "echo: counters say attached and owned" \
-		[ "$(rstat attached) $(rstat owned)" = "1 1" ]
+		[ "$(ring_stat attached) $(ring_stat owned)" = "1 1" ]
 	rx0=$(remote_rx)
-	up0=$(rstat up)
+	up0=$(ring_stat up)
 	check "echo: the VM's ping is answered by the daemon" \
 		pvm ping -q -c 3 -i 0.2 -W 2 10.9.0.2
 	check "echo: the VM learned the daemon's MAC" \
 		bash -c "ip -n '$vm' neigh show 10.9.0.2 | grep -qi '$DMAC'"
 	check "echo: the network saw none of it" [ "$(remote_rx)" = "$rx0" ]
 	check "echo: ARP and echo requests went up, answers came down" \
-		[ "$(($(rstat up) - up0))" -ge 4 -a "$(rstat down)" -ge 4 ]
+		[ "$(($(ring_stat up) - up0))" -ge 4 -a "$(ring_stat down)" -ge 4 ]
 	check "echo: the network cannot reach the owned VM" \
 		bash -c "! ip netns exec '$remote' ping -q -c 2 -i 0.2 -W 1 10.9.0.1"
 	stop echo
@@ -108,8 +104,8 @@ inject_to_vm() {
 }
 
 # uplost_ge N: have frames handed up and lost reached N together?
-uplost_ge() { [ "$(($(rstat up) + $(rstat lost)))" -ge "$1" ]; }
-up_ge() { [ "$(rstat up)" -ge "$1" ]; }
+uplost_ge() { [ "$(($(ring_stat up) + $(ring_stat lost)))" -ge "$1" ]; }
+up_ge() { [ "$(ring_stat up)" -ge "$1" ]; }
 
 test_batch() {
 	local up0 lost0 fc0 dn0 sent up lost
@@ -117,43 +113,43 @@ test_batch() {
 	topo || { fail "batch: topology"; return; }
 	start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) || { fail "batch: sink attached"; return; }
 	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
-	up0=$(rstat up); lost0=$(rstat lost); fc0=$(rstat fail_closed)
+	up0=$(ring_stat up); lost0=$(ring_stat lost); fc0=$(ring_stat fail_closed)
 	sent=$(pvm "$RINGTEST" udpsend 10.9.0.2 9 "$RING_UP" | awk '{ print $2 }')
 	check "batch: the VM sent $RING_UP datagrams" [ "$sent" = "$RING_UP" ]
 	busywait 10000 uplost_ge $((up0 + lost0 + RING_UP))
-	up=$(($(rstat up) - up0))
-	lost=$(($(rstat lost) - lost0))
+	up=$(($(ring_stat up) - up0))
+	lost=$(($(ring_stat lost) - lost0))
 	echo "up $up lost $lost" | diag
 	check "batch: up + lost == $RING_UP sent" [ "$((up + lost))" = "$RING_UP" ]
 	check "batch: none failed closed with a daemon" \
-		[ "$(rstat fail_closed)" = "$fc0" ]
+		[ "$(ring_stat fail_closed)" = "$fc0" ]
 
 	# One GSO datagram of 10 segments: 10 frames up, none too big, each
 	# with a good checksum.
-	up0=$(rstat up)
-	lost0=$(rstat lost)
+	up0=$(ring_stat up)
+	lost0=$(ring_stat lost)
 	pvm "$RINGTEST" udpgso 10.9.0.2 9 1400 10 >/dev/null
 	busywait 10000 up_ge $((up0 + 10))
-	echo "GSO: up $(($(rstat up) - up0)) lost $(($(rstat lost) - lost0))" |
+	echo "GSO: up $(($(ring_stat up) - up0)) lost $(($(ring_stat lost) - lost0))" |
 		diag
 	check "batch: a GSO frame goes up as its 10 segments" \
-		[ "$(($(rstat up) - up0))" = 10 ]
+		[ "$(($(ring_stat up) - up0))" = 10 ]
 	stop sink
 	cat "$tmp/sink.out" | diag
 	check "batch: the daemon read every frame handed up" \
-		grep -q "^up $(rstat up) " "$tmp/sink.out"
+		grep -q "^up $(ring_stat up) " "$tmp/sink.out"
 	check "batch: no frame over 1514 bytes, every UDP checksum right" \
 		grep -q " big 0 badcsum 0$" "$tmp/sink.out"
 
 	# Down: $RING_DOWN frames into the VM, in batches of a ring.
-	dn0=$(rstat down)
+	dn0=$(ring_stat down)
 	inject_to_vm 5555
 	check "batch: $RING_DOWN frames sent down" grep -q "^sent $RING_DOWN\$" "$tmp/inject.out"
 	check "batch: the VM received all $RING_DOWN" \
 		grep -q "^received $RING_DOWN\$" "$tmp/recv.out"
-	check "batch: counted down" [ "$(($(rstat down) - dn0))" = "$RING_DOWN" ]
+	check "batch: counted down" [ "$(($(ring_stat down) - dn0))" = "$RING_DOWN" ]
 	check "batch: attaching without own gave the port back" \
-		[ "$(rstat owned)" = 0 ]
+		[ "$(ring_stat owned)" = 0 ]
 }
 
 # payloads WHAT PORT MODE HOW: "inject MODE" sends $RING_DOWN frames down, their
@@ -161,13 +157,13 @@ test_batch() {
 payloads() {
 	local dn0
 
-	dn0=$(rstat down)
+	dn0=$(ring_stat down)
 	inject_to_vm "$2" "$3"
 	check "$1: $RING_DOWN frames sent down, payloads $4" \
 		grep -q "^sent $RING_DOWN\\( \\|\$\\)" "$tmp/inject.out"
 	check "$1: the VM received all $RING_DOWN, every payload intact" \
 		grep -q "^received $RING_DOWN bad 0\$" "$tmp/recv.out"
-	check "$1: counted down" [ "$(($(rstat down) - dn0))" = "$RING_DOWN" ]
+	check "$1: counted down" [ "$(($(ring_stat down) - dn0))" = "$RING_DOWN" ]
 }
 
 # bad_names WHAT CMD WANT DESC N: ringtest CMD sends frames naming payloads
@@ -176,13 +172,13 @@ payloads() {
 bad_names() {
 	local dn0 de0
 
-	dn0=$(rstat down)
-	de0=$(rstat down_errors)
+	dn0=$(ring_stat down)
+	de0=$(ring_stat down_errors)
 	check "$1: $4" \
 		[ "$(rt "$2" "$ifindex" "$(vm_mac)" "$DMAC" 10.9.0.1 10.9.0.2)" = "$3" ]
 	check "$1: each bad one a down error" \
-		[ "$(($(rstat down_errors) - de0))" = "$5" ]
-	check "$1: only the good one sent" [ "$(($(rstat down) - dn0))" = 1 ]
+		[ "$(($(ring_stat down_errors) - de0))" = "$5" ]
+	check "$1: only the good one sent" [ "$(($(ring_stat down) - dn0))" = 1 ]
 }
 
 # Payload by reference: bytes the daemon names in its own memory reach the
@@ -209,7 +205,7 @@ test_sock() {
 		"11 bad names and a good one take 12 slots, 1000 bytes kept" 11
 }
 
-attached_is() { [ "$(rstat attached)" = "$1" ]; }
+attached_is() { [ "$(ring_stat attached)" = "$1" ]; }
 
 test_fail_closed() {
 	local rx0 fc0
@@ -221,13 +217,13 @@ test_fail_closed() {
 	stop echo KILL
 	busywait 3000 attached_is 0
 	check "fail closed: the daemon killed, the port stays owned" \
-		[ "$(rstat attached) $(rstat owned)" = "0 1" ]
+		[ "$(ring_stat attached) $(ring_stat owned)" = "0 1" ]
 	rx0=$(remote_rx)
-	fc0=$(rstat fail_closed)
+	fc0=$(ring_stat fail_closed)
 	check "fail closed: the VM's ping goes nowhere" \
 		bash -c "! ip netns exec '$vm' ping -q -c 3 -i 0.2 -W 1 10.9.0.2"
 	check "fail closed: its frames were dropped and counted" \
-		[ "$(($(rstat fail_closed) - fc0))" -ge 3 ]
+		[ "$(($(ring_stat fail_closed) - fc0))" -ge 3 ]
 	check "fail closed: the network saw none of them" \
 		[ "$(remote_rx)" = "$rx0" ]
 	start echo echo "$ifindex" || { fail "fail closed: reattach"; return; }
@@ -235,7 +231,7 @@ test_fail_closed() {
 		pvm ping -q -c 2 -i 0.2 -W 2 10.9.0.2
 	stop echo
 	check "fail closed: attaching without own gives the port back" \
-		[ "$(rt attach "$ifindex")" = OK -a "$(rstat owned)" = 0 ]
+		[ "$(rt attach "$ifindex")" = OK -a "$(ring_stat owned)" = 0 ]
 	# The VM still has the daemon's ARP answer.
 	ip -n "$vm" neigh flush dev eth0
 	check "fail closed: then the VM reaches the network again" \
@@ -261,7 +257,7 @@ test_perm() {
 	else
 		skip "perm: no user namespaces"
 	fi
-	check "perm: nothing was attached" [ "$(rstat attached)" = 0 ]
+	check "perm: nothing was attached" [ "$(ring_stat attached)" = 0 ]
 }
 
 test_errors() {
@@ -290,15 +286,15 @@ test_errors() {
 		[ "$(rt attach "$ifindex" 0 4)" = OK ]
 	check "errors: 8 and 16384 slots attach" \
 		[ "$(rt attach "$ifindex" 8) $(rt attach "$ifindex" 16384)" = "OK OK" ]
-	check "errors: nothing left attached" [ "$(rstat attached)" = 0 ]
+	check "errors: nothing left attached" [ "$(ring_stat attached)" = 0 ]
 }
 
 test_hostile() {
 	local de0 lost0 out
 
 	topo || { fail "hostile: topology"; return; }
-	de0=$(rstat down_errors)
-	lost0=$(rstat lost)
+	de0=$(ring_stat down_errors)
+	lost0=$(ring_stat lost)
 	start hostile hostile "$ifindex" ||
 		{ fail "hostile: nonsense written and kicked"; return; }
 	out=$(tr '\n' ' ' <"$tmp/hostile.out")
@@ -308,13 +304,13 @@ test_hostile() {
 	check "hostile: bad virtio_net_hdrs and a frame past the producer: 15 slots" \
 		[ "${out#* vnet }" = "15 ready " ]
 	check "hostile: 1 + 1024 + 5 down errors counted" \
-		[ "$(($(rstat down_errors) - de0))" = 1030 ]
-	check "hostile: nothing was sent down" [ "$(rstat down)" = 0 ]
+		[ "$(($(ring_stat down_errors) - de0))" = 1030 ]
+	check "hostile: nothing was sent down" [ "$(ring_stat down)" = 0 ]
 	pvm ip neigh replace 10.9.0.2 lladdr "$DMAC" dev eth0
 	pvm ping -q -c 3 -i 0.2 -W 1 10.9.0.2 >/dev/null
-	echo "lost $(($(rstat lost) - lost0))" | diag
+	echo "lost $(($(ring_stat lost) - lost0))" | diag
 	check "hostile: a nonsense consumer index: frames up are lost, counted" \
-		[ "$(($(rstat lost) - lost0))" -ge 3 ]
+		[ "$(($(ring_stat lost) - lost0))" -ge 3 ]
 	stop hostile
 	ip -n "$vm" neigh del 10.9.0.2 dev eth0
 	check "hostile: the port given back, traffic flows" \

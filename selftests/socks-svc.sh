@@ -29,7 +29,6 @@
 NS_TAG=s
 . "$(dirname "$0")/lib.sh"
 
-RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
 SOCKSMON=${SOCKSMON:-$top/selftests/socks-svc/socksmon}
 FAKE_MAC=02:56:54:4c:00:01
 PROXY=192.0.2.1:1080
@@ -43,21 +42,13 @@ topo() {
 	[ -n "$ifindex" ]
 }
 
-# sstat KEY: one of vmif's SOCKS counters ("socks show -s").
-sstat() { word_after "$1" "$(vtlctl -s socks show dev vmif)"; }
-
-# rstat KEY: one of vmif's ring counters ("ringtest stats").
-rstat() {
-	word_after "$1" "$(ip netns exec "$host" "$RINGTEST" stats "$ifindex")"
-}
-
 # grown KEY BASE: has counter KEY grown past BASE?
-grown() { [ "$(sstat "$1")" -gt "$2" ]; }
+grown() { [ "$(socks_stat "$1")" -gt "$2" ]; }
 
 # both_up SBASE RBASE: have two frames gone up since the bases, counted
 # by both the socks service and the ring?
 both_up() {
-	[ "$(sstat up)" -ge $(($1 + 2)) ] && [ "$(rstat up)" -ge $(($2 + 2)) ]
+	[ "$(socks_stat up)" -ge $(($1 + 2)) ] && [ "$(ring_stat up)" -ge $(($2 + 2)) ]
 }
 
 # up0_tx: frames VTL sent out of the uplink, toward the network.
@@ -91,41 +82,41 @@ start() {
 	eval "pid_$name=$!"
 	busywait 5000 attached_is 1
 }
-attached_is() { [ "$(rstat attached)" = "$1" ]; }
+attached_is() { [ "$(ring_stat attached)" = "$1" ]; }
 
 
 test_arp() {
 	local ar0 f0
 
 	topo || { fail "arp: topology"; return; }
-	ar0=$(sstat arp_replies)
+	ar0=$(socks_stat arp_replies)
 	pvm ping -q -c 1 -W 1 10.9.0.2 >/dev/null 2>&1
 	check "arp: the VM's ARP request is answered with the fake MAC" \
 		bash -c "ip -n '$vm' neigh show 10.9.0.2 dev eth0 | grep -qi '$FAKE_MAC'"
-	check "arp: counted (arp_replies)" [ "$(sstat arp_replies)" -gt "$ar0" ]
+	check "arp: counted (arp_replies)" [ "$(socks_stat arp_replies)" -gt "$ar0" ]
 	pvm ping -q -c 1 -W 1 10.9.0.77 >/dev/null 2>&1
 	check "arp: any address gets it" \
 		bash -c "ip -n '$vm' neigh show 10.9.0.77 dev eth0 | grep -qi '$FAKE_MAC'"
 
-	ar0=$(sstat arp_replies)
-	f0=$(sstat filtered)
+	ar0=$(socks_stat arp_replies)
+	f0=$(socks_stat filtered)
 	arp_send 0.0.0.0 10.9.0.1
 	arp_send 10.9.0.1 10.9.0.1
 	busywait 2000 grown filtered $((f0 + 1))
 	check "arp: a probe and an announcement are not answered, filtered" \
-		[ "$(sstat arp_replies) $(($(sstat filtered) - f0))" = "$ar0 2" ]
+		[ "$(socks_stat arp_replies) $(($(socks_stat filtered) - f0))" = "$ar0 2" ]
 	arp_send 10.9.0.1 10.9.0.99
 	busywait 2000 grown arp_replies "$ar0"
 	check "arp: a crafted request is (the probes were sent right)" \
-		[ "$(sstat arp_replies)" = $((ar0 + 1)) ]
+		[ "$(socks_stat arp_replies)" = $((ar0 + 1)) ]
 }
 
 test_no_daemon() {
 	local r0 fc0 f0 tx0 t0 t1 out
 
 	topo || { fail "no daemon: topology"; return; }
-	r0=$(sstat resets)
-	fc0=$(sstat fail_closed)
+	r0=$(socks_stat resets)
+	fc0=$(socks_stat fail_closed)
 	tx0=$(up0_tx)
 	t0=$(now_ms)
 	out=$(pvm timeout 10 bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>&1)
@@ -135,21 +126,21 @@ test_no_daemon() {
 		grep -q 'Connection refused' <<<"$out"
 	# Its first SYN got the RST: no retransmission was needed.
 	check "no daemon: at once: one SYN, one RST (resets, fail_closed)" \
-		[ "$(($(sstat resets) - r0)) $(($(sstat fail_closed) - fc0))" = "1 1" ]
+		[ "$(($(socks_stat resets) - r0)) $(($(socks_stat fail_closed) - fc0))" = "1 1" ]
 
-	fc0=$(sstat fail_closed)
-	r0=$(sstat resets)
+	fc0=$(socks_stat fail_closed)
+	r0=$(socks_stat resets)
 	pvm bash -c 'echo q > /dev/udp/10.9.0.2/53'
 	busywait 2000 grown fail_closed "$fc0"
 	check "no daemon: a DNS query fails closed, without a RST" \
-		[ "$(sstat fail_closed)" -gt "$fc0" -a "$(sstat resets)" = "$r0" ]
+		[ "$(socks_stat fail_closed)" -gt "$fc0" -a "$(socks_stat resets)" = "$r0" ]
 
-	f0=$(sstat filtered)
+	f0=$(socks_stat filtered)
 	pvm bash -c 'echo x > /dev/udp/10.9.0.2/9'
 	pvm ping -q -c 2 -i 0.2 -W 1 10.9.0.2 >/dev/null 2>&1
 	busywait 2000 grown filtered $((f0 + 2))
 	check "no daemon: UDP to port 9 and ICMP are filtered" \
-		[ "$(($(sstat filtered) - f0))" -ge 3 ]
+		[ "$(($(socks_stat filtered) - f0))" -ge 3 ]
 	check "no daemon: nothing went out of the uplink" [ "$(up0_tx)" = "$tx0" ]
 }
 
@@ -157,11 +148,11 @@ test_to_vm() {
 	local d0
 
 	topo || { fail "to vm: topology"; return; }
-	d0=$(sstat to_vm_dropped)
+	d0=$(socks_stat to_vm_dropped)
 	check "to vm: the network cannot reach the VM" \
 		bash -c "! ip netns exec '$remote' ping -q -c 2 -i 0.2 -W 1 10.9.0.1"
 	check "to vm: its frames were dropped, counted (to_vm_dropped)" \
-		[ "$(($(sstat to_vm_dropped) - d0))" -ge 2 ]
+		[ "$(($(socks_stat to_vm_dropped) - d0))" -ge 2 ]
 }
 
 test_ring() {
@@ -174,9 +165,9 @@ test_ring() {
 	fi
 	start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) || { fail "ring: daemon attached"; return; }
 	pvm ping -q -c 1 -W 1 10.9.0.2 >/dev/null 2>&1
-	up0=$(sstat up)
-	rup0=$(rstat up)
-	r0=$(sstat resets)
+	up0=$(socks_stat up)
+	rup0=$(ring_stat up)
+	r0=$(socks_stat resets)
 	tx0=$(up0_tx)
 	# The connect waits for an answer that never comes: in the
 	# background, so that a slow start (seconds on the debug kernel)
@@ -188,18 +179,18 @@ test_ring() {
 	busywait 3000 both_up "$up0" "$rup0"
 	kill "$conn" 2>/dev/null
 	wait "$conn" 2>/dev/null
-	echo "socks up $(($(sstat up) - up0)) ring up $(($(rstat up) - rup0))" |
+	echo "socks up $(($(socks_stat up) - up0)) ring up $(($(ring_stat up) - rup0))" |
 		diag
 	check "ring: the SYN and the DNS query went up" \
-		[ "$(($(sstat up) - up0))" -ge 2 -a "$(($(rstat up) - rup0))" -ge 2 ]
-	check "ring: no RST with a daemon" [ "$(sstat resets)" = "$r0" ]
+		[ "$(($(socks_stat up) - up0))" -ge 2 -a "$(($(ring_stat up) - rup0))" -ge 2 ]
+	check "ring: no RST with a daemon" [ "$(socks_stat resets)" = "$r0" ]
 	check "ring: nothing went out of the uplink" [ "$(up0_tx)" = "$tx0" ]
 	stop sink
 	busywait 3000 attached_is 0
-	r0=$(sstat resets)
+	r0=$(socks_stat resets)
 	pvm timeout 3 bash -c 'exec 3<>/dev/tcp/10.9.0.2/80' 2>/dev/null
 	check "ring: the daemon gone, TCP is reset again" \
-		[ "$(sstat resets)" -gt "$r0" ]
+		[ "$(socks_stat resets)" -gt "$r0" ]
 }
 
 # ipv6_on: IPv6 in the VM, fd00::1/64 without DAD.
@@ -213,29 +204,29 @@ test_ipv6() {
 	local f0 fc0 up0
 
 	topo && ipv6_on || { fail "ipv6: topology"; return; }
-	f0=$(sstat filtered)
-	fc0=$(sstat fail_closed)
+	f0=$(socks_stat filtered)
+	fc0=$(socks_stat fail_closed)
 	pvm ping -6 -q -c 2 -i 0.2 -W 1 fd00::2 >/dev/null 2>&1
 	check "ipv6 drop: the VM's IPv6 is filtered, none handed up" \
-		[ "$(sstat filtered)" -gt "$f0" -a "$(sstat fail_closed)" = "$fc0" ]
+		[ "$(socks_stat filtered)" -gt "$f0" -a "$(socks_stat fail_closed)" = "$fc0" ]
 
 	vtlctl socks del dev vmif
 	vtlctl socks add dev vmif proxy "$PROXY" ipv6 proxy
 	check "ipv6 proxy: shown" \
 		bash -c "$VTLCTL -n $host socks show dev vmif | grep -q 'ipv6 proxy'"
-	fc0=$(sstat fail_closed)
+	fc0=$(socks_stat fail_closed)
 	pvm ping -6 -q -c 2 -i 0.2 -W 1 fd00::2 >/dev/null 2>&1
 	pvm timeout 3 bash -c 'exec 3<>/dev/tcp/fd00::2/80' 2>/dev/null
 	check "ipv6 proxy, no daemon: solicitations and TCP fail closed" \
-		[ "$(sstat fail_closed)" -gt "$fc0" ]
+		[ "$(socks_stat fail_closed)" -gt "$fc0" ]
 	if [ -x "$RINGTEST" ]; then
 		start sink sink "$ifindex" $((60 * VTL_WAIT_SCALE)) ||
 			{ fail "ipv6: daemon attached"; return; }
-		up0=$(sstat up)
+		up0=$(socks_stat up)
 		pvm ping -6 -q -c 1 -W 1 fd00::2 >/dev/null 2>&1
 		busywait 2000 grown up "$up0"
 		check "ipv6 proxy: neighbour solicitations go up" \
-			[ "$(sstat up)" -gt "$up0" ]
+			[ "$(socks_stat up)" -gt "$up0" ]
 		stop sink
 	fi
 }
