@@ -256,7 +256,12 @@ if ((debug_needed)); then
 	building=1
 fi
 
-stage "build vtlctl" make -s vtlctl
+# vtlctl-static too when a VM asks for it (VTL_STATIC=1: see lib.sh).
+if grep -q '^[^#].*[[:space:]]VTL_STATIC=1' selftests/kernels.conf; then
+	stage "build vtlctl" make -s -C vtlctl vtlctl vtlctl-static
+else
+	stage "build vtlctl" make -s vtlctl
+fi
 stage "build the selftests' programs" make -s -C selftests
 
 # The first release VM's vtl.ko now; the other kernels' beside the first

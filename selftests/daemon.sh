@@ -78,7 +78,7 @@ dlog_has() { grep -qE "$1" "$tmp/daemon.log"; }
 
 # daemon_start [VAR=VALUE...]: the daemon, with those in its environment.
 daemon_start() {
-	env "$@" "$VTLCTL" daemon verbose </dev/null >>"$tmp/daemon.log" 2>&1 &
+	env "$@" "$VTLCTL_DAEMON" daemon verbose </dev/null >>"$tmp/daemon.log" 2>&1 &
 	daemon_pid=$!
 	busywait 60000 dlog_has "running \\(pid $daemon_pid\\)"
 }

@@ -6,12 +6,21 @@
 # then names its topology's namespaces $vm, $host, $remote and $other.
 #
 # Environment: VTLCTL (default vtlctl/vtlctl), VTL_KO (the module, for the
-# unload tests; skipped without it).
+# unload tests; skipped without it), VTL_STATIC (below).
 
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl}
+# VTL_STATIC=1: the tests' commands run vtlctl/vtlctl-static, the same
+# tool linked statically.  On the debug kernel, under emulation, a
+# dynamically linked program spends half a second to a second being loaded
+# (KASAN, lockdep and kmemleak on every mmap and page fault), about five
+# times what a static one costs, and the tests poll vtlctl throughout (jq
+# is gojq in the VMs for the same reason: see vm-tests.sh).  The daemon of
+# daemon.sh stays the dynamic vtlctl: one of its tests preloads a library
+# into it.
+VTLCTL=${VTLCTL:-$top/vtlctl/vtlctl${VTL_STATIC:+-static}}
+VTLCTL_DAEMON=${VTLCTL_DAEMON:-${VTLCTL%-static}}
 VTL_KO=${VTL_KO:-}
 RINGTEST=${RINGTEST:-$top/selftests/ring/ringtest}
 vm=vtl-${NS_TAG}vm-$$
