@@ -27,8 +27,8 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "netlink.h"
-#include "port.h"
+#include "common/genl.h"
+#include "port_cmd.h"
 #include "print.h"
 #include "socks_cmd.h"
 
@@ -266,7 +266,7 @@ static void print_socks(struct printer *p, const struct vtl_socks *s,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, s->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     vtl_cmd_dev_name(s->ifname, s->ifindex, dev));
+		     vtl_dev_name(s->ifname, s->ifindex, dev));
 	print_string(p, PRINT_ANY, "proxy", " proxy %s", proxy);
 	print_string(p, PRINT_ANY, "version", " version %s",
 		     socks_word_name(socks_versions, ARRAY_SIZE(socks_versions),

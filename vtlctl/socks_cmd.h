@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "parse.h"
+#include "common/objects.h"
+#include "common/parse.h"
 #include "vtlctl.h"
 
 /* The keywords of the socks commands, as bits of a set. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tap-proxy: the test harness of vtlctl/proxy.c (tcpep, the SOCKS client,
- * DNS), one proxy instance with a TAP device standing in for the kernel's
- * ring.
+ * tap-proxy: the test harness of vtlctl/daemon/proxy.c (tcpep, the SOCKS
+ * client, DNS), one proxy instance with a TAP device standing in for the
+ * kernel's ring.
  *
  *   tap-proxy [--drop-rate P] [--mtu N] [--seed N] TAPDEV HOST:PORT
  *   tap-proxy [--drop-rate P] [--mtu N] [--seed N] --socks HOST:PORT
@@ -20,15 +20,15 @@
  * only while tcpep's send buffer has room.
  *
  * With --socks, each VM connection is opened instead through the SOCKS
- * proxy at HOST:PORT (vtlctl/socks.c) to where the VM dialled: by address,
- * or by hostname when that is an address automap handed out.  The VM's SYN
- * is answered once the proxy granted the request; a refusal, a protocol
- * error or no answer within --socks-timeout (10 s) resets it.  The VM's
- * DNS queries, UDP and TCP port 53, never leave: vtlctl/dns.c answers them
- * (automap, the default, from 10.192.0.0/10; resolve: through the proxy's
- * RESOLVE command, cached 60 s; drop: REFUSED).  Everything else the VM
- * sends (other UDP, ICMP, IPv6 unless --ipv6 proxy) is dropped and
- * counted ("filtered").
+ * proxy at HOST:PORT (vtlctl/daemon/socks_client.c) to where the VM
+ * dialled: by address, or by hostname when that is an address automap
+ * handed out.  The VM's SYN is answered once the proxy granted the request;
+ * a refusal, a protocol error or no answer within --socks-timeout (10 s)
+ * resets it.  The VM's DNS queries, UDP and TCP port 53, never leave:
+ * vtlctl/daemon/dns.c answers them (automap, the default, from
+ * 10.192.0.0/10; resolve: through the proxy's RESOLVE command, cached 60 s;
+ * drop: REFUSED).  Everything else the VM sends (other UDP, ICMP, IPv6
+ * unless --ipv6 proxy) is dropped and counted ("filtered").
  *
  * --drop-rate P drops each frame toward the VM with probability P (0 to
  * 1), to exercise tcpep's retransmissions.  On SIGTERM or SIGINT it prints
@@ -49,8 +49,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include "../../vtlctl/dns.h"
-#include "../../vtlctl/proxy.h"
+#include "../../vtlctl/daemon/dns.h"
+#include "../../vtlctl/daemon/proxy.h"
 
 #define MAX_BATCH	64
 #define FRAME_MAX	65536

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <netinet/in.h>
 
-#include "addr.h"
-#include "conn.h"
-#include "export.h"
-#include "fw.h"
-#include "parse.h"
-#include "port.h"
-#include "rewrite.h"
-#include "socks_cmd.h"
+#include "../addr.h"
+#include "../conn_cmd.h"
+#include "../export_file.h"
+#include "../fw_cmd.h"
+#include "../common/parse.h"
+#include "../port_cmd.h"
+#include "../rewrite_cmd.h"
+#include "../socks_cmd.h"
 #include "../../selftests/tap.h"
 
 enum { A_ADD = 1, A_DEL };

@@ -12,11 +12,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "../kmod/pkt.h"
-#include "../kmod/model.h"
+#include "../../kmod/pkt.h"
+#include "../../kmod/model.h"
 #include "../../selftests/tap.h"
-#include "dns.h"
-#include "proxy.h"
+#include "../daemon/dns.h"
+#include "../daemon/proxy.h"
 
 #define MAX_FRAMES	16
 

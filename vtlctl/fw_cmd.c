@@ -29,9 +29,9 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "fw.h"
-#include "netlink.h"
-#include "port.h"
+#include "fw_cmd.h"
+#include "common/genl.h"
+#include "port_cmd.h"
 #include "vtlctl.h"
 
 static const struct vtl_word fw_keys[] = {
@@ -613,7 +613,7 @@ static void print_fw(struct printer *p, const struct vtl_opts *opts,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     vtl_cmd_dev_name(port->ifname, port->ifindex, buf));
+		     vtl_dev_name(port->ifname, port->ifindex, buf));
 	if (port->has_fw)
 		fw_print_config(p, &port->fw);
 	if (port->has_fw && opts->stats) {

@@ -2,18 +2,21 @@
 /*
  * -n NETNS: act in another network namespace, as "ip -n" does.  vtlctl
  * switches before it opens its netlink socket and before it looks up any
- * device name, so both happen in that namespace.
+ * device name, so both happen in that namespace.  And a device's name for
+ * what the kernel named by its ifindex.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 
-#include "vtlctl.h"
+#include "host.h"
 
 #define NETNS_RUN_DIR "/run/netns"
 
@@ -58,4 +61,16 @@ int vtl_netns_enter(const char *name)
 	}
 	close(fd);
 	return 0;
+}
+
+/* A device's name: as the kernel gave it, else as known here, else if%u. */
+const char *vtl_dev_name(const char *name, uint32_t ifindex,
+			 char buf[IF_NAMESIZE])
+{
+	if (name && *name)
+		return name;
+	if (ifindex && if_indextoname(ifindex, buf))
+		return buf;
+	snprintf(buf, IF_NAMESIZE, "if%" PRIu32, ifindex);
+	return buf;
 }

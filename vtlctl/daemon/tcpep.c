@@ -28,7 +28,7 @@
 #include <sys/random.h>
 #include <linux/virtio_net.h>
 
-#include "../kmod/model.h"
+#include "../../kmod/model.h"
 #include "tcpep.h"
 #include "tcpep_buf.h"
 #include "tcpep_nd.h"

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "../../selftests/tap.h"
-#include "socks.h"
+#include "../daemon/socks_client.h"
 
 /* The client wrote exactly @want (and nothing more is pending). */
 static bool sent(struct socks_client *s, const void *want, size_t len)

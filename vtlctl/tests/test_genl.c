@@ -31,16 +31,16 @@ static int fake_set_nonblocking(const struct nl_sock *sk);
 #define genl_ctrl_resolve_grp fake_genl_ctrl_resolve_grp
 #define nl_socket_add_membership fake_add_membership
 #define nl_socket_set_nonblocking fake_set_nonblocking
-#include "../netlink.c"
+#include "../common/genl.c"
 #undef genl_connect
 #undef genl_ctrl_resolve
 #undef genl_ctrl_resolve_grp
 #undef nl_socket_add_membership
 #undef nl_socket_set_nonblocking
 
-#include "port.h"
-#include "socks_cmd.h"
-#include "vtlctl.h"
+#include "../port_cmd.h"
+#include "../socks_cmd.h"
+#include "../vtlctl.h"
 #include <arpa/inet.h>
 
 #define FAKE_FAMILY 0x42

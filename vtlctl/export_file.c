@@ -20,10 +20,10 @@
 #include <linux/netlink.h>
 
 #include "cmd.h"
-#include "netlink.h"
-#include "parse.h"
+#include "common/genl.h"
+#include "common/parse.h"
 #include "vtlctl.h"
-#include "export.h"
+#include "export_file.h"
 
 /* The largest file import reads: far above what a port's state takes. */
 #define VTLX_MAX_LEN	(1ULL << 30)

@@ -7,7 +7,7 @@
 #ifndef VTLCTL_TCPEP_ND_H
 #define VTLCTL_TCPEP_ND_H
 
-#include "../kmod/pkt.h"
+#include "../../kmod/pkt.h"
 
 /* The largest frame tcpep_nd_answer() writes. */
 #define TCPEP_ND_MAX	(ETH_HLEN + VTL_PKT_MAX_VLAN * VTL_PKT_VLAN_HLEN + \

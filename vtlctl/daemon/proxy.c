@@ -16,8 +16,8 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 
-#include "../kmod/pkt.h"
-#include "../kmod/model.h"
+#include "../../kmod/pkt.h"
+#include "../../kmod/model.h"
 #include "dns.h"
 #include "proxy.h"
 

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "parse.h"
+#include "common/parse.h"
 
 /* The keywords of the port commands, as bits of a set. */
 enum port_key {

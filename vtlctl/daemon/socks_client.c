@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "socks.h"
+#include "socks_client.h"
 
 enum {
 	ST_V5_METHOD,	/* greeting sent, waiting for the chosen method */

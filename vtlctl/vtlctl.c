@@ -12,7 +12,7 @@
 #include <string.h>
 #include <linux/vtl.h>
 
-#include "parse.h"
+#include "common/parse.h"
 #include "socks_cmd.h"
 #include "vtlctl.h"
 

@@ -21,7 +21,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
-#include "netlink.h"
+#include "genl.h"
 #include "parse.h"
 
 #ifndef SOL_NETLINK

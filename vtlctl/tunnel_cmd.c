@@ -16,8 +16,8 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "netlink.h"
-#include "rewrite.h"
+#include "common/genl.h"
+#include "rewrite_cmd.h"
 #include "vtlctl.h"
 
 enum { TUNNEL_KEY_HELP = 1 << 0 };
@@ -110,7 +110,7 @@ static void print_host(struct printer *p, const struct vtl_tunnel_host *h)
 
 	print_open_object(p, NULL);
 	print_string(p, PRINT_ANY, "dev", "dev %s",
-		     vtl_cmd_dev_name(NULL, h->ifindex, dev));
+		     vtl_dev_name(NULL, h->ifindex, dev));
 	print_u64(p, PRINT_JSON, "ifindex", NULL, h->ifindex);
 	print_string(p, PRINT_ANY, "addr", " addr %s",
 		     vtl_format_ip(buf, h->family, h->addr));

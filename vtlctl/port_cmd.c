@@ -22,14 +22,14 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "export.h"
-#include "fw.h"
-#include "model.h"
-#include "netlink.h"
-#include "parse.h"
-#include "port.h"
+#include "export_file.h"
+#include "fw_cmd.h"
+#include "common/objects.h"
+#include "common/genl.h"
+#include "common/parse.h"
+#include "port_cmd.h"
 #include "print.h"
-#include "rewrite.h"
+#include "rewrite_cmd.h"
 #include "vtlctl.h"
 
 static const struct vtl_word port_modes[] = {
@@ -376,15 +376,15 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     vtl_cmd_dev_name(port->ifname, port->ifindex, buf));
+		     vtl_dev_name(port->ifname, port->ifindex, buf));
 	print_string(p, PRINT_ANY, "mode", " mode %s", mode);
 	if (port->has_peer) {
 		if (port->peer_ifindex)
 			print_u64(p, PRINT_JSON, "peer_ifindex", NULL,
 				  port->peer_ifindex);
 		print_string(p, PRINT_ANY, "peer", " peer %s",
-			     vtl_cmd_dev_name(port->peer_ifname, port->peer_ifindex,
-				      peer_buf));
+			     vtl_dev_name(port->peer_ifname, port->peer_ifindex,
+				  peer_buf));
 	}
 	if (port->has_max_conns)
 		print_u64(p, PRINT_ANY, "max_conns", " max-conns %" PRIu64,

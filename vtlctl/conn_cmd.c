@@ -17,11 +17,11 @@
 #include <netinet/in.h>
 
 #include "cmd.h"
-#include "conn.h"
-#include "model.h"
-#include "netlink.h"
-#include "parse.h"
-#include "port.h"
+#include "conn_cmd.h"
+#include "common/objects.h"
+#include "common/genl.h"
+#include "common/parse.h"
+#include "port_cmd.h"
 #include "print.h"
 #include "vtlctl.h"
 

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "parse.h"
+#include "common/objects.h"
+#include "common/parse.h"
 #include "print.h"
 
 /* The keywords of the rewrite commands, as bits of a set. */

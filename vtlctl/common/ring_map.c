@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include "ring.h"
+#include "ring_map.h"
 
 static uint32_t load_acquire(const uint32_t *p)
 {

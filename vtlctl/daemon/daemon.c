@@ -42,12 +42,12 @@
 #include <sys/resource.h>
 #include <linux/vtl.h>
 
-#include "cmd.h"
-#include "netlink.h"
-#include "parse.h"
+#include "../common/genl.h"
+#include "../common/host.h"
+#include "../common/parse.h"
+#include "../common/ring_map.h"
+#include "../vtlctl.h"
 #include "proxy.h"
-#include "ring.h"
-#include "vtlctl.h"
 
 /* Ring frames fed to a proxy per wakeup at most, before others' turn. */
 #define DAEMON_BATCH		64
@@ -340,7 +340,7 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 	pt->cfg = *s;
 	memset(&pt->cfg.stats, 0, sizeof(pt->cfg.stats));
 	if (!pt->cfg.ifname[0])
-		vtl_cmd_dev_name(NULL, s->ifindex, pt->cfg.ifname);
+		vtl_dev_name(NULL, s->ifindex, pt->cfg.ifname);
 	/*
 	 * Without VTL_RING_F_OWN: the kernel's SOCKS service chooses what
 	 * comes up, and without a daemon it resets the VM's connections.

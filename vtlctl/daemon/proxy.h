@@ -2,11 +2,11 @@
 /*
  * proxy: transparent proxying of one VM's TCP connections, frame in, frame
  * out.  One &struct proxy per VM port joins a tcpep endpoint (the remote
- * end of every connection the VM opens, vtlctl/tcpep.c) to one upstream
+ * end of every connection the VM opens, vtlctl/daemon/tcpep.c) to one upstream
  * socket per connection: a new connection through a SOCKS proxy
- * (vtlctl/socks.c) to where the VM dialled, or (without @socks) a plain
+ * (vtlctl/daemon/socks_client.c) to where the VM dialled, or (without @socks) a plain
  * connection to a fixed address.  With @socks the VM's DNS queries (UDP and
- * TCP port 53) are answered here (vtlctl/dns.c: automap, RESOLVE through
+ * TCP port 53) are answered here (vtlctl/daemon/dns.c: automap, RESOLVE through
  * the proxy, or REFUSED) and never leave; everything else but TCP, ARP and
  * (with @ipv6) IPv6 TCP and neighbour discovery is dropped and counted.
  *
@@ -41,7 +41,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "socks.h"
+#include "socks_client.h"
 #include "tcpep.h"
 
 struct proxy;

@@ -22,9 +22,9 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "netlink.h"
-#include "port.h"
-#include "rewrite.h"
+#include "common/genl.h"
+#include "port_cmd.h"
+#include "rewrite_cmd.h"
 #include "vtlctl.h"
 
 static const struct vtl_word rw_keys[] = {
@@ -243,7 +243,7 @@ static void print_rule(struct printer *p, const struct vtl_rw_rule *r,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, r->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     vtl_cmd_dev_name(NULL, r->ifindex, dev));
+		     vtl_dev_name(NULL, r->ifindex, dev));
 	print_string(p, PRINT_ANY, "dst", " match dst %s",
 		     vtl_format_prefix(dst, r->family, r->dst, r->dst_len,
 				       true));
@@ -256,7 +256,7 @@ static void print_rule(struct printer *p, const struct vtl_rw_rule *r,
 		print_ip(p, "daddr", " daddr %s", r->family, r->daddr);
 	if (r->out_ifindex) {
 		print_string(p, PRINT_ANY, "out", " out %s",
-			     vtl_cmd_dev_name(NULL, r->out_ifindex, out));
+			     vtl_dev_name(NULL, r->out_ifindex, out));
 		print_u64(p, PRINT_JSON, "out_ifindex", NULL, r->out_ifindex);
 	}
 	print_bool(p, PRINT_ANY, "auto", " auto", r->is_auto);

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "parse.h"
+#include "common/objects.h"
+#include "common/parse.h"
 #include "print.h"
 
 /* The keywords of the fw commands, as bits of a set. */
