@@ -203,3 +203,101 @@ int conn_main(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_dispatch(opts, argc, argv, conn_commands, conn_ncommands,
 			    conn_usage);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+static int parse_conn_ep(struct nlattr *nest, struct vtl_conn_ep *ep)
+{
+	static const struct nla_policy policy[VTL_CONN_EP_A_MAX + 1] = {
+		[VTL_CONN_EP_A_SEQ]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_ACK]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_WINDOW]	= { .type = NLA_U32 },
+		[VTL_CONN_EP_A_PACKETS]	= { .type = NLA_U64 },
+		[VTL_CONN_EP_A_BYTES]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_CONN_EP_A_MAX + 1];
+
+	if (!nest || nla_parse_nested(tb, VTL_CONN_EP_A_MAX, nest, policy) < 0)
+		return -EBADMSG;
+	if (tb[VTL_CONN_EP_A_SEQ])
+		ep->seq = nla_get_u32(tb[VTL_CONN_EP_A_SEQ]);
+	if (tb[VTL_CONN_EP_A_ACK])
+		ep->ack = nla_get_u32(tb[VTL_CONN_EP_A_ACK]);
+	if (tb[VTL_CONN_EP_A_WINDOW])
+		ep->window = nla_get_u32(tb[VTL_CONN_EP_A_WINDOW]);
+	if (tb[VTL_CONN_EP_A_PACKETS])
+		ep->packets = nla_get_u64(tb[VTL_CONN_EP_A_PACKETS]);
+	if (tb[VTL_CONN_EP_A_BYTES])
+		ep->bytes = nla_get_u64(tb[VTL_CONN_EP_A_BYTES]);
+	return 0;
+}
+
+/* One VTL_CMD_CONN_GET reply into @conn. */
+static int parse_conn(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_CONN_A_MAX + 1] = {
+		[VTL_CONN_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_CONN_A_FAMILY]	= { .type = NLA_U8 },
+		[VTL_CONN_A_PROTO]	= { .type = NLA_U8 },
+		[VTL_CONN_A_SRC]	= { .type = NLA_UNSPEC },
+		[VTL_CONN_A_DST]	= { .type = NLA_UNSPEC },
+		[VTL_CONN_A_SPORT]	= { .type = NLA_U16 },
+		[VTL_CONN_A_DPORT]	= { .type = NLA_U16 },
+		[VTL_CONN_A_STATE]	= { .type = NLA_U8 },
+		[VTL_CONN_A_ORIG]	= { .type = NLA_NESTED },
+		[VTL_CONN_A_REPLY]	= { .type = NLA_NESTED },
+		[VTL_CONN_A_AGE_MS]	= { .type = NLA_U64 },
+		[VTL_CONN_A_IDLE_MS]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_CONN_A_MAX + 1];
+	struct vtl_conn *conn = item;
+
+	memset(conn, 0, sizeof(*conn));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_CONN_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_CONN_A_IFINDEX] || !tb[VTL_CONN_A_FAMILY] ||
+	    !tb[VTL_CONN_A_PROTO] || !tb[VTL_CONN_A_STATE])
+		return -EBADMSG;
+	conn->ifindex = nla_get_u32(tb[VTL_CONN_A_IFINDEX]);
+	conn->family = nla_get_u8(tb[VTL_CONN_A_FAMILY]);
+	if (conn->family != 4 && conn->family != 6)
+		return -EBADMSG;
+	conn->proto = nla_get_u8(tb[VTL_CONN_A_PROTO]);
+	conn->state = nla_get_u8(tb[VTL_CONN_A_STATE]);
+	if (vtl_nl_get_addr(tb[VTL_CONN_A_SRC], conn->family, conn->src) ||
+	    vtl_nl_get_addr(tb[VTL_CONN_A_DST], conn->family, conn->dst) ||
+	    parse_conn_ep(tb[VTL_CONN_A_ORIG], &conn->orig) ||
+	    parse_conn_ep(tb[VTL_CONN_A_REPLY], &conn->reply))
+		return -EBADMSG;
+	if (tb[VTL_CONN_A_SPORT])
+		conn->sport = nla_get_u16(tb[VTL_CONN_A_SPORT]);
+	if (tb[VTL_CONN_A_DPORT])
+		conn->dport = nla_get_u16(tb[VTL_CONN_A_DPORT]);
+	if (tb[VTL_CONN_A_AGE_MS])
+		conn->age_ms = nla_get_u64(tb[VTL_CONN_A_AGE_MS]);
+	if (tb[VTL_CONN_A_IDLE_MS])
+		conn->idle_ms = nla_get_u64(tb[VTL_CONN_A_IDLE_MS]);
+	return 0;
+}
+
+/*
+ * The connections of one port (@ifindex) or all, into @list (emptied
+ * first).  Connections change all the time; only a change of the ports
+ * makes the kernel flag the dump, and then it is redone.
+ */
+int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
+		     struct vtl_conn_list *list)
+{
+	struct vtl_nl_list dl = VTL_NL_LIST(list, conns, parse_conn);
+
+	return vtl_nl_dump(nl, VTL_CMD_CONN_GET, VTL_CONN_A_IFINDEX, ifindex,
+			   &dl, "ports");
+}
+
+int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex)
+{
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_CONN_FLUSH, 0,
+						VTL_CONN_A_IFINDEX, ifindex);
+
+	return vtl_nl_simple(nl, msg);
+}

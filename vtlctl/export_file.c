@@ -283,3 +283,81 @@ int port_import(const struct vtl_opts *opts, int argc, char *argv[])
 	free(b.data);
 	return vtl_cmd_finish(nl, a.dev, ret);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+/* Append the attributes of one message of the export to the blob. */
+static int parse_export(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	int len = genlmsg_attrlen(gnlh, 0);
+	struct vtl_blob *b = arg;
+	size_t cap;
+	void *p;
+
+	if (len <= 0)
+		return 0;
+	if (b->len + len > b->cap) {
+		cap = b->cap ? 2 * b->cap : 65536;
+		while (cap < b->len + len)
+			cap *= 2;
+		p = realloc(b->data, cap);
+		if (!p)
+			return -ENOMEM;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, genlmsg_attrdata(gnlh, 0), len);
+	b->len += len;
+	return 0;
+}
+
+int vtl_nl_port_export(struct vtl_nl *nl, uint32_t ifindex,
+		       struct vtl_blob *out)
+{
+	struct nl_msg *msg;
+	int tries, err;
+	bool intr;
+
+	/* the kernel fills dump messages as large as we read them */
+	nl_socket_set_msg_buf_size(vtl_nl_sock(nl), 32768);
+	for (tries = 0; tries < VTL_NL_DUMP_TRIES; tries++) {
+		out->len = 0;
+		msg = vtl_nl_ifindex_msg(nl, VTL_CMD_PORT_EXPORT, NLM_F_DUMP,
+					 VTL_EXPORT_A_IFINDEX, ifindex);
+		if (!msg)
+			return -ENOMEM;
+		err = vtl_nl_transact(nl, msg, parse_export, out, &intr);
+		nlmsg_free(msg);
+		if (err || !intr)
+			return err;
+	}
+	vtl_nl_set_msg(nl, "the ports kept changing while the port was exported, try again");
+	return -EAGAIN;
+}
+
+int vtl_nl_port_import(struct vtl_nl *nl, uint32_t ifindex,
+		       const void *attrs, size_t len)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (len > INT_MAX / 2) {
+		vtl_nl_set_msg(nl, "the export is too large for one request");
+		return -E2BIG;
+	}
+	msg = vtl_nl_msg_size(nl, VTL_CMD_PORT_IMPORT, 0,
+			      NLA_ALIGN(NLA_HDRLEN + 4) + len);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, VTL_EXPORT_A_IFINDEX, ifindex) < 0 ||
+	    nlmsg_append(msg, (void *)attrs, len, NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	/* one request, applied whole: as large as the export */
+	vtl_nl_fit_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
+	err = vtl_nl_transact(nl, msg, NULL, NULL, NULL);
+	nlmsg_free(msg);
+	return err;
+}

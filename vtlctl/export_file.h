@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/genl.h"
 
 struct vtl_opts;
 
@@ -47,5 +48,23 @@ int vtlx_check(const struct vtlx_header *h, size_t avail, const void *data,
 
 int port_export(const struct vtl_opts *opts, int argc, char *argv[]);
 int port_import(const struct vtl_opts *opts, int argc, char *argv[]);
+
+/*
+ * A port's export (VTL_CMD_PORT_EXPORT): the attributes of every message of
+ * the dump, as the kernel gave them, concatenated into @data (malloc()ed,
+ * @len bytes; free() it).  VTL_CMD_PORT_IMPORT takes the same bytes, sent
+ * in one request after the port's ifindex, so the kernel applies them in
+ * one step.
+ */
+struct vtl_blob {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+
+int vtl_nl_port_export(struct vtl_nl *nl, uint32_t ifindex,
+		       struct vtl_blob *out);
+int vtl_nl_port_import(struct vtl_nl *nl, uint32_t ifindex,
+		       const void *attrs, size_t len);
 
 #endif /* VTLCTL_EXPORT_H */

@@ -857,3 +857,273 @@ int fw_main(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_dispatch(opts, argc, argv, fw_commands, fw_ncommands,
 			    fw_usage);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+/* VTL_PORT_A_FW: its scalars, each of the width the contract says. */
+int vtl_fw_port_parse(struct nlattr *nest, struct vtl_fw_port *fw)
+{
+	static const struct nla_policy policy[VTL_FW_PORT_A_MAX + 1] = {
+		[VTL_FW_PORT_A_POLICY_IN]	   = { .type = NLA_U8 },
+		[VTL_FW_PORT_A_POLICY_OUT]	   = { .type = NLA_U8 },
+		[VTL_FW_PORT_A_RULES_IN]	   = { .type = NLA_U32 },
+		[VTL_FW_PORT_A_RULES_OUT]	   = { .type = NLA_U32 },
+		[VTL_FW_PORT_A_ACCEPTED]	   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_DROPPED]		   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_REJECTED]	   = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_POLICY_IN_PACKETS]  = { .type = NLA_U64 },
+		[VTL_FW_PORT_A_POLICY_OUT_PACKETS] = { .type = NLA_U64 },
+	};
+
+	return vtl_nl_parse_scalars(nest, VTL_FW_PORT_A_MAX, policy, fw->val,
+				    &fw->present);
+}
+
+/* Room for the largest rule put_rule() writes, in its VTL_FW_A_RULE nest. */
+#define RULE_SPACE (NLA_HDRLEN + 5 * NLA_ALIGN(NLA_HDRLEN + 1) + \
+		    2 * (NLA_HDRLEN + 16 + NLA_ALIGN(NLA_HDRLEN + 1)) + \
+		    4 * NLA_ALIGN(NLA_HDRLEN + 2))
+
+static int put_range(struct nl_msg *msg, int min_attr, uint16_t min,
+		     uint16_t max)
+{
+	/* the _MAX attribute follows its _MIN one in enum vtl_fw_attr */
+	if (nla_put_u16(msg, min_attr, min) < 0 ||
+	    nla_put_u16(msg, min_attr + 1, max) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The direction, verdict and matches of @r, as attributes of @msg. */
+static int put_rule(struct nl_msg *msg, const struct vtl_fw_rule *r)
+{
+	if (nla_put_u8(msg, VTL_FW_A_DIR, r->dir) < 0 ||
+	    nla_put_u8(msg, VTL_FW_A_ACTION, r->action) < 0)
+		return -EMSGSIZE;
+	if (r->family && nla_put_u8(msg, VTL_FW_A_FAMILY, r->family) < 0)
+		return -EMSGSIZE;
+	if (r->has_proto && nla_put_u8(msg, VTL_FW_A_PROTO, r->proto) < 0)
+		return -EMSGSIZE;
+	if (r->has_src && vtl_nl_put_prefix(msg, VTL_FW_A_SRC, VTL_FW_A_SRC_LEN,
+					    r->family, r->src, r->src_len))
+		return -EMSGSIZE;
+	if (r->has_dst && vtl_nl_put_prefix(msg, VTL_FW_A_DST, VTL_FW_A_DST_LEN,
+					    r->family, r->dst, r->dst_len))
+		return -EMSGSIZE;
+	if (r->has_sport && put_range(msg, VTL_FW_A_SPORT_MIN, r->sport_min,
+				      r->sport_max))
+		return -EMSGSIZE;
+	if (r->has_dport && put_range(msg, VTL_FW_A_DPORT_MIN, r->dport_min,
+				      r->dport_max))
+		return -EMSGSIZE;
+	if (r->state && nla_put_u8(msg, VTL_FW_A_CT_STATE, r->state) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void get_range(struct nlattr *min, struct nlattr *max, bool *has,
+		      uint16_t *lo, uint16_t *hi)
+{
+	if (!min)
+		return;
+	*has = true;
+	*lo = nla_get_u16(min);
+	*hi = max ? nla_get_u16(max) : *lo;
+}
+
+/* One VTL_CMD_FW_GET (or _NEW) reply into @r. */
+static int parse_rule(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
+		[VTL_FW_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_FW_A_DIR]		= { .type = NLA_U8 },
+		[VTL_FW_A_ID]		= { .type = NLA_U32 },
+		[VTL_FW_A_FAMILY]	= { .type = NLA_U8 },
+		[VTL_FW_A_PROTO]	= { .type = NLA_U8 },
+		[VTL_FW_A_SRC]		= { .type = NLA_UNSPEC },
+		[VTL_FW_A_SRC_LEN]	= { .type = NLA_U8 },
+		[VTL_FW_A_DST]		= { .type = NLA_UNSPEC },
+		[VTL_FW_A_DST_LEN]	= { .type = NLA_U8 },
+		[VTL_FW_A_SPORT_MIN]	= { .type = NLA_U16 },
+		[VTL_FW_A_SPORT_MAX]	= { .type = NLA_U16 },
+		[VTL_FW_A_DPORT_MIN]	= { .type = NLA_U16 },
+		[VTL_FW_A_DPORT_MAX]	= { .type = NLA_U16 },
+		[VTL_FW_A_CT_STATE]	= { .type = NLA_U8 },
+		[VTL_FW_A_ACTION]	= { .type = NLA_U8 },
+		[VTL_FW_A_PACKETS]	= { .type = NLA_U64 },
+		[VTL_FW_A_BYTES]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_FW_A_MAX + 1];
+	struct vtl_fw_rule *r = item;
+
+	memset(r, 0, sizeof(*r));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_FW_A_ID] || !tb[VTL_FW_A_DIR] || !tb[VTL_FW_A_ACTION])
+		return -EBADMSG;
+	r->id = nla_get_u32(tb[VTL_FW_A_ID]);
+	r->dir = nla_get_u8(tb[VTL_FW_A_DIR]);
+	r->action = nla_get_u8(tb[VTL_FW_A_ACTION]);
+	if (tb[VTL_FW_A_FAMILY]) {
+		r->family = nla_get_u8(tb[VTL_FW_A_FAMILY]);
+		if (r->family != 4 && r->family != 6)
+			return -EBADMSG;
+	}
+	if (tb[VTL_FW_A_PROTO]) {
+		r->has_proto = true;
+		r->proto = nla_get_u8(tb[VTL_FW_A_PROTO]);
+	}
+	if (vtl_nl_get_prefix(tb[VTL_FW_A_SRC], tb[VTL_FW_A_SRC_LEN], r->family,
+			      &r->has_src, r->src, &r->src_len) ||
+	    vtl_nl_get_prefix(tb[VTL_FW_A_DST], tb[VTL_FW_A_DST_LEN], r->family,
+			      &r->has_dst, r->dst, &r->dst_len))
+		return -EBADMSG;
+	get_range(tb[VTL_FW_A_SPORT_MIN], tb[VTL_FW_A_SPORT_MAX],
+		  &r->has_sport, &r->sport_min, &r->sport_max);
+	get_range(tb[VTL_FW_A_DPORT_MIN], tb[VTL_FW_A_DPORT_MAX],
+		  &r->has_dport, &r->dport_min, &r->dport_max);
+	if (tb[VTL_FW_A_CT_STATE])
+		r->state = nla_get_u8(tb[VTL_FW_A_CT_STATE]);
+	r->has_counters = tb[VTL_FW_A_PACKETS] || tb[VTL_FW_A_BYTES];
+	if (tb[VTL_FW_A_PACKETS])
+		r->packets = nla_get_u64(tb[VTL_FW_A_PACKETS]);
+	if (tb[VTL_FW_A_BYTES])
+		r->bytes = nla_get_u64(tb[VTL_FW_A_BYTES]);
+	return 0;
+}
+
+/* Append @rule to its direction of the port @ifindex; its new id in @id. */
+int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
+		  const struct vtl_fw_rule *rule, uint32_t *id)
+{
+	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
+		[VTL_FW_A_ID] = { .type = NLA_U32 },
+	};
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_FW_NEW, 0,
+						VTL_FW_A_IFINDEX, ifindex);
+	struct vtl_nl_one one = { .max = VTL_FW_A_MAX, .attr = VTL_FW_A_ID,
+				  .policy = policy };
+	int err;
+
+	if (msg && put_rule(msg, rule)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = vtl_nl_transact_one(nl, msg, &one, "the kernel sent no rule id");
+	*id = one.val;
+	return err;
+}
+
+int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id)
+{
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_FW_DEL, 0,
+						VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && nla_put_u32(msg, VTL_FW_A_ID, id) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return vtl_nl_simple(nl, msg);
+}
+
+/* The rules of the port @ifindex, both directions, into @list. */
+int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_fw_rule_list *list)
+{
+	struct vtl_nl_list dl = VTL_NL_LIST(list, rules, parse_rule);
+
+	return vtl_nl_dump(nl, VTL_CMD_FW_GET, VTL_FW_A_IFINDEX, ifindex, &dl,
+			   "rules");
+}
+
+/* Delete the rules of direction @dir of the port, or (0) of both. */
+int vtl_nl_fw_flush(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir)
+{
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_FW_FLUSH, 0,
+						VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && dir && nla_put_u8(msg, VTL_FW_A_DIR, dir) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return vtl_nl_simple(nl, msg);
+}
+
+int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
+		     uint8_t verdict)
+{
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_FW_POLICY, 0,
+						VTL_FW_A_IFINDEX, ifindex);
+
+	if (msg && (nla_put_u8(msg, VTL_FW_A_DIR, dir) < 0 ||
+		    nla_put_u8(msg, VTL_FW_A_POLICY, verdict) < 0)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return vtl_nl_simple(nl, msg);
+}
+
+static int put_load(struct nl_msg *msg, uint32_t ifindex,
+		    const struct vtl_fw_load *load, uint32_t *offs)
+{
+	const struct vtl_fw_rule_list *list = &load->list;
+	struct nlattr *rule;
+	size_t i;
+
+	if (nla_put_u32(msg, VTL_FW_A_IFINDEX, ifindex) < 0 ||
+	    (load->policy_in &&
+	     nla_put_u8(msg, VTL_FW_A_POLICY_IN, load->policy_in) < 0) ||
+	    (load->policy_out &&
+	     nla_put_u8(msg, VTL_FW_A_POLICY_OUT, load->policy_out) < 0))
+		return -EMSGSIZE;
+	/* top-level nests: one nest's 16-bit length holds too few rules */
+	for (i = 0; i < list->len; i++) {
+		offs[i] = vtl_nl_tail_offset(msg);
+		rule = nla_nest_start(msg, VTL_FW_A_RULE);
+		if (!rule || put_rule(msg, &list->rules[i]) ||
+		    nla_nest_end(msg, rule) < 0)
+			return -EMSGSIZE;
+	}
+	offs[i] = vtl_nl_tail_offset(msg);
+	return 0;
+}
+
+/*
+ * Replace the rules (and the policies given) of the port @ifindex by
+ * @load, in one request.  If the kernel refuses a rule and says which (its
+ * extended ACK's offset falls into the rule's nest), @bad is its index;
+ * else SIZE_MAX.
+ */
+int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
+		   const struct vtl_fw_load *load, size_t *bad)
+{
+	size_t n = load->list.len, i;
+	uint32_t *offs, bad_offs;
+	struct nl_msg *msg;
+	int err;
+
+	*bad = SIZE_MAX;
+	offs = calloc(n + 1, sizeof(*offs));
+	if (!offs)
+		return -ENOMEM;
+	msg = vtl_nl_msg_size(nl, VTL_CMD_FW_LOAD, 0,
+			      4 * NLA_ALIGN(NLA_HDRLEN + 4) + NLA_HDRLEN +
+			      n * RULE_SPACE);
+	if (!msg) {
+		free(offs);
+		return -ENOMEM;
+	}
+	err = put_load(msg, ifindex, load, offs);
+	if (!err) {
+		vtl_nl_fit_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
+		err = vtl_nl_transact(nl, msg, NULL, NULL, NULL);
+	}
+	bad_offs = vtl_nl_bad_offs(nl);
+	for (i = 0; err && bad_offs && i < n; i++) {
+		if (bad_offs >= offs[i] && bad_offs < offs[i + 1])
+			*bad = i;
+	}
+	nlmsg_free(msg);
+	free(offs);
+	return err;
+}

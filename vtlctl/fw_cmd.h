@@ -13,6 +13,7 @@
 #include "common/objects.h"
 #include "common/parse.h"
 #include "print.h"
+#include "common/genl.h"
 
 /* The keywords of the fw commands, as bits of a set. */
 enum fw_key {
@@ -57,5 +58,18 @@ const char *fw_verdict_name(uint8_t verdict);
 
 void fw_print_config(struct printer *p, const struct vtl_fw_port *fw);
 void fw_print_counters(struct printer *p, const struct vtl_fw_port *fw);
+
+/* its requests; a port's VTL_PORT_A_FW nest, for port_cmd.c */
+int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
+		  const struct vtl_fw_rule *rule, uint32_t *id);
+int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id);
+int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_fw_rule_list *list);
+int vtl_nl_fw_flush(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir);
+int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
+		     uint8_t verdict);
+int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
+		   const struct vtl_fw_load *load, size_t *bad);
+int vtl_fw_port_parse(struct nlattr *nest, struct vtl_fw_port *fw);
 
 #endif /* VTLCTL_FW_H */

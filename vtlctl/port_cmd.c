@@ -510,3 +510,236 @@ int port_main(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_dispatch(opts, argc, argv, port_commands, port_ncommands,
 			    port_usage);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+/* VTL_PORT_A_PERSIST: 64-bit counters, the number of addresses, the MAC. */
+static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
+{
+	static const struct nla_policy policy[VTL_PERSIST_A_MAX + 1] = {
+		[VTL_PERSIST_A_ACKS]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ARP_REPLIES]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_DROPPED]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_UPDATES]		= { .type = NLA_U64 },
+		[VTL_PERSIST_A_SUSPENSIONS]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ADDRS]		= { .type = NLA_U32 },
+		[VTL_PERSIST_A_ND_REPLIES]	= { .type = NLA_U64 },
+		[VTL_PERSIST_A_ADDRS6]		= { .type = NLA_U32 },
+	};
+	struct nlattr *mac;
+
+	if (vtl_nl_parse_scalars(nest, VTL_PERSIST_A_MAX, policy, ps->val,
+				 &ps->present))
+		return -EBADMSG;
+	mac = nla_find(nla_data(nest), nla_len(nest), VTL_PERSIST_A_MAC);
+	ps->has_mac = false;
+	if (mac) {
+		if (nla_len(mac) != sizeof(ps->mac))
+			return -EBADMSG;
+		memcpy(ps->mac, nla_data(mac), sizeof(ps->mac));
+		ps->has_mac = true;
+	}
+	return 0;
+}
+
+/* VTL_PORT_A_RING: flags, the slot count, 64-bit counters. */
+static int parse_ring_port(struct nlattr *nest, struct vtl_ring_port *ring)
+{
+	static const struct nla_policy policy[VTL_RING_PORT_A_MAX + 1] = {
+		[VTL_RING_PORT_A_ATTACHED]	= { .type = NLA_U8 },
+		[VTL_RING_PORT_A_OWNED]		= { .type = NLA_U8 },
+		[VTL_RING_PORT_A_SLOTS]		= { .type = NLA_U32 },
+		[VTL_RING_PORT_A_UP]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_DOWN]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_LOST]		= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_FAIL_CLOSED]	= { .type = NLA_U64 },
+		[VTL_RING_PORT_A_DOWN_ERRORS]	= { .type = NLA_U64 },
+	};
+
+	return vtl_nl_parse_scalars(nest, VTL_RING_PORT_A_MAX, policy,
+				    ring->val, &ring->present);
+}
+
+/*
+ * One VTL_CMD_PORT_GET reply into @port.  Attributes newer than this
+ * program are ignored; a known one of the wrong size is an error.
+ */
+static int parse_port(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_PORT_A_MAX + 1] = {
+		[VTL_PORT_A_IFINDEX]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_IFNAME]	  = { .type = NLA_STRING,
+					      .maxlen = IF_NAMESIZE },
+		[VTL_PORT_A_MODE]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_PEER_IFINDEX] = { .type = NLA_U32 },
+		[VTL_PORT_A_PEER_IFNAME]  = { .type = NLA_STRING,
+					      .maxlen = IF_NAMESIZE },
+		[VTL_PORT_A_STATS]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_PEER_STATS]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_MAX_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
+		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
+		[VTL_PORT_A_REWRITE]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_SUSPENDED]	  = { .type = NLA_U8 },
+		[VTL_PORT_A_PERSIST]	  = { .type = NLA_NESTED },
+		[VTL_PORT_A_RING]	  = { .type = NLA_NESTED },
+	};
+	struct nlattr *tb[VTL_PORT_A_MAX + 1];
+	struct vtl_port *port = item;
+
+	memset(port, 0, sizeof(*port));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_PORT_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_PORT_A_IFINDEX] || !tb[VTL_PORT_A_MODE])
+		return -EBADMSG;
+	port->ifindex = nla_get_u32(tb[VTL_PORT_A_IFINDEX]);
+	port->mode = nla_get_u32(tb[VTL_PORT_A_MODE]);
+	if (tb[VTL_PORT_A_IFNAME])
+		nla_strlcpy(port->ifname, tb[VTL_PORT_A_IFNAME],
+			    sizeof(port->ifname));
+	if (tb[VTL_PORT_A_PEER_IFINDEX]) {
+		port->has_peer = true;
+		port->peer_ifindex = nla_get_u32(tb[VTL_PORT_A_PEER_IFINDEX]);
+	}
+	if (tb[VTL_PORT_A_PEER_IFNAME]) {
+		port->has_peer = true;
+		nla_strlcpy(port->peer_ifname, tb[VTL_PORT_A_PEER_IFNAME],
+			    sizeof(port->peer_ifname));
+	}
+	if (tb[VTL_PORT_A_STATS]) {
+		if (vtl_nl_parse_stats(tb[VTL_PORT_A_STATS], &port->stats))
+			return -EBADMSG;
+		port->has_stats = true;
+	}
+	if (tb[VTL_PORT_A_PEER_STATS]) {
+		if (vtl_nl_parse_stats(tb[VTL_PORT_A_PEER_STATS],
+				       &port->peer_stats))
+			return -EBADMSG;
+		port->has_peer_stats = true;
+	}
+	if (tb[VTL_PORT_A_MAX_CONNS]) {
+		port->has_max_conns = true;
+		port->max_conns = nla_get_u32(tb[VTL_PORT_A_MAX_CONNS]);
+	}
+	if (tb[VTL_PORT_A_CONNS]) {
+		port->has_conns = true;
+		port->conns = nla_get_u32(tb[VTL_PORT_A_CONNS]);
+	}
+	if (tb[VTL_PORT_A_CONN_DROPPED]) {
+		port->has_conn_dropped = true;
+		port->conn_dropped = nla_get_u64(tb[VTL_PORT_A_CONN_DROPPED]);
+	}
+	if (tb[VTL_PORT_A_FW]) {
+		if (vtl_fw_port_parse(tb[VTL_PORT_A_FW], &port->fw))
+			return -EBADMSG;
+		port->has_fw = true;
+	}
+	if (tb[VTL_PORT_A_REWRITE]) {
+		if (vtl_rw_port_parse(tb[VTL_PORT_A_REWRITE], &port->rewrite))
+			return -EBADMSG;
+		port->has_rewrite = true;
+	}
+	if (tb[VTL_PORT_A_SUSPENDED]) {
+		port->has_suspended = true;
+		port->suspended = nla_get_u8(tb[VTL_PORT_A_SUSPENDED]);
+	}
+	if (tb[VTL_PORT_A_PERSIST]) {
+		if (parse_persist_port(tb[VTL_PORT_A_PERSIST], &port->persist))
+			return -EBADMSG;
+		port->has_persist = true;
+	}
+	if (tb[VTL_PORT_A_RING]) {
+		if (parse_ring_port(tb[VTL_PORT_A_RING], &port->ring))
+			return -EBADMSG;
+		port->has_ring = true;
+	}
+	return 0;
+}
+
+struct one_port {
+	struct vtl_port *port;
+	bool found;
+};
+
+static int parse_one_port(struct nl_msg *msg, void *arg)
+{
+	struct one_port *one = arg;
+	int err;
+
+	if (one->found)		/* a doit answers once */
+		return -EBADMSG;
+	err = parse_port(msg, one->port);
+	if (!err)
+		one->found = true;
+	return err;
+}
+
+/* Send a command that takes only the port's ifindex (and more, from @req). */
+static int port_request(struct vtl_nl *nl, uint8_t cmd,
+			const struct vtl_port_req *req,
+			int (*parse)(struct nl_msg *, void *), void *arg)
+{
+	struct nl_msg *msg = vtl_nl_msg(nl, cmd, 0);
+	int err = -EMSGSIZE;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, VTL_PORT_A_IFINDEX, req->ifindex) < 0)
+		goto out;
+	if (req->mode && nla_put_u32(msg, VTL_PORT_A_MODE, req->mode) < 0)
+		goto out;
+	if (req->peer_ifindex &&
+	    nla_put_u32(msg, VTL_PORT_A_PEER_IFINDEX, req->peer_ifindex) < 0)
+		goto out;
+	if (req->has_max_conns &&
+	    nla_put_u32(msg, VTL_PORT_A_MAX_CONNS, req->max_conns) < 0)
+		goto out;
+	if (req->has_suspended &&
+	    nla_put_u8(msg, VTL_PORT_A_SUSPENDED, req->suspended) < 0)
+		goto out;
+	err = vtl_nl_transact(nl, msg, parse, arg, NULL);
+out:
+	nlmsg_free(msg);
+	return err;
+}
+
+int vtl_nl_port_new(struct vtl_nl *nl, const struct vtl_port_req *req)
+{
+	return port_request(nl, VTL_CMD_PORT_NEW, req, NULL, NULL);
+}
+
+int vtl_nl_port_del(struct vtl_nl *nl, uint32_t ifindex)
+{
+	struct vtl_port_req req = { .ifindex = ifindex };
+
+	return port_request(nl, VTL_CMD_PORT_DEL, &req, NULL, NULL);
+}
+
+int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
+		    struct vtl_port *port)
+{
+	struct vtl_port_req req = { .ifindex = ifindex };
+	struct one_port one = { .port = port };
+	int err;
+
+	err = port_request(nl, VTL_CMD_PORT_GET, &req, parse_one_port, &one);
+	if (!err && !one.found) {
+		vtl_nl_set_msg(nl, "the kernel sent no port");
+		err = -EBADMSG;
+	}
+	return err;
+}
+
+/* Every port of the namespace into @list (emptied first), consistently. */
+int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list)
+{
+	struct vtl_nl_list dl = VTL_NL_LIST(list, ports, parse_port);
+
+	return vtl_nl_dump(nl, VTL_CMD_PORT_GET, VTL_PORT_A_IFINDEX, 0, &dl, "ports");
+}
+
+int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req)
+{
+	return port_request(nl, VTL_CMD_PORT_SET, req, NULL, NULL);
+}

@@ -393,3 +393,135 @@ int rewrite_main(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_dispatch(opts, argc, argv, rw_commands, rw_ncommands,
 			    rw_usage);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+/* VTL_PORT_A_REWRITE: the number of rules, then 64-bit counters. */
+int vtl_rw_port_parse(struct nlattr *nest, struct vtl_rw_port *rw)
+{
+	static const struct nla_policy policy[VTL_REWRITE_PORT_A_MAX + 1] = {
+		[VTL_REWRITE_PORT_A_RULES]	= { .type = NLA_U32 },
+		[VTL_REWRITE_PORT_A_REWRITTEN]	= { .type = NLA_U64 },
+		[VTL_REWRITE_PORT_A_FORWARDED]	= { .type = NLA_U64 },
+		[VTL_REWRITE_PORT_A_FAILED]	= { .type = NLA_U64 },
+	};
+
+	return vtl_nl_parse_scalars(nest, VTL_REWRITE_PORT_A_MAX, policy,
+				    rw->val, &rw->present);
+}
+
+/* The port and prefix of @r; with @all, what the rule sets too. */
+static int put_rw_rule(struct nl_msg *msg, const struct vtl_rw_rule *r,
+		       bool all)
+{
+	int alen = r->family == 4 ? 4 : 16;
+
+	if (nla_put_u32(msg, VTL_REWRITE_A_IFINDEX, r->ifindex) < 0 ||
+	    vtl_nl_put_prefix(msg, VTL_REWRITE_A_DST, VTL_REWRITE_A_DST_LEN,
+			      r->family, r->dst, r->dst_len))
+		return -EMSGSIZE;
+	if (!all)
+		return 0;
+	if (nla_put(msg, VTL_REWRITE_A_DMAC, 6, r->dmac) < 0 ||
+	    (r->has_smac && nla_put(msg, VTL_REWRITE_A_SMAC, 6, r->smac) < 0) ||
+	    (r->has_saddr &&
+	     nla_put(msg, VTL_REWRITE_A_SADDR, alen, r->saddr) < 0) ||
+	    (r->has_daddr &&
+	     nla_put(msg, VTL_REWRITE_A_DADDR, alen, r->daddr) < 0) ||
+	    (r->out_ifindex &&
+	     nla_put_u32(msg, VTL_REWRITE_A_OUT_IFINDEX, r->out_ifindex) < 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int rw_request(struct vtl_nl *nl, uint8_t cmd,
+		      const struct vtl_rw_rule *rule, bool all)
+{
+	struct nl_msg *msg = vtl_nl_msg(nl, cmd, 0);
+
+	if (msg && put_rw_rule(msg, rule, all)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return vtl_nl_simple(nl, msg);
+}
+
+/* Add @rule to its port (@rule->ifindex). */
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+{
+	return rw_request(nl, VTL_CMD_REWRITE_NEW, rule, true);
+}
+
+/* Delete the rule of @rule's port with @rule's prefix. */
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+{
+	return rw_request(nl, VTL_CMD_REWRITE_DEL, rule, false);
+}
+
+/* One VTL_CMD_REWRITE_GET reply into @r. */
+static int parse_rw_rule(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_REWRITE_A_MAX + 1] = {
+		[VTL_REWRITE_A_IFINDEX]	    = { .type = NLA_U32 },
+		[VTL_REWRITE_A_DST]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_DST_LEN]	    = { .type = NLA_U8 },
+		[VTL_REWRITE_A_DMAC]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_SMAC]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_SADDR]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_DADDR]	    = { .type = NLA_UNSPEC },
+		[VTL_REWRITE_A_OUT_IFINDEX] = { .type = NLA_U32 },
+		[VTL_REWRITE_A_AUTO]	    = { .type = NLA_U8 },
+		[VTL_REWRITE_A_PACKETS]	    = { .type = NLA_U64 },
+		[VTL_REWRITE_A_BYTES]	    = { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
+	struct vtl_rw_rule *r = item;
+	bool has_dst = false, has_dmac = false;
+
+	memset(r, 0, sizeof(*r));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_REWRITE_A_MAX, policy) < 0)
+		return -EBADMSG;
+	if (!tb[VTL_REWRITE_A_IFINDEX])
+		return -EBADMSG;
+	r->ifindex = nla_get_u32(tb[VTL_REWRITE_A_IFINDEX]);
+	r->family = vtl_nl_addr_family(tb[VTL_REWRITE_A_DST]);
+	if (vtl_nl_get_prefix(tb[VTL_REWRITE_A_DST], tb[VTL_REWRITE_A_DST_LEN],
+			      r->family, &has_dst, r->dst, &r->dst_len) ||
+	    vtl_nl_get_mac(tb[VTL_REWRITE_A_DMAC], &has_dmac, r->dmac) ||
+	    vtl_nl_get_mac(tb[VTL_REWRITE_A_SMAC], &r->has_smac, r->smac) ||
+	    vtl_nl_get_ip(tb[VTL_REWRITE_A_SADDR], r->family, &r->has_saddr,
+			  r->saddr) ||
+	    vtl_nl_get_ip(tb[VTL_REWRITE_A_DADDR], r->family, &r->has_daddr,
+			  r->daddr) ||
+	    !has_dst || !has_dmac)
+		return -EBADMSG;
+	if (tb[VTL_REWRITE_A_OUT_IFINDEX])
+		r->out_ifindex = nla_get_u32(tb[VTL_REWRITE_A_OUT_IFINDEX]);
+	if (tb[VTL_REWRITE_A_AUTO])
+		r->is_auto = nla_get_u8(tb[VTL_REWRITE_A_AUTO]);
+	r->has_counters = tb[VTL_REWRITE_A_PACKETS] || tb[VTL_REWRITE_A_BYTES];
+	if (tb[VTL_REWRITE_A_PACKETS])
+		r->packets = nla_get_u64(tb[VTL_REWRITE_A_PACKETS]);
+	if (tb[VTL_REWRITE_A_BYTES])
+		r->bytes = nla_get_u64(tb[VTL_REWRITE_A_BYTES]);
+	return 0;
+}
+
+/* The rewrite rules of the port @ifindex, or (0) of every port. */
+int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_rw_rule_list *list)
+{
+	struct vtl_nl_list dl = VTL_NL_LIST(list, rules, parse_rw_rule);
+
+	return vtl_nl_dump(nl, VTL_CMD_REWRITE_GET, VTL_REWRITE_A_IFINDEX,
+			   ifindex, &dl, "ports");
+}
+
+/* Delete the rewrite rules of the port @ifindex, or (0) of every port. */
+int vtl_nl_rw_flush(struct vtl_nl *nl, uint32_t ifindex)
+{
+	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_REWRITE_FLUSH, 0,
+						VTL_REWRITE_A_IFINDEX, ifindex);
+
+	return vtl_nl_simple(nl, msg);
+}

@@ -13,6 +13,7 @@
 #include "common/objects.h"
 #include "common/parse.h"
 #include "print.h"
+#include "common/genl.h"
 
 /* The keywords of the rewrite commands, as bits of a set. */
 enum rw_key {
@@ -60,5 +61,16 @@ struct tunnel_args {
 };
 
 int tunnel_parse_auto(int argc, char *argv[], struct tunnel_args *args);
+
+/* their requests; a port's VTL_PORT_A_REWRITE nest, for port_cmd.c */
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
+int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
+		   struct vtl_rw_rule_list *list);
+int vtl_nl_rw_flush(struct vtl_nl *nl, uint32_t ifindex);
+int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on);
+int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on);
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list);
+int vtl_rw_port_parse(struct nlattr *nest, struct vtl_rw_port *rw);
 
 #endif /* VTLCTL_REWRITE_H */

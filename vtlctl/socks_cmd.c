@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "cmd.h"
 #include "common/genl.h"
+#include "common/socks_nl.h"
 #include "port_cmd.h"
 #include "print.h"
 #include "socks_cmd.h"

@@ -192,3 +192,70 @@ int tunnel_main(const struct vtl_opts *opts, int argc, char *argv[])
 	return vtl_dispatch(opts, argc, argv, tunnel_commands,
 			    tunnel_ncommands, tunnel_usage);
 }
+
+/* --- its requests and replies (on the genl core, common/genl.h) ------- */
+
+/* Turn tunnel auto of the namespace on or off. */
+int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on)
+{
+	struct nl_msg *msg = vtl_nl_msg(nl, VTL_CMD_TUNNEL_SET, 0);
+
+	if (msg && nla_put_u8(msg, VTL_TUNNEL_A_AUTO, on) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return vtl_nl_simple(nl, msg);
+}
+
+/* Whether tunnel auto of the namespace is on. */
+int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on)
+{
+	static const struct nla_policy policy[VTL_TUNNEL_A_MAX + 1] = {
+		[VTL_TUNNEL_A_AUTO] = { .type = NLA_U8 },
+	};
+	struct vtl_nl_one one = { .max = VTL_TUNNEL_A_MAX,
+				  .attr = VTL_TUNNEL_A_AUTO, .policy = policy };
+	int err;
+
+	err = vtl_nl_transact_one(nl, vtl_nl_msg(nl, VTL_CMD_TUNNEL_GET, 0),
+				  &one, "the kernel did not say whether tunnel auto is on");
+	*on = one.val;
+	return err;
+}
+
+/* One reply of a VTL_CMD_TUNNEL_GET dump into @h. */
+static int parse_tunnel_host(struct nl_msg *msg, void *item)
+{
+	static const struct nla_policy policy[VTL_TUNNEL_A_MAX + 1] = {
+		[VTL_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },
+		[VTL_TUNNEL_A_ADDR]	= { .type = NLA_UNSPEC },
+		[VTL_TUNNEL_A_MAC]	= { .type = NLA_UNSPEC },
+		[VTL_TUNNEL_A_AGE_MS]	= { .type = NLA_U64 },
+	};
+	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
+	struct vtl_tunnel_host *h = item;
+	bool has_addr = false, has_mac = false;
+
+	memset(h, 0, sizeof(*h));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_TUNNEL_A_MAX, policy) < 0 ||
+	    !tb[VTL_TUNNEL_A_IFINDEX])
+		return -EBADMSG;
+	h->ifindex = nla_get_u32(tb[VTL_TUNNEL_A_IFINDEX]);
+	h->family = vtl_nl_addr_family(tb[VTL_TUNNEL_A_ADDR]);
+	if (!h->family ||
+	    vtl_nl_get_ip(tb[VTL_TUNNEL_A_ADDR], h->family, &has_addr,
+			  h->addr) ||
+	    vtl_nl_get_mac(tb[VTL_TUNNEL_A_MAC], &has_mac, h->mac) || !has_mac)
+		return -EBADMSG;
+	if (tb[VTL_TUNNEL_A_AGE_MS])
+		h->age_ms = nla_get_u64(tb[VTL_TUNNEL_A_AGE_MS]);
+	return 0;
+}
+
+/* The VM addresses tunnel auto has learned, into @list. */
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list)
+{
+	struct vtl_nl_list dl = VTL_NL_LIST(list, hosts, parse_tunnel_host);
+
+	return vtl_nl_dump(nl, VTL_CMD_TUNNEL_GET, 0, 0, &dl, "learned addresses");
+}

@@ -45,6 +45,7 @@
 #include "../common/genl.h"
 #include "../common/host.h"
 #include "../common/parse.h"
+#include "../common/socks_nl.h"
 #include "../common/ring_map.h"
 #include "../vtlctl.h"
 #include "proxy.h"

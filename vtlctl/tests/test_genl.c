@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of vtlctl's kernel transport, netlink.c, which is #included
- * here so that its connect and family lookup can be swapped for a fake
- * kernel: libnl's send and receive are overridden on the socket, requests
- * are decoded, and replies are built the way the kernel builds them (an
- * NLMSG_ERROR with extended ACK attributes, an NLMSG_DONE carrying a dump's
- * error, NLM_F_DUMP_INTR, ...).  The last tests run "port show" end to end
- * against the fake and compare the text and JSON output.  One test talks to
- * the real kernel's "nlctrl" family, to check the extended ACK parsing on
- * what a kernel really sends.
+ * Unit tests of vtlctl's kernel transport, common/genl.c, which is
+ * #included here so that its connect and family lookup can be swapped for a
+ * fake kernel: libnl's send and receive are overridden on the socket,
+ * requests are decoded, and replies are built the way the kernel builds
+ * them (an NLMSG_ERROR with extended ACK attributes, an NLMSG_DONE carrying
+ * a dump's error, NLM_F_DUMP_INTR, ...); the objects' requests (port_cmd.c,
+ * rewrite_cmd.c, common/socks_nl.c, ...) are linked, on it.  The last tests
+ * run "port show" end to end against the fake and compare the text and JSON
+ * output.  One test talks to the real kernel's "nlctrl" family, to check the
+ * extended ACK parsing on what a kernel really sends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,7 @@ static int fake_set_nonblocking(const struct nl_sock *sk);
 #define nl_socket_add_membership fake_add_membership
 #define nl_socket_set_nonblocking fake_set_nonblocking
 #include "../common/genl.c"
+#include "../common/socks_nl.h"
 #undef genl_connect
 #undef genl_ctrl_resolve
 #undef genl_ctrl_resolve_grp
@@ -39,6 +41,7 @@ static int fake_set_nonblocking(const struct nl_sock *sk);
 #undef nl_socket_set_nonblocking
 
 #include "../port_cmd.h"
+#include "../rewrite_cmd.h"
 #include "../socks_cmd.h"
 #include "../vtlctl.h"
 #include <arpa/inet.h>
@@ -2176,7 +2179,7 @@ static void test_sndbuf(void)
 		nl_socket_free(nl.sk);
 		return;
 	}
-	fit_sndbuf(&nl, 4 << 20);
+	vtl_nl_fit_sndbuf(&nl, 4 << 20);
 	getsockopt(nl_socket_get_fd(nl.sk), SOL_SOCKET, SO_SNDBUF, &size, &len);
 	if (size < 4 << 20 && geteuid())
 		printf("ok %d - # SKIP SO_SNDBUFFORCE needs CAP_NET_ADMIN\n",
