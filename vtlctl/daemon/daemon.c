@@ -49,6 +49,7 @@
 #include "../common/ring_map.h"
 #include "../vtlctl.h"
 #include "proxy.h"
+#include "upstream_socks.h"
 
 /* Ring frames fed to a proxy per wakeup at most, before others' turn. */
 #define DAEMON_BATCH		64
@@ -238,37 +239,48 @@ static const char *dns_name(const struct vtl_socks *s, char *buf,
 	}
 }
 
-/* The proxy configuration of a port's SOCKS service. */
-static int proxy_config(struct port *pt, struct proxy_config *cfg)
+/*
+ * The proxy configuration of a port's SOCKS service: the relay sealed, its
+ * far end a SOCKS upstream (configured in @up).
+ */
+static int proxy_config(struct port *pt, struct proxy_config *cfg,
+			struct upstream_socks_config *up)
 {
 	const struct vtl_socks *s = &pt->cfg;
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memcpy(cfg->mac, s->mac, sizeof(cfg->mac));
 	/* the kernel checked them, or they come from a local VM unfinished */
 	cfg->trust_csum = true;
 	if (s->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->upstream;
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(s->proxy_port);
 		memcpy(&sin->sin_addr, s->proxy_addr, 4);
-		cfg->upstream_len = sizeof(*sin);
+		len = sizeof(*sin);
 	} else if (s->family == AF_INET6) {
-		struct sockaddr_in6 *sin6 =
-			(struct sockaddr_in6 *)&cfg->upstream;
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(s->proxy_port);
 		memcpy(&sin6->sin6_addr, s->proxy_addr, 16);
-		cfg->upstream_len = sizeof(*sin6);
+		len = sizeof(*sin6);
 	} else {
 		return -EAFNOSUPPORT;
 	}
-	cfg->socks = true;
-	cfg->version = s->version == VTL_SOCKS_V4A ? SOCKS_V4A : SOCKS_V5;
-	cfg->user = s->user;
-	cfg->password = s->password;
+	err = upstream_socks_config(up, (struct sockaddr *)&ss, len,
+				    s->version == VTL_SOCKS_V4A ? SOCKS_V4A :
+								  SOCKS_V5,
+				    s->user, s->password);
+	if (err)
+		return err;
+	cfg->upstream = &upstream_socks_ops;
+	cfg->upstream_cfg = up;
+	cfg->sealed = true;
 	switch (s->dns) {
 	case VTL_SOCKS_DNS_RESOLVE:
 		cfg->dns = PROXY_DNS_RESOLVE;
@@ -328,6 +340,7 @@ static bool socks_same(const struct vtl_socks *a, const struct vtl_socks *b)
 /* Attach @s's port's ring and start its proxy; failures are logged. */
 static void port_start(struct daemon *d, const struct vtl_socks *s)
 {
+	struct upstream_socks_config up;
 	struct proxy_config cfg;
 	struct port *pt = calloc(1, sizeof(*pt));
 	char pn[64], dn[64];
@@ -364,7 +377,7 @@ static void port_start(struct daemon *d, const struct vtl_socks *s)
 		free(pt);
 		return;
 	}
-	err = proxy_config(pt, &cfg);
+	err = proxy_config(pt, &cfg, &up);
 	if (!err) {
 		pt->proxy = proxy_create(&cfg);
 		if (!pt->proxy)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proxy: one VM's TCP connections relayed to upstream sockets, directly
- * or through a SOCKS proxy, and its DNS answered (see proxy.h).
+ * proxy: one VM's TCP connections relayed to their far ends, each an
+ * upstream (upstream.h) of the kind the configuration names, and its DNS
+ * answered (see proxy.h).
  */
 #define _GNU_SOURCE	/* POLLRDHUP */
 #include <errno.h>
@@ -26,21 +27,20 @@
 
 struct rjob;
 
-/* One VM connection and its upstream socket. */
+/* One VM connection and its far end. */
 struct relay {
 	struct relay *next;
 	struct proxy *p;
 	struct tcpep_conn *c;
-	int fd;
-	bool connecting;	/* upstream connect() in progress */
+	struct vtl_upstream *up;	/* NULL: DNS over TCP, answered here */
+	bool ready;		/* upstream is: the VM's connection accepted */
 	bool vm_eof;		/* tcpep_read() said end of stream */
 	bool shut_wr;		/* and upstream was told */
 	bool up_eof;		/* upstream said end of stream */
 	bool vm_closed;		/* TCPEP_EV_CLOSED */
 	bool vm_reset;		/* TCPEP_EV_RESET */
 	bool dns;		/* a DNS-over-TCP connection, answered here */
-	struct socks_client *socks;	/* the handshake, while it goes on */
-	uint64_t deadline;	/* of the handshake */
+	uint64_t deadline;	/* of a negotiating upstream's handshake */
 	uint32_t automap_addr;	/* the automap address it holds, or 0 */
 	uint64_t bytes_up, bytes_down;
 	bool up_blocked;	/* upstream took not all: POLLOUT */
@@ -50,9 +50,10 @@ struct relay {
 	 * handed to tcpep, @dropped dropped from the socket.
 	 */
 	bool ext;
+	int sfd;		/* with @ext: the upstream's stream socket */
 	uint64_t given, dropped;
-	size_t up_len;		/* DNS over TCP: bytes of messages in @up */
-	unsigned char up[];	/* DNS over TCP only: UPBUF of them */
+	size_t dns_len;		/* DNS over TCP: bytes of messages */
+	unsigned char dns_buf[];	/* DNS over TCP only: UPBUF of them */
 };
 
 /*
@@ -62,10 +63,8 @@ struct relay {
  */
 struct rjob {
 	struct rjob *next;
-	int fd;
-	bool connecting;
+	struct vtl_upstream *up;
 	uint64_t deadline;
-	struct socks_client sc;
 	struct dns_query q;
 	struct relay *relay;	/* TCP: its relay, NULL when it went */
 	uint8_t frame[128];	/* UDP: the query's headers */
@@ -74,10 +73,8 @@ struct rjob {
 
 struct proxy {
 	struct proxy_config cfg;
-	char user[SOCKS_CRED_MAX + 1];
-	char password[SOCKS_CRED_MAX + 1];
+	void *up_cfg;		/* our copy of the upstream's configuration */
 	struct tcpep *ep;
-	struct socks_req req;	/* version and credentials */
 	struct relay *relays;
 	unsigned int nr_relays;
 	struct rjob *rjobs;
@@ -128,7 +125,7 @@ static const char *conn_name(const struct tcpep_conn *c, char *buf,
 	return buf;
 }
 
-/* A failure to reach the proxy itself: worth a line, once in 10 s. */
+/* A failure to reach the far end itself: worth a line, once in 10 s. */
 static void log_upstream(struct proxy *p, int err)
 {
 	uint64_t now = proxy_now();
@@ -137,8 +134,8 @@ static void log_upstream(struct proxy *p, int err)
 	    now - p->last_upstream_log < 10 * 1000000000ULL)
 		return;
 	p->last_upstream_log = now;
-	plog(p, "cannot reach the %s: %s", p->cfg.socks ? "SOCKS proxy" :
-	     "upstream", strerror(err));
+	plog(p, "cannot reach the %s: %s", p->cfg.upstream->far,
+	     strerror(err));
 }
 
 static void dns_answer(struct proxy *p, const struct dns_query *q,
@@ -146,39 +143,65 @@ static void dns_answer(struct proxy *p, const struct dns_query *q,
 		       size_t frame_len);
 static void dns_tcp_input(struct relay *r);
 
-/* The SOCKS request for @c's destination; 0 or -errno. */
-static int socks_start(struct relay *r)
+/* A new upstream of the configured kind, not yet connected, or NULL. */
+static struct vtl_upstream *upstream_new(struct proxy *p)
+{
+	const struct vtl_upstream_ops *ops = p->cfg.upstream;
+	struct vtl_upstream *up = calloc(1, ops->size);
+
+	if (!up)
+		return NULL;
+	up->ops = ops;
+	up->cfg = p->up_cfg;
+	up->fd = -1;
+	return up;
+}
+
+static void upstream_free(struct vtl_upstream *up, bool abort)
+{
+	if (!up)
+		return;
+	up->ops->close(up, abort);
+	free(up);
+}
+
+/*
+ * Start @r's far end toward where the VM dialled: an automap address by
+ * the name it stands for, or by nothing at all.  -errno when it could not
+ * even start (@why: for the log), else the upstream's state.
+ */
+static int relay_connect(struct relay *r, enum vtl_upstream_state *st)
 {
 	struct proxy *p = r->p;
 	const struct vtl_flow_key *key = tcpep_conn_key(r->c);
-	struct socks_req req = p->req;
+	struct vtl_upstream_dst dst = {
+		.port = ntohs(key->peer_port),
+		.family = key->family == 6 ? AF_INET6 : AF_INET,
+	};
 	uint32_t a;
 
-	req.cmd = SOCKS_CONNECT;
-	req.port = ntohs(key->peer_port);
-	req.family = key->family == 6 ? AF_INET6 : AF_INET;
-	memcpy(req.addr, key->peer_addr, req.family == AF_INET ? 4 : 16);
-	if (req.family == AF_INET && p->automap) {
-		memcpy(&a, req.addr, 4);
+	memcpy(dst.addr, key->peer_addr, dst.family == AF_INET ? 4 : 16);
+	if (dst.family == AF_INET && p->automap) {
+		memcpy(&a, dst.addr, 4);
 		a = ntohl(a);
 	}
-	if (req.family == AF_INET && p->automap &&
+	if (dst.family == AF_INET && p->automap &&
 	    dns_automap_contains(p->automap, a)) {
-		/* Ours: by the name it stands for, or by nothing at all. */
-		req.host = dns_automap_hold(p->automap, a);
-		if (!req.host) {
+		dst.name = dns_automap_hold(p->automap, a);
+		if (!dst.name) {
 			p->n.unmapped++;
 			return -EHOSTUNREACH;
 		}
 		r->automap_addr = a;
-		req.family = 0;
 		p->n.automapped++;
 	}
-	r->socks = malloc(sizeof(*r->socks));
-	if (!r->socks)
+	r->up = upstream_new(p);
+	if (!r->up)
 		return -ENOMEM;
-	r->deadline = proxy_now() + p->cfg.socks_timeout;
-	return socks_client_init(r->socks, &req);
+	if (p->cfg.upstream->negotiates)
+		r->deadline = proxy_now() + p->cfg.up_timeout;
+	*st = r->up->ops->connect(r->up, &dst);
+	return 0;
 }
 
 static void relay_link(struct relay *r)
@@ -200,7 +223,6 @@ static void relay_release(struct relay *r)
 
 	if (r->automap_addr)
 		dns_automap_put(p->automap, r->automap_addr);
-	free(r->socks);
 	for (j = p->rjobs; j; j = j->next)
 		if (j->relay == r)
 			j->relay = NULL;
@@ -210,8 +232,9 @@ static void relay_release(struct relay *r)
 static void relay_new(struct proxy *p, struct tcpep_conn *c)
 {
 	const struct vtl_flow_key *key = tcpep_conn_key(c);
-	bool dns = p->cfg.socks && ntohs(key->peer_port) == DNS_PORT;
+	bool dns = p->cfg.sealed && ntohs(key->peer_port) == DNS_PORT;
 	struct relay *r = calloc(1, sizeof(*r) + (dns ? UPBUF : 0));
+	enum vtl_upstream_state st = VTL_UP_ERROR;
 	char name[128];
 	int err;
 
@@ -221,7 +244,6 @@ static void relay_new(struct proxy *p, struct tcpep_conn *c)
 	}
 	r->p = p;
 	r->c = c;
-	r->fd = -1;
 	if (dns) {
 		/* DNS over TCP: answered here, like UDP. */
 		if (tcpep_accept(c, proxy_now())) {
@@ -234,36 +256,26 @@ static void relay_new(struct proxy *p, struct tcpep_conn *c)
 		relay_link(r);
 		return;
 	}
-	if (p->cfg.socks) {
-		err = socks_start(r);
-		if (err) {
-			if (p->cfg.verbose)
-				plog(p, "%s: refused: %s",
-				     conn_name(c, name, sizeof(name)),
-				     strerror(-err));
-			relay_release(r);
-			free(r);
-			p->n.refused++;
+	err = relay_connect(r, &st);
+	if (!err && st == VTL_UP_ERROR)
+		err = -r->up->error;
+	if (err) {
+		if (p->cfg.verbose)
+			plog(p, "%s: refused: %s",
+			     conn_name(c, name, sizeof(name)), strerror(-err));
+		if (p->cfg.upstream->negotiates)
 			p->n.socks_errors++;
-			tcpep_abort(c, proxy_now());
-			return;
-		}
+	} else if (st == VTL_UP_UNREACHABLE) {
+		log_upstream(p, r->up->error);
 	}
-	r->fd = socket(p->cfg.upstream.ss_family,
-		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (r->fd < 0 ||
-	    (connect(r->fd, (struct sockaddr *)&p->cfg.upstream,
-		     p->cfg.upstream_len) && errno != EINPROGRESS)) {
-		log_upstream(p, errno);
-		if (r->fd >= 0)
-			close(r->fd);
+	if (err || st != VTL_UP_PENDING) {
+		upstream_free(r->up, false);
 		relay_release(r);
 		free(r);
 		p->n.refused++;
 		tcpep_abort(c, proxy_now());
 		return;
 	}
-	r->connecting = true;
 	relay_link(r);
 }
 
@@ -305,12 +317,6 @@ static void relay_free(struct relay *r, bool abort, const char *why)
 		     (unsigned long long)r->bytes_down);
 	relay_release(r);
 	if (abort) {
-		/* A RST upstream too: SO_LINGER 0. */
-		struct linger l = { .l_onoff = 1, .l_linger = 0 };
-
-		if (r->fd >= 0)
-			setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &l,
-				   sizeof(l));
 		tcpep_abort(r->c, proxy_now());
 		p->n.reset++;
 	} else {
@@ -320,8 +326,8 @@ static void relay_free(struct relay *r, bool abort, const char *why)
 	/* Frames not yet sent may name its bytes: by this fd, not another. */
 	if (r->ext)
 		p->cfg.sync(p->cfg.arg);
-	if (r->fd >= 0)
-		close(r->fd);
+	/* A RST upstream too, if @abort. */
+	upstream_free(r->up, abort);
 	free(r);
 }
 
@@ -332,11 +338,15 @@ static void relay_free(struct relay *r, bool abort, const char *why)
  */
 static int relay_accept(struct relay *r, uint64_t now)
 {
+	const struct vtl_upstream_ops *ops = r->up->ops;
 	struct proxy *p = r->p;
 	int one = 1;
 
-	if (p->cfg.output_sock &&
-	    !setsockopt(r->fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)) &&
+	r->ready = true;
+	r->sfd = p->cfg.output_sock && ops->stream_fd ?
+		 ops->stream_fd(r->up) : -1;
+	if (r->sfd >= 0 &&
+	    !setsockopt(r->sfd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)) &&
 	    !tcpep_set_external(r->c))
 		r->ext = true;
 	return tcpep_accept(r->c, now);
@@ -350,69 +360,46 @@ static void relay_refuse(struct relay *r, const char *why)
 }
 
 /*
- * The SOCKS handshake: write what the client has, read what the proxy
- * says; once granted, accept the VM's connection.  Only the handshake's
- * bytes are taken from the socket: what the proxy sent past its reply (a
- * server that speaks first) is the stream's, for relay_pump().  false if
- * @r was freed.
+ * The far end's connect and handshake, as far as they go; once it is
+ * ready, accept the VM's connection.  false if @r was freed.
  */
 static bool relay_handshake(struct relay *r, uint64_t now)
 {
 	struct proxy *p = r->p;
-	struct socks_client *s = r->socks;
-	enum socks_result res;
-	const uint8_t *out;
-	size_t n, used;
-	ssize_t got;
+	const struct vtl_upstream_ops *ops = r->up->ops;
+	enum vtl_upstream_state st = ops->handshake(r->up);
 
-	for (;;) {
-		while ((n = socks_client_output(s, &out))) {
-			got = send(r->fd, out, n, MSG_NOSIGNAL);
-			if (got < 0) {
-				if (errno == EAGAIN)
-					return true;
-				goto fail;
-			}
-			socks_client_sent(s, got);
-		}
-		got = recv(r->fd, p->buf, sizeof(p->buf), MSG_PEEK);
-		if (got < 0 && errno == EAGAIN)
-			return true;
-		if (got <= 0)
-			goto fail;
-		res = socks_client_input(s, p->buf, got, &used);
-		if (used && recv(r->fd, NULL, used, MSG_TRUNC) != (ssize_t)used)
-			goto fail;
-		if (res != SOCKS_PENDING)
-			break;
-		/* the next step's bytes */
-	}
-	if (res != SOCKS_GRANTED) {
-		if (res == SOCKS_REFUSED)
-			p->n.socks_refused++;
-		else
-			p->n.socks_errors++;
-		relay_refuse(r, res == SOCKS_REFUSED ? "the proxy refused" :
-			     "SOCKS protocol error");
+	switch (st) {
+	case VTL_UP_PENDING:
+		return true;
+	case VTL_UP_READY:
+		break;
+	case VTL_UP_REFUSED:
+		p->n.socks_refused++;
+		relay_refuse(r, r->up->why);
+		return false;
+	case VTL_UP_UNREACHABLE:
+		log_upstream(p, r->up->error);
+		relay_refuse(r, r->up->why ? r->up->why :
+			     strerror(r->up->error));
+		return false;
+	default:
+		p->n.socks_errors++;
+		relay_refuse(r, r->up->why ? r->up->why : "upstream failed");
 		return false;
 	}
-	p->n.socks_granted++;
-	free(r->socks);
-	r->socks = NULL;
+	if (ops->negotiates)
+		p->n.socks_granted++;
 	if (relay_accept(r, now)) {
 		relay_free(r, true, "VM gone");
 		return false;
 	}
-	if (p->cfg.verbose) {
+	if (p->cfg.verbose && ops->negotiates) {
 		char name[128];
 
 		plog(p, "%s: open", conn_name(r->c, name, sizeof(name)));
 	}
 	return true;
-fail:
-	p->n.socks_errors++;
-	relay_refuse(r, "the proxy closed");
-	return false;
 }
 
 /*
@@ -425,7 +412,7 @@ fail:
  */
 static bool relay_down_ext(struct relay *r, uint64_t now)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLRDHUP };
+	struct pollfd pfd = { .fd = r->sfd, .events = POLLRDHUP };
 	struct proxy *p = r->p;
 	bool eof = false;
 	uint64_t end;
@@ -435,7 +422,7 @@ static bool relay_down_ext(struct relay *r, uint64_t now)
 	if (r->up_eof)
 		return true;
 	for (;;) {
-		if (ioctl(r->fd, SIOCINQ, &inq) || inq < 0) {
+		if (ioctl(r->sfd, SIOCINQ, &inq) || inq < 0) {
 			relay_free(r, true, "upstream failed");
 			return false;
 		}
@@ -482,36 +469,6 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		relay_free(r, true, "by the VM");
 		return false;
 	}
-	if (r->socks && now >= r->deadline) {
-		p->n.socks_timeouts++;
-		relay_refuse(r, "SOCKS timeout");
-		return false;
-	}
-	if (r->connecting) {
-		int err = 0;
-		socklen_t len = sizeof(err);
-		struct pollfd pfd = { .fd = r->fd, .events = POLLOUT };
-
-		if (poll(&pfd, 1, 0) <= 0)
-			return true;
-		getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-		if (err) {
-			/* Refused: the VM's connect() gets a RST. */
-			log_upstream(p, err);
-			relay_refuse(r, strerror(err));
-			return false;
-		}
-		r->connecting = false;
-		if (r->socks)
-			return relay_handshake(r, now);
-		if (relay_accept(r, now)) {
-			relay_free(r, true, "VM gone");
-			return false;
-		}
-		return true;
-	}
-	if (r->socks)
-		return relay_handshake(r, now);
 	if (r->dns) {
 		dns_tcp_input(r);
 		if (r->vm_eof || tcpep_eof(r->c)) {
@@ -520,6 +477,13 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		}
 		return true;
 	}
+	if (!r->ready && r->deadline && now >= r->deadline) {
+		p->n.socks_timeouts++;
+		relay_refuse(r, r->up->ops->timeout);
+		return false;
+	}
+	if (!r->ready)
+		return relay_handshake(r, now);
 	/*
 	 * VM -> upstream, straight from tcpep's receive buffer, only as fast
 	 * as upstream takes it: until upstream would block (POLLOUT wakes
@@ -540,9 +504,9 @@ static bool relay_pump(struct relay *r, uint64_t now)
 			r->vm_eof = true;
 			break;
 		}
-		n = send(r->fd, src, n, MSG_NOSIGNAL);
+		n = r->up->ops->send(r->up, src, n);
 		if (n < 0) {
-			if (errno == EAGAIN) {
+			if (n == -EAGAIN) {
 				r->up_blocked = true;
 				break;
 			}
@@ -554,7 +518,7 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		tcpep_read_done(r->c, n, now);
 	}
 	if (r->vm_eof && !r->shut_wr) {
-		shutdown(r->fd, SHUT_WR);
+		r->up->ops->shutdown(r->up);
 		r->shut_wr = true;
 	}
 	if (r->ext) {
@@ -567,9 +531,9 @@ static bool relay_pump(struct relay *r, uint64_t now)
 	 */
 	while (!r->ext && !r->up_eof &&
 	       (room = tcpep_write_space(r->c, &dst)) > 0) {
-		n = recv(r->fd, dst, room, 0);
+		n = r->up->ops->recv(r->up, dst, room);
 		if (n < 0) {
-			if (errno == EAGAIN)
+			if (n == -EAGAIN)
 				break;
 			relay_free(r, true, "upstream reset");
 			return false;
@@ -692,32 +656,27 @@ static void dns_send(struct proxy *p, const struct dns_query *q,
 	}
 }
 
-/* Ask the proxy to RESOLVE @q's name; the answer comes in rjob_pump(). */
+/* Ask the far end to RESOLVE @q's name; the answer comes in rjob_pump(). */
 static void rjob_start(struct proxy *p, const struct dns_query *q,
 		       struct relay *r, const uint8_t *frame,
 		       size_t frame_len)
 {
-	struct socks_req req = p->req;
+	struct vtl_upstream_dst dst = { .name = q->name, .resolve = true };
 	struct rjob *j = calloc(1, sizeof(*j));
+	enum vtl_upstream_state st;
 
-	req.cmd = SOCKS_RESOLVE;
-	req.family = 0;
-	req.host = q->name;
 	if (!j || p->nr_rjobs >= PROXY_RJOBS_MAX ||
-	    frame_len > sizeof(j->frame) || socks_client_init(&j->sc, &req))
+	    frame_len > sizeof(j->frame))
 		goto fail;
-	j->fd = socket(p->cfg.upstream.ss_family,
-		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (j->fd < 0)
+	j->up = upstream_new(p);
+	if (!j->up)
 		goto fail;
-	if (connect(j->fd, (struct sockaddr *)&p->cfg.upstream,
-		    p->cfg.upstream_len) && errno != EINPROGRESS) {
-		log_upstream(p, errno);
-		close(j->fd);
+	st = j->up->ops->connect(j->up, &dst);
+	if (st == VTL_UP_UNREACHABLE)
+		log_upstream(p, j->up->error);
+	if (st != VTL_UP_PENDING)
 		goto fail;
-	}
-	j->connecting = true;
-	j->deadline = proxy_now() + p->cfg.socks_timeout;
+	j->deadline = proxy_now() + p->cfg.up_timeout;
 	j->q = *q;
 	j->relay = r;
 	memcpy(j->frame, frame, frame_len);
@@ -728,6 +687,8 @@ static void rjob_start(struct proxy *p, const struct dns_query *q,
 	p->n.resolves++;
 	return;
 fail:
+	if (j)
+		upstream_free(j->up, false);
 	free(j);
 	dns_send(p, q, r, frame, frame_len, DNS_RCODE_SERVFAIL, 0, NULL);
 }
@@ -738,68 +699,34 @@ static void rjob_done(struct proxy *p, struct rjob *j, bool ok)
 	struct rjob **pp;
 
 	if (ok)
-		dns_cache_put(&p->cache, j->q.name, AF_INET, j->sc.bound,
+		dns_cache_put(&p->cache, j->q.name, AF_INET, j->up->addr,
 			      DNS_TTL, proxy_now());
 	if (j->relay || j->frame_len)
 		dns_send(p, &j->q, j->relay, j->frame, j->frame_len,
 			 ok ? DNS_RCODE_NOERROR : DNS_RCODE_SERVFAIL,
-			 ok ? AF_INET : 0, j->sc.bound);
+			 ok ? AF_INET : 0, j->up->addr);
 	for (pp = &p->rjobs; *pp != j; pp = &(*pp)->next)
 		;
 	*pp = j->next;
 	p->nr_rjobs--;
-	close(j->fd);
+	upstream_free(j->up, false);
 	free(j);
 }
 
 static void rjob_pump(struct proxy *p, struct rjob *j, uint64_t now)
 {
-	enum socks_result res;
-	const uint8_t *out;
-	uint8_t buf[512];
-	size_t n, used;
-	ssize_t got;
+	enum vtl_upstream_state st;
 
-	if (now >= j->deadline)
-		goto fail;
-	if (j->connecting) {
-		struct pollfd pfd = { .fd = j->fd, .events = POLLOUT };
-		int err = 0;
-		socklen_t len = sizeof(err);
-
-		if (poll(&pfd, 1, 0) <= 0)
-			return;
-		getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-		if (err) {
-			log_upstream(p, err);
-			goto fail;
-		}
-		j->connecting = false;
+	if (now >= j->deadline) {
+		rjob_done(p, j, false);
+		return;
 	}
-	for (;;) {
-		while ((n = socks_client_output(&j->sc, &out))) {
-			got = send(j->fd, out, n, MSG_NOSIGNAL);
-			if (got < 0 && errno == EAGAIN)
-				return;
-			if (got < 0)
-				goto fail;
-			socks_client_sent(&j->sc, got);
-		}
-		got = recv(j->fd, buf, sizeof(buf), 0);
-		if (got < 0 && errno == EAGAIN)
-			return;
-		if (got <= 0)
-			goto fail;
-		res = socks_client_input(&j->sc, buf, got, &used);
-		if (res == SOCKS_GRANTED && j->sc.bound_family == AF_INET) {
-			rjob_done(p, j, true);
-			return;
-		}
-		if (res != SOCKS_PENDING)
-			goto fail;
-	}
-fail:
-	rjob_done(p, j, false);
+	st = j->up->ops->handshake(j->up);
+	if (st == VTL_UP_PENDING)
+		return;
+	if (st == VTL_UP_UNREACHABLE)
+		log_upstream(p, j->up->error);
+	rjob_done(p, j, st == VTL_UP_READY && j->up->family == AF_INET);
 }
 
 /* A parsed query of the VM's: answer it, now or once the proxy has. */
@@ -870,35 +797,35 @@ static void dns_tcp_input(struct relay *r)
 	ssize_t n;
 
 	for (;;) {
-		n = tcpep_read(r->c, r->up + r->up_len, UPBUF - r->up_len,
-			       proxy_now());
+		n = tcpep_read(r->c, r->dns_buf + r->dns_len,
+			       UPBUF - r->dns_len, proxy_now());
 		if (n == 0)
 			r->vm_eof = true;
 		if (n <= 0)
 			break;
-		r->up_len += n;
+		r->dns_len += n;
 	}
-	while ((n = dns_tcp_message(r->up, r->up_len, &msg, &len)) > 0) {
+	while ((n = dns_tcp_message(r->dns_buf, r->dns_len, &msg, &len)) > 0) {
 		if (dns_parse_query(msg, len, &q))
 			p->n.dns_bad++;
 		else
 			dns_answer(p, &q, r, NULL, 0);
-		memmove(r->up, r->up + n, r->up_len - n);
-		r->up_len -= n;
+		memmove(r->dns_buf, r->dns_buf + n, r->dns_len - n);
+		r->dns_len -= n;
 	}
 	/* An empty message, or one that cannot fit: nothing sane follows. */
-	if (n < 0 || r->up_len == UPBUF) {
+	if (n < 0 || r->dns_len == UPBUF) {
 		p->n.dns_bad++;
 		r->vm_eof = true;
 	}
 }
 
 /*
- * In SOCKS mode the VM's frames are sorted before tcpep sees them: TCP
- * (and IPv6 only with @ipv6), ARP and neighbour discovery go on; UDP to
- * port 53 is answered here; everything else is dropped.
+ * Sealed (the SOCKS service), the VM's frames are sorted before tcpep sees
+ * them: TCP (and IPv6 only with @ipv6), ARP and neighbour discovery go on;
+ * UDP to port 53 is answered here; everything else is dropped.
  */
-static bool socks_filter(struct proxy *p, uint8_t *frame, size_t len)
+static bool sealed_filter(struct proxy *p, uint8_t *frame, size_t len)
 {
 	struct vtl_pkt pkt;
 
@@ -921,7 +848,7 @@ static bool socks_filter(struct proxy *p, uint8_t *frame, size_t len)
 
 void proxy_input(struct proxy *p, uint8_t *frame, size_t len)
 {
-	if (p->cfg.socks && !socks_filter(p, frame, len))
+	if (p->cfg.sealed && !sealed_filter(p, frame, len))
 		return;
 	tcpep_input(p->ep, frame, len, proxy_now());
 }
@@ -959,7 +886,7 @@ static void ep_output_ext(void *arg, struct tcpep_conn *c,
 	struct proxy *p = arg;
 	struct relay *r = tcpep_conn_user(c);
 
-	p->cfg.output_sock(p->cfg.arg, frame, len, r->fd, off - r->dropped,
+	p->cfg.output_sock(p->cfg.arg, frame, len, r->sfd, off - r->dropped,
 			   plen, vh);
 }
 
@@ -985,8 +912,8 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 	struct proxy *p;
 
 	if (!cfg->output || (cfg->output_sock && !cfg->sync) ||
-	    (cfg->user && strlen(cfg->user) > SOCKS_CRED_MAX) ||
-	    (cfg->password && strlen(cfg->password) > SOCKS_CRED_MAX)) {
+	    !cfg->upstream || !cfg->upstream_cfg ||
+	    (cfg->upstream->check && cfg->upstream->check(cfg->upstream_cfg))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -994,19 +921,14 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 	if (!p)
 		return NULL;
 	p->cfg = *cfg;
-	if (!p->cfg.socks_timeout)
-		p->cfg.socks_timeout = PROXY_SOCKS_TIMEOUT;
-	p->req.version = cfg->version;
-	if (cfg->user && cfg->user[0]) {
-		strcpy(p->user, cfg->user);
-		p->req.user = p->user;
-		if (cfg->password) {
-			strcpy(p->password, cfg->password);
-			p->req.password = p->password;
-		}
-	}
-	p->cfg.user = p->cfg.password = NULL;	/* the caller's */
-	if (cfg->socks && cfg->dns == PROXY_DNS_AUTOMAP) {
+	if (!p->cfg.up_timeout)
+		p->cfg.up_timeout = PROXY_UP_TIMEOUT;
+	p->up_cfg = malloc(cfg->upstream->cfg_size);
+	if (!p->up_cfg)
+		goto err_free;
+	memcpy(p->up_cfg, cfg->upstream_cfg, cfg->upstream->cfg_size);
+	p->cfg.upstream_cfg = NULL;	/* the caller's */
+	if (cfg->sealed && cfg->dns == PROXY_DNS_AUTOMAP) {
 		p->automap = dns_automap_create(cfg->dns_prefix,
 						cfg->dns_prefix_len,
 						PROXY_AUTOMAP_MAX);
@@ -1023,6 +945,7 @@ struct proxy *proxy_create(const struct proxy_config *cfg)
 err_automap:
 	dns_automap_destroy(p->automap);
 err_free:
+	free(p->up_cfg);
 	free(p);
 	return NULL;
 }
@@ -1043,18 +966,18 @@ void proxy_destroy(struct proxy *p, bool reset_vm)
 			p->relays = r->next;
 			p->nr_relays--;
 			relay_release(r);
-			if (r->fd >= 0)
-				close(r->fd);
+			upstream_free(r->up, false);
 			free(r);
 		}
 	}
 	while ((j = p->rjobs)) {
 		p->rjobs = j->next;
-		close(j->fd);
+		upstream_free(j->up, false);
 		free(j);
 	}
 	tcpep_destroy(p->ep);
 	dns_automap_destroy(p->automap);
+	free(p->up_cfg);
 	free(p);
 	errno = err;
 }
@@ -1067,23 +990,20 @@ unsigned int proxy_nr_pollfds(const struct proxy *p)
 unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 			   unsigned int max)
 {
-	const uint8_t *out;
 	struct relay *r;
 	struct rjob *j;
 	unsigned int n = 0;
 
 	for (r = p->relays; r && n < max; r = r->next) {
-		if (r->fd < 0)
-			continue;	/* DNS over TCP: no socket */
-		pfd[n].fd = r->fd;
+		if (!r->up || r->up->fd < 0)
+			continue;	/* DNS over TCP: no far end */
+		pfd[n].fd = r->up->fd;
 		pfd[n].events = 0;
 		pfd[n].revents = 0;
-		if (r->socks && !r->connecting) {
-			pfd[n].events = POLLIN;
-			if (socks_client_output(r->socks, &out))
-				pfd[n].events |= POLLOUT;
+		if (!r->ready) {
+			pfd[n].events = r->up->ops->events(r->up);
 		} else {
-			if (r->connecting || r->up_blocked)
+			if (r->up_blocked)
 				pfd[n].events |= POLLOUT;
 			/*
 			 * An external stream's socket is readable as long as
@@ -1092,19 +1012,16 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 			 * timers) wake us, and poll()ed for only once it
 			 * holds none.
 			 */
-			if (!r->connecting && !r->up_eof &&
-			    tcpep_writable(r->c) &&
+			if (!r->up_eof && tcpep_writable(r->c) &&
 			    (!r->ext || r->given == r->dropped))
 				pfd[n].events |= POLLIN;
 		}
 		n++;
 	}
 	for (j = p->rjobs; j && n < max; j = j->next, n++) {
-		pfd[n].fd = j->fd;
-		pfd[n].events = POLLIN;
+		pfd[n].fd = j->up->fd;
+		pfd[n].events = j->up->ops->events(j->up);
 		pfd[n].revents = 0;
-		if (j->connecting || socks_client_output(&j->sc, &out))
-			pfd[n].events |= POLLOUT;
 	}
 	return n;
 }
@@ -1115,9 +1032,9 @@ uint64_t proxy_next_deadline(const struct proxy *p)
 	struct relay *r;
 	struct rjob *j;
 
-	/* SOCKS handshakes and RESOLVEs have deadlines too. */
+	/* Negotiating upstreams' handshakes and RESOLVEs have deadlines too. */
 	for (r = p->relays; r; r = r->next)
-		if (r->socks && r->deadline < next)
+		if (!r->ready && r->deadline && r->deadline < next)
 			next = r->deadline;
 	for (j = p->rjobs; j; j = j->next)
 		if (j->deadline < next)
@@ -1138,7 +1055,7 @@ void proxy_output_done(struct proxy *p)
 		if (!n)
 			continue;
 		/* TCP drops them without a copy. */
-		got = recv(r->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+		got = recv(r->sfd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
 		if (got > 0)
 			r->dropped += got;
 	}

@@ -1,27 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * proxy: transparent proxying of one VM's TCP connections, frame in, frame
- * out.  One &struct proxy per VM port joins a tcpep endpoint (the remote
- * end of every connection the VM opens, vtlctl/daemon/tcpep.c) to one upstream
- * socket per connection: a new connection through a SOCKS proxy
- * (vtlctl/daemon/socks_client.c) to where the VM dialled, or (without @socks) a plain
- * connection to a fixed address.  With @socks the VM's DNS queries (UDP and
- * TCP port 53) are answered here (vtlctl/daemon/dns.c: automap, RESOLVE through
- * the proxy, or REFUSED) and never leave; everything else but TCP, ARP and
+ * proxy: the relay core.  Transparent proxying of one VM's TCP
+ * connections, frame in, frame out.  One &struct proxy per VM port joins a
+ * tcpep endpoint (the remote end of every connection the VM opens,
+ * vtlctl/daemon/tcpep.c) to one far end per connection, an upstream of the
+ * kind @upstream names (upstream.h: through a SOCKS proxy to where the VM
+ * dialled, upstream_socks.c; or a plain connection to a fixed address,
+ * upstream_fixed.c).  This file knows no kind by name.  @sealed is the
+ * SOCKS service's policy: the VM's DNS queries (UDP and TCP port 53) are
+ * answered here (vtlctl/daemon/dns.c: automap, RESOLVE through the
+ * upstream, or REFUSED) and never leave; everything else but TCP, ARP and
  * (with @ipv6) IPv6 TCP and neighbour discovery is dropped and counted.
  *
- * The VM's connection is accepted only once upstream is (the proxy granted
- * the request): a refusal, an error or no answer within @socks_timeout
- * resets it.  Backpressure both ways: bytes from the VM are read from tcpep
- * only as fast as the upstream socket takes them, so tcpep's receive
- * window closes on a slow upstream; bytes toward the VM are read from
- * upstream only while tcpep's send buffer has room (with @output_sock,
- * not read at all: they wait in the upstream socket, whose window closes
- * in turn, until the VM has them).
+ * The VM's connection is accepted only once upstream is ready (connected;
+ * and for a negotiating one, the far end granted the request): a refusal,
+ * an error or no answer within @up_timeout resets it.  Backpressure both
+ * ways: bytes from the VM are read from tcpep only as fast as the upstream
+ * takes them, so tcpep's receive window closes on a slow upstream; bytes
+ * toward the VM are read from upstream only while tcpep's send buffer has
+ * room (with @output_sock, not read at all: they wait in the upstream's
+ * socket, whose window closes in turn, until the VM has them).
  *
  * No I/O toward the VM and no global state: the caller feeds the VM's
  * frames to proxy_input() and gets those toward the VM through @output.
- * The upstream sockets are the proxy's; the caller polls them:
+ * The upstreams are the proxy's; the caller polls their descriptors:
  *
  *	n = proxy_pollfds(p, pfd, max);	   (at most proxy_nr_pollfds())
  *	poll(pfd, n, timeout from proxy_next_deadline());
@@ -41,8 +43,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "socks_client.h"
 #include "tcpep.h"
+#include "upstream.h"
 
 struct proxy;
 
@@ -53,7 +55,7 @@ enum proxy_dns {
 };
 
 /* Defaults of &struct proxy_config, and limits. */
-#define PROXY_SOCKS_TIMEOUT	(10 * 1000000000ULL)
+#define PROXY_UP_TIMEOUT	(10 * 1000000000ULL)
 #define PROXY_AUTOMAP_MAX	65536
 /* RESOLVEs in flight at once: a VM's retries must not take every fd. */
 #define PROXY_RJOBS_MAX		64
@@ -63,18 +65,16 @@ enum proxy_dns {
  * @mac: the source MAC of every frame toward the VM
  * @mtu: the VM's link MTU; 0: 1500
  * @trust_csum: the VM's frames have been checked (tcpep's @trust_csum)
- * @upstream: the SOCKS proxy, or the fixed address without @socks
- * @upstream_len: its length
- * @socks: each connection through the SOCKS proxy at @upstream, to where
- *	the VM dialled; DNS answered, the rest filtered
- * @version: SOCKS version
- * @user: RFC 1929 user name, NULL or "" for none (copied)
- * @password: its password (copied)
+ * @upstream: the kind of far end of every connection
+ * @upstream_cfg: its configuration (@upstream->cfg_size bytes, copied)
+ * @sealed: nothing leaves but the connections through @upstream: DNS
+ *	answered here, the rest filtered (the SOCKS service)
  * @dns: how DNS queries are answered
  * @dns_prefix: the automap prefix, host order
  * @dns_prefix_len: its length
  * @ipv6: proxy the VM's IPv6 TCP too (else IPv6 is filtered)
- * @socks_timeout: ns a handshake (or RESOLVE) may take; 0: the default
+ * @up_timeout: ns a negotiating upstream's handshake (or a RESOLVE) may
+ *	take; 0: the default
  * @verbose: log a line per connection (opened, refused, closed)
  * @offload: @output takes frames with a virtio_net_hdr (see
  *	&struct tcpep_config): partial checksums, large TCP segments
@@ -100,17 +100,14 @@ struct proxy_config {
 	uint8_t mac[6];
 	uint32_t mtu;
 	bool trust_csum;
-	struct sockaddr_storage upstream;
-	socklen_t upstream_len;
-	bool socks;
-	enum socks_version version;
-	const char *user;
-	const char *password;
+	const struct vtl_upstream_ops *upstream;
+	const void *upstream_cfg;
+	bool sealed;
 	enum proxy_dns dns;
 	uint32_t dns_prefix;
 	unsigned int dns_prefix_len;
 	bool ipv6;
-	uint64_t socks_timeout;
+	uint64_t up_timeout;
 	bool verbose;
 	bool offload;
 	void (*output)(void *arg, const uint8_t *frame, size_t len,
@@ -127,7 +124,12 @@ struct proxy_config {
 	void *arg;
 };
 
-/* A proxy's counters; @tcpep are its endpoint's. */
+/*
+ * A proxy's counters; @tcpep are its endpoint's.  socks_granted,
+ * _refused, _errors and _timeouts count what a negotiating upstream's
+ * handshakes ended in (named for SOCKS, the first with one, as the
+ * daemon's and tap-proxy's output name them).
+ */
 struct proxy_counters {
 	struct tcpep_stats tcpep;
 	uint64_t relays_opened, refused, closed, reset, bytes_up, bytes_down;
@@ -152,7 +154,7 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 			   unsigned int max);
 /* Move what can move, on every connection and socket. */
 void proxy_handle(struct proxy *p);
-/* Retransmissions, SOCKS and RESOLVE deadlines, then proxy_handle(). */
+/* Retransmissions, handshake and RESOLVE deadlines, then proxy_handle(). */
 void proxy_timer(struct proxy *p);
 /*
  * With @output_sock: the output has sent every frame it was given, so the
