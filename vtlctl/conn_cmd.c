@@ -63,7 +63,7 @@ static int conn_parse(int argc, char *argv[], struct port_args *args)
 }
 
 static void print_ep(struct printer *p, const char *key, const char *who,
-		     const struct vtl_conn_ep *ep, bool tcp)
+		     const struct vtlctl_conn_ep *ep, bool tcp)
 {
 	print_open_object(p, key);
 	print_text(p, "\n    %s:", who);
@@ -82,7 +82,7 @@ static void print_ep(struct printer *p, const char *key, const char *who,
  * One connection: "vmif: tcp 10.9.0.1:40000 -> 10.9.0.2:5201 established
  * age 1200ms idle 3ms", then a line per endpoint.
  */
-static void print_conn(struct printer *p, const struct vtl_conn *c)
+static void print_conn(struct printer *p, const struct vtlctl_conn *c)
 {
 	char dev[IF_NAMESIZE], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	char proto_buf[16], state_buf[16];
@@ -130,7 +130,7 @@ static void print_conn(struct printer *p, const struct vtl_conn *c)
 static void print_conns(struct printer *p, const struct vtl_opts *opts,
 			const void *data)
 {
-	const struct vtl_conn_list *list = data;
+	const struct vtlctl_conn_list *list = data;
 	size_t i;
 
 	(void)opts;
@@ -142,7 +142,7 @@ static void print_conns(struct printer *p, const struct vtl_opts *opts,
 
 static int conn_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_conn_list list = { 0 };
+	struct vtlctl_conn_list list = { 0 };
 	struct port_args args;
 	struct vtl_nl *nl;
 	uint32_t ifindex;
@@ -206,7 +206,7 @@ int conn_main(const struct vtl_opts *opts, int argc, char *argv[])
 
 /* --- its requests and replies (on the genl core, common/genl.h) ------- */
 
-static int parse_conn_ep(struct nlattr *nest, struct vtl_conn_ep *ep)
+static int parse_conn_ep(struct nlattr *nest, struct vtlctl_conn_ep *ep)
 {
 	static const struct nla_policy policy[VTL_CONN_EP_A_MAX + 1] = {
 		[VTL_CONN_EP_A_SEQ]	= { .type = NLA_U32 },
@@ -250,7 +250,7 @@ static int parse_conn(struct nl_msg *msg, void *item)
 		[VTL_CONN_A_IDLE_MS]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_CONN_A_MAX + 1];
-	struct vtl_conn *conn = item;
+	struct vtlctl_conn *conn = item;
 
 	memset(conn, 0, sizeof(*conn));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_CONN_A_MAX, policy) < 0)
@@ -286,7 +286,7 @@ static int parse_conn(struct nl_msg *msg, void *item)
  * makes the kernel flag the dump, and then it is redone.
  */
 int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
-		     struct vtl_conn_list *list)
+		     struct vtlctl_conn_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, conns, parse_conn);
 

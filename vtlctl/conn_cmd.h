@@ -14,7 +14,7 @@ const char *conn_proto_name(uint8_t proto);
 
 /* its requests */
 int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
-		     struct vtl_conn_list *list);
+		     struct vtlctl_conn_list *list);
 int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex);
 
 #endif /* VTLCTL_CONN_H */

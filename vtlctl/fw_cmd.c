@@ -97,7 +97,7 @@ const char *fw_verdict_name(uint8_t verdict)
 	return vtl_word_name(fw_verdicts, ARRAY_SIZE(fw_verdicts), verdict);
 }
 
-static int parse_proto(const char *arg, struct vtl_fw_rule *r)
+static int parse_proto(const char *arg, struct vtlctl_fw_rule *r)
 {
 	struct protoent *pe;
 	uint32_t num;
@@ -126,7 +126,8 @@ static int parse_proto(const char *arg, struct vtl_fw_rule *r)
 	return 0;
 }
 
-static int parse_addr(const char *key, const char *arg, struct vtl_fw_rule *r,
+static int parse_addr(const char *key, const char *arg,
+		      struct vtlctl_fw_rule *r,
 		      uint8_t *addr, uint8_t *len, bool *has)
 {
 	uint8_t family;
@@ -208,7 +209,7 @@ static int parse_states(const char *arg, uint8_t *state)
 static int fw_value(void *ctx, int key, const char *arg)
 {
 	struct fw_args *a = ctx;
-	struct vtl_fw_rule *r = &a->rule;
+	struct vtlctl_fw_rule *r = &a->rule;
 
 	switch (key) {
 	case FW_KEY_DEV:
@@ -294,7 +295,7 @@ static bool has_ports(uint8_t proto)
 }
 
 /* What no single keyword can see: a rule that can never match. */
-static int check_rule(const struct vtl_fw_rule *r)
+static int check_rule(const struct vtlctl_fw_rule *r)
 {
 	if (r->has_proto && r->proto == IPPROTO_ICMP && r->family == 6) {
 		vtl_err("proto icmp needs IPv4 addresses");
@@ -345,12 +346,12 @@ int fw_parse(int argc, char *argv[], unsigned int takes, unsigned int needs,
 
 /* A line of a rule file: a rule, or "policy dir DIR VERDICT". */
 static int parse_line(int argc, char *argv[], unsigned int lineno,
-		      struct vtl_fw_load *load)
+		      struct vtlctl_fw_load *load)
 {
 	static const struct vtl_word starts[] = {
 		{ "policy", FW_KEY_POLICY }, { "proto", FW_KEY_PROTO },
 	};
-	struct vtl_fw_rule_list *list = &load->list;
+	struct vtlctl_fw_rule_list *list = &load->list;
 	uint8_t *policy;
 	struct fw_args a;
 	int ret;
@@ -397,7 +398,7 @@ err:
  * '#' to the end of a line a comment.  Errors are reported as "FILE:LINE:",
  * the first ends the reading.  0, or a negative errno.
  */
-int fw_parse_file(FILE *f, const char *name, struct vtl_fw_load *load)
+int fw_parse_file(FILE *f, const char *name, struct vtlctl_fw_load *load)
 {
 	char *line = NULL, *argv[FW_LINE_WORDS + 1], *tok, *save;
 	unsigned int lineno = 0;
@@ -477,7 +478,7 @@ static void print_name(struct printer *p, const char *key, const char *fmt,
 	print_string(p, PRINT_ANY, key, fmt, name);
 }
 
-static void print_fields(struct printer *p, const struct vtl_fw_port *fw,
+static void print_fields(struct printer *p, const struct vtlctl_fw_port *fw,
 			 const struct fw_field *f, size_t n)
 {
 	size_t i;
@@ -497,13 +498,13 @@ static void print_fields(struct printer *p, const struct vtl_fw_port *fw,
 }
 
 /* " policy in accept out drop rules in 2 out 0", of what was returned. */
-void fw_print_config(struct printer *p, const struct vtl_fw_port *fw)
+void fw_print_config(struct printer *p, const struct vtlctl_fw_port *fw)
 {
 	print_fields(p, fw, fw_config, ARRAY_SIZE(fw_config));
 }
 
 /* " accepted N dropped N rejected N policy-in N policy-out N" */
-void fw_print_counters(struct printer *p, const struct vtl_fw_port *fw)
+void fw_print_counters(struct printer *p, const struct vtlctl_fw_port *fw)
 {
 	print_fields(p, fw, fw_counters, ARRAY_SIZE(fw_counters));
 }
@@ -553,7 +554,7 @@ static void print_states(struct printer *p, uint8_t state)
  * "    id 1 dir in proto tcp dport 22 state new action accept", a rule as
  * "fw add" takes it, and with -s its counters.
  */
-static void print_rule(struct printer *p, const struct vtl_fw_rule *r,
+static void print_rule(struct printer *p, const struct vtlctl_fw_rule *r,
 		       bool stats)
 {
 	bool implied = r->has_src || r->has_dst ||
@@ -596,16 +597,16 @@ static void print_rule(struct printer *p, const struct vtl_fw_rule *r,
  * counters, then a line per rule.  In JSON, an array of one object.
  */
 struct fw_shown {
-	const struct vtl_port *port;
-	const struct vtl_fw_rule_list *list;
+	const struct vtlctl_port *port;
+	const struct vtlctl_fw_rule_list *list;
 };
 
 static void print_fw(struct printer *p, const struct vtl_opts *opts,
 		     const void *data)
 {
 	const struct fw_shown *shown = data;
-	const struct vtl_port *port = shown->port;
-	const struct vtl_fw_rule_list *list = shown->list;
+	const struct vtlctl_port *port = shown->port;
+	const struct vtlctl_fw_rule_list *list = shown->list;
 	char buf[IF_NAMESIZE];
 	size_t i;
 
@@ -731,8 +732,8 @@ static int fw_policy(const struct vtl_opts *opts, int argc, char *argv[])
 
 static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_fw_rule_list list = { 0 };
-	struct vtl_port port;
+	struct vtlctl_fw_rule_list list = { 0 };
+	struct vtlctl_port port;
 	struct fw_args args;
 	struct fw_shown shown;
 	struct vtl_nl *nl;
@@ -761,7 +762,7 @@ static int fw_show(const struct vtl_opts *opts, int argc, char *argv[])
 
 /* Read FILE ("-": stdin) whole; an exit status, or -1 to go on. */
 static int read_rules(const char *file, const char **name,
-		      struct vtl_fw_load *load)
+		      struct vtlctl_fw_load *load)
 {
 	bool is_stdin = !strcmp(file, "-");
 	FILE *f = is_stdin ? stdin : fopen(file, "re");
@@ -780,7 +781,7 @@ static int read_rules(const char *file, const char **name,
 
 static int fw_load(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_fw_load load = { 0 };
+	struct vtlctl_fw_load load = { 0 };
 	const char *name;
 	char where[PATH_MAX + 16];
 	struct fw_args args;
@@ -861,7 +862,7 @@ int fw_main(const struct vtl_opts *opts, int argc, char *argv[])
 /* --- its requests and replies (on the genl core, common/genl.h) ------- */
 
 /* VTL_PORT_A_FW: its scalars, each of the width the contract says. */
-int vtl_fw_port_parse(struct nlattr *nest, struct vtl_fw_port *fw)
+int vtl_fw_port_parse(struct nlattr *nest, struct vtlctl_fw_port *fw)
 {
 	static const struct nla_policy policy[VTL_FW_PORT_A_MAX + 1] = {
 		[VTL_FW_PORT_A_POLICY_IN]	   = { .type = NLA_U8 },
@@ -895,7 +896,7 @@ static int put_range(struct nl_msg *msg, int min_attr, uint16_t min,
 }
 
 /* The direction, verdict and matches of @r, as attributes of @msg. */
-static int put_rule(struct nl_msg *msg, const struct vtl_fw_rule *r)
+static int put_rule(struct nl_msg *msg, const struct vtlctl_fw_rule *r)
 {
 	if (nla_put_u8(msg, VTL_FW_A_DIR, r->dir) < 0 ||
 	    nla_put_u8(msg, VTL_FW_A_ACTION, r->action) < 0)
@@ -954,7 +955,7 @@ static int parse_rule(struct nl_msg *msg, void *item)
 		[VTL_FW_A_BYTES]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_FW_A_MAX + 1];
-	struct vtl_fw_rule *r = item;
+	struct vtlctl_fw_rule *r = item;
 
 	memset(r, 0, sizeof(*r));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_FW_A_MAX, policy) < 0)
@@ -994,7 +995,7 @@ static int parse_rule(struct nl_msg *msg, void *item)
 
 /* Append @rule to its direction of the port @ifindex; its new id in @id. */
 int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
-		  const struct vtl_fw_rule *rule, uint32_t *id)
+		  const struct vtlctl_fw_rule *rule, uint32_t *id)
 {
 	static const struct nla_policy policy[VTL_FW_A_MAX + 1] = {
 		[VTL_FW_A_ID] = { .type = NLA_U32 },
@@ -1028,7 +1029,7 @@ int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id)
 
 /* The rules of the port @ifindex, both directions, into @list. */
 int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
-		   struct vtl_fw_rule_list *list)
+		   struct vtlctl_fw_rule_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, rules, parse_rule);
 
@@ -1064,9 +1065,9 @@ int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
 }
 
 static int put_load(struct nl_msg *msg, uint32_t ifindex,
-		    const struct vtl_fw_load *load, uint32_t *offs)
+		    const struct vtlctl_fw_load *load, uint32_t *offs)
 {
-	const struct vtl_fw_rule_list *list = &load->list;
+	const struct vtlctl_fw_rule_list *list = &load->list;
 	struct nlattr *rule;
 	size_t i;
 
@@ -1095,7 +1096,7 @@ static int put_load(struct nl_msg *msg, uint32_t ifindex,
  * else SIZE_MAX.
  */
 int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
-		   const struct vtl_fw_load *load, size_t *bad)
+		   const struct vtlctl_fw_load *load, size_t *bad)
 {
 	size_t n = load->list.len, i;
 	uint32_t *offs, bad_offs;

@@ -44,32 +44,32 @@ struct fw_args {
 	bool has_id;
 	uint32_t id;
 	uint8_t policy;			/* enum vtl_fw_verdict */
-	struct vtl_fw_rule rule;	/* dir: also of flush and policy */
+	struct vtlctl_fw_rule rule;	/* dir: also of flush and policy */
 	unsigned int takes;		/* what fw_parse() was told to take */
 };
 
 int fw_parse(int argc, char *argv[], unsigned int takes, unsigned int needs,
 	     struct fw_args *args);
-int fw_parse_file(FILE *f, const char *name, struct vtl_fw_load *load);
+int fw_parse_file(FILE *f, const char *name, struct vtlctl_fw_load *load);
 
 const char *fw_proto_name(uint8_t proto);
 const char *fw_dir_name(uint8_t dir);
 const char *fw_verdict_name(uint8_t verdict);
 
-void fw_print_config(struct printer *p, const struct vtl_fw_port *fw);
-void fw_print_counters(struct printer *p, const struct vtl_fw_port *fw);
+void fw_print_config(struct printer *p, const struct vtlctl_fw_port *fw);
+void fw_print_counters(struct printer *p, const struct vtlctl_fw_port *fw);
 
 /* its requests; a port's VTL_PORT_A_FW nest, for port_cmd.c */
 int vtl_nl_fw_new(struct vtl_nl *nl, uint32_t ifindex,
-		  const struct vtl_fw_rule *rule, uint32_t *id);
+		  const struct vtlctl_fw_rule *rule, uint32_t *id);
 int vtl_nl_fw_del(struct vtl_nl *nl, uint32_t ifindex, uint32_t id);
 int vtl_nl_fw_dump(struct vtl_nl *nl, uint32_t ifindex,
-		   struct vtl_fw_rule_list *list);
+		   struct vtlctl_fw_rule_list *list);
 int vtl_nl_fw_flush(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir);
 int vtl_nl_fw_policy(struct vtl_nl *nl, uint32_t ifindex, uint8_t dir,
 		     uint8_t verdict);
 int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
-		   const struct vtl_fw_load *load, size_t *bad);
-int vtl_fw_port_parse(struct nlattr *nest, struct vtl_fw_port *fw);
+		   const struct vtlctl_fw_load *load, size_t *bad);
+int vtl_fw_port_parse(struct nlattr *nest, struct vtlctl_fw_port *fw);
 
 #endif /* VTLCTL_FW_H */

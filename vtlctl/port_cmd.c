@@ -147,7 +147,7 @@ static void port_usage(FILE *f);
 
 /* Enter the namespace, then look up @dev (and @peer, if given). */
 static int prepare(const struct vtl_opts *opts, const struct port_args *args,
-		   struct vtl_port_req *req)
+		   struct vtlctl_port_req *req)
 {
 	memset(req, 0, sizeof(*req));
 	if (vtl_netns_enter(opts->netns))
@@ -169,11 +169,12 @@ static int prepare(const struct vtl_opts *opts, const struct port_args *args,
  */
 static int port_command(const struct vtl_opts *opts, int argc, char *argv[],
 			unsigned int takes, unsigned int needs,
-			int (*send)(struct vtl_nl *, const struct vtl_port_req *),
+			int (*send)(struct vtl_nl *,
+				    const struct vtlctl_port_req *),
 			const bool *suspend)
 {
 	struct port_args args;
-	struct vtl_port_req req;
+	struct vtlctl_port_req req;
 	struct vtl_nl *nl;
 	int ret;
 
@@ -224,7 +225,7 @@ static int port_resume(const struct vtl_opts *opts, int argc, char *argv[])
 			    vtl_nl_port_set, &suspend);
 }
 
-static int send_del(struct vtl_nl *nl, const struct vtl_port_req *req)
+static int send_del(struct vtl_nl *nl, const struct vtlctl_port_req *req)
 {
 	return vtl_nl_port_del(nl, req->ifindex);
 }
@@ -268,7 +269,7 @@ static void print_present(struct printer *p, const struct counter *c, size_t n,
 /* One text line, "    [peer ]RX: packets N ...", of the counters present. */
 static void print_counters(struct printer *p, const char *who,
 			   const char *dir, const struct counter *c, size_t n,
-			   const struct vtl_stats *s)
+			   const struct vtlctl_stats *s)
 {
 	bool any = false;
 	size_t i;
@@ -282,7 +283,7 @@ static void print_counters(struct printer *p, const char *who,
 }
 
 static void print_stats(struct printer *p, const char *key, const char *who,
-			const struct vtl_stats *s)
+			const struct vtlctl_stats *s)
 {
 	print_open_object(p, key);
 	print_counters(p, who, "RX", rx_counters, ARRAY_SIZE(rx_counters), s);
@@ -305,7 +306,8 @@ static const struct counter persist_counters[] = {
  * "\n    persist: suspensions N acks N ... vm-mac M": what VTL did while
  * the port was suspended, and what it knows of the VM.
  */
-static void print_persist(struct printer *p, const struct vtl_persist_port *ps)
+static void print_persist(struct printer *p,
+			  const struct vtlctl_persist_port *ps)
 {
 	char buf[VTL_ADDR_STRLEN];
 
@@ -328,7 +330,7 @@ static const struct counter ring_counters[] = {
 	{ VTL_RING_PORT_A_DOWN_ERRORS, "down_errors", " down-errors %" PRIu64 },
 };
 
-static bool ring_has(const struct vtl_ring_port *r, int attr)
+static bool ring_has(const struct vtlctl_ring_port *r, int attr)
 {
 	return r->present & (1u << attr);
 }
@@ -337,7 +339,7 @@ static bool ring_has(const struct vtl_ring_port *r, int attr)
  * "\n    ring: attached owned slots N up N down N lost N ...": the port's
  * shared ring to the daemon, as OVS shows its upcalls.
  */
-static void print_ring(struct printer *p, const struct vtl_ring_port *r)
+static void print_ring(struct printer *p, const struct vtlctl_ring_port *r)
 {
 	print_open_object(p, "ring");
 	print_text(p, "\n    ring:");
@@ -363,7 +365,7 @@ static void print_ring(struct printer *p, const struct vtl_ring_port *r)
  * direction and device.  In JSON, an object with the same fields.
  */
 static void print_port(struct printer *p, const struct vtl_opts *opts,
-		       const struct vtl_port *port)
+		       const struct vtlctl_port *port)
 {
 	char buf[IF_NAMESIZE], peer_buf[IF_NAMESIZE], mode_buf[32];
 	const char *mode = port_mode_name(port->mode);
@@ -427,7 +429,7 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 static void print_ports(struct printer *p, const struct vtl_opts *opts,
 			const void *data)
 {
-	const struct vtl_port_list *list = data;
+	const struct vtlctl_port_list *list = data;
 	size_t i;
 
 	print_open_array(p, NULL);
@@ -442,10 +444,10 @@ static void print_ports(struct printer *p, const struct vtl_opts *opts,
 
 static int port_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_port_list list = { 0 };
-	struct vtl_port port;
+	struct vtlctl_port_list list = { 0 };
+	struct vtlctl_port port;
 	struct port_args args;
-	struct vtl_port_req req;
+	struct vtlctl_port_req req;
 	struct vtl_nl *nl;
 	int ret;
 
@@ -514,7 +516,8 @@ int port_main(const struct vtl_opts *opts, int argc, char *argv[])
 /* --- its requests and replies (on the genl core, common/genl.h) ------- */
 
 /* VTL_PORT_A_PERSIST: 64-bit counters, the number of addresses, the MAC. */
-static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
+static int parse_persist_port(struct nlattr *nest,
+			      struct vtlctl_persist_port *ps)
 {
 	static const struct nla_policy policy[VTL_PERSIST_A_MAX + 1] = {
 		[VTL_PERSIST_A_ACKS]		= { .type = NLA_U64 },
@@ -543,7 +546,7 @@ static int parse_persist_port(struct nlattr *nest, struct vtl_persist_port *ps)
 }
 
 /* VTL_PORT_A_RING: flags, the slot count, 64-bit counters. */
-static int parse_ring_port(struct nlattr *nest, struct vtl_ring_port *ring)
+static int parse_ring_port(struct nlattr *nest, struct vtlctl_ring_port *ring)
 {
 	static const struct nla_policy policy[VTL_RING_PORT_A_MAX + 1] = {
 		[VTL_RING_PORT_A_ATTACHED]	= { .type = NLA_U8 },
@@ -586,7 +589,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_RING]	  = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VTL_PORT_A_MAX + 1];
-	struct vtl_port *port = item;
+	struct vtlctl_port *port = item;
 
 	memset(port, 0, sizeof(*port));
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VTL_PORT_A_MAX, policy) < 0)
@@ -658,7 +661,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 }
 
 struct one_port {
-	struct vtl_port *port;
+	struct vtlctl_port *port;
 	bool found;
 };
 
@@ -677,7 +680,7 @@ static int parse_one_port(struct nl_msg *msg, void *arg)
 
 /* Send a command that takes only the port's ifindex (and more, from @req). */
 static int port_request(struct vtl_nl *nl, uint8_t cmd,
-			const struct vtl_port_req *req,
+			const struct vtlctl_port_req *req,
 			int (*parse)(struct nl_msg *, void *), void *arg)
 {
 	struct nl_msg *msg = vtl_nl_msg(nl, cmd, 0);
@@ -704,22 +707,22 @@ out:
 	return err;
 }
 
-int vtl_nl_port_new(struct vtl_nl *nl, const struct vtl_port_req *req)
+int vtl_nl_port_new(struct vtl_nl *nl, const struct vtlctl_port_req *req)
 {
 	return port_request(nl, VTL_CMD_PORT_NEW, req, NULL, NULL);
 }
 
 int vtl_nl_port_del(struct vtl_nl *nl, uint32_t ifindex)
 {
-	struct vtl_port_req req = { .ifindex = ifindex };
+	struct vtlctl_port_req req = { .ifindex = ifindex };
 
 	return port_request(nl, VTL_CMD_PORT_DEL, &req, NULL, NULL);
 }
 
 int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
-		    struct vtl_port *port)
+		    struct vtlctl_port *port)
 {
-	struct vtl_port_req req = { .ifindex = ifindex };
+	struct vtlctl_port_req req = { .ifindex = ifindex };
 	struct one_port one = { .port = port };
 	int err;
 
@@ -732,14 +735,14 @@ int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
 }
 
 /* Every port of the namespace into @list (emptied first), consistently. */
-int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list)
+int vtl_nl_port_dump(struct vtl_nl *nl, struct vtlctl_port_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, ports, parse_port);
 
 	return vtl_nl_dump(nl, VTL_CMD_PORT_GET, VTL_PORT_A_IFINDEX, 0, &dl, "ports");
 }
 
-int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req)
+int vtl_nl_port_set(struct vtl_nl *nl, const struct vtlctl_port_req *req)
 {
 	return port_request(nl, VTL_CMD_PORT_SET, req, NULL, NULL);
 }

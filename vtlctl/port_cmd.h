@@ -46,11 +46,11 @@ int port_parse_u32(const char *arg, uint32_t *val);
 int port_parse_dev(const char *arg, const char **dev);
 
 /* its requests (port_cmd.c) */
-int vtl_nl_port_new(struct vtl_nl *nl, const struct vtl_port_req *req);
+int vtl_nl_port_new(struct vtl_nl *nl, const struct vtlctl_port_req *req);
 int vtl_nl_port_del(struct vtl_nl *nl, uint32_t ifindex);
 int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
-		    struct vtl_port *port);
-int vtl_nl_port_dump(struct vtl_nl *nl, struct vtl_port_list *list);
-int vtl_nl_port_set(struct vtl_nl *nl, const struct vtl_port_req *req);
+		    struct vtlctl_port *port);
+int vtl_nl_port_dump(struct vtl_nl *nl, struct vtlctl_port_list *list);
+int vtl_nl_port_set(struct vtl_nl *nl, const struct vtlctl_port_req *req);
 
 #endif /* VTLCTL_PORT_H */

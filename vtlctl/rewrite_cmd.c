@@ -77,7 +77,7 @@ static int rw_ip(struct rw_args *a, int key, const char *name,
 static int rw_value(void *ctx, int key, const char *arg)
 {
 	struct rw_args *a = ctx;
-	struct vtl_rw_rule *r = &a->rule;
+	struct vtlctl_rw_rule *r = &a->rule;
 
 	switch (key) {
 	case RW_KEY_DEV:
@@ -137,7 +137,7 @@ static const struct vtl_keys rw_grammar = {
 /* What no single keyword can see. */
 static int check_rule(const struct rw_args *a, unsigned int needs)
 {
-	const struct vtl_rw_rule *r = &a->rule;
+	const struct vtlctl_rw_rule *r = &a->rule;
 
 	if ((needs & RW_KEY_DST) && !a->has_dst) {
 		vtl_err("\"match dst\" is required");
@@ -200,7 +200,7 @@ static const struct {
  * "\n    rewrite: rules N rewritten N forwarded N failed N", of what was
  * returned; in JSON, the object "rewrite".
  */
-void rw_print_port(struct printer *p, const struct vtl_rw_port *rw)
+void rw_print_port(struct printer *p, const struct vtlctl_rw_port *rw)
 {
 	size_t i;
 
@@ -235,7 +235,7 @@ static void print_ip(struct printer *p, const char *key, const char *fmt,
  * "vmA: match dst 10.2.0.0/24 set dmac 02:00:00:00:00:02 out vmB auto",
  * a rule as "rewrite add" takes it, and with -s its counters.
  */
-static void print_rule(struct printer *p, const struct vtl_rw_rule *r,
+static void print_rule(struct printer *p, const struct vtlctl_rw_rule *r,
 		       bool stats)
 {
 	char dev[IF_NAMESIZE], out[IF_NAMESIZE], dst[VTL_ADDR_STRLEN];
@@ -272,7 +272,7 @@ static void print_rule(struct printer *p, const struct vtl_rw_rule *r,
 static void print_rules(struct printer *p, const struct vtl_opts *opts,
 			const void *data)
 {
-	const struct vtl_rw_rule_list *list = data;
+	const struct vtlctl_rw_rule_list *list = data;
 	size_t i;
 
 	print_open_array(p, NULL);
@@ -300,7 +300,8 @@ static int parse_cmd(int argc, char *argv[], unsigned int takes,
  */
 static int request(const struct vtl_opts *opts, int argc, char *argv[],
 		   unsigned int takes, unsigned int needs,
-		   int (*send)(struct vtl_nl *nl, const struct vtl_rw_rule *r))
+		   int (*send)(struct vtl_nl *nl,
+			       const struct vtlctl_rw_rule *r))
 {
 	struct rw_args args;
 	struct vtl_nl *nl;
@@ -328,7 +329,7 @@ static int rw_del(const struct vtl_opts *opts, int argc, char *argv[])
 		       RW_KEY_DEV | RW_KEY_DST, vtl_nl_rw_del);
 }
 
-static int send_flush(struct vtl_nl *nl, const struct vtl_rw_rule *r)
+static int send_flush(struct vtl_nl *nl, const struct vtlctl_rw_rule *r)
 {
 	return vtl_nl_rw_flush(nl, r->ifindex);
 }
@@ -340,7 +341,7 @@ static int rw_flush(const struct vtl_opts *opts, int argc, char *argv[])
 
 static int rw_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_rw_rule_list list = { 0 };
+	struct vtlctl_rw_rule_list list = { 0 };
 	struct rw_args args;
 	struct vtl_nl *nl;
 	uint32_t ifindex;
@@ -397,7 +398,7 @@ int rewrite_main(const struct vtl_opts *opts, int argc, char *argv[])
 /* --- its requests and replies (on the genl core, common/genl.h) ------- */
 
 /* VTL_PORT_A_REWRITE: the number of rules, then 64-bit counters. */
-int vtl_rw_port_parse(struct nlattr *nest, struct vtl_rw_port *rw)
+int vtl_rw_port_parse(struct nlattr *nest, struct vtlctl_rw_port *rw)
 {
 	static const struct nla_policy policy[VTL_REWRITE_PORT_A_MAX + 1] = {
 		[VTL_REWRITE_PORT_A_RULES]	= { .type = NLA_U32 },
@@ -411,7 +412,7 @@ int vtl_rw_port_parse(struct nlattr *nest, struct vtl_rw_port *rw)
 }
 
 /* The port and prefix of @r; with @all, what the rule sets too. */
-static int put_rw_rule(struct nl_msg *msg, const struct vtl_rw_rule *r,
+static int put_rw_rule(struct nl_msg *msg, const struct vtlctl_rw_rule *r,
 		       bool all)
 {
 	int alen = r->family == 4 ? 4 : 16;
@@ -435,7 +436,7 @@ static int put_rw_rule(struct nl_msg *msg, const struct vtl_rw_rule *r,
 }
 
 static int rw_request(struct vtl_nl *nl, uint8_t cmd,
-		      const struct vtl_rw_rule *rule, bool all)
+		      const struct vtlctl_rw_rule *rule, bool all)
 {
 	struct nl_msg *msg = vtl_nl_msg(nl, cmd, 0);
 
@@ -447,13 +448,13 @@ static int rw_request(struct vtl_nl *nl, uint8_t cmd,
 }
 
 /* Add @rule to its port (@rule->ifindex). */
-int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtlctl_rw_rule *rule)
 {
 	return rw_request(nl, VTL_CMD_REWRITE_NEW, rule, true);
 }
 
 /* Delete the rule of @rule's port with @rule's prefix. */
-int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule)
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtlctl_rw_rule *rule)
 {
 	return rw_request(nl, VTL_CMD_REWRITE_DEL, rule, false);
 }
@@ -475,7 +476,7 @@ static int parse_rw_rule(struct nl_msg *msg, void *item)
 		[VTL_REWRITE_A_BYTES]	    = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
-	struct vtl_rw_rule *r = item;
+	struct vtlctl_rw_rule *r = item;
 	bool has_dst = false, has_dmac = false;
 
 	memset(r, 0, sizeof(*r));
@@ -509,7 +510,7 @@ static int parse_rw_rule(struct nl_msg *msg, void *item)
 
 /* The rewrite rules of the port @ifindex, or (0) of every port. */
 int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
-		   struct vtl_rw_rule_list *list)
+		   struct vtlctl_rw_rule_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, rules, parse_rw_rule);
 

@@ -40,7 +40,7 @@ enum rw_key {
 struct rw_args {
 	const char *dev;
 	const char *out;		/* looked up later: rule.out_ifindex */
-	struct vtl_rw_rule rule;	/* family: of dst */
+	struct vtlctl_rw_rule rule;	/* family: of dst */
 	bool has_dst;
 	bool has_dmac;
 	uint8_t saddr_family;
@@ -52,7 +52,7 @@ struct rw_args {
 
 int rw_parse(int argc, char *argv[], unsigned int takes, unsigned int needs,
 	     struct rw_args *args);
-void rw_print_port(struct printer *p, const struct vtl_rw_port *rw);
+void rw_print_port(struct printer *p, const struct vtlctl_rw_port *rw);
 
 /* "tunnel auto": on or off. */
 struct tunnel_args {
@@ -63,14 +63,14 @@ struct tunnel_args {
 int tunnel_parse_auto(int argc, char *argv[], struct tunnel_args *args);
 
 /* their requests; a port's VTL_PORT_A_REWRITE nest, for port_cmd.c */
-int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
-int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtl_rw_rule *rule);
+int vtl_nl_rw_new(struct vtl_nl *nl, const struct vtlctl_rw_rule *rule);
+int vtl_nl_rw_del(struct vtl_nl *nl, const struct vtlctl_rw_rule *rule);
 int vtl_nl_rw_dump(struct vtl_nl *nl, uint32_t ifindex,
-		   struct vtl_rw_rule_list *list);
+		   struct vtlctl_rw_rule_list *list);
 int vtl_nl_rw_flush(struct vtl_nl *nl, uint32_t ifindex);
 int vtl_nl_tunnel_set(struct vtl_nl *nl, bool on);
 int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on);
-int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list);
-int vtl_rw_port_parse(struct nlattr *nest, struct vtl_rw_port *rw);
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtlctl_tunnel_host_list *list);
+int vtl_rw_port_parse(struct nlattr *nest, struct vtlctl_rw_port *rw);
 
 #endif /* VTLCTL_REWRITE_H */

@@ -37,14 +37,14 @@ enum socks_key {
  */
 struct socks_args {
 	const char *dev;
-	struct vtl_socks conf;
+	struct vtlctl_socks conf;
 	bool dns_automap;	/* "dns automap": a prefix may follow */
 	bool has_prefix;
 };
 
 int socks_parse(int argc, char *argv[], unsigned int takes,
 		unsigned int needs, struct socks_args *args);
-int socks_parse_proxy(const char *arg, struct vtl_socks *s);
+int socks_parse_proxy(const char *arg, struct vtlctl_socks *s);
 
 int socks_main(const struct vtl_opts *opts, int argc, char *argv[]);
 

@@ -104,7 +104,7 @@ static int tunnel_auto(const struct vtl_opts *opts, int argc, char *argv[])
 }
 
 /* "dev vmA addr 10.1.0.2 mac 02:00:00:00:00:01 age 12s" */
-static void print_host(struct printer *p, const struct vtl_tunnel_host *h)
+static void print_host(struct printer *p, const struct vtlctl_tunnel_host *h)
 {
 	char dev[IF_NAMESIZE], buf[VTL_ADDR_STRLEN];
 
@@ -124,7 +124,7 @@ static void print_host(struct printer *p, const struct vtl_tunnel_host *h)
 
 struct tunnel_shown {
 	bool on;
-	const struct vtl_tunnel_host_list *list;
+	const struct vtlctl_tunnel_host_list *list;
 };
 
 /* "auto on", then a line per learned address; {"auto":..,"hosts":[..]} */
@@ -147,7 +147,7 @@ static void print_tunnel(struct printer *p, const struct vtl_opts *opts,
 
 static int tunnel_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_tunnel_host_list list = { 0 };
+	struct vtlctl_tunnel_host_list list = { 0 };
 	struct tunnel_shown shown = { .list = &list };
 	struct vtl_nl *nl;
 	uint32_t ifindex;
@@ -233,7 +233,7 @@ static int parse_tunnel_host(struct nl_msg *msg, void *item)
 		[VTL_TUNNEL_A_AGE_MS]	= { .type = NLA_U64 },
 	};
 	struct nlattr *tb[VTL_TUNNEL_A_MAX + 1];
-	struct vtl_tunnel_host *h = item;
+	struct vtlctl_tunnel_host *h = item;
 	bool has_addr = false, has_mac = false;
 
 	memset(h, 0, sizeof(*h));
@@ -253,7 +253,7 @@ static int parse_tunnel_host(struct nl_msg *msg, void *item)
 }
 
 /* The VM addresses tunnel auto has learned, into @list. */
-int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtl_tunnel_host_list *list)
+int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtlctl_tunnel_host_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, hosts, parse_tunnel_host);
 

@@ -24,7 +24,7 @@
 
 #include "../../vtlctl/common/socks_nl.h"
 
-static void on_config(uint8_t cmd, const struct vtl_socks *s, void *arg)
+static void on_config(uint8_t cmd, const struct vtlctl_socks *s, void *arg)
 {
 	char addr[INET6_ADDRSTRLEN];
 

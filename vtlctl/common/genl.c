@@ -331,7 +331,7 @@ int vtl_nl_parse_scalars(struct nlattr *nest, int max,
 	return 0;
 }
 
-int vtl_nl_parse_stats(struct nlattr *nest, struct vtl_stats *stats)
+int vtl_nl_parse_stats(struct nlattr *nest, struct vtlctl_stats *stats)
 {
 	static const struct nla_policy policy[VTL_STATS_A_MAX + 1] = {
 		[VTL_STATS_A_RX_PACKETS]	= { .type = NLA_U64 },

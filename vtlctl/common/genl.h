@@ -44,7 +44,7 @@ int vtl_nl_transact(struct vtl_nl *nl, struct nl_msg *msg,
 int vtl_nl_simple(struct vtl_nl *nl, struct nl_msg *msg);
 
 /*
- * A list of the model (struct vtl_port_list, ...) that a dump fills, an
+ * A list of the model (struct vtlctl_port_list, ...) that a dump fills, an
  * element per reply, each parsed by @parse.
  */
 struct vtl_nl_list {
@@ -96,7 +96,7 @@ uint64_t vtl_nl_scalar(struct nlattr *attr, int type);
 int vtl_nl_parse_scalars(struct nlattr *nest, int max,
 			 const struct nla_policy *policy, uint64_t *val,
 			 uint32_t *present);
-int vtl_nl_parse_stats(struct nlattr *nest, struct vtl_stats *stats);
+int vtl_nl_parse_stats(struct nlattr *nest, struct vtlctl_stats *stats);
 int vtl_nl_get_addr(struct nlattr *attr, uint8_t family, uint8_t *addr);
 int vtl_nl_put_prefix(struct nl_msg *msg, int attr, int len_attr,
 		      uint8_t family, const uint8_t *addr, uint8_t len);

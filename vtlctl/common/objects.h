@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The data model: what the kernel said about a port, a connection or a
- * firewall rule, kept apart from how it travelled (netlink.c) and how it is
- * shown (port.c, conn.c, fw.c).  "Not returned" and "zero" are different
- * things here: each optional part has a flag.
+ * vtlctl's data model: what the kernel said about a port, a connection or a
+ * firewall rule, kept apart from how it travelled (each object's requests,
+ * on common/genl.c) and how it is shown (port_cmd.c, conn_cmd.c, fw_cmd.c).
+ * "Not returned" and "zero" are different things here: each optional part
+ * has a flag.  The types are vtlctl_*: userspace's pictures of the kernel's
+ * objects, not the kernel's own (struct vtl_port is kmod/port.h's).
  */
-#ifndef VTLCTL_MODEL_H
-#define VTLCTL_MODEL_H
+#ifndef VTLCTL_OBJECTS_H
+#define VTLCTL_OBJECTS_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -17,35 +19,35 @@
 #include <linux/vtl_ring.h>
 
 /* Counters of one device, indexed by enum vtl_stats_attr. */
-struct vtl_stats {
+struct vtlctl_stats {
 	uint64_t counter[VTL_STATS_A_MAX + 1];
 	uint32_t present;	/* bit n set: counter[n] was returned */
 };
 
-static inline bool vtl_stats_has(const struct vtl_stats *s, int attr)
+static inline bool vtl_stats_has(const struct vtlctl_stats *s, int attr)
 {
 	return s->present & (1u << attr);
 }
 
 /* A port's firewall, indexed by enum vtl_fw_port_attr. */
-struct vtl_fw_port {
+struct vtlctl_fw_port {
 	uint64_t val[VTL_FW_PORT_A_MAX + 1];
 	uint32_t present;	/* bit n set: val[n] was returned */
 };
 
-static inline bool vtl_fw_port_has(const struct vtl_fw_port *fw, int attr)
+static inline bool vtl_fw_port_has(const struct vtlctl_fw_port *fw, int attr)
 {
 	return fw->present & (1u << attr);
 }
 
 /* A port's rewriting, indexed by enum vtl_rewrite_port_attr. */
-struct vtl_rw_port {
+struct vtlctl_rw_port {
 	uint64_t val[VTL_REWRITE_PORT_A_MAX + 1];
 	uint32_t present;	/* bit n set: val[n] was returned */
 };
 
 /* A port's suspension, indexed by enum vtl_persist_attr. */
-struct vtl_persist_port {
+struct vtlctl_persist_port {
 	uint64_t val[VTL_PERSIST_A_MAX + 1];
 	uint32_t present;	/* bit n set: val[n] was returned */
 	bool has_mac;
@@ -53,12 +55,12 @@ struct vtl_persist_port {
 };
 
 /* A port's shared ring, indexed by enum vtl_ring_port_attr. */
-struct vtl_ring_port {
+struct vtlctl_ring_port {
 	uint64_t val[VTL_RING_PORT_A_MAX + 1];
 	uint32_t present;	/* bit n set: val[n] was returned */
 };
 
-struct vtl_port {
+struct vtlctl_port {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];	/* "" if not returned */
 	uint32_t mode;			/* enum vtl_port_mode */
@@ -66,9 +68,9 @@ struct vtl_port {
 	uint32_t peer_ifindex;
 	char peer_ifname[IF_NAMESIZE];	/* "" if not returned */
 	bool has_stats;
-	struct vtl_stats stats;
+	struct vtlctl_stats stats;
 	bool has_peer_stats;
-	struct vtl_stats peer_stats;
+	struct vtlctl_stats peer_stats;
 	bool has_max_conns;
 	uint32_t max_conns;
 	bool has_conns;
@@ -76,19 +78,19 @@ struct vtl_port {
 	bool has_conn_dropped;
 	uint64_t conn_dropped;
 	bool has_fw;
-	struct vtl_fw_port fw;
+	struct vtlctl_fw_port fw;
 	bool has_rewrite;
-	struct vtl_rw_port rewrite;
+	struct vtlctl_rw_port rewrite;
 	bool has_suspended;
 	bool suspended;
 	bool has_persist;
-	struct vtl_persist_port persist;
+	struct vtlctl_persist_port persist;
 	bool has_ring;
-	struct vtl_ring_port ring;
+	struct vtlctl_ring_port ring;
 };
 
-struct vtl_port_list {
-	struct vtl_port *ports;
+struct vtlctl_port_list {
+	struct vtlctl_port *ports;
 	size_t len;
 	size_t cap;
 };
@@ -122,7 +124,7 @@ static inline void vtl_array_free(void **items, size_t *len, size_t *cap)
 	*cap = 0;
 }
 
-static inline void vtl_port_list_free(struct vtl_port_list *list)
+static inline void vtl_port_list_free(struct vtlctl_port_list *list)
 {
 	vtl_array_free((void **)&list->ports, &list->len, &list->cap);
 }
@@ -131,7 +133,7 @@ static inline void vtl_port_list_free(struct vtl_port_list *list)
  * A VTL_CMD_PORT_NEW or _SET request; zero means "not given" for each
  * field but max_conns and suspended, which have their own flags.
  */
-struct vtl_port_req {
+struct vtlctl_port_req {
 	uint32_t ifindex;
 	uint32_t peer_ifindex;
 	uint32_t mode;		/* VTL_PORT_MODE_UNSPEC: let the kernel pick */
@@ -142,7 +144,7 @@ struct vtl_port_req {
 };
 
 /* One endpoint of a connection, as enum vtl_conn_ep_attr says. */
-struct vtl_conn_ep {
+struct vtlctl_conn_ep {
 	uint32_t seq;
 	uint32_t ack;
 	uint32_t window;
@@ -151,7 +153,7 @@ struct vtl_conn_ep {
 };
 
 /* One tracked connection, as enum vtl_conn_attr says. */
-struct vtl_conn {
+struct vtlctl_conn {
 	uint32_t ifindex;
 	uint8_t family;		/* 4 or 6 */
 	uint8_t proto;		/* IPPROTO_* */
@@ -160,19 +162,19 @@ struct vtl_conn {
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t state;
-	struct vtl_conn_ep orig;	/* the initiator */
-	struct vtl_conn_ep reply;
+	struct vtlctl_conn_ep orig;	/* the initiator */
+	struct vtlctl_conn_ep reply;
 	uint64_t age_ms;
 	uint64_t idle_ms;
 };
 
-struct vtl_conn_list {
-	struct vtl_conn *conns;
+struct vtlctl_conn_list {
+	struct vtlctl_conn *conns;
 	size_t len;
 	size_t cap;
 };
 
-static inline void vtl_conn_list_free(struct vtl_conn_list *list)
+static inline void vtl_conn_list_free(struct vtlctl_conn_list *list)
 {
 	vtl_array_free((void **)&list->conns, &list->len, &list->cap);
 }
@@ -181,7 +183,7 @@ static inline void vtl_conn_list_free(struct vtl_conn_list *list)
  * A firewall rule, as enum vtl_fw_attr says.  A match that is not given
  * (has_* false, @state 0) matches anything.
  */
-struct vtl_fw_rule {
+struct vtlctl_fw_rule {
 	uint32_t id;		/* given by the kernel */
 	uint8_t dir;		/* enum vtl_fw_dir */
 	uint8_t action;		/* enum vtl_fw_verdict */
@@ -205,20 +207,20 @@ struct vtl_fw_rule {
 	unsigned int line;	/* fw load: the rule's line in its file */
 };
 
-struct vtl_fw_rule_list {
-	struct vtl_fw_rule *rules;
+struct vtlctl_fw_rule_list {
+	struct vtlctl_fw_rule *rules;
 	size_t len;
 	size_t cap;
 };
 
-static inline void vtl_fw_rule_list_free(struct vtl_fw_rule_list *list)
+static inline void vtl_fw_rule_list_free(struct vtlctl_fw_rule_list *list)
 {
 	vtl_array_free((void **)&list->rules, &list->len, &list->cap);
 }
 
 /* A VTL_CMD_FW_LOAD request: every rule, and the policies (0: unchanged). */
-struct vtl_fw_load {
-	struct vtl_fw_rule_list list;
+struct vtlctl_fw_load {
+	struct vtlctl_fw_rule_list list;
 	uint8_t policy_in;
 	uint8_t policy_out;
 };
@@ -227,7 +229,7 @@ struct vtl_fw_load {
  * A rewrite rule, as enum vtl_rewrite_attr says: frames from the VM of
  * port @ifindex to @dst/@dst_len get @dmac, and what has_* says.
  */
-struct vtl_rw_rule {
+struct vtlctl_rw_rule {
 	uint32_t ifindex;
 	uint8_t family;		/* 4 or 6: of @dst, @saddr and @daddr */
 	uint8_t dst_len;
@@ -246,19 +248,19 @@ struct vtl_rw_rule {
 	uint64_t bytes;
 };
 
-struct vtl_rw_rule_list {
-	struct vtl_rw_rule *rules;
+struct vtlctl_rw_rule_list {
+	struct vtlctl_rw_rule *rules;
 	size_t len;
 	size_t cap;
 };
 
-static inline void vtl_rw_rule_list_free(struct vtl_rw_rule_list *list)
+static inline void vtl_rw_rule_list_free(struct vtlctl_rw_rule_list *list)
 {
 	vtl_array_free((void **)&list->rules, &list->len, &list->cap);
 }
 
 /* A VM's address tunnel auto learned, as enum vtl_tunnel_attr says. */
-struct vtl_tunnel_host {
+struct vtlctl_tunnel_host {
 	uint32_t ifindex;
 	uint8_t family;		/* 4 or 6 */
 	uint8_t addr[16];
@@ -266,19 +268,19 @@ struct vtl_tunnel_host {
 	uint64_t age_ms;
 };
 
-struct vtl_tunnel_host_list {
-	struct vtl_tunnel_host *hosts;
+struct vtlctl_tunnel_host_list {
+	struct vtlctl_tunnel_host *hosts;
 	size_t len;
 	size_t cap;
 };
 
-static inline void vtl_tunnel_host_list_free(struct vtl_tunnel_host_list *l)
+static inline void vtl_tunnel_host_list_free(struct vtlctl_tunnel_host_list *l)
 {
 	vtl_array_free((void **)&l->hosts, &l->len, &l->cap);
 }
 
 /* A SOCKS service's counters, as enum vtl_socks_stats_attr says. */
-struct vtl_socks_stats {
+struct vtlctl_socks_stats {
 	bool present;		/* VTL_SOCKS_A_STATS was returned */
 	uint64_t up, arp_replies, resets, fail_closed, filtered, to_vm_dropped;
 };
@@ -289,7 +291,7 @@ struct vtl_socks_stats {
  * request, @user and @password "" mean none and @dns_prefix_len 0 the
  * default prefix; @ifname, @mac and @stats are only returned.
  */
-struct vtl_socks {
+struct vtlctl_socks {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
 	uint8_t family;			/* AF_INET or AF_INET6: of proxy_addr */
@@ -303,18 +305,18 @@ struct vtl_socks {
 	uint8_t dns_prefix_len;
 	uint8_t ipv6;			/* enum vtl_socks_ipv6 */
 	uint8_t mac[6];
-	struct vtl_socks_stats stats;
+	struct vtlctl_socks_stats stats;
 };
 
-struct vtl_socks_list {
-	struct vtl_socks *socks;
+struct vtlctl_socks_list {
+	struct vtlctl_socks *socks;
 	size_t len;
 	size_t cap;
 };
 
-static inline void vtl_socks_list_free(struct vtl_socks_list *list)
+static inline void vtl_socks_list_free(struct vtlctl_socks_list *list)
 {
 	vtl_array_free((void **)&list->socks, &list->len, &list->cap);
 }
 
-#endif /* VTLCTL_MODEL_H */
+#endif /* VTLCTL_OBJECTS_H */

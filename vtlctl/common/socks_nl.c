@@ -14,7 +14,7 @@
 #include "parse.h"
 #include "socks_nl.h"
 
-static int put_socks(struct nl_msg *msg, const struct vtl_socks *s)
+static int put_socks(struct nl_msg *msg, const struct vtlctl_socks *s)
 {
 	int alen = s->family == AF_INET6 ? 16 : 4;
 
@@ -43,7 +43,7 @@ static int put_socks(struct nl_msg *msg, const struct vtl_socks *s)
 }
 
 /* Proxy the VM of port @s->ifindex through the proxy @s names. */
-int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtl_socks *s)
+int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtlctl_socks *s)
 {
 	struct nl_msg *msg = vtl_nl_msg(nl, VTL_CMD_SOCKS_NEW, 0);
 
@@ -62,7 +62,7 @@ int vtl_nl_socks_del(struct vtl_nl *nl, uint32_t ifindex)
 	return vtl_nl_simple(nl, msg);
 }
 
-static int parse_socks_stats(struct nlattr *nest, struct vtl_socks_stats *st)
+static int parse_socks_stats(struct nlattr *nest, struct vtlctl_socks_stats *st)
 {
 	static const struct nla_policy policy[VTL_SOCKS_STATS_A_MAX + 1] = {
 		[VTL_SOCKS_STATS_A_UP]		  = { .type = NLA_U64 },
@@ -93,7 +93,7 @@ static int parse_socks_stats(struct nlattr *nest, struct vtl_socks_stats *st)
  * notification (@full: the proxy is required), a DEL notification (the
  * ifindex only).  Attributes newer than this program are ignored.
  */
-static int parse_socks_hdr(struct nlmsghdr *nlh, struct vtl_socks *s,
+static int parse_socks_hdr(struct nlmsghdr *nlh, struct vtlctl_socks *s,
 			   bool full)
 {
 	static const struct nla_policy policy[VTL_SOCKS_A_MAX + 1] = {
@@ -168,7 +168,7 @@ static int parse_socks(struct nl_msg *msg, void *item)
 }
 
 struct one_socks {
-	struct vtl_socks *s;
+	struct vtlctl_socks *s;
 	bool found;
 };
 
@@ -187,7 +187,7 @@ static int parse_one_socks(struct nl_msg *msg, void *arg)
 
 /* The SOCKS service of the port @ifindex, with its counters. */
 int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
-		     struct vtl_socks *s)
+		     struct vtlctl_socks *s)
 {
 	struct nl_msg *msg = vtl_nl_ifindex_msg(nl, VTL_CMD_SOCKS_GET, 0,
 						VTL_SOCKS_A_IFINDEX, ifindex);
@@ -206,7 +206,7 @@ int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
 }
 
 /* The SOCKS service of every port of the namespace that has one. */
-int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list)
+int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtlctl_socks_list *list)
 {
 	struct vtl_nl_list dl = VTL_NL_LIST(list, socks, parse_socks);
 
@@ -216,7 +216,7 @@ int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list)
 /* What vtl_nl_monitor_read() reads into, and passes on. */
 struct monitor {
 	struct vtl_nl *nl;
-	void (*cb)(uint8_t cmd, const struct vtl_socks *s, void *arg);
+	void (*cb)(uint8_t cmd, const struct vtlctl_socks *s, void *arg);
 	void *arg;
 	int err;
 };
@@ -226,7 +226,7 @@ static int on_notification(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct monitor *m = arg;
 	struct genlmsghdr *g;
-	struct vtl_socks s;
+	struct vtlctl_socks s;
 
 	if (nlh->nlmsg_type != vtl_nl_family(m->nl) ||
 	    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
@@ -246,7 +246,7 @@ static int on_notification(struct nl_msg *msg, void *arg)
 }
 
 int vtl_nl_monitor_read(struct vtl_nl *nl,
-			void (*cb)(uint8_t cmd, const struct vtl_socks *s,
+			void (*cb)(uint8_t cmd, const struct vtlctl_socks *s,
 				   void *arg),
 			void *arg)
 {

@@ -10,11 +10,11 @@
 
 #include "genl.h"
 
-int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtl_socks *s);
+int vtl_nl_socks_new(struct vtl_nl *nl, const struct vtlctl_socks *s);
 int vtl_nl_socks_del(struct vtl_nl *nl, uint32_t ifindex);
 int vtl_nl_socks_get(struct vtl_nl *nl, uint32_t ifindex,
-		     struct vtl_socks *s);
-int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list);
+		     struct vtlctl_socks *s);
+int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtlctl_socks_list *list);
 
 /*
  * The daemon's view of configuration changes, on a monitor socket
@@ -28,7 +28,7 @@ int vtl_nl_socks_dump(struct vtl_nl *nl, struct vtl_socks_list *list);
  * malformed (the others were still passed to @cb).
  */
 int vtl_nl_monitor_read(struct vtl_nl *nl,
-			void (*cb)(uint8_t cmd, const struct vtl_socks *s,
+			void (*cb)(uint8_t cmd, const struct vtlctl_socks *s,
 				   void *arg),
 			void *arg);
 

@@ -61,7 +61,7 @@ struct daemon;
 struct port {
 	struct port *next;
 	struct daemon *d;
-	struct vtl_socks cfg;
+	struct vtlctl_socks cfg;
 	struct ring ring;
 	struct proxy *proxy;
 	uint64_t down_full;	/* frames toward the VM lost: ring full */
@@ -211,7 +211,7 @@ static uint8_t *port_frame_buf(void *arg, size_t len, size_t ref)
 		     ring_reserve(&pt->ring, len, true);
 }
 
-static const char *proxy_name(const struct vtl_socks *s, char *buf,
+static const char *proxy_name(const struct vtlctl_socks *s, char *buf,
 			      size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -222,7 +222,7 @@ static const char *proxy_name(const struct vtl_socks *s, char *buf,
 	return buf;
 }
 
-static const char *dns_name(const struct vtl_socks *s, char *buf,
+static const char *dns_name(const struct vtlctl_socks *s, char *buf,
 			    size_t len)
 {
 	char a[INET_ADDRSTRLEN];
@@ -246,7 +246,7 @@ static const char *dns_name(const struct vtl_socks *s, char *buf,
 static int proxy_config(struct port *pt, struct proxy_config *cfg,
 			struct upstream_socks_config *up)
 {
-	const struct vtl_socks *s = &pt->cfg;
+	const struct vtlctl_socks *s = &pt->cfg;
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len;
 	int err;
@@ -325,7 +325,8 @@ static struct port *port_find(struct daemon *d, uint32_t ifindex)
 }
 
 /* Same settings: what the proxy was made of (not the counters). */
-static bool socks_same(const struct vtl_socks *a, const struct vtl_socks *b)
+static bool socks_same(const struct vtlctl_socks *a,
+		       const struct vtlctl_socks *b)
 {
 	return a->family == b->family &&
 	       !memcmp(a->proxy_addr, b->proxy_addr, sizeof(a->proxy_addr)) &&
@@ -338,7 +339,7 @@ static bool socks_same(const struct vtl_socks *a, const struct vtl_socks *b)
 }
 
 /* Attach @s's port's ring and start its proxy; failures are logged. */
-static void port_start(struct daemon *d, const struct vtl_socks *s)
+static void port_start(struct daemon *d, const struct vtlctl_socks *s)
 {
 	struct upstream_socks_config up;
 	struct proxy_config cfg;
@@ -465,7 +466,7 @@ static unsigned int port_drain(struct port *pt)
 }
 
 /* The port's configuration now, from a notification or a dump. */
-static void port_update(struct daemon *d, const struct vtl_socks *s)
+static void port_update(struct daemon *d, const struct vtlctl_socks *s)
 {
 	struct port *pt = port_find(d, s->ifindex);
 
@@ -481,7 +482,7 @@ static void port_update(struct daemon *d, const struct vtl_socks *s)
 /* Dump every SOCKS configuration and make the ports follow it. */
 static int reconcile(struct daemon *d)
 {
-	struct vtl_socks_list list = { 0 };
+	struct vtlctl_socks_list list = { 0 };
 	struct port *pt, *next;
 	size_t i;
 	int err;
@@ -505,10 +506,10 @@ static int reconcile(struct daemon *d)
 	return 0;
 }
 
-static void on_config(uint8_t cmd, const struct vtl_socks *s, void *arg)
+static void on_config(uint8_t cmd, const struct vtlctl_socks *s, void *arg)
 {
 	struct daemon *d = arg;
-	struct vtl_socks full;
+	struct vtlctl_socks full;
 	struct port *pt;
 	int err;
 

@@ -480,7 +480,7 @@ static void test_open(void)
 
 static void test_new(void)
 {
-	struct vtl_port_req req = { .ifindex = 3, .peer_ifindex = 4,
+	struct vtlctl_port_req req = { .ifindex = 3, .peer_ifindex = 4,
 				    .mode = VTL_PORT_MODE_STANDALONE };
 	struct vtl_nl *nl = open_fake(ack_ok);
 	struct capture cap;
@@ -493,7 +493,7 @@ static void test_new(void)
 	      fk.has_peer && fk.peer == 4, "new: attributes sent");
 	CHECK(fk.flags & NLM_F_ACK, "new: asks for an ACK");
 
-	req = (struct vtl_port_req){ .ifindex = 3 };
+	req = (struct vtlctl_port_req){ .ifindex = 3 };
 	err = vtl_nl_port_new(nl, &req);
 	CHECK(!err && !fk.has_mode && !fk.has_peer,
 	      "new: no mode, no peer sent when not given");
@@ -549,7 +549,7 @@ static void test_del(void)
 static void test_get(void)
 {
 	struct vtl_nl *nl = open_fake(get_ok);
-	struct vtl_port port;
+	struct vtlctl_port port;
 	struct capture cap;
 	int err;
 
@@ -589,7 +589,7 @@ static void test_get(void)
 
 static void test_dump(void)
 {
-	struct vtl_port_list list = { 0 };
+	struct vtlctl_port_list list = { 0 };
 	struct vtl_nl *nl = open_fake(dump_ok);
 	struct capture cap;
 	int err;
@@ -767,8 +767,8 @@ static void test_show(void)
 static void test_real_kernel(void)
 {
 	struct vtl_nl *nl = NULL;
-	struct vtl_port port;
-	struct vtl_port_list list = { 0 };
+	struct vtlctl_port port;
+	struct vtlctl_port_list list = { 0 };
 	struct capture cap;
 	int err;
 
@@ -1439,7 +1439,7 @@ static void test_rw_requests(void)
 	static const uint8_t net[4] = { 10, 2 }, sa[4] = { 10, 1, 0, 1 };
 	static const uint8_t da[4] = { 10, 2, 0, 9 };
 	uint8_t host6[16];
-	struct vtl_rw_rule rule = { .ifindex = 3, .family = 4, .dst_len = 8,
+	struct vtlctl_rw_rule rule = { .ifindex = 3, .family = 4, .dst_len = 8,
 				    .dst = { 10 }, .dmac = { 2, 0, 0, 0, 0, 1 },
 				    .out_ifindex = 7 };
 	struct nlattr *tb[VTL_REWRITE_A_MAX + 1];
@@ -1869,7 +1869,7 @@ static void socks_eexist(void)
 	send_dgram();
 }
 
-static bool is_socks7(const struct vtl_socks *s, bool stats)
+static bool is_socks7(const struct vtlctl_socks *s, bool stats)
 {
 	static const uint8_t mac[6] = VTL_SOCKS_FAKE_MAC;
 
@@ -1890,7 +1890,7 @@ static bool is_socks7(const struct vtl_socks *s, bool stats)
 
 static void test_socks_requests(void)
 {
-	struct vtl_socks s = { .ifindex = 7, .family = AF_INET,
+	struct vtlctl_socks s = { .ifindex = 7, .family = AF_INET,
 			       .proxy_addr = { 192, 0, 2, 1 },
 			       .proxy_port = 9050, .version = VTL_SOCKS_V5,
 			       .user = "alice", .password = "secret",
@@ -1901,9 +1901,9 @@ static void test_socks_requests(void)
 	static const uint8_t proxy[4] = { 192, 0, 2, 1 };
 	static const uint8_t prefix[4] = { 10 };
 	struct nlattr *tb[VTL_SOCKS_A_MAX + 1];
-	struct vtl_socks_list list = { 0 };
+	struct vtlctl_socks_list list = { 0 };
 	struct vtl_nl *nl = open_fake(ack_ok);
-	struct vtl_socks got;
+	struct vtlctl_socks got;
 	struct capture cap;
 	uint8_t v6[16];
 	int err;
@@ -1926,7 +1926,7 @@ static void test_socks_requests(void)
 	      "socks new: credentials, DNS, IPv6, nothing returned-only");
 
 	inet_pton(AF_INET6, "2001:db8::1", v6);
-	s = (struct vtl_socks){ .ifindex = 7, .family = AF_INET6,
+	s = (struct vtlctl_socks){ .ifindex = 7, .family = AF_INET6,
 				.proxy_port = 1080 };
 	memcpy(s.proxy_addr, v6, 16);
 	err = vtl_nl_socks_new(nl, &s);
@@ -1984,10 +1984,10 @@ static void test_socks_requests(void)
 static struct {
 	int calls;
 	uint8_t cmd[4];
-	struct vtl_socks s[4];
+	struct vtlctl_socks s[4];
 } seen;
 
-static void on_config(uint8_t cmd, const struct vtl_socks *s, void *arg)
+static void on_config(uint8_t cmd, const struct vtlctl_socks *s, void *arg)
 {
 	(void)arg;
 	if (seen.calls < 4) {
