@@ -7,7 +7,7 @@
  * tracked connections, see VTL_CMD_PORT_EXPORT) to a file, or to standard
  * output; import makes an attached port's state that of a file, in one
  * request the kernel applies whole or not at all.  The file format is in
- * export.h.
+ * export_file.h.
  */
 #include <endian.h>
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The socks object's command-line parsing, exported for the tests: what a
- * command line says, before anything is looked up or sent.  (socks.h is
- * the daemon's SOCKS client, another thing.)
+ * command line says, before anything is looked up or sent.
+ * (daemon/socks_client.h is the daemon's SOCKS client, another thing.)
  */
 #ifndef VTLCTL_SOCKS_CMD_H
 #define VTLCTL_SOCKS_CMD_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The daemon's side of VTL's shared ring: see ring.h and
+ * The daemon's side of VTL's shared ring: see ring_map.h and
  * <linux/vtl_ring.h>, whose memory ordering this follows with the
  * compiler's acquire loads and release stores.
  */

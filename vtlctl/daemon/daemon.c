@@ -6,7 +6,7 @@
  * hands the VM's TCP segments and DNS queries up the port's ring; this
  * daemon attaches the ring (not owning the port: the kernel's SOCKS
  * service decides what comes up) and runs one proxy instance on it
- * (proxy.c: tcpep, the SOCKS client, DNS), whose frames toward the VM go
+ * (proxy.c: tcpep, a SOCKS upstream, DNS), whose frames toward the VM go
  * down the same ring.
  *
  * Configuration follows the kernel: subscribed to the "config" multicast

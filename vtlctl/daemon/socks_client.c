@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * socks: the SOCKS client state machine (socks.h).  Requests go one step
- * at a time, never pipelined: some proxies (dante) read the greeting alone
- * and drop what followed it in the same segment.
+ * socks_client: the SOCKS client state machine (socks_client.h).  Requests
+ * go one step at a time, never pipelined: some proxies (dante) read the
+ * greeting alone and drop what followed it in the same segment.
  */
 #include <errno.h>
 #include <string.h>

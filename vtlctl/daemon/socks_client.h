@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * socks: a non-blocking SOCKS client, one state machine per proxy
+ * socks_client: a non-blocking SOCKS client, one state machine per proxy
  * connection, with no I/O of its own.  The caller opens the socket to the
  * proxy, writes what socks_client_output() holds, feeds what it reads to
  * socks_client_input(), and goes on until the result is no longer
