@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proxy: one VM's TCP connections relayed to their far ends, each an
- * upstream (upstream.h) of the kind the configuration names, and its DNS
- * answered (see proxy.h).
+ * proxy: the relay core, one VM's TCP connections relayed to their far
+ * ends, each an upstream (upstream.h) of the kind the configuration names
+ * (see proxy.h).  A sealed proxy's DNS is proxy_dns.c's.
  */
 #define _GNU_SOURCE	/* POLLRDHUP */
 #include <errno.h>
@@ -21,70 +21,7 @@
 #include "../../kmod/model.h"
 #include "dns.h"
 #include "proxy.h"
-
-#define UPBUF		(64 * 1024)
-#define DNS_PORT	53
-
-struct rjob;
-
-/* One VM connection and its far end. */
-struct relay {
-	struct relay *next;
-	struct proxy *p;
-	struct tcpep_conn *c;
-	struct vtl_upstream *up;	/* NULL: DNS over TCP, answered here */
-	bool ready;		/* upstream is: the VM's connection accepted */
-	bool vm_eof;		/* tcpep_read() said end of stream */
-	bool shut_wr;		/* and upstream was told */
-	bool up_eof;		/* upstream said end of stream */
-	bool vm_closed;		/* TCPEP_EV_CLOSED */
-	bool vm_reset;		/* TCPEP_EV_RESET */
-	bool dns;		/* a DNS-over-TCP connection, answered here */
-	uint64_t deadline;	/* of a negotiating upstream's handshake */
-	uint32_t automap_addr;	/* the automap address it holds, or 0 */
-	uint64_t bytes_up, bytes_down;
-	bool up_blocked;	/* upstream took not all: POLLOUT */
-	/*
-	 * With @ext, the bytes toward the VM stay in the upstream socket
-	 * until the VM acknowledges them (output_sock): @given of them were
-	 * handed to tcpep, @dropped dropped from the socket.
-	 */
-	bool ext;
-	int sfd;		/* with @ext: the upstream's stream socket */
-	uint64_t given, dropped;
-	size_t dns_len;		/* DNS over TCP: bytes of messages */
-	unsigned char dns_buf[];	/* DNS over TCP only: UPBUF of them */
-};
-
-/*
- * A RESOLVE request to the proxy for a query of the VM's, and where its
- * answer goes: back as UDP (the query's frame, kept), or to a DNS-over-TCP
- * relay.
- */
-struct rjob {
-	struct rjob *next;
-	struct vtl_upstream *up;
-	uint64_t deadline;
-	struct dns_query q;
-	struct relay *relay;	/* TCP: its relay, NULL when it went */
-	uint8_t frame[128];	/* UDP: the query's headers */
-	size_t frame_len;
-};
-
-struct proxy {
-	struct proxy_config cfg;
-	void *up_cfg;		/* our copy of the upstream's configuration */
-	struct tcpep *ep;
-	struct relay *relays;
-	unsigned int nr_relays;
-	struct rjob *rjobs;
-	unsigned int nr_rjobs;
-	struct dns_automap *automap;
-	struct dns_cache cache;
-	uint64_t last_upstream_log;
-	struct proxy_counters n;
-	unsigned char buf[UPBUF];	/* upstream -> VM, transient */
-};
+#include "proxy_int.h"
 
 uint64_t proxy_now(void)
 {
@@ -94,7 +31,7 @@ uint64_t proxy_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void __attribute__((format(printf, 2, 3)))
+void __attribute__((format(printf, 2, 3)))
 plog(struct proxy *p, const char *fmt, ...)
 {
 	char line[512];
@@ -126,7 +63,7 @@ static const char *conn_name(const struct tcpep_conn *c, char *buf,
 }
 
 /* A failure to reach the far end itself: worth a line, once in 10 s. */
-static void log_upstream(struct proxy *p, int err)
+void log_upstream(struct proxy *p, int err)
 {
 	uint64_t now = proxy_now();
 
@@ -138,13 +75,8 @@ static void log_upstream(struct proxy *p, int err)
 	     strerror(err));
 }
 
-static void dns_answer(struct proxy *p, const struct dns_query *q,
-		       struct relay *r, const uint8_t *frame,
-		       size_t frame_len);
-static void dns_tcp_input(struct relay *r);
-
 /* A new upstream of the configured kind, not yet connected, or NULL. */
-static struct vtl_upstream *upstream_new(struct proxy *p)
+struct vtl_upstream *upstream_new(struct proxy *p)
 {
 	const struct vtl_upstream_ops *ops = p->cfg.upstream;
 	struct vtl_upstream *up = calloc(1, ops->size);
@@ -157,7 +89,7 @@ static struct vtl_upstream *upstream_new(struct proxy *p)
 	return up;
 }
 
-static void upstream_free(struct vtl_upstream *up, bool abort)
+void upstream_free(struct vtl_upstream *up, bool abort)
 {
 	if (!up)
 		return;
@@ -219,13 +151,10 @@ static void relay_link(struct relay *r)
 static void relay_release(struct relay *r)
 {
 	struct proxy *p = r->p;
-	struct rjob *j;
 
 	if (r->automap_addr)
 		dns_automap_put(p->automap, r->automap_addr);
-	for (j = p->rjobs; j; j = j->next)
-		if (j->relay == r)
-			j->relay = NULL;
+	proxy_dns_forget(p, r);
 }
 
 /* A new connection from the VM: connect upstream, decide when that does. */
@@ -470,7 +399,7 @@ static bool relay_pump(struct relay *r, uint64_t now)
 		return false;
 	}
 	if (r->dns) {
-		dns_tcp_input(r);
+		proxy_dns_tcp_input(r);
 		if (r->vm_eof || tcpep_eof(r->c)) {
 			relay_free(r, false, NULL);
 			return false;
@@ -554,301 +483,21 @@ static bool relay_pump(struct relay *r, uint64_t now)
 	return true;
 }
 
-static void rjob_pump(struct proxy *p, struct rjob *j, uint64_t now);
-
 void proxy_handle(struct proxy *p)
 {
 	struct relay *r, *next;
-	struct rjob *j, *jnext;
 	uint64_t now = proxy_now();
 
 	for (r = p->relays; r; r = next) {
 		next = r->next;
 		relay_pump(r, now);
 	}
-	for (j = p->rjobs; j; j = jnext) {
-		jnext = j->next;
-		rjob_pump(p, j, now);
-	}
-}
-
-/* ---- DNS: answered here, never forwarded ------------------------------ */
-
-/*
- * Send @msg to the VM as the answer to the UDP query in @qframe (its
- * Ethernet, IPv4 or IPv6 and UDP headers, @qlen bytes up to the payload, as
- * vtl_pkt_parse() found them): the addresses and ports swapped, the
- * checksums computed by pkt.c, as its builders do.
- */
-static void udp_reply(struct proxy *p, const uint8_t *qframe, size_t qlen,
-		      const uint8_t *msg, size_t len)
-{
-	uint8_t frame[ETH_HLEN + VTL_PKT_IP6_HLEN + VTL_PKT_UDP_HLEN +
-		      DNS_REPLY_MAX];
-	const uint8_t *qip = qframe + ETH_HLEN;
-	bool v6 = qlen > ETH_HLEN && qip[0] >> 4 == 6;
-	size_t iplen = v6 ? VTL_PKT_IP6_HLEN : VTL_PKT_IP4_HLEN;
-	uint8_t *ip = frame + ETH_HLEN, *udp = ip + iplen;
-	size_t ulen = VTL_PKT_UDP_HLEN + len, n = ETH_HLEN + iplen + ulen;
-	struct vtl_pkt pkt;
-
-	if (len > DNS_REPLY_MAX || qlen < ETH_HLEN + iplen + VTL_PKT_UDP_HLEN)
-		return;
-	memcpy(frame, qframe + 6, 6);		/* to the VM's MAC */
-	memcpy(frame + 6, p->cfg.mac, 6);
-	frame[12] = v6 ? 0x86 : 0x08;
-	frame[13] = v6 ? 0xdd : 0x00;
-	memset(ip, 0, iplen);
-	if (v6) {
-		ip[0] = 0x60;
-		ip[4] = ulen >> 8;
-		ip[5] = ulen & 0xff;
-		ip[6] = IPPROTO_UDP;
-		ip[7] = 64;
-		memcpy(ip + 8, qip + 24, 16);	/* from where it went */
-		memcpy(ip + 24, qip + 8, 16);
-	} else {
-		ip[0] = 0x45;
-		ip[2] = (VTL_PKT_IP4_HLEN + ulen) >> 8;
-		ip[3] = (VTL_PKT_IP4_HLEN + ulen) & 0xff;
-		ip[6] = 0x40;			/* DF */
-		ip[8] = 64;
-		ip[9] = IPPROTO_UDP;
-		memcpy(ip + 12, qip + 16, 4);	/* from where it went */
-		memcpy(ip + 16, qip + 12, 4);
-	}
-	/* the query's UDP header is right before its payload */
-	memcpy(udp, qframe + qlen - VTL_PKT_UDP_HLEN + 2, 2);
-	memcpy(udp + 2, qframe + qlen - VTL_PKT_UDP_HLEN, 2);
-	udp[4] = ulen >> 8;
-	udp[5] = ulen & 0xff;
-	udp[6] = udp[7] = 0;
-	memcpy(udp + VTL_PKT_UDP_HLEN, msg, len);
-	if (vtl_pkt_parse(&pkt, frame, n, n) ||
-	    (!v6 && vtl_pkt_ip4_csum_fill(&pkt)) || vtl_pkt_l4_csum_fill(&pkt))
-		return;
-	p->cfg.output(p->cfg.arg, frame, n, NULL);
-}
-
-/* Send a reply to the VM: over UDP (@frame) or its TCP connection (@r). */
-static void dns_send(struct proxy *p, const struct dns_query *q,
-		     struct relay *r, const uint8_t *frame, size_t frame_len,
-		     uint8_t rcode, int family, const uint8_t *addr)
-{
-	uint8_t msg[2 + DNS_REPLY_MAX];
-	ssize_t n = dns_build_reply(q, rcode, family, addr, DNS_TTL, msg + 2,
-				    DNS_REPLY_MAX);
-
-	if (n < 0)
-		return;
-	if (rcode == DNS_RCODE_NOERROR && family)
-		p->n.dns_answers++;
-	else if (rcode == DNS_RCODE_REFUSED)
-		p->n.dns_refused++;
-	else if (rcode)
-		p->n.dns_failed++;
-	if (r) {
-		msg[0] = n >> 8;
-		msg[1] = n & 0xff;
-		tcpep_write(r->c, msg, n + 2, proxy_now());
-	} else {
-		udp_reply(p, frame, frame_len, msg + 2, n);
-	}
-}
-
-/* Ask the far end to RESOLVE @q's name; the answer comes in rjob_pump(). */
-static void rjob_start(struct proxy *p, const struct dns_query *q,
-		       struct relay *r, const uint8_t *frame,
-		       size_t frame_len)
-{
-	struct vtl_upstream_dst dst = { .name = q->name, .resolve = true };
-	struct rjob *j = calloc(1, sizeof(*j));
-	enum vtl_upstream_state st;
-
-	if (!j || p->nr_rjobs >= PROXY_RJOBS_MAX ||
-	    frame_len > sizeof(j->frame))
-		goto fail;
-	j->up = upstream_new(p);
-	if (!j->up)
-		goto fail;
-	st = j->up->ops->connect(j->up, &dst);
-	if (st == VTL_UP_UNREACHABLE)
-		log_upstream(p, j->up->error);
-	if (st != VTL_UP_PENDING)
-		goto fail;
-	j->deadline = proxy_now() + p->cfg.up_timeout;
-	j->q = *q;
-	j->relay = r;
-	memcpy(j->frame, frame, frame_len);
-	j->frame_len = frame_len;
-	j->next = p->rjobs;
-	p->rjobs = j;
-	p->nr_rjobs++;
-	p->n.resolves++;
-	return;
-fail:
-	if (j)
-		upstream_free(j->up, false);
-	free(j);
-	dns_send(p, q, r, frame, frame_len, DNS_RCODE_SERVFAIL, 0, NULL);
-}
-
-/* Send the answer of @j, if its asker is still there, and free it. */
-static void rjob_done(struct proxy *p, struct rjob *j, bool ok)
-{
-	struct rjob **pp;
-
-	if (ok)
-		dns_cache_put(&p->cache, j->q.name, AF_INET, j->up->addr,
-			      DNS_TTL, proxy_now());
-	if (j->relay || j->frame_len)
-		dns_send(p, &j->q, j->relay, j->frame, j->frame_len,
-			 ok ? DNS_RCODE_NOERROR : DNS_RCODE_SERVFAIL,
-			 ok ? AF_INET : 0, j->up->addr);
-	for (pp = &p->rjobs; *pp != j; pp = &(*pp)->next)
-		;
-	*pp = j->next;
-	p->nr_rjobs--;
-	upstream_free(j->up, false);
-	free(j);
-}
-
-static void rjob_pump(struct proxy *p, struct rjob *j, uint64_t now)
-{
-	enum vtl_upstream_state st;
-
-	if (now >= j->deadline) {
-		rjob_done(p, j, false);
-		return;
-	}
-	st = j->up->ops->handshake(j->up);
-	if (st == VTL_UP_PENDING)
-		return;
-	if (st == VTL_UP_UNREACHABLE)
-		log_upstream(p, j->up->error);
-	rjob_done(p, j, st == VTL_UP_READY && j->up->family == AF_INET);
-}
-
-/* A parsed query of the VM's: answer it, now or once the proxy has. */
-static void dns_answer(struct proxy *p, const struct dns_query *q,
-		       struct relay *r, const uint8_t *frame,
-		       size_t frame_len)
-{
-	uint8_t a[4];
-	uint32_t addr;
-
-	p->n.dns_queries++;
-	if (p->cfg.dns == PROXY_DNS_DROP || q->qclass != DNS_CLASS_IN ||
-	    (q->qtype != DNS_TYPE_A && q->qtype != DNS_TYPE_AAAA) ||
-	    !q->name[0]) {
-		dns_send(p, q, r, frame, frame_len, DNS_RCODE_REFUSED, 0,
-			 NULL);
-		return;
-	}
-	/*
-	 * AAAA: no data, so that the resolver goes on with A; the proxy
-	 * reaches IPv6 hosts by name anyway.
-	 */
-	if (q->qtype == DNS_TYPE_AAAA) {
-		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR, 0,
-			 NULL);
-		return;
-	}
-	if (p->cfg.dns == PROXY_DNS_AUTOMAP) {
-		if (dns_automap_map(p->automap, q->name, &addr)) {
-			dns_send(p, q, r, frame, frame_len,
-				 DNS_RCODE_SERVFAIL, 0, NULL);
-			return;
-		}
-		addr = htonl(addr);
-		memcpy(a, &addr, 4);
-		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR,
-			 AF_INET, a);
-		return;
-	}
-	if (dns_cache_get(&p->cache, q->name, AF_INET, proxy_now(), a)) {
-		dns_send(p, q, r, frame, frame_len, DNS_RCODE_NOERROR,
-			 AF_INET, a);
-		return;
-	}
-	rjob_start(p, q, r, frame, frame_len);
-}
-
-/* A UDP datagram to port 53 from the VM (parsed by vtl_pkt_parse()). */
-static void dns_udp_input(struct proxy *p, const struct vtl_pkt *pkt)
-{
-	struct dns_query q;
-
-	if (dns_parse_query(pkt->data + pkt->payload_off,
-			    pkt->l4_end - pkt->payload_off, &q)) {
-		p->n.dns_bad++;
-		return;
-	}
-	dns_answer(p, &q, NULL, pkt->data, pkt->payload_off);
-}
-
-/* DNS over TCP: every whole message the VM has sent, answered. */
-static void dns_tcp_input(struct relay *r)
-{
-	struct proxy *p = r->p;
-	const uint8_t *msg;
-	struct dns_query q;
-	size_t len;
-	ssize_t n;
-
-	for (;;) {
-		n = tcpep_read(r->c, r->dns_buf + r->dns_len,
-			       UPBUF - r->dns_len, proxy_now());
-		if (n == 0)
-			r->vm_eof = true;
-		if (n <= 0)
-			break;
-		r->dns_len += n;
-	}
-	while ((n = dns_tcp_message(r->dns_buf, r->dns_len, &msg, &len)) > 0) {
-		if (dns_parse_query(msg, len, &q))
-			p->n.dns_bad++;
-		else
-			dns_answer(p, &q, r, NULL, 0);
-		memmove(r->dns_buf, r->dns_buf + n, r->dns_len - n);
-		r->dns_len -= n;
-	}
-	/* An empty message, or one that cannot fit: nothing sane follows. */
-	if (n < 0 || r->dns_len == UPBUF) {
-		p->n.dns_bad++;
-		r->vm_eof = true;
-	}
-}
-
-/*
- * Sealed (the SOCKS service), the VM's frames are sorted before tcpep sees
- * them: TCP (and IPv6 only with @ipv6), ARP and neighbour discovery go on;
- * UDP to port 53 is answered here; everything else is dropped.
- */
-static bool sealed_filter(struct proxy *p, uint8_t *frame, size_t len)
-{
-	struct vtl_pkt pkt;
-
-	if (vtl_pkt_parse(&pkt, frame, len, len))
-		return true;	/* tcpep counts it as bad */
-	if (pkt.flags & VTL_PKT_ARP)
-		return true;
-	if ((pkt.flags & VTL_PKT_IPV6) && !p->cfg.ipv6) {
-		/* filtered */
-	} else if (pkt.flags & (VTL_PKT_TCP | VTL_PKT_ICMPV6)) {
-		return true;
-	} else if ((pkt.flags & VTL_PKT_UDP) && !(pkt.flags & VTL_PKT_FRAG) &&
-		   !pkt.nr_vlan && ntohs(vtl_pkt_dport(&pkt)) == DNS_PORT) {
-		dns_udp_input(p, &pkt);
-		return false;
-	}
-	p->n.filtered++;
-	return false;
+	proxy_dns_handle(p, now);
 }
 
 void proxy_input(struct proxy *p, uint8_t *frame, size_t len)
 {
-	if (p->cfg.sealed && !sealed_filter(p, frame, len))
+	if (p->cfg.sealed && !proxy_dns_filter(p, frame, len))
 		return;
 	tcpep_input(p->ep, frame, len, proxy_now());
 }
@@ -953,7 +602,6 @@ err_free:
 void proxy_destroy(struct proxy *p, bool reset_vm)
 {
 	struct relay *r;
-	struct rjob *j;
 	int err = errno;
 
 	if (!p)
@@ -970,11 +618,7 @@ void proxy_destroy(struct proxy *p, bool reset_vm)
 			free(r);
 		}
 	}
-	while ((j = p->rjobs)) {
-		p->rjobs = j->next;
-		upstream_free(j->up, false);
-		free(j);
-	}
+	proxy_dns_destroy(p);
 	tcpep_destroy(p->ep);
 	dns_automap_destroy(p->automap);
 	free(p->up_cfg);
@@ -991,7 +635,6 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 			   unsigned int max)
 {
 	struct relay *r;
-	struct rjob *j;
 	unsigned int n = 0;
 
 	for (r = p->relays; r && n < max; r = r->next) {
@@ -1018,28 +661,19 @@ unsigned int proxy_pollfds(const struct proxy *p, struct pollfd *pfd,
 		}
 		n++;
 	}
-	for (j = p->rjobs; j && n < max; j = j->next, n++) {
-		pfd[n].fd = j->up->fd;
-		pfd[n].events = j->up->ops->events(j->up);
-		pfd[n].revents = 0;
-	}
-	return n;
+	return proxy_dns_pollfds(p, pfd, n, max);
 }
 
 uint64_t proxy_next_deadline(const struct proxy *p)
 {
 	uint64_t next = tcpep_next_deadline(p->ep);
 	struct relay *r;
-	struct rjob *j;
 
 	/* Negotiating upstreams' handshakes and RESOLVEs have deadlines too. */
 	for (r = p->relays; r; r = r->next)
 		if (!r->ready && r->deadline && r->deadline < next)
 			next = r->deadline;
-	for (j = p->rjobs; j; j = j->next)
-		if (j->deadline < next)
-			next = j->deadline;
-	return next;
+	return proxy_dns_deadline(p, next);
 }
 
 void proxy_output_done(struct proxy *p)

@@ -8,7 +8,7 @@
  * dialled, upstream_socks.c; or a plain connection to a fixed address,
  * upstream_fixed.c).  This file knows no kind by name.  @sealed is the
  * SOCKS service's policy: the VM's DNS queries (UDP and TCP port 53) are
- * answered here (vtlctl/daemon/dns.c: automap, RESOLVE through the
+ * answered here (proxy_dns.c, on dns.c: automap, RESOLVE through the
  * upstream, or REFUSED) and never leave; everything else but TCP, ARP and
  * (with @ipv6) IPv6 TCP and neighbour discovery is dropped and counted.
  *
