@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # VTL shared ring selftests (<linux/vtl_ring.h>): a daemon (ringtest, on
-# vtlctl/ring.c) attached to a standalone port in owned mode answers the
-# VM's pings itself while the network sees nothing; a batch of 10,000
-# frames up is all handed up or counted lost, a batch down all arrives;
-# GSO frames go up segmented with good checksums; a killed daemon fails
-# closed and a new one reattaches; CAP_NET_ADMIN, the attach errors,
+# vtlctl/common/ring_map.c) attached to a standalone port in owned mode
+# answers the VM's pings itself while the network sees nothing; a batch of
+# 10,000 frames up is all handed up or counted lost, a batch down all
+# arrives; GSO frames go up segmented with good checksums; a killed daemon
+# fails closed and a new one reattaches; CAP_NET_ADMIN, the attach errors,
 # nonsense written into the shared memory, the port deleted under the ring,
 # the module held by an open ring.  Runs as root inside the test VM
 # (selftests/vm/run.sh) with vtl.ko loaded; kselftest TAP output.

@@ -3,8 +3,9 @@
 #
 # SOCKS selftests: tap-proxy --socks (selftests/tcpep/) sends every TCP
 # connection a VM opens through a real SOCKS proxy of the host namespace
-# (microsocks, dante, tor) with vtlctl's SOCKS client (vtlctl/socks.c), and
-# answers the VM's DNS itself (vtlctl/dns.c), so that no DNS packet leaves.
+# (microsocks, dante, tor) with vtlctl's SOCKS client
+# (vtlctl/daemon/socks_client.c), and answers the VM's DNS itself
+# (vtlctl/daemon/dns.c), so that no DNS packet leaves.
 # No module is needed.  Runs as root, in the test VM (selftests/vm/run.sh);
 # kselftest TAP output.
 #

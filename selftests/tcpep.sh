@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tcpep selftests: vtlctl's userspace TCP endpoint (vtlctl/tcpep.c) plays
+# tcpep selftests: vtlctl's userspace TCP endpoint (vtlctl/daemon/tcpep.c) plays
 # the remote end of every TCP connection a VM opens, against the Linux TCP
 # stack of a network namespace standing in for the VM.  tap-proxy
 # (selftests/tcpep/) runs tcpep on a TAP device and relays each connection

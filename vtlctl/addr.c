@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "addr.h"
-#include "parse.h"
-#include "port.h"
+#include "common/parse.h"
+#include "port_cmd.h"
 
 /* Whether an address has a bit set past its first @len. */
 static bool host_bits(const uint8_t *addr, int bytes, int len)

@@ -12,7 +12,7 @@
 #include <net/if.h>
 
 #include "cmd.h"
-#include "parse.h"
+#include "common/parse.h"
 
 /* The ifindex of @dev, or "Cannot find device" as ip(8) says it. */
 int vtl_cmd_lookup(const char *dev, uint32_t *ifindex)
@@ -78,16 +78,4 @@ int vtl_cmd_print(const struct vtl_opts *opts,
 		return VTL_EXIT_ERROR;
 	}
 	return VTL_EXIT_OK;
-}
-
-/* A device's name: as the kernel gave it, else as known here, else if%u. */
-const char *vtl_cmd_dev_name(const char *name, uint32_t ifindex,
-			     char buf[IF_NAMESIZE])
-{
-	if (name && *name)
-		return name;
-	if (ifindex && if_indextoname(ifindex, buf))
-		return buf;
-	snprintf(buf, IF_NAMESIZE, "if%" PRIu32, ifindex);
-	return buf;
 }

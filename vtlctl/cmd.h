@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <net/if.h>
 
-#include "netlink.h"
+#include "common/genl.h"
+#include "common/host.h"
 #include "print.h"
 #include "vtlctl.h"
 
@@ -24,7 +25,5 @@ int vtl_cmd_print(const struct vtl_opts *opts,
 		  void (*print)(struct printer *p, const struct vtl_opts *opts,
 				const void *data),
 		  const void *data);
-const char *vtl_cmd_dev_name(const char *name, uint32_t ifindex,
-			     char buf[IF_NAMESIZE]);
 
 #endif /* VTLCTL_CMD_H */

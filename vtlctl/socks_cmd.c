@@ -27,8 +27,9 @@
 
 #include "addr.h"
 #include "cmd.h"
-#include "netlink.h"
-#include "port.h"
+#include "common/genl.h"
+#include "common/socks_nl.h"
+#include "port_cmd.h"
 #include "print.h"
 #include "socks_cmd.h"
 
@@ -69,7 +70,7 @@ static const char *socks_word_name(const struct vtl_word *words, size_t n,
 }
 
 /* "ADDR:PORT" or "[ADDR6]:PORT", numeric, into @s. */
-int socks_parse_proxy(const char *arg, struct vtl_socks *s)
+int socks_parse_proxy(const char *arg, struct vtlctl_socks *s)
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon, *start = arg;
@@ -127,7 +128,7 @@ static int parse_name(const char *key, const char *arg, char *dst)
 static int socks_value(void *ctx, int key, const char *arg)
 {
 	struct socks_args *a = ctx;
-	struct vtl_socks *s = &a->conf;
+	struct vtlctl_socks *s = &a->conf;
 
 	a->dns_automap = false;
 	switch (key) {
@@ -164,7 +165,7 @@ static int socks_value(void *ctx, int key, const char *arg)
 static int socks_bare(void *ctx, const char *arg)
 {
 	struct socks_args *a = ctx;
-	struct vtl_socks *s = &a->conf;
+	struct vtlctl_socks *s = &a->conf;
 	uint8_t family, addr[16], len;
 
 	if (!a->dns_automap) {
@@ -194,7 +195,7 @@ static const struct vtl_keys socks_grammar = {
 };
 
 /* What no single keyword can see. */
-static int check_conf(const struct vtl_socks *s)
+static int check_conf(const struct vtlctl_socks *s)
 {
 	if (!s->user[0] != !s->password[0]) {
 		vtl_err("%s", s->user[0] ? "a user needs a password" :
@@ -233,11 +234,11 @@ int socks_parse(int argc, char *argv[], unsigned int takes,
 /* --- output ------------------------------------------------------------- */
 
 static const struct {
-	size_t off;		/* in struct vtl_socks_stats */
+	size_t off;		/* in struct vtlctl_socks_stats */
 	const char *key;	/* JSON */
 	const char *fmt;	/* text */
 } socks_counters[] = {
-#define COUNTER(f, t) { offsetof(struct vtl_socks_stats, f), #f, t }
+#define COUNTER(f, t) { offsetof(struct vtlctl_socks_stats, f), #f, t }
 	COUNTER(up, " up %" PRIu64),
 	COUNTER(arp_replies, " arp_replies %" PRIu64),
 	COUNTER(resets, " resets %" PRIu64),
@@ -252,7 +253,7 @@ static const struct {
  * 10.192.0.0/10 ipv6 drop", as "socks add" takes it (the password shown
  * as "password *" if the kernel returned it); with -s its counters.
  */
-static void print_socks(struct printer *p, const struct vtl_socks *s,
+static void print_socks(struct printer *p, const struct vtlctl_socks *s,
 			bool stats)
 {
 	char dev[IF_NAMESIZE], addr[VTL_ADDR_STRLEN], proxy[VTL_ADDR_STRLEN + 8];
@@ -266,7 +267,7 @@ static void print_socks(struct printer *p, const struct vtl_socks *s,
 	print_open_object(p, NULL);
 	print_u64(p, PRINT_JSON, "ifindex", NULL, s->ifindex);
 	print_string(p, PRINT_ANY, "dev", "%s:",
-		     vtl_cmd_dev_name(s->ifname, s->ifindex, dev));
+		     vtl_dev_name(s->ifname, s->ifindex, dev));
 	print_string(p, PRINT_ANY, "proxy", " proxy %s", proxy);
 	print_string(p, PRINT_ANY, "version", " version %s",
 		     socks_word_name(socks_versions, ARRAY_SIZE(socks_versions),
@@ -306,7 +307,7 @@ static void print_socks(struct printer *p, const struct vtl_socks *s,
 static void print_list(struct printer *p, const struct vtl_opts *opts,
 		       const void *data)
 {
-	const struct vtl_socks_list *list = data;
+	const struct vtlctl_socks_list *list = data;
 	size_t i;
 
 	print_open_array(p, NULL);
@@ -359,7 +360,7 @@ static int socks_del(const struct vtl_opts *opts, int argc, char *argv[])
 
 static int socks_show(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	struct vtl_socks_list list = { 0 };
+	struct vtlctl_socks_list list = { 0 };
 	struct socks_args args;
 	struct vtl_nl *nl;
 	uint32_t ifindex;

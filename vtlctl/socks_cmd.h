@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The socks object's command-line parsing, exported for the tests: what a
- * command line says, before anything is looked up or sent.  (socks.h is
- * the daemon's SOCKS client, another thing.)
+ * command line says, before anything is looked up or sent.
+ * (daemon/socks_client.h is the daemon's SOCKS client, another thing.)
  */
 #ifndef VTLCTL_SOCKS_CMD_H
 #define VTLCTL_SOCKS_CMD_H
@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "parse.h"
+#include "common/objects.h"
+#include "common/parse.h"
 #include "vtlctl.h"
 
 /* The keywords of the socks commands, as bits of a set. */
@@ -37,14 +37,14 @@ enum socks_key {
  */
 struct socks_args {
 	const char *dev;
-	struct vtl_socks conf;
+	struct vtlctl_socks conf;
 	bool dns_automap;	/* "dns automap": a prefix may follow */
 	bool has_prefix;
 };
 
 int socks_parse(int argc, char *argv[], unsigned int takes,
 		unsigned int needs, struct socks_args *args);
-int socks_parse_proxy(const char *arg, struct vtl_socks *s);
+int socks_parse_proxy(const char *arg, struct vtlctl_socks *s);
 
 int socks_main(const struct vtl_opts *opts, int argc, char *argv[]);
 

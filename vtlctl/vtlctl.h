@@ -43,7 +43,4 @@ int rewrite_main(const struct vtl_opts *opts, int argc, char *argv[]);
 int tunnel_main(const struct vtl_opts *opts, int argc, char *argv[]);
 int daemon_main(const struct vtl_opts *opts, int argc, char *argv[]);
 
-/* netns.c */
-int vtl_netns_enter(const char *name);
-
 #endif /* VTLCTL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for vtlctl/dns.c's parsers: the bytes a VM sends as a
- * DNS query, over UDP (the whole input) and over TCP (the input as a
+ * libFuzzer target for vtlctl/daemon/dns.c's parsers: the bytes a VM sends
+ * as a DNS query, over UDP (the whole input) and over TCP (the input as a
  * stream of length-prefixed messages).
  *
  * Invariants, any broken one an abort: a parsed query's name is at most

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ringtest: the daemon side of VTL's shared ring, for selftests/ring.sh,
- * on vtlctl/ring.c.  One subcommand per role a test needs:
+ * on vtlctl/common/ring_map.c.  One subcommand per role a test needs:
  *
  *   echo IFINDEX          own the port; answer ARP requests (with
  *                         02:00:00:00:00:02) and ICMP echo requests toward
@@ -75,7 +75,7 @@
 
 #include <linux/virtio_net.h>
 #include <linux/vtl.h>
-#include "../../vtlctl/ring.h"
+#include "../../vtlctl/common/ring_map.h"
 
 #define BATCH 64
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * socksmon: what a daemon hears of SOCKS configurations, for
- * selftests/socks-svc.sh, on vtlctl/netlink.c's monitor.  Joins the
+ * selftests/socks-svc.sh, on vtlctl/common/socks_nl.c's monitor.  Joins the
  * "config" group of its namespace, prints "ready", then a line per
  * notification until killed:
  *
@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netlink.h"
+#include "../../vtlctl/common/socks_nl.h"
 
-static void on_config(uint8_t cmd, const struct vtl_socks *s, void *arg)
+static void on_config(uint8_t cmd, const struct vtlctl_socks *s, void *arg)
 {
 	char addr[INET6_ADDRSTRLEN];
 

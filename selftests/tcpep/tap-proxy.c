@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tap-proxy: the test harness of vtlctl/proxy.c (tcpep, the SOCKS client,
- * DNS), one proxy instance with a TAP device standing in for the kernel's
- * ring.
+ * tap-proxy: the test harness of vtlctl/daemon/proxy.c (tcpep, the SOCKS
+ * client, DNS), one proxy instance with a TAP device standing in for the
+ * kernel's ring.
  *
  *   tap-proxy [--drop-rate P] [--mtu N] [--seed N] TAPDEV HOST:PORT
  *   tap-proxy [--drop-rate P] [--mtu N] [--seed N] --socks HOST:PORT
@@ -20,15 +20,15 @@
  * only while tcpep's send buffer has room.
  *
  * With --socks, each VM connection is opened instead through the SOCKS
- * proxy at HOST:PORT (vtlctl/socks.c) to where the VM dialled: by address,
- * or by hostname when that is an address automap handed out.  The VM's SYN
- * is answered once the proxy granted the request; a refusal, a protocol
- * error or no answer within --socks-timeout (10 s) resets it.  The VM's
- * DNS queries, UDP and TCP port 53, never leave: vtlctl/dns.c answers them
- * (automap, the default, from 10.192.0.0/10; resolve: through the proxy's
- * RESOLVE command, cached 60 s; drop: REFUSED).  Everything else the VM
- * sends (other UDP, ICMP, IPv6 unless --ipv6 proxy) is dropped and
- * counted ("filtered").
+ * proxy at HOST:PORT (vtlctl/daemon/socks_client.c) to where the VM
+ * dialled: by address, or by hostname when that is an address automap
+ * handed out.  The VM's SYN is answered once the proxy granted the request;
+ * a refusal, a protocol error or no answer within --socks-timeout (10 s)
+ * resets it.  The VM's DNS queries, UDP and TCP port 53, never leave:
+ * vtlctl/daemon/dns.c answers them (automap, the default, from
+ * 10.192.0.0/10; resolve: through the proxy's RESOLVE command, cached 60 s;
+ * drop: REFUSED).  Everything else the VM sends (other UDP, ICMP, IPv6
+ * unless --ipv6 proxy) is dropped and counted ("filtered").
  *
  * --drop-rate P drops each frame toward the VM with probability P (0 to
  * 1), to exercise tcpep's retransmissions.  On SIGTERM or SIGINT it prints
@@ -49,8 +49,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include "../../vtlctl/dns.h"
-#include "../../vtlctl/proxy.h"
+#include "../../vtlctl/daemon/dns.h"
+#include "../../vtlctl/daemon/proxy.h"
+#include "../../vtlctl/daemon/upstream_fixed.h"
+#include "../../vtlctl/daemon/upstream_socks.h"
 
 #define MAX_BATCH	64
 #define FRAME_MAX	65536
@@ -117,7 +119,8 @@ static int open_tap(const char *name)
 }
 
 /* HOST:PORT, or [V6]:PORT. */
-static int parse_addr(const char *arg, struct proxy_config *cfg)
+static int parse_addr(const char *arg, struct sockaddr_storage *ss,
+		      socklen_t *ss_len)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	char host[256];
@@ -137,8 +140,8 @@ static int parse_addr(const char *arg, struct proxy_config *cfg)
 	host[len] = '\0';
 	if (getaddrinfo(host, colon + 1, &hints, &ai))
 		return -1;
-	memcpy(&cfg->upstream, ai->ai_addr, ai->ai_addrlen);
-	cfg->upstream_len = ai->ai_addrlen;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*ss_len = ai->ai_addrlen;
 	freeaddrinfo(ai);
 	return 0;
 }
@@ -205,7 +208,6 @@ int main(int argc, char **argv)
 	struct proxy_config cfg = {
 		.mac = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 },
 		.output = output,
-		.version = SOCKS_V5,
 		.dns = PROXY_DNS_AUTOMAP,
 		/* Tor's default VirtualAddrNetworkIPv4 */
 		.dns_prefix = 0x0ac00000, .dns_prefix_len = 10,
@@ -215,7 +217,12 @@ int main(int argc, char **argv)
 	struct pollfd *pfd = NULL;
 	unsigned int cap = 0;
 	struct proxy *p;
-	const char *socks = NULL;
+	const char *socks = NULL, *user = NULL, *password = NULL;
+	enum socks_version version = SOCKS_V5;
+	struct upstream_socks_config socks_cfg;
+	struct upstream_fixed_config fixed_cfg;
+	struct sockaddr_storage ss;
+	socklen_t ss_len;
 	double timeout_s = 10;
 	long seed = 1;
 	int i = 1;
@@ -233,14 +240,14 @@ int main(int argc, char **argv)
 			socks = argv[i + 1];
 		else if (!strcmp(argv[i], "--socks-version") &&
 			 !strcmp(argv[i + 1], "5"))
-			cfg.version = SOCKS_V5;
+			version = SOCKS_V5;
 		else if (!strcmp(argv[i], "--socks-version") &&
 			 !strcmp(argv[i + 1], "4a"))
-			cfg.version = SOCKS_V4A;
+			version = SOCKS_V4A;
 		else if (!strcmp(argv[i], "--user"))
-			cfg.user = argv[i + 1];
+			user = argv[i + 1];
 		else if (!strcmp(argv[i], "--password"))
-			cfg.password = argv[i + 1];
+			password = argv[i + 1];
 		else if (!strcmp(argv[i], "--socks-timeout"))
 			timeout_s = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--ipv6") &&
@@ -257,16 +264,30 @@ int main(int argc, char **argv)
 	}
 	if (argc - i != (socks ? 1 : 2) || t.drop_rate < 0 ||
 	    t.drop_rate >= 1 || timeout_s <= 0 ||
-	    (cfg.password && !cfg.user))
+	    (password && !user))
 		usage();
 	srand48(seed);
-	if (parse_addr(socks ? socks : argv[i + 1], &cfg)) {
+	if (parse_addr(socks ? socks : argv[i + 1], &ss, &ss_len)) {
 		fprintf(stderr, "tap-proxy: bad address %s\n",
 			socks ? socks : argv[i + 1]);
 		return 1;
 	}
-	cfg.socks = socks;
-	cfg.socks_timeout = timeout_s * 1e9;
+	if (socks) {
+		if (upstream_socks_config(&socks_cfg, (struct sockaddr *)&ss,
+					  ss_len, version, user, password)) {
+			fprintf(stderr, "tap-proxy: credentials too long\n");
+			return 1;
+		}
+		cfg.upstream = &upstream_socks_ops;
+		cfg.upstream_cfg = &socks_cfg;
+	} else {
+		memcpy(&fixed_cfg.addr, &ss, ss_len);
+		fixed_cfg.addr_len = ss_len;
+		cfg.upstream = &upstream_fixed_ops;
+		cfg.upstream_cfg = &fixed_cfg;
+	}
+	cfg.sealed = socks;
+	cfg.up_timeout = timeout_s * 1e9;
 	cfg.arg = &t;
 	t.fd = open_tap(argv[i]);
 	if (t.fd < 0) {

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #include "../../selftests/tap.h"
-#include "dns.h"
+#include "../daemon/dns.h"
 
 #define SEC	1000000000ULL
 

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <netinet/in.h>
 
-#include "addr.h"
-#include "conn.h"
-#include "export.h"
-#include "fw.h"
-#include "parse.h"
-#include "port.h"
-#include "rewrite.h"
-#include "socks_cmd.h"
+#include "../addr.h"
+#include "../conn_cmd.h"
+#include "../export_file.h"
+#include "../fw_cmd.h"
+#include "../common/parse.h"
+#include "../port_cmd.h"
+#include "../rewrite_cmd.h"
+#include "../socks_cmd.h"
 #include "../../selftests/tap.h"
 
 enum { A_ADD = 1, A_DEL };
@@ -249,7 +249,7 @@ static void test_fw_rule(void)
 {
 	static const uint8_t net10[4] = { 10 }, host[4] = { 192, 168, 1, 1 };
 	static const uint8_t db8[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-	struct vtl_fw_rule *r;
+	struct vtlctl_fw_rule *r;
 	struct fw_args a;
 	int ret;
 
@@ -486,7 +486,7 @@ static void test_fw_commands(void)
 }
 
 /* fw_parse_file() of @text as FILE; @err: the expected stderr. */
-static int fw_file(const char *text, struct vtl_fw_load *load,
+static int fw_file(const char *text, struct vtlctl_fw_load *load,
 		   const char *err, const char *what)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -503,7 +503,7 @@ static int fw_file(const char *text, struct vtl_fw_load *load,
 /* A file fw_parse_file() must refuse with "Error: FILE:@err\n". */
 static void fw_file_bad(const char *text, const char *err, const char *what)
 {
-	struct vtl_fw_load load = { 0 };
+	struct vtlctl_fw_load load = { 0 };
 	char want[256];
 
 	snprintf(want, sizeof(want), "Error: FILE:%s\n", err);
@@ -513,10 +513,10 @@ static void fw_file_bad(const char *text, const char *err, const char *what)
 
 static void test_fw_file(void)
 {
-	struct vtl_fw_load load = { 0 };
+	struct vtlctl_fw_load load = { 0 };
 	const char *rule = "dir in action drop\n";
 	size_t i, n = VTL_FW_MAX_RULES + 1;
-	struct vtl_fw_rule *r;
+	struct vtlctl_fw_rule *r;
 	char *big;
 	int ret;
 
@@ -639,7 +639,7 @@ static void test_rw_parse(void)
 	static const uint8_t smac[6] = { 0x02, 0xab, 0xcd, 0xef, 0x01, 0x23 };
 	static const uint8_t sa[4] = { 10, 1, 0, 1 }, da[4] = { 10, 2, 0, 9 };
 	static const uint8_t db8[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2 };
-	struct vtl_rw_rule *r;
+	struct vtlctl_rw_rule *r;
 	struct rw_args a;
 	int ret;
 
@@ -864,7 +864,7 @@ static void socks_bad(const char *line, const char *err)
 static void test_socks_parse(void)
 {
 	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	struct vtl_socks *s;
+	struct vtlctl_socks *s;
 	struct socks_args a;
 
 	s = &a.conf;

@@ -4,19 +4,23 @@
  * DNS over UDP answered from automap (the reply frame checked whole),
  * other UDP filtered, a connection to an automap address never handed out
  * refused, a pending handshake reset on proxy_destroy(p, true), and two
- * instances kept apart.  The only socket is a listening one on loopback
+ * instances kept apart.  Then the relay core on a fake far end (the
+ * upstream interface): connect() with the VM's destination, the VM's
+ * connection accepted once ready, bytes both ways, a refusal.  The only socket is a listening one on loopback
  * that never answers, so that a handshake stays pending.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "../kmod/lib/pkt.h"
-#include "../kmod/lib/model.h"
+#include "../../kmod/lib/pkt.h"
+#include "../../kmod/lib/model.h"
 #include "../../selftests/tap.h"
-#include "dns.h"
-#include "proxy.h"
+#include "../daemon/dns.h"
+#include "../daemon/proxy.h"
+#include "../daemon/upstream_socks.h"
 
 #define MAX_FRAMES	16
 
@@ -46,18 +50,23 @@ static bool make_ipv6;	/* the next make() proxies IPv6 too */
 
 static struct proxy *make(struct sink *s, uint16_t upstream_port)
 {
+	struct upstream_socks_config up;
 	struct proxy_config cfg = {
-		.socks = true, .version = SOCKS_V5, .dns = PROXY_DNS_AUTOMAP,
+		.upstream = &upstream_socks_ops, .upstream_cfg = &up,
+		.sealed = true, .dns = PROXY_DNS_AUTOMAP,
 		.dns_prefix = 0x0ac00000, .dns_prefix_len = 10,
 		.output = out_cb, .arg = s, .ipv6 = make_ipv6,
 	};
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg.upstream;
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(upstream_port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
 
 	memcpy(cfg.mac, fake_mac, ETH_ALEN);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(upstream_port);
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cfg.upstream_len = sizeof(*sin);
+	if (upstream_socks_config(&up, (struct sockaddr *)&sin, sizeof(sin),
+				  SOCKS_V5, NULL, NULL))
+		abort();
 	memset(s, 0, sizeof(*s));
 	return proxy_create(&cfg);
 }
@@ -289,7 +298,7 @@ static void test_destroy(void)
 	      proxy_pollfds(p, pfd, 4) == 1 && proxy_nr_pollfds(p2) == 0,
 	      "syn: a relay waits for the proxy, one socket, no answer yet");
 	CHECK(proxy_next_deadline(p) != UINT64_MAX &&
-	      proxy_next_deadline(p) <= proxy_now() + PROXY_SOCKS_TIMEOUT,
+	      proxy_next_deadline(p) <= proxy_now() + PROXY_UP_TIMEOUT,
 	      "syn: the handshake's deadline is the next");
 	proxy_destroy(p2, true);
 	CHECK(s.n == 0 && s2.n == 0,
@@ -300,6 +309,182 @@ static void test_destroy(void)
 	close(l);
 }
 
+/* ---- the relay core on a fake far end (upstream.h) --------------------- */
+
+static struct {
+	int connects, closes, shutdowns;
+	bool aborted;
+	struct vtl_upstream_dst dst;
+	enum vtl_upstream_state state;	/* what handshake() says */
+	u8 sent[64];
+	size_t sent_len;
+	const char *toward_vm;		/* what recv() gives, once */
+} fake;
+
+static enum vtl_upstream_state fake_connect(struct vtl_upstream *up,
+					    const struct vtl_upstream_dst *dst)
+{
+	(void)up;
+	fake.connects++;
+	fake.dst = *dst;
+	return VTL_UP_PENDING;
+}
+
+static enum vtl_upstream_state fake_handshake(struct vtl_upstream *up)
+{
+	if (fake.state == VTL_UP_REFUSED)
+		up->why = "the fake refused";
+	return fake.state;
+}
+
+static short fake_events(const struct vtl_upstream *up)
+{
+	(void)up;
+	return POLLIN;
+}
+
+static ssize_t fake_send(struct vtl_upstream *up, const void *buf,
+			 size_t len)
+{
+	(void)up;
+	if (len > sizeof(fake.sent) - fake.sent_len)
+		len = sizeof(fake.sent) - fake.sent_len;
+	memcpy(fake.sent + fake.sent_len, buf, len);
+	fake.sent_len += len;
+	return len;
+}
+
+static ssize_t fake_recv(struct vtl_upstream *up, void *buf, size_t len)
+{
+	size_t n;
+
+	(void)up;
+	if (!fake.toward_vm)
+		return -EAGAIN;
+	n = strlen(fake.toward_vm);
+	if (n > len)
+		n = len;
+	memcpy(buf, fake.toward_vm, n);
+	fake.toward_vm = NULL;
+	return n;
+}
+
+static int fake_shutdown(struct vtl_upstream *up)
+{
+	(void)up;
+	fake.shutdowns++;
+	return 0;
+}
+
+static void fake_close(struct vtl_upstream *up, bool abort)
+{
+	(void)up;
+	fake.closes++;
+	fake.aborted = abort;
+}
+
+static const struct vtl_upstream_ops fake_ops = {
+	.name = "fake", .far = "fake end", .size = sizeof(struct vtl_upstream),
+	.cfg_size = 1, .negotiates = true, .timeout = "fake timeout",
+	.connect = fake_connect, .handshake = fake_handshake,
+	.events = fake_events, .send = fake_send, .recv = fake_recv,
+	.shutdown = fake_shutdown, .close = fake_close,
+};
+
+/* The TCP payload of @f, or NULL; its flags in @flags. */
+static const u8 *tcp_payload(u8 *f, size_t len, size_t *plen, u8 *flags,
+			     uint32_t *seq)
+{
+	struct vtl_pkt pkt;
+	uint32_t v;
+
+	if (vtl_pkt_parse(&pkt, f, len, len) || !(pkt.flags & VTL_PKT_TCP))
+		return NULL;
+	*flags = f[pkt.l4_off + 13];
+	memcpy(&v, f + pkt.l4_off + 4, 4);
+	*seq = ntohl(v);
+	*plen = len - pkt.payload_off;
+	return f + pkt.payload_off;
+}
+
+static void test_upstream(void)
+{
+	char dummy_cfg = 0;
+	struct proxy_config cfg = {
+		.upstream = &fake_ops, .upstream_cfg = &dummy_cfg,
+		.output = NULL, .dns = PROXY_DNS_DROP,
+	};
+	struct vtl_pkt_tcp t = {
+		.ttl = 64, .flags = VTL_TCP_ACK | VTL_TCP_PSH, .seq = 1001,
+		.window = 65535, .payload = "hello", .payload_len = 5,
+	};
+	struct proxy_counters c;
+	struct sink s;
+	struct proxy *p;
+	const u8 *pl;
+	u8 f[256], flags = 0;
+	uint32_t seq = 0;
+	size_t n, plen = 0;
+	unsigned int i;
+	bool got = false;
+
+	memset(&s, 0, sizeof(s));
+	cfg.output = out_cb;
+	cfg.arg = &s;
+	memcpy(cfg.mac, fake_mac, ETH_ALEN);
+	p = proxy_create(&cfg);
+	CHECK(p, "upstream: a relay on a fake far end");
+	if (!p)
+		return;
+	n = syn(f, sizeof(f), 0xc0000207, 40002);
+	proxy_input(p, f, n);
+	proxy_handle(p);
+	CHECK(fake.connects == 1 && fake.dst.family == AF_INET &&
+	      fake.dst.port == 80 && !memcmp(fake.dst.addr, "\xc0\x00\x02\x07", 4) &&
+	      !fake.dst.name && !fake.dst.resolve && s.n == 0,
+	      "upstream: connect() to where the VM dialled, no answer while pending");
+	fake.state = VTL_UP_READY;
+	proxy_handle(p);
+	proxy_counters(p, &c);
+	pl = s.n == 1 ? tcp_payload(s.frames[0], s.lens[0], &plen, &flags,
+				    &seq) : NULL;
+	CHECK(pl && flags == (VTL_TCP_SYN | VTL_TCP_ACK) && c.socks_granted == 1,
+	      "upstream: ready, the VM's connection accepted (SYN-ACK), counted as granted");
+	memcpy(t.eth_src, vm_mac, ETH_ALEN);
+	memcpy(t.eth_dst, fake_mac, ETH_ALEN);
+	t.saddr.ip4 = htonl(0x0a000002);
+	t.daddr.ip4 = htonl(0xc0000207);
+	t.sport = htons(40002);
+	t.dport = htons(80);
+	t.ack = seq + 1;
+	n = vtl_pkt_build_tcp(f, sizeof(f), &t);
+	proxy_input(p, f, n);
+	proxy_handle(p);
+	CHECK(fake.sent_len == 5 && !memcmp(fake.sent, "hello", 5),
+	      "upstream: the VM's bytes go through send()");
+	fake.toward_vm = "world";
+	proxy_timer(p);
+	for (i = 1; i < s.n; i++) {
+		pl = tcp_payload(s.frames[i], s.lens[i], &plen, &flags, &seq);
+		if (pl && plen == 5 && !memcmp(pl, "world", 5))
+			got = true;
+	}
+	CHECK(got, "upstream: recv()'s bytes reach the VM");
+	fake.state = VTL_UP_REFUSED;
+	n = syn(f, sizeof(f), 0xc0000207, 40003);
+	i = s.n;
+	proxy_input(p, f, n);
+	proxy_handle(p);
+	proxy_counters(p, &c);
+	CHECK(fake.connects == 2 && s.n == i + 1 && is_rst(s.frames[i], s.lens[i]) &&
+	      c.socks_refused == 1 && fake.closes == 1 && fake.aborted &&
+	      c.relays == 1,
+	      "upstream: refused, the VM's connection reset, the far end closed with a reset");
+	proxy_destroy(p, true);
+	CHECK(fake.closes == 2 && fake.aborted,
+	      "upstream: destroy(reset_vm) closes the far end too, with a reset");
+}
+
 int main(void)
 {
 	(void)capture_begin;
@@ -307,5 +492,6 @@ int main(void)
 	test_dns();
 	test_dns6();
 	test_destroy();
+	test_upstream();
 	return tap_done();
 }

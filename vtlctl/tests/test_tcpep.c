@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <linux/virtio_net.h>
 
-#include "../kmod/lib/pkt.h"
-#include "../kmod/lib/model.h"
+#include "../../kmod/lib/pkt.h"
+#include "../../kmod/lib/model.h"
 #include "../../selftests/tap.h"
-#include "tcpep.h"
+#include "../daemon/tcpep.h"
 
 #define MS		1000000ULL
 #define MAX_FRAMES	512
