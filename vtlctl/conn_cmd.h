@@ -3,8 +3,8 @@
  * The conn object's names of what the kernel returns, exported for the
  * tests.
  */
-#ifndef VTLCTL_CONN_H
-#define VTLCTL_CONN_H
+#ifndef VTLCTL_CONN_CMD_H
+#define VTLCTL_CONN_CMD_H
 
 #include <stdint.h>
 #include "common/genl.h"
@@ -17,4 +17,4 @@ int vtl_nl_conn_dump(struct vtl_nl *nl, uint32_t ifindex,
 		     struct vtlctl_conn_list *list);
 int vtl_nl_conn_flush(struct vtl_nl *nl, uint32_t ifindex);
 
-#endif /* VTLCTL_CONN_H */
+#endif /* VTLCTL_CONN_CMD_H */

@@ -10,8 +10,8 @@
  * them, so a corrupt or truncated file is refused before the kernel sees
  * it.
  */
-#ifndef VTLCTL_EXPORT_H
-#define VTLCTL_EXPORT_H
+#ifndef VTLCTL_EXPORT_FILE_H
+#define VTLCTL_EXPORT_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -67,4 +67,4 @@ int vtl_nl_port_export(struct vtl_nl *nl, uint32_t ifindex,
 int vtl_nl_port_import(struct vtl_nl *nl, uint32_t ifindex,
 		       const void *attrs, size_t len);
 
-#endif /* VTLCTL_EXPORT_H */
+#endif /* VTLCTL_EXPORT_FILE_H */

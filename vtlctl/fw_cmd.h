@@ -3,8 +3,8 @@
  * The fw object's command-line and file parsing, exported for the tests,
  * and its printing of a port's firewall, which "port show -s" shares.
  */
-#ifndef VTLCTL_FW_H
-#define VTLCTL_FW_H
+#ifndef VTLCTL_FW_CMD_H
+#define VTLCTL_FW_CMD_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,4 +72,4 @@ int vtl_nl_fw_load(struct vtl_nl *nl, uint32_t ifindex,
 		   const struct vtlctl_fw_load *load, size_t *bad);
 int vtl_fw_port_parse(struct nlattr *nest, struct vtlctl_fw_port *fw);
 
-#endif /* VTLCTL_FW_H */
+#endif /* VTLCTL_FW_CMD_H */

@@ -3,8 +3,8 @@
  * The port object's command-line parsing, exported for the tests: what a
  * command line says, before anything is looked up or sent.
  */
-#ifndef VTLCTL_PORT_H
-#define VTLCTL_PORT_H
+#ifndef VTLCTL_PORT_CMD_H
+#define VTLCTL_PORT_CMD_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,4 +53,4 @@ int vtl_nl_port_get(struct vtl_nl *nl, uint32_t ifindex,
 int vtl_nl_port_dump(struct vtl_nl *nl, struct vtlctl_port_list *list);
 int vtl_nl_port_set(struct vtl_nl *nl, const struct vtlctl_port_req *req);
 
-#endif /* VTLCTL_PORT_H */
+#endif /* VTLCTL_PORT_CMD_H */

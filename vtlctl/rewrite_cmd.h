@@ -4,8 +4,8 @@
  * tests, and the printing of a port's rewrite counters, which "port show
  * -s" shares.
  */
-#ifndef VTLCTL_REWRITE_H
-#define VTLCTL_REWRITE_H
+#ifndef VTLCTL_REWRITE_CMD_H
+#define VTLCTL_REWRITE_CMD_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,4 +73,4 @@ int vtl_nl_tunnel_get(struct vtl_nl *nl, bool *on);
 int vtl_nl_tunnel_dump(struct vtl_nl *nl, struct vtlctl_tunnel_host_list *list);
 int vtl_rw_port_parse(struct nlattr *nest, struct vtlctl_rw_port *rw);
 
-#endif /* VTLCTL_REWRITE_H */
+#endif /* VTLCTL_REWRITE_CMD_H */

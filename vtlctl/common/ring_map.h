@@ -20,8 +20,8 @@
  * Functions return 0 (or a count) on success and a negative errno on
  * failure.
  */
-#ifndef VTLCTL_RING_H
-#define VTLCTL_RING_H
+#ifndef VTLCTL_RING_MAP_H
+#define VTLCTL_RING_MAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -146,4 +146,4 @@ uint32_t ring_down_pending(const struct ring *ring);
  */
 int ring_wait(struct ring *ring, int timeout_ms);
 
-#endif /* VTLCTL_RING_H */
+#endif /* VTLCTL_RING_MAP_H */

@@ -13,8 +13,8 @@
  * hostname, and Tor's RESOLVE (command 0xF0), which answers with the
  * address of a hostname and opens nothing.  SOCKS4a cannot carry IPv6.
  */
-#ifndef VTLCTL_SOCKS_H
-#define VTLCTL_SOCKS_H
+#ifndef VTLCTL_SOCKS_CLIENT_H
+#define VTLCTL_SOCKS_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,4 +107,4 @@ enum socks_result socks_client_result(const struct socks_client *s);
 int socks_reply_errno(enum socks_version version, uint8_t reply);
 const char *socks_result_name(enum socks_result r);
 
-#endif /* VTLCTL_SOCKS_H */
+#endif /* VTLCTL_SOCKS_CLIENT_H */

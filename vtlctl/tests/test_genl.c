@@ -2191,7 +2191,7 @@ static void test_sndbuf(void)
 
 int main(void)
 {
-	printf("# test_netlink\n");
+	printf("# test_genl\n");
 	test_open();
 	test_new();
 	test_del();
