@@ -71,6 +71,8 @@ struct vtl_port {
 	struct vtl_stats peer_stats;
 	bool has_max_conns;
 	uint32_t max_conns;
+	bool has_track;
+	bool track;
 	bool has_conns;
 	uint32_t conns;
 	bool has_conn_dropped;
@@ -139,6 +141,8 @@ struct vtl_port_req {
 	uint32_t max_conns;
 	bool has_suspended;
 	bool suspended;
+	bool has_track;
+	bool track;
 };
 
 /* One endpoint of a connection, as enum vtl_conn_ep_attr says. */

@@ -456,6 +456,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_STATS]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_PEER_STATS]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_MAX_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_TRACK]	  = { .type = NLA_U8 },
 		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
 		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
@@ -499,6 +500,10 @@ static int parse_port(struct nl_msg *msg, void *item)
 	if (tb[VTL_PORT_A_MAX_CONNS]) {
 		port->has_max_conns = true;
 		port->max_conns = nla_get_u32(tb[VTL_PORT_A_MAX_CONNS]);
+	}
+	if (tb[VTL_PORT_A_TRACK]) {
+		port->has_track = true;
+		port->track = nla_get_u8(tb[VTL_PORT_A_TRACK]);
 	}
 	if (tb[VTL_PORT_A_CONNS]) {
 		port->has_conns = true;
@@ -575,6 +580,8 @@ static int port_request(struct vtl_nl *nl, uint8_t cmd,
 		goto out;
 	if (req->has_suspended &&
 	    nla_put_u8(msg, VTL_PORT_A_SUSPENDED, req->suspended) < 0)
+		goto out;
+	if (req->has_track && nla_put_u8(msg, VTL_PORT_A_TRACK, req->track) < 0)
 		goto out;
 	err = transact(nl, msg, parse, arg, NULL);
 out:
