@@ -208,13 +208,30 @@ static unsigned int vtl_dp_br_process(struct vtl_port *port,
 	}
 }
 
+/*
+ * The bridge-mode port of @dev, or NULL: the hooks see every frame of
+ * every bridge port of the namespace, most of them not VTL's, so this is
+ * the namespace's hash of ports looked up inline, by the device itself (the
+ * port's entry holds its device pointer: no read of the device).
+ */
+static struct vtl_port *vtl_dp_br_port(struct vtl_net *vn,
+				       const struct net_device *dev)
+{
+	struct vtl_port *port;
+
+	hash_for_each_possible_rcu(vn->port_hash, port, hnode, dev->ifindex)
+		if (port->dev == dev)
+			return port->mode == VTL_PORT_MODE_BRIDGE ? port : NULL;
+	return NULL;
+}
+
 /* A frame from a bridge-mode port's VM, entering the bridge. */
 static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
+	struct vtl_port *port = vtl_dp_br_port(priv, state->in);
 
-	if (!port || port->dev != state->in)
+	if (!port)
 		return NF_ACCEPT;
 	vtl_stats_rx(port->stats, vtl_frame_len(skb));
 	return vtl_dp_br_process(port, skb, true);
@@ -224,10 +241,10 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
+	struct vtl_port *port = vtl_dp_br_port(priv, state->out);
 	unsigned int verdict;
 
-	if (!port || port->dev != state->out)
+	if (!port)
 		return NF_ACCEPT;
 	verdict = vtl_dp_br_process(port, skb, false);
 	if (verdict == NF_ACCEPT)
