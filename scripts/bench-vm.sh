@@ -48,7 +48,7 @@ ko=$1
 vtlctl=$PWD/vtlctl/vtlctl
 # shellcheck source=scripts/lib-bench.sh
 . "$(dirname "$0")/lib-bench.sh"
-pkts=${BENCH_PKTS:-300000}
+pkts=${BENCH_PKTS:-150000}
 secs=${BENCH_SECS:-5}
 rounds=${BENCH_ROUNDS:-5}
 fw_rules=${BENCH_FW_RULES:-10000}
@@ -161,6 +161,8 @@ for round in $(seq "$rounds"); do
 		pps[$m.l2]+="$l "
 		tput[$m]+="$t "
 	done
+	el=$(( $(date +%s) - t_start ))
+	echo "# round $round/$rounds done in $el s; about $(( el * (rounds - round) / round )) s to go"
 done
 for ns in g h r; do ip netns del $ns; done
 

@@ -7,7 +7,7 @@
 set -eu
 . "$(dirname "$0")/lib-vm.sh"
 exec selftests/vm/run.sh --kernel "$kver" --timeout 1800 \
-	--env "BENCH_PKTS=${BENCH_PKTS:-300000}" \
+	--env "BENCH_PKTS=${BENCH_PKTS:-150000}" \
 	--env "BENCH_SECS=${BENCH_SECS:-5}" \
 	--env "BENCH_ROUNDS=${BENCH_ROUNDS:-5}" \
 	--env "BENCH_SOCKS=${BENCH_SOCKS:-1}" \
