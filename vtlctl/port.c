@@ -202,8 +202,8 @@ static int port_command(const struct vtl_opts *opts, int argc, char *argv[],
 	int ret;
 
 	ret = port_parse(argc - 1, argv + 1, takes, needs, &args);
-	/* port set: max-conns unless track */
-	if (ret == PORT_PARSE_OK && send == vtl_nl_port_set &&
+	/* port set: max-conns unless track (suspend and resume send theirs) */
+	if (ret == PORT_PARSE_OK && send == vtl_nl_port_set && !suspend &&
 	    !args.has_max_conns && !args.has_track) {
 		vtl_err("\"max-conns\" is required");
 		ret = PORT_PARSE_ERROR;
