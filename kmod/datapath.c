@@ -11,7 +11,9 @@
  * Every frame through a port, either way, is parsed once, its connection
  * state taken from the port's table, and handed to the services
  * (service.h), which may drop it; a frame they pass then creates the
- * connection it starts.
+ * connection it starts.  Each step only if the port uses it: the
+ * services that asked for the frame's direction, the table while the port
+ * tracks; a frame with nothing to meet is not parsed.
  *
  * Everything here runs in softirq context under RCU and never sleeps.
  */
@@ -44,24 +46,32 @@ static unsigned int vtl_frame_len(const struct sk_buff *skb)
 static enum vtl_verdict vtl_dp_process(struct vtl_port *port,
 				       struct sk_buff *skb, bool from_vm)
 {
-	struct vtl_frame f = {
+	unsigned long svcs = READ_ONCE(port->svc_frames[from_vm]);
+	bool track = vtl_port_tracks(port);
+	struct vtl_frame f;
+	enum vtl_verdict verdict;
+	struct vtl_ct ct;
+
+	if (track)
+		svcs |= vtl_services_tracking[from_vm];
+	else if (!svcs)
+		return VTL_PASS;
+	f = (struct vtl_frame){
 		.port = port,
 		.skb = skb,
 		.from_vm = from_vm,
 		.len = vtl_frame_len(skb),
 	};
-	enum vtl_verdict verdict;
-	struct vtl_ct ct;
-
 	if (vtl_skb_parse(skb, &f.pkt))
 		f.pkt.flags = 0;
-	if (f.pkt.flags & VTL_PKT_IP) {
+	track = track && (f.pkt.flags & VTL_PKT_IP);
+	if (track) {
 		f.ct_state = vtl_conntable_classify(port->conns, &f.pkt,
 						    from_vm, &ct);
 		f.ct = &ct;
 	}
-	verdict = vtl_services_frame(&f);
-	if (verdict != VTL_DROP && (f.pkt.flags & VTL_PKT_IP))
+	verdict = svcs ? vtl_services_frame(&f, svcs) : VTL_PASS;
+	if (verdict != VTL_DROP && track)
 		vtl_conntable_confirm(port->conns, &ct, &f.pkt, from_vm);
 	return verdict;
 }
@@ -198,13 +208,30 @@ static unsigned int vtl_dp_br_process(struct vtl_port *port,
 	}
 }
 
+/*
+ * The bridge-mode port of @dev, or NULL: the hooks see every frame of
+ * every bridge port of the namespace, most of them not VTL's, so this is
+ * the namespace's hash of ports looked up inline, by the device itself (the
+ * port's entry holds its device pointer: no read of the device).
+ */
+static struct vtl_port *vtl_dp_br_port(struct vtl_net *vn,
+				       const struct net_device *dev)
+{
+	struct vtl_port *port;
+
+	hash_for_each_possible_rcu(vn->port_hash, port, hnode, dev->ifindex)
+		if (port->dev == dev)
+			return port->mode == VTL_PORT_MODE_BRIDGE ? port : NULL;
+	return NULL;
+}
+
 /* A frame from a bridge-mode port's VM, entering the bridge. */
 static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	struct vtl_port *port = vtl_port_find_rcu(priv, state->in->ifindex);
+	struct vtl_port *port = vtl_dp_br_port(priv, state->in);
 
-	if (!port || port->dev != state->in)
+	if (!port)
 		return NF_ACCEPT;
 	vtl_stats_rx(port->stats, vtl_frame_len(skb));
 	return vtl_dp_br_process(port, skb, true);
@@ -214,10 +241,10 @@ static unsigned int vtl_dp_br_from_vm(void *priv, struct sk_buff *skb,
 static unsigned int vtl_dp_br_to_vm(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct vtl_port *port = vtl_port_find_rcu(priv, state->out->ifindex);
+	struct vtl_port *port = vtl_dp_br_port(priv, state->out);
 	unsigned int verdict;
 
-	if (!port || port->dev != state->out)
+	if (!port)
 		return NF_ACCEPT;
 	verdict = vtl_dp_br_process(port, skb, false);
 	if (verdict == NF_ACCEPT)

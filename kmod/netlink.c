@@ -56,6 +56,7 @@ static struct nla_policy vtl_port_policy[VTL_PORT_A_MAX + 1] __ro_after_init = {
 		.type = NLA_REJECT,
 		.reject_message = "counters are read-only",
 	},
+	[VTL_PORT_A_TRACK] = NLA_POLICY_MAX(NLA_U8, 1),
 	/* The services' attributes: vtl_services_port_policy(). */
 };
 
@@ -162,6 +163,8 @@ static int vtl_nl_fill_port(struct sk_buff *skb, const struct vtl_port *port,
 	    nla_put_u64_64bit(skb, VTL_PORT_A_CONN_DROPPED,
 			      vtl_conntable_dropped(port->conns),
 			      VTL_PORT_A_PAD) ||
+	    nla_put_u8(skb, VTL_PORT_A_TRACK,
+		       !!(port->ct_users & BIT(VTL_CT_USER_PORT))) ||
 	    vtl_nl_put_stats(skb, VTL_PORT_A_STATS, port->stats) ||
 	    vtl_services_fill_port(skb, port))
 		goto err_cancel;
@@ -234,6 +237,9 @@ static int vtl_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	port = vtl_port_create(vtl_net(net), dev, peer, mode, max_conns,
 			       info->extack);
 	ret = PTR_ERR_OR_ZERO(port);
+	if (!ret && info->attrs[VTL_PORT_A_TRACK])
+		vtl_port_track(port, VTL_CT_USER_PORT,
+			       nla_get_u8(info->attrs[VTL_PORT_A_TRACK]));
 out_unlock:
 	rtnl_unlock();
 	return ret;
@@ -273,6 +279,7 @@ static int vtl_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *max = info->attrs[VTL_PORT_A_MAX_CONNS];
+	struct nlattr *track = info->attrs[VTL_PORT_A_TRACK];
 	struct vtl_port *port;
 	int ret;
 
@@ -286,9 +293,9 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 				    "mode and peer are fixed for a port's life: delete and add it again");
 		return -EINVAL;
 	}
-	if (!max && !vtl_services_port_setting(info->attrs)) {
+	if (!max && !track && !vtl_services_port_setting(info->attrs)) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give max-conns or a service's setting");
+			       "nothing to set: give max-conns, track or a service's setting");
 		return -EINVAL;
 	}
 	rtnl_lock();
@@ -301,6 +308,8 @@ static int vtl_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	ret = vtl_services_port_set(port, info->attrs, info->extack);
 	if (!ret && max)
 		vtl_conntable_set_max(port->conns, nla_get_u32(max));
+	if (!ret && track)
+		vtl_port_track(port, VTL_CT_USER_PORT, nla_get_u8(track));
 out:
 	rtnl_unlock();
 	return ret;

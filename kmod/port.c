@@ -78,6 +78,38 @@ struct vtl_port *vtl_port_find_rcu(struct vtl_net *vn, int ifindex)
 	return NULL;
 }
 
+/**
+ * vtl_port_track() - say whether one user needs a port's connections tracked
+ * @port: the port
+ * @user: a service's &enum vtl_svc_id, or %VTL_CT_USER_PORT
+ * @on: it needs them (else it no longer does)
+ *
+ * The port tracks its connections while at least one user needs them.  The
+ * first one starts with an empty table: a connection begins to be tracked
+ * at its first packet that may start one (vtl_model_starts()), so a TCP
+ * connection already open is not picked up.  When the last one goes, the
+ * data path stops using the table and, once no frame in flight can add to
+ * it any more, the table is emptied: a port that tracks again does not
+ * find stale models.  The table itself (its buckets, its GC) stays for the
+ * port's life.
+ *
+ * Context: process, RTNL; may sleep (a grace period) when tracking stops.
+ */
+void vtl_port_track(struct vtl_port *port, unsigned int user, bool on)
+{
+	unsigned long was = port->ct_users, users;
+
+	ASSERT_RTNL();
+	users = on ? was | BIT(user) : was & ~BIT(user);
+	if (users == was)
+		return;
+	WRITE_ONCE(port->ct_users, users);
+	if (was && !users) {
+		synchronize_net();
+		vtl_conntable_flush(port->conns);
+	}
+}
+
 /*
  * NL_SET_ERR_MSG() for a message chosen at run time: a peer's problem gets
  * its own message so that the user can tell which device it is about.  Both

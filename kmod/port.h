@@ -33,12 +33,20 @@
  * @counters: each service's per-CPU counters of the port, by &enum
  *	vtl_svc_id, or NULL (&struct vtl_service.n_counters); fixed for the
  *	port's life
+ * @svc_frames: by direction ([0] to the VM, [1] from it), the services
+ *	that see the port's frames, one bit each by &enum vtl_svc_id: each
+ *	service sets its own (vtl_service_frames()), atomically
+ * @ct_users: who needs the port's connections tracked, one bit each: the
+ *	services by &enum vtl_svc_id (vtl_service_conns()) and
+ *	%VTL_CT_USER_PORT for the port's own setting; none, and the data
+ *	path leaves @conns alone.  RTNL for writers (vtl_port_track())
  * @rcu: the port is freed after a grace period, as the data path may
  *	still hold it
  *
  * The data path reaches a port through @dev's (and @peer's) rx_handler_data
  * or, in bridge mode, through @hnode; it reads @dev, @peer and @mode only,
- * all fixed for the port's life, the counters, @conns and @svc.
+ * all fixed for the port's life, the counters, @conns and @svc, and
+ * @svc_frames and @ct_users with READ_ONCE().
  */
 struct vtl_port {
 	struct list_head list;
@@ -54,8 +62,19 @@ struct vtl_port {
 	struct vtl_conntable *conns;
 	void *svc[VTL_SVC_COUNT];
 	struct vtl_pcpu_counters __percpu *counters[VTL_SVC_COUNT];
+	unsigned long svc_frames[2];
+	unsigned long ct_users;
 	struct rcu_head rcu;
 };
+
+/* The bit of @ct_users for the port's own setting (%VTL_PORT_A_TRACK). */
+#define VTL_CT_USER_PORT	VTL_SVC_COUNT
+
+/* Does @port track its connections?  Context: RCU read side, or RTNL. */
+static inline bool vtl_port_tracks(const struct vtl_port *port)
+{
+	return READ_ONCE(port->ct_users);
+}
 
 /* A service's state of @port: see service.h. */
 static inline void *vtl_port_svc(const struct vtl_port *port,
@@ -79,6 +98,7 @@ void vtl_port_destroy(struct vtl_port *port);
 void vtl_port_destroy_all(struct vtl_net *vn);
 struct vtl_port *vtl_port_find(struct vtl_net *vn, int ifindex);
 struct vtl_port *vtl_port_find_rcu(struct vtl_net *vn, int ifindex);
+void vtl_port_track(struct vtl_port *port, unsigned int user, bool on);
 const char *vtl_port_mode_name(enum vtl_port_mode mode);
 
 int vtl_port_notifier_init(void);

@@ -451,6 +451,7 @@ struct vtl_ring *vtl_ring_attach(struct net *net, struct vtl_ring_attach *req)
 	rcu_assign_pointer(ring->port, port);
 	rcu_assign_pointer(rp->ring, ring);
 	WRITE_ONCE(rp->owned, !!(req->flags & VTL_RING_F_OWN));
+	vtl_service_frames(port, vtl_ring_id, rp->owned ? VTL_SVC_BOTH : 0);
 	netdev_info(port->dev, "vtl: ring attached, %u slots%s\n", slots,
 		    rp->owned ? ", owned" : "");
 	rtnl_unlock();

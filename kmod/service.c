@@ -17,6 +17,7 @@
 #include "skb.h"
 
 struct workqueue_struct *vtl_wq __read_mostly;
+unsigned long vtl_services_tracking[2] __ro_after_init;
 
 /* In the order of enum vtl_svc_id, as both follow services.h. */
 #define VTL_SERVICE(name) (&vtl_##name##_service),
@@ -273,23 +274,73 @@ void vtl_services_port_free(struct vtl_port *port)
 }
 
 /**
- * vtl_services_frame() - hand a frame to every service in turn
+ * vtl_services_frame() - hand a frame to the services that see it
  * @f: the frame
+ * @svcs: those services, one bit each by &enum vtl_svc_id, as the data
+ *	path read them once from @f->port->svc_frames
  *
  * Context: softirq, RCU read side.
  * Return: the first verdict other than %VTL_PASS, else %VTL_PASS.
  */
-enum vtl_verdict vtl_services_frame(struct vtl_frame *f)
+enum vtl_verdict vtl_services_frame(struct vtl_frame *f, unsigned long svcs)
 {
 	enum vtl_verdict v;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < VTL_SVC_COUNT; i++) {
+	/* In the order of services.h: the lowest bit first. */
+	while (svcs) {
+		i = __ffs(svcs);
+		svcs &= svcs - 1;
 		v = vtl_services[i]->frame(f);
 		if (v != VTL_PASS)
 			return v;
 	}
 	return VTL_PASS;
+}
+
+/**
+ * vtl_service_frames() - say which of a port's frames a service sees
+ * @port: the port
+ * @id: the service
+ * @dirs: %VTL_SVC_TO_VM, %VTL_SVC_FROM_VM, both or 0
+ *
+ * A service calls it when its configuration of @port changes: the frames
+ * of the directions in @dirs meet its &struct vtl_service.frame, the
+ * others pass it by.  A frame already on its way may still see the old
+ * set: a service must take (and pass) any frame whatever it said, as a
+ * frame that arrived just before the change.
+ *
+ * Context: any.
+ */
+void vtl_service_frames(struct vtl_port *port, enum vtl_svc_id id,
+			unsigned int dirs)
+{
+	if (dirs & VTL_SVC_TO_VM)
+		set_bit(id, &port->svc_frames[0]);
+	else
+		clear_bit(id, &port->svc_frames[0]);
+	if (dirs & VTL_SVC_FROM_VM)
+		set_bit(id, &port->svc_frames[1]);
+	else
+		clear_bit(id, &port->svc_frames[1]);
+}
+
+/**
+ * vtl_service_conns() - say whether a service needs a port's connections
+ * @port: the port
+ * @id: the service
+ * @need: it needs the state of the port's frames' connections
+ *	(&struct vtl_frame.ct_state, vtl_frame_conn()); else it no longer
+ *	does
+ *
+ * See vtl_port_track().  A service that starts needing them says so before
+ * its configuration that does is published, and stops after.
+ *
+ * Context: process, RTNL; may sleep.
+ */
+void vtl_service_conns(struct vtl_port *port, enum vtl_svc_id id, bool need)
+{
+	vtl_port_track(port, id, need);
 }
 
 /**
@@ -461,7 +512,7 @@ void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply)
 		kfree_skb(reply);
 		return;
 	}
-	if (!vtl_skb_parse(reply, &pkt))
+	if (vtl_port_tracks(port) && !vtl_skb_parse(reply, &pkt))
 		vtl_conntable_track(port->conns, &pkt, !f->from_vm);
 	if (f->from_vm)
 		vtl_frame_xmit(reply, port->dev, port->stats);
@@ -512,12 +563,18 @@ int __init vtl_services_init(void)
 {
 	int i;
 
+	/* A port's services are bits of a word, and so is its own tracking. */
+	BUILD_BUG_ON(VTL_CT_USER_PORT >= BITS_PER_LONG);
 	for (i = 0; i < VTL_SVC_COUNT; i++) {
 		if (vtl_services[i]->n_counters > VTL_COUNTERS_MAX) {
 			pr_err("%s: more than %d counters a port\n",
 			       vtl_services[i]->name, VTL_COUNTERS_MAX);
 			return -EINVAL;
 		}
+		if (vtl_services[i]->track_frames & VTL_SVC_TO_VM)
+			__set_bit(i, &vtl_services_tracking[0]);
+		if (vtl_services[i]->track_frames & VTL_SVC_FROM_VM)
+			__set_bit(i, &vtl_services_tracking[1]);
 	}
 	vtl_wq = alloc_workqueue("vtl", WQ_UNBOUND, 0);
 	return vtl_wq ? 0 : -ENOMEM;

@@ -13,6 +13,14 @@
  * (vtl_port_svc()), set up when the port is created and freed after the
  * port's last RCU grace period, so that the data path reads it without
  * further locking.  Configuration runs under RTNL.
+ *
+ * A frame meets only the services that use the port, and the port's
+ * connections are tracked only while something needs them: each service
+ * says which of the port's frames it must see (vtl_service_frames()) and
+ * whether it needs their connection state (vtl_service_conns()) whenever
+ * its configuration of the port changes.  A frame that no service sees on
+ * a port that does not track is not even parsed.  Without tracking, a
+ * frame's @ct_state is 0 and vtl_frame_conn() finds nothing.
  */
 #ifndef _VTL_SERVICE_H
 #define _VTL_SERVICE_H
@@ -60,9 +68,9 @@ enum vtl_verdict {
  * @pkt: the frame parsed; @pkt.flags is 0 if it did not parse
  * @from_vm: it came out of the VM's device; else it goes to the VM
  * @ct_state: its connection state, one &enum vtl_ct_state bit; 0 for
- *	a frame without IP
+ *	a frame without IP, or on a port that does not track
  * @ct: its place in the port's connection table, for vtl_frame_conn();
- *	NULL for a frame without IP
+ *	NULL for a frame without IP, or on a port that does not track
  * @len: its length on the wire, from the Ethernet header on
  */
 struct vtl_frame {
@@ -115,7 +123,14 @@ struct vtl_frame {
  * @net_init: set up the service's state of a new namespace instance, in
  *	its slot; may be NULL
  * @net_exit: free it, once the instance has no ports; may be NULL
- * @frame: the data path's call for each frame; softirq, RCU read side
+ * @frame: the data path's call for each frame of a port, in the
+ *	directions the service asked for (vtl_service_frames(); none at
+ *	first), and in @track_frames while the port tracks its connections;
+ *	softirq, RCU read side
+ * @track_frames: %VTL_SVC_TO_VM, %VTL_SVC_FROM_VM, both or 0: the
+ *	directions whose frames the service sees on a port while it tracks
+ *	its connections (vtl_port_track()), to keep what it needs beside
+ *	them
  * @fill_port: add the service's attributes to a port's netlink message
  * @export_policy: the policy of its attributes in an export (export.h,
  *	%VTL_EXPORT_SVC_A_DATA of its chunks and of its connection regions),
@@ -172,6 +187,7 @@ struct vtl_service {
 	int (*net_init)(struct vtl_net *vn);
 	void (*net_exit)(struct vtl_net *vn);
 	enum vtl_verdict (*frame)(struct vtl_frame *f);
+	unsigned int track_frames;
 	int (*fill_port)(struct sk_buff *msg, const struct vtl_port *port);
 	const struct nla_policy *export_policy;
 	unsigned int export_maxattr;
@@ -197,6 +213,12 @@ extern const struct vtl_service
 	vtl_services_end;	/* closes the list; never defined */
 #undef VTL_SERVICE
 
+/*
+ * By direction ([0] to the VM, [1] from it), the services that see a
+ * port's frames while it tracks (&struct vtl_service.track_frames).
+ */
+extern unsigned long vtl_services_tracking[2];
+
 /* The framework's workqueue, for services' deferred work (rcu_work). */
 extern struct workqueue_struct *vtl_wq;
 
@@ -205,7 +227,7 @@ void vtl_services_net_exit(struct vtl_net *vn);
 int vtl_services_port_init(struct vtl_port *port);
 void vtl_services_port_uninit(struct vtl_port *port);
 void vtl_services_port_free(struct vtl_port *port);
-enum vtl_verdict vtl_services_frame(struct vtl_frame *f);
+enum vtl_verdict vtl_services_frame(struct vtl_frame *f, unsigned long svcs);
 int vtl_services_fill_port(struct sk_buff *msg, const struct vtl_port *port);
 int vtl_services_port_set(struct vtl_port *port, struct nlattr **attrs,
 			  struct netlink_ext_ack *extack);
@@ -219,6 +241,14 @@ void vtl_services_conn_destroy(struct vtl_conn *c);
 void *vtl_conn_ext(struct vtl_conn *c, enum vtl_svc_id id);
 const struct vtl_service *vtl_service(enum vtl_svc_id id);
 int vtl_service_by_name(const char *name);
+/* Directions of a port's frames, for vtl_service_frames(). */
+#define VTL_SVC_TO_VM		BIT(0)
+#define VTL_SVC_FROM_VM		BIT(1)
+#define VTL_SVC_BOTH		(VTL_SVC_TO_VM | VTL_SVC_FROM_VM)
+
+void vtl_service_frames(struct vtl_port *port, enum vtl_svc_id id,
+			unsigned int dirs);
+void vtl_service_conns(struct vtl_port *port, enum vtl_svc_id id, bool need);
 void vtl_frame_reply(const struct vtl_frame *f, struct sk_buff *reply);
 struct vtl_conn *vtl_frame_conn(const struct vtl_frame *f);
 bool vtl_frame_redirect(struct vtl_frame *f, struct vtl_port *out);

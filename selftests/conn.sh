@@ -62,9 +62,9 @@ topo() {
 	ipb "$host" <<<"$topo_host" || return 1
 	if [ -n "$bridge" ]; then
 		ipb "$host" <<<"$topo_bridge" &&
-		vtlctl port add dev vmif mode bridge "$@"
+		vtlctl port add dev vmif mode bridge track on "$@"
 	else
-		vtlctl port add dev vmif peer up0 "$@"
+		vtlctl port add dev vmif peer up0 track on "$@"
 	fi
 }
 
@@ -327,7 +327,7 @@ test_teardown() {
 		skip "teardown: unload: VTL_KO not set"
 		return
 	fi
-	vtlctl port add dev vmif peer up0 &&
+	vtlctl port add dev vmif peer up0 track on &&
 	pvm python3 -S "$tmp/udp_flows.py" 10.9.0.2 6000 20 >/dev/null &&
 	busywait 30000 conns 'udp | length == 20' && rmmod vtl && insmod "$VTL_KO" &&
 		ok "teardown: unload with live connections" ||

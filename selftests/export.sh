@@ -37,7 +37,7 @@ xvtl() { "$VTLCTL" -n "$other" "$@"; }
 
 # topo: the shared topology, IPv4 only, VTL patching vmif to up0.
 topo() {
-	veth_topo && vtlctl port add dev vmif peer up0
+	veth_topo && vtlctl port add dev vmif peer up0 track on
 }
 
 # other_port [ARGS...]: $other afresh, with vmif and up0 in it and a port
@@ -57,9 +57,9 @@ other_port() {
 		link set uppeer up
 	EOF
 	if [ $# -gt 0 ]; then
-		xvtl port add dev vmif "$@"
+		xvtl port add dev vmif track on "$@"
 	else
-		xvtl port add dev vmif peer up0
+		xvtl port add dev vmif peer up0 track on
 	fi
 }
 
@@ -327,7 +327,7 @@ test_established() {
 		{ topo && setup_source && vtlctl port export dev vmif "$tmp/a.vtlx"; } ||
 		{ fail "established: topology"; return; }
 	vtlctl port del dev vmif &&
-		vtlctl port add dev vmif peer up0 &&
+		vtlctl port add dev vmif peer up0 track on &&
 		check "established: import into the port added again" \
 			vtlctl port import dev vmif "$tmp/a.vtlx"
 	vtlctl -j fw show dev vmif | jq -e '.[0].policy_in == "drop"' \

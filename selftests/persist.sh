@@ -138,9 +138,9 @@ setup() {
 	mode=$1
 	veth_topo ${mode/standalone/} || return 1
 	if [ "$mode" = bridge ]; then
-		vtlctl port add dev vmif mode bridge || return 1
+		vtlctl port add dev vmif mode bridge track on || return 1
 	else
-		vtlctl port add dev vmif peer up0 || return 1
+		vtlctl port add dev vmif peer up0 track on || return 1
 	fi
 	premote sysctl -qw net.ipv4.tcp_retries2=$RETRIES2 || return 1
 	run=$(mktemp -d "$tmp/run.XXXX")

@@ -3,7 +3,8 @@
  * The port object: attach VTL to a VM's device, detach it, show ports.
  *
  *   vtlctl port add dev VMIF [ peer UPIF ] [ mode MODE ] [ max-conns N ]
- *   vtlctl port set dev VMIF max-conns N
+ *                  [ track { on | off } ]
+ *   vtlctl port set dev VMIF { max-conns N | track { on | off } }...
  *   vtlctl port suspend dev VMIF
  *   vtlctl port resume dev VMIF
  *   vtlctl port del dev VMIF
@@ -45,7 +46,13 @@ static const struct vtl_word port_keys[] = {
 	/* "m" meant "mode" before "max-conns" came, and still does */
 	{ "m",		PORT_KEY_MODE },
 	{ "max-conns",	PORT_KEY_MAX_CONNS },
+	{ "track",	PORT_KEY_TRACK },
 	{ "help",	PORT_KEY_HELP },
+};
+
+static const struct vtl_word port_onoff[] = {
+	{ "on",		1 },
+	{ "off",	0 },
 };
 
 /* The name of a mode, or NULL for one this program does not know. */
@@ -98,6 +105,19 @@ static int parse_max_conns(const char *arg, struct port_args *args)
 	return 0;
 }
 
+static int parse_track(const char *arg, struct port_args *args)
+{
+	int i = vtl_match(arg, port_onoff, ARRAY_SIZE(port_onoff));
+
+	if (i < 0) {
+		vtl_err("invalid track \"%s\"", arg);
+		return -EINVAL;
+	}
+	args->has_track = true;
+	args->track = port_onoff[i].id;
+	return 0;
+}
+
 int port_parse_dev(const char *arg, const char **dev)
 {
 	if (!vtl_ifname_valid(arg)) {
@@ -121,6 +141,8 @@ static int port_value(void *ctx, int key, const char *arg)
 		return parse_mode(arg, &args->mode);
 	case PORT_KEY_MAX_CONNS:
 		return parse_max_conns(arg, args);
+	case PORT_KEY_TRACK:
+		return parse_track(arg, args);
 	}
 	return -EINVAL;
 }
@@ -159,6 +181,8 @@ static int prepare(const struct vtl_opts *opts, const struct port_args *args,
 	req->mode = args->mode;
 	req->has_max_conns = args->has_max_conns;
 	req->max_conns = args->max_conns;
+	req->has_track = args->has_track;
+	req->track = args->track;
 	return 0;
 }
 
@@ -179,6 +203,12 @@ static int port_command(const struct vtl_opts *opts, int argc, char *argv[],
 	int ret;
 
 	ret = port_parse(argc - 1, argv + 1, takes, needs, &args);
+	/* port set: max-conns unless track (suspend and resume send theirs) */
+	if (ret == PORT_PARSE_OK && send == vtl_nl_port_set && !suspend &&
+	    !args.has_max_conns && !args.has_track) {
+		vtl_err("\"max-conns\" is required");
+		ret = PORT_PARSE_ERROR;
+	}
 	if (ret != PORT_PARSE_OK)
 		return vtl_parse_status(ret, port_usage);
 	if (prepare(opts, &args, &req) || vtl_nl_open(&nl))
@@ -198,14 +228,16 @@ static int port_add(const struct vtl_opts *opts, int argc, char *argv[])
 {
 	return port_command(opts, argc, argv,
 			    PORT_KEY_DEV | PORT_KEY_PEER | PORT_KEY_MODE |
-			    PORT_KEY_MAX_CONNS, PORT_KEY_DEV, vtl_nl_port_new,
+			    PORT_KEY_MAX_CONNS | PORT_KEY_TRACK, PORT_KEY_DEV,
+			    vtl_nl_port_new,
 			    NULL);
 }
 
 static int port_set(const struct vtl_opts *opts, int argc, char *argv[])
 {
-	return port_command(opts, argc, argv, PORT_KEY_DEV | PORT_KEY_MAX_CONNS,
-			    PORT_KEY_DEV | PORT_KEY_MAX_CONNS, vtl_nl_port_set,
+	return port_command(opts, argc, argv,
+			    PORT_KEY_DEV | PORT_KEY_MAX_CONNS | PORT_KEY_TRACK,
+			    PORT_KEY_DEV, vtl_nl_port_set,
 			    NULL);
 }
 
@@ -391,6 +423,11 @@ static void print_port(struct printer *p, const struct vtl_opts *opts,
 	if (port->has_max_conns)
 		print_u64(p, PRINT_ANY, "max_conns", " max-conns %" PRIu64,
 			  port->max_conns);
+	if (port->has_track) {
+		print_bool(p, PRINT_JSON, "track", NULL, port->track);
+		if (port->track)
+			print_text(p, " track on");
+	}
 	if (port->has_suspended) {
 		print_bool(p, PRINT_JSON, "suspended", NULL, port->suspended);
 		if (port->suspended)
@@ -494,8 +531,8 @@ static void port_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: vtlctl [ OPTIONS ] port add dev VMIF [ peer UPIF ] [ mode MODE ]\n"
-		"                                   [ max-conns N ]\n"
-		"       vtlctl [ OPTIONS ] port set dev VMIF max-conns N\n"
+		"                                   [ max-conns N ] [ track { on | off } ]\n"
+		"       vtlctl [ OPTIONS ] port set dev VMIF { max-conns N | track { on | off } }...\n"
 		"       vtlctl [ OPTIONS ] port { suspend | resume } dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port del dev VMIF\n"
 		"       vtlctl [ OPTIONS ] port show [ dev VMIF ]\n"
@@ -580,6 +617,7 @@ static int parse_port(struct nl_msg *msg, void *item)
 		[VTL_PORT_A_STATS]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_PEER_STATS]	  = { .type = NLA_NESTED },
 		[VTL_PORT_A_MAX_CONNS]	  = { .type = NLA_U32 },
+		[VTL_PORT_A_TRACK]	  = { .type = NLA_U8 },
 		[VTL_PORT_A_CONNS]	  = { .type = NLA_U32 },
 		[VTL_PORT_A_CONN_DROPPED] = { .type = NLA_U64 },
 		[VTL_PORT_A_FW]		  = { .type = NLA_NESTED },
@@ -624,6 +662,10 @@ static int parse_port(struct nl_msg *msg, void *item)
 	if (tb[VTL_PORT_A_MAX_CONNS]) {
 		port->has_max_conns = true;
 		port->max_conns = nla_get_u32(tb[VTL_PORT_A_MAX_CONNS]);
+	}
+	if (tb[VTL_PORT_A_TRACK]) {
+		port->has_track = true;
+		port->track = nla_get_u8(tb[VTL_PORT_A_TRACK]);
 	}
 	if (tb[VTL_PORT_A_CONNS]) {
 		port->has_conns = true;
@@ -700,6 +742,8 @@ static int port_request(struct vtl_nl *nl, uint8_t cmd,
 		goto out;
 	if (req->has_suspended &&
 	    nla_put_u8(msg, VTL_PORT_A_SUSPENDED, req->suspended) < 0)
+		goto out;
+	if (req->has_track && nla_put_u8(msg, VTL_PORT_A_TRACK, req->track) < 0)
 		goto out;
 	err = vtl_nl_transact(nl, msg, parse, arg, NULL);
 out:

@@ -18,6 +18,7 @@ enum port_key {
 	PORT_KEY_MODE	= 1 << 2,
 	PORT_KEY_HELP	= 1 << 3,	/* always taken */
 	PORT_KEY_MAX_CONNS = 1 << 4,
+	PORT_KEY_TRACK	= 1 << 5,
 };
 
 /*
@@ -30,6 +31,8 @@ struct port_args {
 	uint32_t mode;
 	bool has_max_conns;
 	uint32_t max_conns;
+	bool has_track;
+	bool track;
 };
 
 /* port_parse() returns one of these. */

@@ -86,7 +86,12 @@ static void vtl_fw_key(const struct vtl_frame *f,
 
 	memset(key, 0, sizeof(*key));
 	key->proto = pkt->l4_proto;
-	key->state = f->ct_state;
+	/*
+	 * A port tracks while a rule matches states (vtl_fw_publish()); a
+	 * frame without state, on a port that does not, meets only rules
+	 * that match every state, as one state does.
+	 */
+	key->state = f->ct_state ?: VTL_CT_NEW;
 	if (pkt->flags & VTL_PKT_IPV4) {
 		__be32 saddr = vtl_pkt_ip4_saddr(pkt);
 		__be32 daddr = vtl_pkt_ip4_daddr(pkt);
@@ -171,6 +176,7 @@ static enum vtl_verdict vtl_fw_frame(struct vtl_frame *f)
 static int vtl_fw_port_init(struct vtl_port *port)
 {
 	vtl_fw_port(port)->stats = vtl_port_counters(port, vtl_firewall_id);
+	vtl_fw_port(port)->port = port;
 	return 0;
 }
 

@@ -138,13 +138,44 @@ static struct vtl_fw_conf *vtl_fw_conf_dup(const struct vtl_fw_conf *old)
 	return conf;
 }
 
-/* Make @conf the port's; the old one goes after a grace period. */
+/* Does a rule of @conf match connection states? */
+static bool vtl_fw_conf_stateful(const struct vtl_fw_conf *conf)
+{
+	const struct vtl_fw_chain *chain;
+	unsigned int d;
+	u32 i;
+
+	for (d = 0; conf && d < VTL_FW_NDIR; d++) {
+		chain = conf->chain[d];
+		for (i = 0; chain && i < chain->n; i++)
+			if (chain->e[i]->rule.state)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Make @conf the port's; the old one goes after a grace period.  The port
+ * tracks its connections from before a configuration that needs them is
+ * seen until after the last one is gone, and its frames meet the firewall
+ * once it has a configuration (even one that accepts all: it counts them).
+ */
 static void vtl_fw_publish(struct vtl_fw_port *fp, struct vtl_fw_conf *conf)
 {
 	struct vtl_fw_conf *old;
 
+	if (conf) {
+		conf->stateful = vtl_fw_conf_stateful(conf);
+		if (conf->stateful)
+			vtl_service_conns(fp->port, vtl_firewall_id, true);
+		vtl_service_frames(fp->port, vtl_firewall_id, VTL_SVC_BOTH);
+	}
 	old = rcu_replace_pointer(fp->conf, conf, lockdep_rtnl_is_held());
 	fp->genid++;
+	if (!conf)
+		vtl_service_frames(fp->port, vtl_firewall_id, 0);
+	if (!conf || !conf->stateful)
+		vtl_service_conns(fp->port, vtl_firewall_id, false);
 	if (!old)
 		return;
 	INIT_RCU_WORK(&old->rwork, vtl_fw_conf_free_work);

@@ -24,7 +24,9 @@
  * its peer goes on at once instead of waiting for its next probe; a
  * window the VM had closed itself stays closed until the VM opens it.
  * VTL learns the VM's MAC and its IPv4 and IPv6 addresses from what the
- * VM sends, suspended or not.
+ * VM sends, suspended or not, while the port tracks its connections: what
+ * a port must keep to be suspended is its connections and its addresses,
+ * and the port's "track" setting says to keep them.
  *
  * The answers are built from the connection's state model (model.h) and
  * go out with vtl_frame_reply(), which also keeps the model in step.
@@ -352,6 +354,7 @@ static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 	if (READ_ONCE(r.p->suspended) == suspend)
 		return;
 	WRITE_ONCE(r.p->suspended, suspend);
+	vtl_persist_use(port);
 	if (suspend) {
 		r.p->suspensions++;
 		return;
@@ -376,6 +379,22 @@ static int vtl_persist_port_set(struct vtl_port *port, struct nlattr **attrs,
 		vtl_persist_suspend(port,
 				    nla_get_u8(attrs[VTL_PORT_A_SUSPENDED]));
 	return 0;
+}
+
+/**
+ * vtl_persist_use() - let a port's frames to its VM meet persistence, or not
+ * @port: the port
+ *
+ * They do while it is suspended.  Frames from the VM meet it while the
+ * port tracks (&struct vtl_service.track_frames), to learn its addresses.
+ *
+ * Context: RTNL.
+ */
+void vtl_persist_use(struct vtl_port *port)
+{
+	vtl_service_frames(port, vtl_persist_id,
+			   READ_ONCE(vtl_persist(port)->suspended) ?
+			   VTL_SVC_TO_VM : 0);
 }
 
 static int vtl_persist_port_init(struct vtl_port *port)
@@ -443,6 +462,7 @@ const struct vtl_service vtl_persist_service = {
 	.port_set = vtl_persist_port_set,
 	.port_init = vtl_persist_port_init,
 	.frame = vtl_persist_frame,
+	.track_frames = VTL_SVC_FROM_VM,
 	.fill_port = vtl_persist_fill_port,
 	.export_policy = vtl_persist_export_policy,
 	.export_maxattr = VTL_PERSIST_EXPORT_A_MAX,

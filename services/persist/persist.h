@@ -79,6 +79,7 @@ int vtl_persist_port_export(struct vtl_export_chunk *ch,
 			    const struct vtl_port *port);
 int vtl_persist_import_parse(void **staged, const struct nlattr *data,
 			     struct netlink_ext_ack *extack);
+void vtl_persist_use(struct vtl_port *port);
 void vtl_persist_import_commit(void *staged, struct vtl_port *port);
 void vtl_persist_import_abort(void *staged);
 int vtl_persist_conn_export(struct sk_buff *msg, const struct vtl_conn *c,

@@ -162,6 +162,7 @@ void vtl_persist_import_commit(void *staged, struct vtl_port *port)
 	if (pi->suspended && !p->suspended)
 		p->suspensions++;
 	WRITE_ONCE(p->suspended, pi->suspended);
+	vtl_persist_use(port);
 	kfree(staged);
 }
 

@@ -11,6 +11,7 @@
  * Frames to a VM are not rewritten: the rules act where a VM's traffic
  * enters the network, as the paper's VTL does.
  */
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
 #include "port.h"
@@ -128,12 +129,30 @@ static enum vtl_verdict vtl_rw_frame(struct vtl_frame *f)
 	return VTL_PASS;
 }
 
+/**
+ * vtl_rw_use() - let a port's frames from its VM meet rewriting, or not
+ * @rp: the port's rewriting
+ *
+ * They do while the port has rules or the namespace tunnels automatically
+ * (which learns from each of them).
+ *
+ * Context: RTNL.
+ */
+void vtl_rw_use(struct vtl_rw_port *rp)
+{
+	bool on = rtnl_dereference(rp->conf) || vtl_tunnel_auto(rp->port->vn);
+
+	vtl_service_frames(rp->port, vtl_rewrite_id, on ? VTL_SVC_FROM_VM : 0);
+}
+
 static int vtl_rw_port_init(struct vtl_port *port)
 {
 	struct vtl_rw_port *rp = vtl_rw_port(port);
 
 	rp->stats = vtl_port_counters(port, vtl_rewrite_id);
 	rp->genid = vtl_tunnel_genid(port->vn);
+	rp->port = port;
+	vtl_rw_use(rp);
 	return 0;
 }
 

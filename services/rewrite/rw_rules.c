@@ -101,6 +101,7 @@ static void vtl_rw_publish(struct vtl_rw_port *rp, struct vtl_rw_conf *conf)
 	}
 	old = rcu_replace_pointer(rp->conf, conf, lockdep_rtnl_is_held());
 	(*rp->genid)++;
+	vtl_rw_use(rp);
 	if (old)
 		call_rcu(&old->rcu, vtl_rw_conf_free_rcu);
 }

@@ -62,12 +62,16 @@ struct vtl_rw_conf {
  * @genid: the namespace's count of rule changes, bumped with each; RTNL
  * @stats: its counters, &enum vtl_rw_counter (the framework's:
  *	vtl_port_counters())
+ * @port: the port it belongs to
  */
 struct vtl_rw_port {
 	struct vtl_rw_conf __rcu *conf;
 	u32 *genid;
 	struct vtl_pcpu_counters __percpu *stats;
+	struct vtl_port *port;
 };
+
+void vtl_rw_use(struct vtl_rw_port *rp);
 
 bool vtl_rw_prefix_match(const u8 *addr, const u8 *prefix, u8 len);
 const struct vtl_rw_rule *vtl_rw_lookup(const struct vtl_rw_conf *conf,

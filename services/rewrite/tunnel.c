@@ -387,14 +387,16 @@ int vtl_tunnel_set_auto(struct vtl_net *vn, bool on)
 
 	ASSERT_RTNL();
 	WRITE_ONCE(t->on, on);
-	if (on)
-		return 0;
-	vtl_tunnel_forget(t, 0);
+	if (!on)
+		vtl_tunnel_forget(t, 0);
 	list_for_each_entry(port, &vn->ports, list) {
-		err = vtl_rw_rules_flush(vtl_port_svc(port, vtl_rewrite_id),
-					 true, 0);
+		err = on ? 0 : vtl_rw_rules_flush(vtl_port_svc(port,
+							       vtl_rewrite_id),
+						  true, 0);
 		if (err < 0)
 			ret = err;
+		/* Every frame from a VM teaches the tunnel while it is on. */
+		vtl_rw_use(vtl_port_svc(port, vtl_rewrite_id));
 	}
 	return ret;
 }

@@ -87,7 +87,11 @@ void vtl_socks_set(struct vtl_port *port, struct vtl_socks_conf *conf)
 	struct vtl_socks_port *sp = vtl_socks_port(port);
 	struct vtl_socks_conf *old = rtnl_dereference(sp->conf);
 
+	if (conf)
+		vtl_service_frames(port, vtl_socks_id, VTL_SVC_BOTH);
 	rcu_assign_pointer(sp->conf, conf);
+	if (!conf)
+		vtl_service_frames(port, vtl_socks_id, 0);
 	if (old)
 		call_rcu(&old->rcu, vtl_socks_conf_free_rcu);
 }

@@ -51,8 +51,8 @@
  *	%VTL_PORT_A_PEER_STATS).  A dump that raced with a change is flagged
  *	NLM_F_DUMP_INTR, as genl_dump_check_consistent() does.
  * @VTL_CMD_PORT_SET: change a port's settings.  Takes %VTL_PORT_A_IFINDEX
- *	(required) and at least one of %VTL_PORT_A_MAX_CONNS and
- *	%VTL_PORT_A_SUSPENDED; the mode and the peer are fixed for a port's
+ *	(required) and at least one of %VTL_PORT_A_MAX_CONNS,
+ *	%VTL_PORT_A_TRACK and %VTL_PORT_A_SUSPENDED; the mode and the peer are fixed for a port's
  *	life and rejected here.  ENODEV if the device is not attached;
  *	suspending a suspended port or resuming a running one is not an
  *	error.
@@ -273,6 +273,12 @@ enum vtl_port_mode {
  *	knows of its VM and its suspension counters.  Returned; rejected in requests.
  * @VTL_PORT_A_RING: nest of &enum vtl_ring_port_attr (<linux/vtl_ring.h>):
  *	the port's shared ring to userspace.  Returned; rejected in requests.
+ * @VTL_PORT_A_TRACK: u8, 1: the port tracks its connections, and learns
+ *	what suspending it needs (its VM's addresses), whatever its services
+ *	need; 0: only while a service needs them (a firewall rule that
+ *	matches connection states).  Turning tracking off forgets the
+ *	connections.  Optional in %VTL_CMD_PORT_NEW (default 0) and
+ *	%VTL_CMD_PORT_SET; always returned.
  * @__VTL_PORT_A_MAX: sentinel
  */
 enum vtl_port_attr {
@@ -293,6 +299,7 @@ enum vtl_port_attr {
 	VTL_PORT_A_SUSPENDED,
 	VTL_PORT_A_PERSIST,
 	VTL_PORT_A_RING,
+	VTL_PORT_A_TRACK,
 	__VTL_PORT_A_MAX
 };
 

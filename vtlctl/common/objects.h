@@ -73,6 +73,8 @@ struct vtlctl_port {
 	struct vtlctl_stats peer_stats;
 	bool has_max_conns;
 	uint32_t max_conns;
+	bool has_track;
+	bool track;
 	bool has_conns;
 	uint32_t conns;
 	bool has_conn_dropped;
@@ -141,6 +143,8 @@ struct vtlctl_port_req {
 	uint32_t max_conns;
 	bool has_suspended;
 	bool suspended;
+	bool has_track;
+	bool track;
 };
 
 /* One endpoint of a connection, as enum vtl_conn_ep_attr says. */

@@ -101,8 +101,8 @@ _vtlctl()
 	((i++))
 
 	case $object:$command in
-	port:add) keys="dev peer mode max-conns" ;;
-	port:set) keys="dev max-conns" ;;
+	port:add) keys="dev peer mode max-conns track" ;;
+	port:set) keys="dev max-conns track" ;;
 	port:suspend|port:resume) keys="dev" ;;
 	port:del | port:delete | port:show | port:list) keys="dev" ;;
 	port:export | port:import) keys="dev" bare=file ;;
