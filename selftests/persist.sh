@@ -264,6 +264,12 @@ test_stream() {
 	vtlctl port suspend dev vmif || fail "$m: port suspend"
 	check "$m: the port shows suspended" \
 		test "$(port_json suspended)" = true
+	# A suspended port keeps its connections, whatever its own setting.
+	if [ "$m" = bridge ]; then
+		vtlctl port set dev vmif track off
+		check "$m: track off while suspended keeps the connections" \
+			test "$(vtlctl -j conn show dev vmif | jq length)" -gt 0
+	fi
 	vm_off
 	touch "$run/go"
 	t0=$SECONDS
@@ -321,6 +327,9 @@ sys.exit(1)' </dev/null
 	fi
 	kill -CONT "$recv_pid" 2>/dev/null
 	check "$m: the port shows running" test "$(port_json suspended)" = false
+	[ "$m" = bridge ] &&
+		check "$m: ... and, with track off, forgets its connections" \
+			test "$(vtlctl -j conn show dev vmif | jq length)" = 0
 	t0=$SECONDS
 	# A hard stop waits for the peer's retransmission timer: at most
 	# TCP_RTO_MAX (120 s), then the transfer.
@@ -446,6 +455,13 @@ test_errors() {
 	check "errors: suspending a missing device fails" \
 		sh -c "! \"$VTLCTL\" -n \"$host\" port suspend dev nosuch0 2>/dev/null"
 	check "errors: a new port runs" test "$(port_json suspended)" = false
+	vtlctl port set dev vmif track off
+	check "errors: suspending a port that does not track fails" \
+		sh -c "! \"$VTLCTL\" -n \"$host\" port suspend dev vmif 2>$tmp/err"
+	check "errors: ... naming the cause" grep -q "does not track" "$tmp/err"
+	check "errors: ... and the port still runs" \
+		test "$(port_json suspended)" = false
+	vtlctl port set dev vmif track on
 	check "errors: port show -s has the ring's counters too" \
 		test "$(port_json ring attached)/$(port_json ring fail_closed)" = false/0
 	vtlctl port suspend dev vmif && vtlctl port suspend dev vmif

@@ -353,6 +353,9 @@ static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 	ASSERT_RTNL();
 	if (READ_ONCE(r.p->suspended) == suspend)
 		return;
+	/* A suspended port's connections stay tracked: see vtl_persist_use(). */
+	if (suspend)
+		vtl_service_conns(port, vtl_persist_id, true);
 	WRITE_ONCE(r.p->suspended, suspend);
 	vtl_persist_use(port);
 	if (suspend) {
@@ -369,15 +372,27 @@ static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 	vtl_conntable_walk(port->conns, &cur, vtl_persist_update, &r);
 	local_bh_enable();
 	rcu_read_unlock();
+	vtl_service_conns(port, vtl_persist_id, false);
 }
 
-/* VTL_CMD_PORT_SET's VTL_PORT_A_SUSPENDED: suspend or resume. */
+/*
+ * VTL_CMD_PORT_SET's VTL_PORT_A_SUSPENDED: suspend or resume.  A port that
+ * does not track its connections has none to keep, nor the VM's
+ * addresses: suspending it would keep nothing alive, so it is refused.
+ */
 static int vtl_persist_port_set(struct vtl_port *port, struct nlattr **attrs,
 				struct netlink_ext_ack *extack)
 {
-	if (attrs[VTL_PORT_A_SUSPENDED])
-		vtl_persist_suspend(port,
-				    nla_get_u8(attrs[VTL_PORT_A_SUSPENDED]));
+	struct nlattr *a = attrs[VTL_PORT_A_SUSPENDED];
+
+	if (!a)
+		return 0;
+	if (nla_get_u8(a) && !vtl_port_tracks(port)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "the port does not track its connections, so none would be kept: set track on while the VM runs");
+		return -EINVAL;
+	}
+	vtl_persist_suspend(port, nla_get_u8(a));
 	return 0;
 }
 
@@ -387,6 +402,9 @@ static int vtl_persist_port_set(struct vtl_port *port, struct nlattr **attrs,
  *
  * They do while it is suspended.  Frames from the VM meet it while the
  * port tracks (&struct vtl_service.track_frames), to learn its addresses.
+ * While it is suspended persistence also needs the port's connections
+ * (vtl_service_conns(), set by its callers): a "track off" then keeps
+ * them until the port resumes.
  *
  * Context: RTNL.
  */
