@@ -353,12 +353,9 @@ static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 	ASSERT_RTNL();
 	if (READ_ONCE(r.p->suspended) == suspend)
 		return;
-	/* A suspended port's connections stay tracked: see vtl_persist_use(). */
-	if (suspend)
-		vtl_service_conns(port, vtl_persist_id, true);
 	WRITE_ONCE(r.p->suspended, suspend);
-	vtl_persist_use(port);
 	if (suspend) {
+		vtl_persist_use(port);
 		r.p->suspensions++;
 		return;
 	}
@@ -372,7 +369,8 @@ static void vtl_persist_suspend(struct vtl_port *port, bool suspend)
 	vtl_conntable_walk(port->conns, &cur, vtl_persist_update, &r);
 	local_bh_enable();
 	rcu_read_unlock();
-	vtl_service_conns(port, vtl_persist_id, false);
+	/* Only now may the connections go, were the port's own "track" off. */
+	vtl_persist_use(port);
 }
 
 /*
@@ -397,22 +395,24 @@ static int vtl_persist_port_set(struct vtl_port *port, struct nlattr **attrs,
 }
 
 /**
- * vtl_persist_use() - let a port's frames to its VM meet persistence, or not
+ * vtl_persist_use() - what persistence needs of a port, as it is now
  * @port: the port
  *
- * They do while it is suspended.  Frames from the VM meet it while the
- * port tracks (&struct vtl_service.track_frames), to learn its addresses.
- * While it is suspended persistence also needs the port's connections
- * (vtl_service_conns(), set by its callers): a "track off" then keeps
- * them until the port resumes.
+ * While the port is suspended, its frames to the VM meet persistence, and
+ * its connections stay tracked whatever its own "track" says (a "track
+ * off" then keeps them until the port resumes).  Frames from the VM meet
+ * it while the port tracks (&struct vtl_service.track_frames), to learn
+ * its addresses.
  *
- * Context: RTNL.
+ * Context: RTNL; may sleep (vtl_service_conns()) once the port resumes.
  */
 void vtl_persist_use(struct vtl_port *port)
 {
+	bool suspended = READ_ONCE(vtl_persist(port)->suspended);
+
 	vtl_service_frames(port, vtl_persist_id,
-			   READ_ONCE(vtl_persist(port)->suspended) ?
-			   VTL_SVC_TO_VM : 0);
+			   suspended ? VTL_SVC_TO_VM : 0);
+	vtl_service_conns(port, vtl_persist_id, suspended);
 }
 
 static int vtl_persist_port_init(struct vtl_port *port)

@@ -161,12 +161,8 @@ void vtl_persist_import_commit(void *staged, struct vtl_port *port)
 	spin_unlock_bh(&p->lock);
 	if (pi->suspended && !p->suspended)
 		p->suspensions++;
-	if (pi->suspended)
-		vtl_service_conns(port, vtl_persist_id, true);
 	WRITE_ONCE(p->suspended, pi->suspended);
 	vtl_persist_use(port);
-	if (!pi->suspended)
-		vtl_service_conns(port, vtl_persist_id, false);
 	kfree(staged);
 }
 
