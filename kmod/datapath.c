@@ -211,8 +211,9 @@ static unsigned int vtl_dp_br_process(struct vtl_port *port,
 /*
  * The bridge-mode port of @dev, or NULL: the hooks see every frame of
  * every bridge port of the namespace, most of them not VTL's, so this is
- * the namespace's hash of ports looked up inline, by the device itself (the
- * port's entry holds its device pointer: no read of the device).
+ * the namespace's hash of ports looked up inline, by the device itself
+ * (vtl_port_find_rcu() compares each port's device's ifindex: a read of
+ * another device for every entry of the bucket).
  */
 static struct vtl_port *vtl_dp_br_port(struct vtl_net *vn,
 				       const struct net_device *dev)

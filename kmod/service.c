@@ -315,14 +315,8 @@ enum vtl_verdict vtl_services_frame(struct vtl_frame *f, unsigned long svcs)
 void vtl_service_frames(struct vtl_port *port, enum vtl_svc_id id,
 			unsigned int dirs)
 {
-	if (dirs & VTL_SVC_TO_VM)
-		set_bit(id, &port->svc_frames[0]);
-	else
-		clear_bit(id, &port->svc_frames[0]);
-	if (dirs & VTL_SVC_FROM_VM)
-		set_bit(id, &port->svc_frames[1]);
-	else
-		clear_bit(id, &port->svc_frames[1]);
+	assign_bit(id, &port->svc_frames[0], dirs & VTL_SVC_TO_VM);
+	assign_bit(id, &port->svc_frames[1], dirs & VTL_SVC_FROM_VM);
 }
 
 /**

@@ -138,7 +138,7 @@ static struct vtl_fw_conf *vtl_fw_conf_dup(const struct vtl_fw_conf *old)
 	return conf;
 }
 
-/* Does a rule of @conf match connection states? */
+/* Does a rule of @conf (or NULL) match connection states? */
 static bool vtl_fw_conf_stateful(const struct vtl_fw_conf *conf)
 {
 	const struct vtl_fw_chain *chain;
@@ -162,19 +162,18 @@ static bool vtl_fw_conf_stateful(const struct vtl_fw_conf *conf)
  */
 static void vtl_fw_publish(struct vtl_fw_port *fp, struct vtl_fw_conf *conf)
 {
+	bool stateful = vtl_fw_conf_stateful(conf);
 	struct vtl_fw_conf *old;
 
-	if (conf) {
-		conf->stateful = vtl_fw_conf_stateful(conf);
-		if (conf->stateful)
-			vtl_service_conns(fp->port, vtl_firewall_id, true);
+	if (stateful)
+		vtl_service_conns(fp->port, vtl_firewall_id, true);
+	if (conf)
 		vtl_service_frames(fp->port, vtl_firewall_id, VTL_SVC_BOTH);
-	}
 	old = rcu_replace_pointer(fp->conf, conf, lockdep_rtnl_is_held());
 	fp->genid++;
 	if (!conf)
 		vtl_service_frames(fp->port, vtl_firewall_id, 0);
-	if (!conf || !conf->stateful)
+	if (!stateful)
 		vtl_service_conns(fp->port, vtl_firewall_id, false);
 	if (!old)
 		return;

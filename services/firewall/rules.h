@@ -52,14 +52,11 @@ struct vtl_fw_chain {
  * @rwork: frees it after a grace period once replaced
  * @policy: per direction, &enum vtl_fw_verdict accept or drop
  * @chain: per direction, its rules; NULL for none
- * @stateful: a rule of it matches connection states: the port must track
- *	its connections while it is the port's (set when it is published)
  */
 struct vtl_fw_conf {
 	struct rcu_work rwork;
 	u8 policy[VTL_FW_NDIR];
 	struct vtl_fw_chain *chain[VTL_FW_NDIR];
-	bool stateful;
 };
 
 /* A port's firewall counters (stats.h's, per CPU), by index. */

@@ -390,13 +390,15 @@ int vtl_tunnel_set_auto(struct vtl_net *vn, bool on)
 	if (!on)
 		vtl_tunnel_forget(t, 0);
 	list_for_each_entry(port, &vn->ports, list) {
-		err = on ? 0 : vtl_rw_rules_flush(vtl_port_svc(port,
-							       vtl_rewrite_id),
-						  true, 0);
-		if (err < 0)
-			ret = err;
+		struct vtl_rw_port *rp = vtl_port_svc(port, vtl_rewrite_id);
+
+		if (!on) {
+			err = vtl_rw_rules_flush(rp, true, 0);
+			if (err < 0)
+				ret = err;
+		}
 		/* Every frame from a VM teaches the tunnel while it is on. */
-		vtl_rw_use(vtl_port_svc(port, vtl_rewrite_id));
+		vtl_rw_use(rp);
 	}
 	return ret;
 }
